@@ -1,0 +1,49 @@
+// The records of a drafts file (an append-only JSONL journal) and how they fold into the
+// current state of each row. Pure: the journal I/O lives in src/io/drafts-store.ts.
+import type { ChatMessage } from '../engines/engine.js';
+
+/** Where a row stands. `drafted`/`failed` come from `draft`; the rest from review (issue 3). */
+export type DraftStatus = 'drafted' | 'failed' | 'approved' | 'edited' | 'skipped';
+
+export const DECIDED: ReadonlySet<DraftStatus> = new Set(['approved', 'edited', 'skipped']);
+
+/** One generated version of a row's message (or a failed attempt). */
+export interface DraftRecord {
+  type: 'draft';
+  /** 1-based data row in the CSV (the header is not a row). */
+  row: number;
+  /** Hash of everything that produced this draft; same fingerprint = reusable. */
+  fingerprint: string;
+  status: 'drafted' | 'failed';
+  /** Every CSV column by its (deduplicated) header, private ones included: this file stays local. */
+  recipient: Record<string, string>;
+  subject?: string;
+  body?: string;
+  /** Why drafting failed, for `failed`. */
+  error?: string;
+  engine: string;
+  model: string;
+  /** The exact messages sent to the model (private columns never appear in them). */
+  messages?: ChatMessage[];
+  /** 1 for the first draft of a row; a regeneration adds one. */
+  version: number;
+  /** Reviewer feedback that produced this version, for regenerations. */
+  feedback?: string;
+  timing: { ms: number; evalCount?: number; tokensPerSecond?: number };
+  /** ISO time the record was written. */
+  at: string;
+}
+
+/** A reviewer's decision about a row (issue 3). Edited text travels with the decision. */
+export interface DecisionRecord {
+  type: 'decision';
+  row: number;
+  status: 'approved' | 'edited' | 'skipped';
+  /** The draft version the decision is about. */
+  version: number;
+  subject?: string;
+  body?: string;
+  at: string;
+}
+
+export type JournalRecord = DraftRecord | DecisionRecord;
