@@ -1,0 +1,32 @@
+// What makes a draft reusable: a hash of everything that produced it. Same inputs -> same
+// fingerprint -> no model request on a re-run. Key order must not matter, so we hash a
+// canonical JSON form rather than JSON.stringify's insertion order.
+import { createHash } from 'node:crypto';
+
+/** JSON with object keys sorted at every depth; `undefined` members are dropped as JSON does. */
+export function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    // JSON.stringify(undefined) is undefined; inside arrays JSON writes null, so do we.
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((v) => (v === undefined || typeof v === 'function' ? 'null' : stableStringify(v))).join(',')}]`;
+  }
+  const obj = value as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of Object.keys(obj).sort()) {
+    const v = obj[key];
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    parts.push(`${JSON.stringify(key)}:${stableStringify(v)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/**
+ * sha256 of the canonical form, hex, first 32 chars (128 bits: collisions are not a concern
+ * for a file of drafts, and shorter lines keep the journal readable).
+ * Callers pass {row, messages, schema, model, engine, options}.
+ */
+export function fingerprint(parts: Record<string, unknown>): string {
+  return createHash('sha256').update(stableStringify(parts)).digest('hex').slice(0, 32);
+}

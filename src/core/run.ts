@@ -1,0 +1,310 @@
+// The drafting loop: a bounded pool of workers pulls jobs one at a time (never reading ahead,
+// so memory stays flat for any input size), reuses drafts whose fingerprint is unchanged,
+// retries what the engine says may succeed, saves every outcome before announcing it, and
+// hands results back in job order. Pure: the engine, the store and the clock are injected.
+import type { Engine, GenerateRequest, GenerateResult } from '../engines/engine.js';
+import type { DraftRecord, DraftStatus } from './draft.js';
+import { EngineError } from './errors.js';
+import type { Recipient } from './recipients.js';
+
+/** Everything needed to draft one recipient, built by the caller (prompt + fingerprint). */
+export interface DraftJob {
+  recipient: Recipient;
+  /** All CSV columns by header, stored in the record (the drafts file is local). */
+  recipientRecord: Record<string, string>;
+  fingerprint: string;
+  request: Omit<GenerateRequest, 'signal' | 'onText'>;
+}
+
+export type RunEvent =
+  | { type: 'cached'; row: number }
+  | { type: 'started'; row: number }
+  /** `chars`: length of the piece of text just streamed. */
+  | { type: 'text'; row: number; chars: number }
+  | { type: 'drafted'; row: number; record: DraftRecord }
+  | { type: 'retry'; row: number; attempt: number; delayMs: number; error: string }
+  | { type: 'failed'; row: number; error: string };
+
+export interface RunSummary {
+  drafted: number;
+  cached: number;
+  failed: number;
+  /** Rows that failed, with their error, in row order. */
+  failures: { row: number; error: string }[];
+  /** True when the signal stopped the run before every job finished. */
+  interrupted: boolean;
+  wallMs: number;
+  /** Total generated tokens and the time spent generating them, for tokens/s. */
+  evalCount: number;
+  evalMs: number;
+}
+
+export interface RunOptions {
+  jobs: AsyncIterable<DraftJob>;
+  engine: Engine;
+  /** What the drafts file already holds for a row (latest draft), or undefined. */
+  lookup: (row: number) => { fingerprint: string; status: DraftStatus; version?: number } | undefined;
+  force: boolean;
+  concurrency: number;
+  /** Extra attempts after a retryable EngineError (default 3). */
+  retries?: number;
+  /** First backoff delay in ms (doubles each time, with jitter; default 500). */
+  backoffMs?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  signal?: AbortSignal;
+  /** Parses the model's raw text into subject/body; throws EngineError when it cannot. */
+  parse: (text: string) => { subject?: string; body: string };
+  /** Persist a record before announcing it (durability first). */
+  save: (record: DraftRecord) => void;
+  onEvent?: (event: RunEvent) => void;
+  /** Called once per job in the order jobs were given (CSV row order): the new record, or 'cached'. */
+  emit?: (row: number, outcome: DraftRecord | 'cached') => void;
+  now?: () => Date;
+  /** Jitter source in [0, 1) (tests make it fixed). */
+  random?: () => number;
+  /** How far finished jobs may run ahead of the oldest unfinished one while `emit` waits for it. */
+  maxAhead?: number;
+}
+
+type Outcome = DraftRecord | 'cached' | 'aborted';
+
+export async function runDrafts(options: RunOptions): Promise<RunSummary> {
+  const started = performance.now();
+  const o = options;
+  // A bad value must not mean zero workers (a run that silently does nothing).
+  const concurrency = Number.isFinite(o.concurrency) ? Math.max(1, Math.floor(o.concurrency)) : 1;
+  const maxAhead = Math.max(o.maxAhead ?? 4096, concurrency);
+  // Our own controller also stops the run on a fatal error (a failing store, a failing input).
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort(o.signal?.reason);
+  if (o.signal?.aborted) stop.abort(o.signal.reason);
+  else o.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+  const summary: RunSummary = {
+    drafted: 0, cached: 0, failed: 0, failures: [], interrupted: false, wallMs: 0, evalCount: 0, evalMs: 0,
+  };
+  let fatal: { error: unknown } | undefined;
+  const iterator = o.jobs[Symbol.asyncIterator]();
+  let exhausted = false;
+  let anyAborted = false;
+  let pulled = 0;
+
+  // In-order hand-back: results wait here until every earlier job has finished.
+  const finished = new Map<number, { row: number; outcome: Outcome }>();
+  let nextEmit = 0;
+  let emitHalted = false;
+  let waiters: (() => void)[] = [];
+  const wake = () => {
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  };
+  stop.signal.addEventListener('abort', wake, { once: true });
+
+  const fail = (error: unknown) => {
+    fatal ??= { error };
+    stop.abort(error);
+  };
+
+  const flush = () => {
+    while (!emitHalted && finished.has(nextEmit)) {
+      const { row, outcome } = finished.get(nextEmit)!;
+      // Interrupted: emit only the contiguous finished prefix, so the output has no holes.
+      if (outcome === 'aborted') {
+        emitHalted = true;
+        break;
+      }
+      finished.delete(nextEmit);
+      nextEmit++;
+      o.emit?.(row, outcome);
+    }
+    wake();
+  };
+
+  // Async iterators need not support overlapping next() calls: serialise them.
+  let pullChain: Promise<unknown> = Promise.resolve();
+  const pull = (): Promise<IteratorResult<DraftJob>> => {
+    const p = pullChain.then(() =>
+      exhausted || stop.signal.aborted ? ({ done: true, value: undefined } as const) : iterator.next(),
+    );
+    pullChain = p.catch(() => {});
+    return p;
+  };
+
+  const worker = async () => {
+    while (!stop.signal.aborted) {
+      // Back-pressure on the reorder buffer: one slow row must not let the rest pile up in memory.
+      while (o.emit && pulled - nextEmit >= maxAhead && !stop.signal.aborted) {
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
+      if (stop.signal.aborted) return;
+      let next: IteratorResult<DraftJob>;
+      try {
+        next = await pull();
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      if (next.done) {
+        if (!stop.signal.aborted) exhausted = true;
+        return;
+      }
+      const seq = pulled++;
+      const job = next.value;
+      try {
+        const outcome = await draftOne(job, o, stop.signal, summary);
+        if (outcome === 'aborted') anyAborted = true;
+        finished.set(seq, { row: job.recipient.row, outcome });
+        flush();
+      } catch (err) {
+        fail(err);
+        return;
+      }
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    o.signal?.removeEventListener('abort', onOuterAbort);
+    // Let the source close its file handles (e.g. the CSV stream).
+    await Promise.resolve(iterator.return?.()).catch(() => {});
+  }
+  if (fatal) throw fatal.error;
+
+  summary.failures.sort((a, b) => a.row - b.row);
+  summary.interrupted = Boolean(o.signal?.aborted) && (!exhausted || anyAborted);
+  summary.wallMs = Math.round(performance.now() - started);
+  return summary;
+}
+
+/** Draft one job: cached, a new record (drafted or failed, already saved), or aborted. */
+async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summary: RunSummary): Promise<Outcome> {
+  const row = job.recipient.row;
+  const prev = o.lookup(row);
+  if (!o.force && prev && prev.fingerprint === job.fingerprint && prev.status !== 'failed') {
+    summary.cached++;
+    o.onEvent?.({ type: 'cached', row });
+    return 'cached';
+  }
+  if (signal.aborted) return 'aborted';
+  o.onEvent?.({ type: 'started', row });
+
+  const retries = Math.max(0, o.retries ?? 3);
+  const backoff = o.backoffMs ?? 500;
+  const sleep = o.sleep ?? abortableSleep;
+  const random = o.random ?? Math.random;
+  const t0 = performance.now();
+  const base = {
+    type: 'draft' as const,
+    row,
+    fingerprint: job.fingerprint,
+    recipient: job.recipientRecord,
+    engine: o.engine.info.engine,
+    model: o.engine.info.model,
+    messages: job.request.messages,
+    version: (prev?.version ?? 0) + 1,
+  };
+
+  for (let attempt = 0; ; attempt++) {
+    let result: GenerateResult;
+    let parsed: { subject?: string; body: string };
+    try {
+      result = await o.engine.generate({
+        ...job.request,
+        signal,
+        onText: o.onEvent ? (text) => o.onEvent?.({ type: 'text', row, chars: text.length }) : undefined,
+      });
+      parsed = o.parse(result.text);
+    } catch (err) {
+      // Only our signal means "interrupted"; an engine's own timeout is a failure like any other.
+      if (signal.aborted) return 'aborted';
+      const retryable = err instanceof EngineError && err.retryable;
+      const message = errorMessage(err);
+      if (retryable && attempt < retries) {
+        // Exponential backoff with jitter, so parallel workers do not retry in lockstep.
+        const delayMs = Math.round(backoff * 2 ** attempt * (0.5 + random() * 0.5));
+        o.onEvent?.({ type: 'retry', row, attempt: attempt + 1, delayMs, error: message });
+        try {
+          await sleep(delayMs, signal);
+        } catch (sleepErr) {
+          if (signal.aborted || isAbortError(sleepErr)) return 'aborted';
+          throw sleepErr;
+        }
+        if (signal.aborted) return 'aborted';
+        continue;
+      }
+      const record: DraftRecord = {
+        ...base,
+        status: 'failed',
+        error: message,
+        timing: { ms: Math.round(performance.now() - t0) },
+        at: (o.now?.() ?? new Date()).toISOString(),
+      };
+      o.save(record);
+      summary.failed++;
+      summary.failures.push({ row, error: message });
+      o.onEvent?.({ type: 'failed', row, error: message });
+      return record;
+    }
+
+    const evalCount = result.evalCount;
+    const evalMs = result.evalMs;
+    const record: DraftRecord = {
+      ...base,
+      status: 'drafted',
+      ...(parsed.subject !== undefined ? { subject: parsed.subject } : {}),
+      body: parsed.body,
+      timing: {
+        ms: Math.round(result.totalMs),
+        ...(evalCount !== undefined ? { evalCount } : {}),
+        ...(evalCount !== undefined && evalMs ? { tokensPerSecond: round1((evalCount * 1000) / evalMs) } : {}),
+      },
+      at: (o.now?.() ?? new Date()).toISOString(),
+    };
+    // A draft that finished as the user pressed Ctrl-C is still a finished draft: keep it.
+    o.save(record);
+    summary.drafted++;
+    if (evalCount !== undefined && evalMs !== undefined) {
+      summary.evalCount += evalCount;
+      summary.evalMs += evalMs;
+    }
+    o.onEvent?.({ type: 'drafted', row, record });
+    return record;
+  }
+}
+
+function isAbortError(err: unknown): boolean {
+  return (err as Error)?.name === 'AbortError';
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/** setTimeout that rejects with an AbortError when the signal fires. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function abortError(): Error {
+  const err = new Error('The operation was aborted');
+  err.name = 'AbortError';
+  return err;
+}

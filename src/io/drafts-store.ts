@@ -1,0 +1,275 @@
+// The drafts file: an append-only JSONL journal. Each record is written with one write() of a
+// whole line, so a kill -9 loses at most the drafts still in flight; a torn last line is dropped
+// on the next open. Only a small state per row stays in memory; full records are read back by
+// byte position, so 100k rows stay cheap.
+import { createReadStream } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
+import { InputError } from '../core/errors.js';
+import type { DecisionRecord, DraftRecord, JournalRecord } from '../core/draft.js';
+import { applyRecord, parseJournalLine, type RowState } from '../core/journal.js';
+import { acquireLock, type ReleaseLock } from './lock.js';
+
+export interface OpenOptions {
+  /** Take `<file>.lock` (writers: draft, review). Default false. */
+  lock?: boolean;
+  /** Create the file when missing. Default false: a missing file is an InputError. */
+  create?: boolean;
+}
+
+interface Line {
+  buf: Buffer;
+  /** Byte offset of the line's first byte in the file. */
+  offset: number;
+  /** 1-based line number. */
+  number: number;
+  /** Whether a newline ended it (the last line of a torn file has none). */
+  terminated: boolean;
+}
+
+export class DraftsStore {
+  readonly warnings: string[] = [];
+  private readonly states = new Map<number, RowState>();
+  private size = 0;
+  private appendFd: number | undefined;
+  private readFd: number | undefined;
+  /** Where a torn tail starts; cut off before the first append. */
+  private truncateAt: number | undefined;
+  /** The last complete record has no newline after it: the next append must add one first. */
+  private needsNewline = false;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly release: ReleaseLock | undefined,
+  ) {}
+
+  static async open(file: string, opts: OpenOptions = {}): Promise<DraftsStore> {
+    let release: ReleaseLock | undefined;
+    if (opts.lock) {
+      try {
+        release = await acquireLock(file);
+      } catch (err) {
+        throw wrapFsError(err, file, opts.create ?? false);
+      }
+    }
+    const store = new DraftsStore(file, release);
+    try {
+      if (opts.create) store.appendFd = openSync(file, 'a');
+      await store.load();
+    } catch (err) {
+      await store.close().catch(() => {});
+      throw wrapFsError(err, file, opts.create ?? false);
+    }
+    return store;
+  }
+
+  state(row: number): RowState | undefined {
+    return this.states.get(row);
+  }
+
+  /** Every row's state, in row order. */
+  rows(): RowState[] {
+    return [...this.states.values()].sort((a, b) => a.row - b.row);
+  }
+
+  /** Durably add one record: a single synchronous write of one complete line. */
+  append(rec: JournalRecord): void {
+    if (this.closed) throw new Error(`drafts file ${this.path} is closed`);
+    if (this.appendFd === undefined) {
+      this.appendFd = openSync(this.path, 'a');
+      this.size = fstatSync(this.appendFd).size;
+    }
+    if (this.truncateAt !== undefined) {
+      ftruncateSync(this.appendFd, this.truncateAt);
+      this.size = this.truncateAt;
+      this.truncateAt = undefined;
+    }
+    const json = Buffer.from(JSON.stringify(rec), 'utf8');
+    const lead = this.needsNewline ? 1 : 0;
+    const line = Buffer.allocUnsafe(lead + json.length + 1);
+    if (lead) line[0] = 0x0a;
+    json.copy(line, lead);
+    line[line.length - 1] = 0x0a;
+    writeFully(this.appendFd, line);
+    this.needsNewline = false;
+    applyRecord(this.states, rec, this.size + lead, json.length);
+    this.size += line.length;
+  }
+
+  /** The latest draft record of a row, read from disk at its stored position. */
+  readDraft(row: number): DraftRecord | undefined {
+    const s = this.states.get(row);
+    if (!s) return undefined;
+    const rec = this.readAt(s.offset, s.length);
+    return rec?.type === 'draft' ? rec : undefined;
+  }
+
+  /** The decision made about a row's latest draft, if any (it carries edited text). */
+  readDecision(row: number): DecisionRecord | undefined {
+    const d = this.states.get(row)?.decision;
+    if (!d) return undefined;
+    const rec = this.readAt(d.offset, d.length);
+    return rec?.type === 'decision' ? rec : undefined;
+  }
+
+  /** Every complete record in file order, streamed (a torn last line is skipped). */
+  async *readAll(): AsyncGenerator<JournalRecord> {
+    let bad: Line | undefined;
+    for await (const line of scanLines(this.path)) {
+      if (isBlank(line.buf)) continue;
+      if (bad) throw corruptLine(this.path, bad);
+      const rec = parseJournalLine(line.buf.toString('utf8'));
+      if (rec) yield rec;
+      else bad = line;
+    }
+  }
+
+  /** Flush to disk, close, release the lock. Safe to call twice. */
+  async close(): Promise<void> {
+    this.closeSync();
+  }
+
+  /** For exit handlers, where nothing asynchronous gets to run. */
+  closeSync(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (this.appendFd !== undefined) {
+        fsyncSync(this.appendFd);
+        closeSync(this.appendFd);
+      }
+      if (this.readFd !== undefined) closeSync(this.readFd);
+    } finally {
+      this.appendFd = undefined;
+      this.readFd = undefined;
+      this.release?.sync();
+    }
+  }
+
+  private readAt(offset: number, length: number): JournalRecord | undefined {
+    this.readFd ??= openSync(this.path, 'r');
+    const buf = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.readFd, buf, done, length - done, offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done === length ? parseJournalLine(buf.toString('utf8')) : undefined;
+  }
+
+  private async load(): Promise<void> {
+    let bad: Line | undefined;
+    let last: Line | undefined;
+    for await (const line of scanLines(this.path)) {
+      if (isBlank(line.buf)) continue;
+      // A bad line with a record after it is damage, not a torn write.
+      if (bad) throw corruptLine(this.path, bad);
+      const rec = parseJournalLine(line.buf.toString('utf8'));
+      if (!rec) {
+        bad = line;
+        continue;
+      }
+      applyRecord(this.states, rec, line.offset, line.buf.length);
+      last = line;
+    }
+    // The file's real end (appends go there), whatever line endings it had.
+    if (this.appendFd !== undefined) this.size = fstatSync(this.appendFd).size;
+    if (bad) {
+      // Most likely a write cut short by a crash: drop it (on the next append) and say so.
+      this.truncateAt = bad.offset;
+      this.needsNewline = false;
+      this.warnings.push(
+        `${this.path}:${bad.number}: ignored an incomplete last record (the previous run was probably killed mid-write)`,
+      );
+    } else if (last && !last.terminated) {
+      this.needsNewline = true;
+    } else if (!last && this.appendFd !== undefined && this.size > 0) {
+      // Only blank bytes: start clean.
+      this.truncateAt = 0;
+    }
+  }
+}
+
+/** Lines of a file as exact byte slices (offsets must be exact for multibyte text). */
+async function* scanLines(file: string): AsyncGenerator<Line> {
+  let carry: Buffer[] = [];
+  let carryLen = 0;
+  let offset = 0; // file offset of the first byte of the current (partial) line
+  let number = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    let start = 0;
+    let nl = chunk.indexOf(0x0a, start);
+    while (nl !== -1) {
+      const piece = chunk.subarray(start, nl);
+      const buf = carryLen > 0 ? Buffer.concat([...carry, piece]) : piece;
+      carry = [];
+      carryLen = 0;
+      yield { buf: stripCr(buf), offset, number: ++number, terminated: true };
+      offset += buf.length + 1;
+      start = nl + 1;
+      nl = chunk.indexOf(0x0a, start);
+    }
+    if (start < chunk.length) {
+      const rest = chunk.subarray(start);
+      carry.push(rest);
+      carryLen += rest.length;
+    }
+  }
+  if (carryLen > 0) yield { buf: Buffer.concat(carry), offset, number: ++number, terminated: false };
+}
+
+/** A hand-edited file may have CRLF endings; the CR is not part of the record. */
+function stripCr(buf: Buffer): Buffer {
+  return buf.length > 0 && buf[buf.length - 1] === 0x0d ? buf.subarray(0, buf.length - 1) : buf;
+}
+
+function isBlank(buf: Buffer): boolean {
+  for (const b of buf) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  return true;
+}
+
+function writeFully(fd: number, buf: Buffer): void {
+  let done = writeSync(fd, buf);
+  while (done < buf.length) done += writeSync(fd, buf, done);
+}
+
+function corruptLine(file: string, line: Line): InputError {
+  return new InputError(`line ${line.number} is not a draftsmith record; the drafts file is damaged`, {
+    location: { file, line: line.number },
+    hint: `fix or delete line ${line.number} in a text editor (earlier and later drafts are kept), or pass another --drafts file`,
+  });
+}
+
+function wrapFsError(err: unknown, file: string, create: boolean): unknown {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') {
+    return create
+      ? new InputError(`cannot create the drafts file: its folder does not exist`, {
+          location: { file },
+          hint: 'create the folder or pass another --drafts path',
+          cause: err,
+        })
+      : new InputError('no such drafts file', {
+          location: { file },
+          hint: 'run `draftsmith draft` first, or name an existing drafts file',
+          cause: err,
+        });
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EISDIR' || code === 'EROFS') {
+    return new InputError(`cannot ${create ? 'write' : 'read'} the drafts file (${code})`, {
+      location: { file },
+      hint: 'check the path and its permissions, or pass another --drafts path',
+      cause: err,
+    });
+  }
+  return err;
+}

@@ -1,0 +1,272 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DecisionRecord, DraftRecord, JournalRecord } from '../../src/core/draft.js';
+import { InputError, LockedError } from '../../src/core/errors.js';
+import { DraftsStore } from '../../src/io/drafts-store.js';
+
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'draftsmith-store-'));
+  file = path.join(dir, 'leads.drafts.jsonl');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function draft(row: number, over: Partial<DraftRecord> = {}): DraftRecord {
+  return {
+    type: 'draft',
+    row,
+    fingerprint: `fp-${row}`,
+    status: 'drafted',
+    recipient: { Name: `Person ${row}`, Notes: 'multi\nline' },
+    subject: `Hello ${row}`,
+    body: `Dear ${row},\nthanks.`,
+    engine: 'fake',
+    model: 'fake-model',
+    messages: [{ role: 'user', content: `row:${row}` }],
+    version: 1,
+    timing: { ms: 12, evalCount: 30, tokensPerSecond: 50 },
+    at: '2025-03-01T10:00:00.000Z',
+    ...over,
+  };
+}
+
+const line = (rec: JournalRecord) => `${JSON.stringify(rec)}\n`;
+
+async function collect(store: DraftsStore): Promise<JournalRecord[]> {
+  const out: JournalRecord[] = [];
+  for await (const rec of store.readAll()) out.push(rec);
+  return out;
+}
+
+describe('DraftsStore', () => {
+  it('round-trips records, multibyte text included, by exact byte offsets', async () => {
+    const records = [
+      draft(1, { body: 'Grüße aus Köln — 日本語のテキスト 🎉', recipient: { Name: 'Zoë Ørsted' } }),
+      draft(2, { body: 'plain' }),
+      draft(3, { body: '😀'.repeat(500), subject: 'Ünïcödé' }),
+      draft(2, { body: 'second version — ñ', version: 2, fingerprint: 'fp-2b' }),
+    ];
+    const store = await DraftsStore.open(file, { create: true, lock: true });
+    for (const r of records) store.append(r);
+    // Readable at once, in the same session.
+    expect(store.readDraft(1)).toEqual(records[0]);
+    expect(store.readDraft(2)).toEqual(records[3]);
+    await store.close();
+
+    const again = await DraftsStore.open(file);
+    expect(again.warnings).toEqual([]);
+    expect(again.rows().map((s) => [s.row, s.version, s.fingerprint])).toEqual([
+      [1, 1, 'fp-1'],
+      [2, 2, 'fp-2b'],
+      [3, 1, 'fp-3'],
+    ]);
+    expect(again.readDraft(1)).toEqual(records[0]);
+    expect(again.readDraft(2)).toEqual(records[3]);
+    expect(again.readDraft(3)).toEqual(records[2]);
+    expect(again.readDraft(4)).toBeUndefined();
+    expect(await collect(again)).toEqual(records);
+    await again.close();
+    expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(records.length + 1);
+  });
+
+  it('applies decisions and reads back the decision record', async () => {
+    const store = await DraftsStore.open(file, { create: true });
+    store.append(draft(1));
+    const decision: DecisionRecord = { type: 'decision', row: 1, status: 'edited', version: 1, body: 'mine ✍️', at: 'x' };
+    store.append(decision);
+    await store.close();
+    const again = await DraftsStore.open(file);
+    expect(again.state(1)?.status).toBe('edited');
+    expect(again.readDecision(1)).toEqual(decision);
+    expect(again.readDraft(1)).toEqual(draft(1));
+    await again.close();
+  });
+
+  it('tolerates a torn last line: warns, and the next append starts on a clean line', async () => {
+    writeFileSync(file, line(draft(1)) + line(draft(2)) + JSON.stringify(draft(3)).slice(0, 57));
+    const store = await DraftsStore.open(file, { create: true, lock: true });
+    expect(store.warnings).toHaveLength(1);
+    expect(store.warnings[0]).toContain(':3:');
+    expect(store.rows().map((s) => s.row)).toEqual([1, 2]);
+    store.append(draft(4, { body: 'après' }));
+    expect(store.readDraft(4)?.body).toBe('après');
+    await store.close();
+
+    const again = await DraftsStore.open(file);
+    expect(again.warnings).toEqual([]);
+    expect((await collect(again)).map((r) => r.row)).toEqual([1, 2, 4]);
+    expect(again.readDraft(4)).toEqual(draft(4, { body: 'après' }));
+    await again.close();
+  });
+
+  it('keeps a torn line out of the file even when the first append comes from a lock-free open', async () => {
+    writeFileSync(file, line(draft(1)) + '{"type":"draft","row":2,"fi');
+    const store = await DraftsStore.open(file);
+    expect(store.warnings).toHaveLength(1);
+    store.append(draft(5));
+    await store.close();
+    const again = await DraftsStore.open(file);
+    expect(again.rows().map((s) => s.row)).toEqual([1, 5]);
+    expect(again.readDraft(5)).toEqual(draft(5));
+    await again.close();
+  });
+
+  it('keeps a complete last record that lost only its newline, and appends after it', async () => {
+    writeFileSync(file, line(draft(1)) + JSON.stringify(draft(2)));
+    const store = await DraftsStore.open(file, { create: true });
+    expect(store.warnings).toEqual([]);
+    store.append(draft(3));
+    await store.close();
+    const again = await DraftsStore.open(file);
+    expect((await collect(again)).map((r) => r.row)).toEqual([1, 2, 3]);
+    expect(again.readDraft(3)).toEqual(draft(3));
+    await again.close();
+  });
+
+  it('skips blank lines and CRLF endings', async () => {
+    writeFileSync(file, `${JSON.stringify(draft(1))}\r\n\n${JSON.stringify(draft(2, { body: 'ö' }))}\r\n`);
+    const store = await DraftsStore.open(file);
+    expect(store.readDraft(2)).toEqual(draft(2, { body: 'ö' }));
+    store.append(draft(3));
+    await store.close();
+    const again = await DraftsStore.open(file);
+    expect(again.readDraft(3)).toEqual(draft(3));
+    await again.close();
+  });
+
+  it('refuses a corrupt line in the middle, naming file and line', async () => {
+    writeFileSync(file, line(draft(1)) + line(draft(2)) + 'garbage {\n' + line(draft(3)));
+    const err = await DraftsStore.open(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    const e = err as InputError;
+    expect(e.location).toEqual({ file, line: 3 });
+    expect(e.message).toContain('line 3');
+    expect(e.hint).toMatch(/line 3/);
+  });
+
+  it('refuses a valid JSON line that is not a record, in the middle', async () => {
+    writeFileSync(file, line(draft(1)) + '{"hello":1}\n' + line(draft(3)));
+    const err = await DraftsStore.open(file, { lock: true, create: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).location?.line).toBe(2);
+    // A failed open releases its lock.
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('says to run draft first when the file is missing', async () => {
+    const err = await DraftsStore.open(file, { create: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).hint).toContain('draftsmith draft');
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('creates the file when asked', async () => {
+    const store = await DraftsStore.open(file, { create: true });
+    expect(store.rows()).toEqual([]);
+    await store.close();
+    expect(readFileSync(file, 'utf8')).toBe('');
+  });
+
+  it('loads many records (row state only) and reads any of them back', async () => {
+    const text: string[] = [];
+    for (let row = 1; row <= 20_000; row++) text.push(line(draft(row, { body: `körper ${row} ✓` })));
+    writeFileSync(file, text.join(''));
+    const store = await DraftsStore.open(file);
+    expect(store.rows()).toHaveLength(20_000);
+    for (const row of [1, 777, 12_345, 20_000]) expect(store.readDraft(row)?.body).toBe(`körper ${row} ✓`);
+    await store.close();
+  });
+});
+
+describe('drafts file lock', () => {
+  function spawnSleeper(ms: number) {
+    return spawn(process.execPath, ['-e', `setTimeout(() => {}, ${ms})`], { stdio: 'ignore' });
+  }
+
+  it('refuses while a live process holds the lock', async () => {
+    const child = spawnSleeper(10_000);
+    try {
+      const lock = { pid: child.pid, host: (await import('node:os')).hostname(), started: new Date().toISOString() };
+      writeFileSync(`${file}.lock`, JSON.stringify(lock));
+      const err = await DraftsStore.open(file, { create: true, lock: true }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LockedError);
+      expect((err as LockedError).message).toContain(`pid ${child.pid}`);
+      expect((err as LockedError).message).toContain('leads.drafts.jsonl');
+      expect((err as LockedError).hint).toContain('leads.drafts.jsonl.lock');
+      // The other process's lock is left alone.
+      expect(JSON.parse(readFileSync(`${file}.lock`, 'utf8')).pid).toBe(child.pid);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('takes over a stale lock left by a dead process, and releases it on close', async () => {
+    const child = spawnSleeper(0);
+    const deadPid = child.pid;
+    await new Promise((resolve) => child.on('exit', resolve));
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: deadPid, host: (await import('node:os')).hostname(), started: 'x' }));
+    const store = await DraftsStore.open(file, { create: true, lock: true });
+    expect(JSON.parse(readFileSync(`${file}.lock`, 'utf8')).pid).toBe(process.pid);
+    await store.close();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    await store.close(); // twice is fine
+  });
+
+  it('lets only one store in a process hold the lock; readers need none', async () => {
+    const first = await DraftsStore.open(file, { create: true, lock: true });
+    await expect(DraftsStore.open(file, { create: true, lock: true })).rejects.toBeInstanceOf(LockedError);
+    const reader = await DraftsStore.open(file);
+    await reader.close();
+    expect(existsSync(`${file}.lock`)).toBe(true);
+    await first.close();
+    const second = await DraftsStore.open(file, { create: true, lock: true });
+    await second.close();
+  });
+
+  it('recovers after a writer is killed with SIGKILL mid-stream', async () => {
+    // The child writes like the store does (one write per full line, lock file with its pid), but
+    // splits every third line in two writes so the kill can also land inside a line.
+    const script = path.join(dir, 'writer.mjs');
+    writeFileSync(
+      script,
+      `import { openSync, writeSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+const [file] = process.argv.slice(2);
+writeFileSync(file + '.lock', JSON.stringify({ pid: process.pid, host: hostname(), started: 'now' }), { flag: 'wx' });
+const fd = openSync(file, 'a');
+for (let row = 1; ; row++) {
+  const rec = { type: 'draft', row, fingerprint: 'fp' + row, status: 'drafted', recipient: { Name: 'Zoë' },
+    body: 'ü'.repeat(3000) + row, engine: 'fake', model: 'm', version: 1, timing: { ms: 1 }, at: 'now' };
+  const buf = Buffer.from(JSON.stringify(rec) + '\\n');
+  if (row === 5) process.stdout.write('ready\\n');
+  if (row % 3 === 0) { writeSync(fd, buf.subarray(0, 100)); writeSync(fd, buf.subarray(100)); }
+  else writeSync(fd, buf);
+}
+`,
+    );
+    const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+
+    const store = await DraftsStore.open(file, { create: true, lock: true });
+    const rows = store.rows();
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    // Every complete record is there, contiguous from row 1, and reads back exactly.
+    expect(rows.map((s) => s.row)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
+    const lastRow = rows.length;
+    expect(store.readDraft(lastRow)?.body).toBe('ü'.repeat(3000) + lastRow);
+    store.append(draft(lastRow + 1));
+    await store.close();
+    const again = await DraftsStore.open(file);
+    expect(again.warnings).toEqual([]);
+    expect(again.readDraft(lastRow + 1)).toEqual(draft(lastRow + 1));
+    await again.close();
+  });
+});
+
