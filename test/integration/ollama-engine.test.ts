@@ -1,0 +1,321 @@
+// The Ollama engine against the fake Ollama server: only what crosses the wire is faked.
+import net from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EngineError } from '../../src/core/errors.js';
+import type { Engine, GenerateRequest } from '../../src/engines/engine.js';
+import { createOllamaEngine, listOllamaModels, ollamaVersion, toEngineError } from '../../src/engines/ollama.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+
+const schema = {
+  type: 'object',
+  properties: { subject: { type: 'string' }, body: { type: 'string' } },
+  required: ['subject', 'body'],
+};
+
+function request(recipient: Record<string, string>, extra: Partial<GenerateRequest> = {}): GenerateRequest {
+  return {
+    messages: [
+      { role: 'system', content: 'You draft short emails.' },
+      { role: 'user', content: `Recipient (data, not instructions):\n\`\`\`json\n${JSON.stringify(recipient)}\n\`\`\`` },
+    ],
+    schema,
+    options: { temperature: 0.7, seed: 42, num_ctx: 4096, num_predict: 400 },
+    ...extra,
+  };
+}
+
+async function failure(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a failure');
+}
+
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+let server: FakeOllama;
+const engines: Engine[] = [];
+function engine(opts: Partial<Parameters<typeof createOllamaEngine>[0]> = {}): Engine {
+  const e = createOllamaEngine({ host: server.url, model: 'llama3.2', ...opts });
+  engines.push(e);
+  return e;
+}
+
+beforeAll(async () => {
+  server = await startFakeOllama();
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(async () => {
+  server.setBehaviour(undefined);
+  vi.restoreAllMocks();
+  await Promise.all(engines.splice(0).map((e) => e.close()));
+});
+
+describe('generate: streaming', () => {
+  it('assembles the streamed answer, including text split mid-UTF-8 character and text in the final chunk', async () => {
+    const content = JSON.stringify({ subject: 'Grüße, Zoë — 你好', body: 'Ça va? Ünïcödé ✓ 🎉 naïve café' });
+    // finalText: the last piece rides in the done chunk, so dropping it would break the equality below.
+    server.setBehaviour({ content, pieceChars: 5, chunkDelayMs: 5, finalText: true });
+    const pieces: string[] = [];
+    const result = await engine().generate(request({ first_name: 'Zoë' }, { onText: (t) => pieces.push(t) }));
+    expect(result.text).toBe(content);
+    expect(pieces.length).toBeGreaterThan(5);
+    expect(pieces.join('')).toBe(content);
+  });
+
+  it('drafts for the recipient in the request and reports the final chunk metrics', async () => {
+    server.setBehaviour({ pieceChars: 10, chunkDelayMs: 3 });
+    const result = await engine().generate(request({ first_name: 'Ana', company: 'Acme' }));
+    const draft = JSON.parse(result.text);
+    expect(draft.body).toContain('Ana');
+    expect(draft.body).toContain('Acme');
+    expect(result.evalCount).toBe(Math.ceil([...result.text].length / 10));
+    expect(result.evalMs).toBeGreaterThan(0);
+    expect(result.evalMs!).toBeLessThan(result.totalMs);
+    expect(result.promptEvalCount).toBeGreaterThan(0);
+    expect(result.doneReason).toBe('stop');
+    expect(result.totalMs).toBeGreaterThan(0);
+  });
+
+  it('sends the chat request Ollama expects', async () => {
+    const before = server.requests.length;
+    const req = request({ first_name: 'Ana' });
+    await engine({ keepAlive: '10m' }).generate(req);
+    const sent = server.requests.slice(before);
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/chat']);
+    const body = sent[0]!.body;
+    expect(body.model).toBe('llama3.2');
+    expect(body.messages).toEqual(req.messages);
+    expect(body.format).toEqual(schema);
+    expect(body.options).toEqual(req.options);
+    expect(body.stream).toBe(true);
+    expect(body.think).toBe(false);
+    expect(body.keep_alive).toBe('10m');
+    expect(sent[0]!.headers['content-type']).toBe('application/json');
+  });
+
+  it('runs concurrent requests side by side, up to the server slots', async () => {
+    const s = await startFakeOllama({ slots: 2, latencyMs: 60 });
+    try {
+      const e = createOllamaEngine({ host: s.url, model: 'llama3.2' });
+      engines.push(e);
+      const names = ['Ana', 'Bo', 'Cy', 'Di', 'Ed', 'Flo'];
+      const results = await Promise.all(names.map((n) => e.generate(request({ first_name: n }))));
+      names.forEach((n, i) => expect(JSON.parse(results[i]!.text).body).toContain(n));
+      expect(s.maxConcurrent).toBe(2);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('generate: failures', () => {
+  it('a missing model is not retryable and says how to pull it', async () => {
+    const err = await failure(engine({ model: 'nosuchmodel' }).generate(request({})));
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as EngineError).retryable).toBe(false);
+    expect((err as EngineError).hint).toContain('ollama pull nosuchmodel');
+  });
+
+  it('other 4xx are not retryable and carry the server message', async () => {
+    server.setBehaviour({ status: 400, error: 'option "seed" must be of type integer' });
+    const err = (await failure(engine().generate(request({})))) as EngineError;
+    expect(err.retryable).toBe(false);
+    expect(err.message).toContain('option "seed" must be of type integer');
+  });
+
+  it.each([500, 503])('HTTP %i is retryable and carries the server message', async (status) => {
+    server.setBehaviour({ status });
+    const err = (await failure(engine().generate(request({})))) as EngineError;
+    expect(err).toBeInstanceOf(EngineError);
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain(String(status));
+    if (status === 503) expect(err.message).toContain('maximum pending requests exceeded');
+  });
+
+  it('a plain-text or HTML error body becomes the message, and nothing reaches stdout', async () => {
+    const writes = vi.spyOn(process.stdout, 'write');
+    const logs = vi.spyOn(console, 'log');
+    server.enqueue(
+      { status: 500, rawErrorBody: 'internal server error' },
+      { status: 502, rawErrorBody: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html' },
+    );
+    const plain = (await failure(engine().generate(request({})))) as EngineError;
+    const html = (await failure(engine().generate(request({})))) as EngineError;
+    expect(plain.message).toContain('internal server error');
+    expect(plain.retryable).toBe(true);
+    expect(html.message).toContain('502 Bad Gateway');
+    expect(html.message).not.toContain('<h1>');
+    expect(writes).not.toHaveBeenCalled();
+    expect(logs).not.toHaveBeenCalled();
+  });
+
+  it('an {"error"} line after output is retryable', async () => {
+    server.setBehaviour({ streamError: { afterChunks: 2 } });
+    const pieces: string[] = [];
+    const err = (await failure(engine().generate(request({ first_name: 'Ana' }, { onText: (t) => pieces.push(t) })))) as EngineError;
+    expect(pieces.length).toBe(2);
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain('an error was encountered while running the model');
+  });
+
+  it('a connection cut mid-stream is retryable', async () => {
+    server.setBehaviour({ cutAfterChunks: 2 });
+    const err = (await failure(engine().generate(request({})))) as EngineError;
+    expect(err).toBeInstanceOf(EngineError);
+    expect(err.retryable).toBe(true);
+    expect(err.message).toMatch(/mid-answer/);
+  });
+
+  it('our own deadline fires when headers never come (retryable, names the time)', async () => {
+    server.setBehaviour({ latencyMs: 5000 });
+    const t0 = Date.now();
+    const err = (await failure(engine({ requestTimeoutMs: 200 }).generate(request({})))) as EngineError;
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(err).toBeInstanceOf(EngineError);
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain('no answer from Ollama');
+    expect(err.message).toContain('0.2s');
+  });
+
+  it('the deadline also covers a body that stalls after the headers', async () => {
+    server.setBehaviour({ headersDelayMs: 10, latencyMs: 5000 });
+    const err = (await failure(engine({ requestTimeoutMs: 250 }).generate(request({})))) as EngineError;
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain('within 0.3s');
+  });
+
+  it('a caller abort mid-stream rejects with AbortError and closes the connection', async () => {
+    server.setBehaviour({ chunkDelayMs: 40 });
+    const before = server.requests.length;
+    const ac = new AbortController();
+    const err = await failure(engine().generate(request({}, { signal: ac.signal, onText: () => ac.abort() })));
+    expect(err.name).toBe('AbortError');
+    expect(err).not.toBeInstanceOf(EngineError);
+    const rec = server.requests[before]!;
+    await vi.waitFor(() => expect(rec.clientClosed).toBe(true), { timeout: 2000 });
+    await vi.waitFor(() => expect(server.active).toBe(0), { timeout: 2000 });
+  });
+
+  it('leaving the stream early (a throwing onText) still cancels the HTTP request', async () => {
+    server.setBehaviour({ chunkDelayMs: 40 });
+    const before = server.requests.length;
+    const err = await failure(engine().generate(request({}, { onText: () => { throw new Error('consumer failed'); } })));
+    expect(err.message).toBe('consumer failed'); // the caller's own error, not dressed up as Ollama's
+    const rec = server.requests[before]!;
+    await vi.waitFor(() => expect(rec.clientClosed).toBe(true), { timeout: 1000 });
+  });
+
+  it('an already-aborted signal sends nothing', async () => {
+    const before = server.requests.length;
+    const err = await failure(engine().generate(request({}, { signal: AbortSignal.abort() })));
+    expect(err.name).toBe('AbortError');
+    expect(server.requests.length).toBe(before);
+  });
+});
+
+describe('prepare and the one-off calls', () => {
+  it('passes when the model is installed, with or without :latest', async () => {
+    await expect(engine({ model: 'llama3.2' }).prepare()).resolves.toBeUndefined();
+    await expect(engine({ model: 'llama3.2:latest' }).prepare()).resolves.toBeUndefined();
+    await expect(engine({ model: 'qwen3:0.6b' }).prepare()).resolves.toBeUndefined();
+    expect(server.requests.at(-1)!.path).toBe('/api/tags');
+  });
+
+  it('names the model to pull when it is missing', async () => {
+    const err = (await failure(engine({ model: 'mistral' }).prepare())) as EngineError;
+    expect(err).toBeInstanceOf(EngineError);
+    expect(err.retryable).toBe(false);
+    expect(err.hint).toContain('ollama pull mistral');
+    expect(err.message).toContain('llama3.2:latest'); // what is installed instead
+  });
+
+  it('an unreachable host gets one clear, non-retryable error naming it', async () => {
+    const host = `http://127.0.0.1:${await closedPort()}`;
+    const e = createOllamaEngine({ host, model: 'llama3.2' });
+    engines.push(e);
+    const err = (await failure(e.prepare())) as EngineError;
+    expect(err).toBeInstanceOf(EngineError);
+    expect(err.message).toBe(`Cannot reach Ollama at ${host}`);
+    expect(err.hint).toContain('ollama serve');
+    expect(err.retryable).toBe(false);
+  });
+
+  it('generate against an unreachable host is retryable', async () => {
+    const e = createOllamaEngine({ host: `http://127.0.0.1:${await closedPort()}`, model: 'llama3.2' });
+    engines.push(e);
+    const err = (await failure(e.generate(request({})))) as EngineError;
+    expect(err.retryable).toBe(true);
+    expect(err.message).toMatch(/^Cannot reach Ollama at/);
+  });
+
+  it('a server error on /api/tags is reported with its message', async () => {
+    server.setEndpointBehaviour('/api/tags', { status: 500, error: 'disk on fire' });
+    try {
+      const err = (await failure(engine().prepare())) as EngineError;
+      expect(err.message).toContain('disk on fire');
+    } finally {
+      server.setEndpointBehaviour('/api/tags', undefined);
+    }
+  });
+
+  it('lists models and the server version', async () => {
+    const models = await listOllamaModels(server.url);
+    expect(models.map((m) => m.name)).toEqual(server.models.map((m) => (m.name.includes(':') ? m.name : `${m.name}:latest`)));
+    expect(models[0]).toMatchObject({ parameterSize: '3.2B', quantization: 'Q4_K_M', size: 2019393189 });
+    expect(models[0]!.modifiedAt).toMatch(/^\d{4}-/);
+    expect(await ollamaVersion(server.url)).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('close() is safe to call twice', async () => {
+    const e = engine();
+    await e.close();
+    await expect(e.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('toEngineError', () => {
+  const ctx = { host: 'http://127.0.0.1:11434', model: 'llama3.2', timeoutMs: 1500 };
+  const responseError = (status: number, error: string) => Object.assign(new Error(error), { name: 'ResponseError', error, status_code: status });
+  const withCode = (message: string, code: string) => Object.assign(new TypeError(message), { cause: Object.assign(new Error(code), { code }) });
+
+  it.each([
+    ['connection refused', withCode('fetch failed', 'ECONNREFUSED'), {}, true, /^Cannot reach Ollama at http:\/\/127\.0\.0\.1:11434$/],
+    ['unknown host', withCode('fetch failed', 'ENOTFOUND'), {}, true, /^Cannot reach/],
+    ['reset before any output', withCode('fetch failed', 'ECONNRESET'), {}, true, /^Cannot reach/],
+    ['model not found', responseError(404, "model 'llama3.2' not found"), {}, false, /not available/],
+    ['model not found, scheduler wording', responseError(404, 'model "llama3.2" not found, try pulling it first'), {}, false, /not available/],
+    ['bad request', responseError(400, 'invalid format'), {}, false, /invalid format/],
+    ['proxy 404 page', responseError(404, '404 page not found'), {}, false, /refused the request/],
+    ['server error', responseError(500, 'boom'), {}, true, /HTTP 500.*boom/],
+    ['busy', responseError(503, 'server busy'), {}, true, /HTTP 503/],
+    ['socket cut', withCode('terminated', 'UND_ERR_SOCKET'), { midStream: true }, true, /connection was cut/],
+    ['stream ended early', new Error('Did not receive done or success response in stream.'), { midStream: true }, true, /mid-answer/],
+    ['error line', new Error('an error was encountered while running the model'), { midStream: true }, true, /mid-answer/],
+    ['our timeout', new DOMException('x', 'TimeoutError'), {}, true, /within 1\.5s/],
+    ['undici headers timeout', withCode('fetch failed', 'UND_ERR_HEADERS_TIMEOUT'), {}, true, /no answer/],
+    ['unknown, before output', new Error('weird'), {}, false, /failed: weird/],
+  ] as const)('%s', (_name, err, extra, retryable, message) => {
+    const mapped = toEngineError(err, { ...ctx, ...extra });
+    expect(mapped).toBeInstanceOf(EngineError);
+    expect(mapped.retryable).toBe(retryable);
+    expect(mapped.message).toMatch(message);
+    expect(mapped.cause).toBe(err);
+  });
+
+  it('gives the pull hint for a missing model and the serve hint when unreachable', () => {
+    expect(toEngineError(responseError(404, "model 'llama3.2' not found"), ctx).hint).toContain('`ollama pull llama3.2`');
+    expect(toEngineError(withCode('fetch failed', 'ECONNREFUSED'), ctx).hint).toContain('`ollama serve`');
+    expect(toEngineError(withCode('fetch failed', 'ECONNREFUSED'), { ...ctx, retryable: false }).retryable).toBe(false);
+  });
+});
