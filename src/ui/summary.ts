@@ -1,0 +1,60 @@
+// The few lines printed (to stderr) when a draft run ends: what happened, where the drafts are,
+// and the one thing to do next.
+import type { ChalkInstance } from 'chalk';
+import type { RunSummary } from '../core/run.js';
+import { stripControlsInline } from '../core/sanitize.js';
+import { formatDuration } from './progress.js';
+
+export interface SummaryOptions {
+  /** The drafts file as the user should type it (relative when possible). */
+  draftsFile: string;
+  color: ChalkInstance;
+  /** The command that re-runs (resumes) this draft; shown on failure or interruption. */
+  resumeCommand?: string;
+  /** Whether `draftsmith review` exists yet (issue 3); otherwise the next step is export. */
+  review?: boolean;
+  /** Failed rows listed by name before "... and N more". */
+  maxFailures?: number;
+}
+
+export function renderSummary(summary: RunSummary, opts: SummaryOptions): string {
+  const c = opts.color;
+  const file = shellWord(opts.draftsFile);
+  const counts = [
+    `${c.green(String(summary.drafted))} drafted`,
+    `${summary.cached} cached`,
+    summary.failed > 0 ? c.red(`${summary.failed} failed`) : '0 failed',
+    `in ${formatDuration(summary.wallMs)}`,
+  ];
+  if (summary.evalCount > 0 && summary.evalMs > 0) {
+    counts.push(`${Math.round((summary.evalCount * 1000) / summary.evalMs)} tok/s`);
+  }
+  const title = summary.interrupted ? c.yellow('interrupted:') : c.bold('done:');
+  const lines = [`${title} ${counts.join(' · ')}`];
+
+  if (summary.failures.length > 0) {
+    const max = opts.maxFailures ?? 10;
+    lines.push(c.red('failed rows:'));
+    for (const f of summary.failures.slice(0, max)) lines.push(`  row ${f.row}: ${stripControlsInline(f.error)}`);
+    if (summary.failures.length > max) lines.push(`  ... and ${summary.failures.length - max} more (\`draftsmith status ${file}\`)`);
+  }
+
+  lines.push(`drafts: ${stripControlsInline(opts.draftsFile)}`);
+  const rerun = opts.resumeCommand ? `: ${stripControlsInline(opts.resumeCommand)}` : '';
+  if (summary.interrupted) {
+    lines.push(`next: re-run the same command to finish; finished drafts are kept${rerun}`);
+  } else if (summary.failed > 0) {
+    lines.push(`next: re-run the same command to retry only the failed rows${rerun}`);
+  } else if (opts.review) {
+    lines.push(`next: draftsmith review ${file}`);
+  } else {
+    lines.push(`next: draftsmith export ${file} --all --format csv --out drafts.csv`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Quote a path for a copy-pasteable command line, stripped of controls. */
+function shellWord(s: string): string {
+  const clean = stripControlsInline(s);
+  return /^[\w./:@+-]+$/.test(clean) ? clean : `'${clean.replace(/'/g, `'\\''`)}'`;
+}
