@@ -1,0 +1,101 @@
+// `draftsmith profile init [FILE]` and `draftsmith profile check FILE`.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import type { ToneProfile } from '../../core/profile.js';
+import { stripControls } from '../../core/sanitize.js';
+import { readProfile, starterProfile } from '../../io/profile-file.js';
+import { loadTemplates, templateSources } from '../../io/templates.js';
+
+export interface ProfileInitOptions {
+  file?: string;
+  cwd: string;
+  force?: boolean;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export async function profileInit(opts: ProfileInitOptions): Promise<void> {
+  const file = opts.file ?? 'profile.yaml';
+  if (file === '-') {
+    opts.stdout.write(starterProfile());
+    return;
+  }
+  const target = path.resolve(opts.cwd, file);
+  try {
+    // `wx` refuses an existing file atomically: no check-then-write race.
+    await writeFile(target, starterProfile(), { flag: opts.force ? 'w' : 'wx' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      throw new UsageError(`${file} already exists; not overwriting it.`, {
+        hint: `pass --force to replace it, or give another name: \`draftsmith profile init my-profile.yaml\`.`,
+      });
+    }
+    throw new UsageError(`cannot write ${file}: ${code === 'ENOENT' ? 'its folder does not exist' : (err as Error).message}`, {
+      cause: err,
+      hint: 'choose a path in an existing, writable folder, or `-` to print the starter to stdout.',
+    });
+  }
+  opts.stderr.write(
+    `wrote ${file}\n  next: edit its goal, sender and fields.private, then run \`draftsmith profile check ${file}\`\n`,
+  );
+}
+
+export interface ProfileCheckOptions {
+  file: string;
+  cwd: string;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** Validates the profile and its templates (throws InputError), then prints a one-screen summary. */
+export async function profileCheck(opts: ProfileCheckOptions): Promise<void> {
+  const { profile, dir } = await readProfile(path.resolve(opts.cwd, opts.file));
+  const templates = await loadTemplates(profile, dir);
+  const sources = templateSources(profile, dir);
+  const custom = Object.entries(sources)
+    .filter(([, s]) => s.custom)
+    .map(([name, s]) => `${name}=${path.relative(opts.cwd, s.file) || s.file}`);
+  const templateLine = `${custom.length > 0 ? `custom: ${custom.join(', ')}` : 'shipped'} (id ${templates.id.slice(0, 12)})`;
+  opts.stdout.write(renderProfileSummary(profile, opts.file, templateLine));
+}
+
+export function renderProfileSummary(profile: ToneProfile, file: string, templateLine: string): string {
+  const list = (xs: readonly string[] | undefined, none: string) => (xs && xs.length > 0 ? xs.join(', ') : none);
+  const oneLine = (s: string) => {
+    const flat = s.replace(/\s+/g, ' ').trim();
+    return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+  };
+  const s = profile.sender;
+  const m = profile.model;
+  const modelParts = [
+    m.name ?? 'llama3.2 (default)',
+    `engine ${m.engine}`,
+    m.temperature !== undefined ? `temperature ${m.temperature}` : undefined,
+    m.seed !== undefined ? `seed ${m.seed}` : undefined,
+    m.num_ctx !== undefined ? `num_ctx ${m.num_ctx}` : undefined,
+    m.num_predict !== undefined ? `num_predict ${m.num_predict}` : undefined,
+  ].filter(Boolean);
+  const rows: [string, string][] = [
+    ['profile', `${file} (valid)`],
+    ['name', profile.name ?? '(none)'],
+    ['goal', oneLine(profile.goal)],
+    ['channel', profile.channel === 'email' ? 'email (subject + body)' : profile.channel],
+    ['tone', list(profile.tone, '(none)')],
+    ['max words', profile.length ? String(profile.length.max_words) : '(no limit)'],
+    ['language', profile.language ? `${profile.language} (when a recipient has none)` : '(from each recipient)'],
+    ['sender', s ? [s.name, s.role, s.company, s.email && `<${s.email}>`].filter(Boolean).join(', ') : '(none)'],
+    ['sign-off', profile.sign_off ? oneLine(profile.sign_off) : '(none)'],
+    ['private', `${list(profile.fields.private, '(none)')}${profile.fields.private.length > 0 ? ' (never sent to the model)' : ''}`],
+    ['sent', profile.fields.use ? `only ${list(profile.fields.use, '(none)')}` : 'every other column'],
+    ['do / dont', `${profile.do.length} / ${profile.dont.length} rule(s)`],
+    ['banned', `${profile.banned_phrases.length} phrase(s)`],
+    ['examples', String(profile.examples.length)],
+    ['model', modelParts.join(', ')],
+    ['templates', templateLine],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length)) + 1;
+  // Profile text may hold escape sequences (YAML "\e[..."): strip them before they reach a terminal.
+  return rows.map(([k, v]) => `${`${k}:`.padEnd(width + 1)}${stripControls(oneLine(v))}\n`).join('');
+}

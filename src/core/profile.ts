@@ -1,0 +1,197 @@
+// The tone profile: its schema and a parser that reports every problem by key path. Pure; the
+// YAML reading and line:column positions live in src/io/profile-file.ts.
+import { z } from 'zod';
+import { suggest } from './suggest.js';
+
+export const CHANNELS = ['email', 'linkedin', 'sms', 'note'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const ENGINE_CHOICES = ['auto', 'ollama', 'llama-cpp'] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+
+const text = z.string().trim().min(1);
+const textList = z.array(text);
+// YAML reads `age: 42` as a number and `company:` as null; example fields are text either way.
+const cell = z
+  .union([z.string(), z.number(), z.boolean(), z.null()])
+  .transform((v) => (v === null ? '' : String(v)));
+
+const lengthSchema = z.strictObject({ max_words: z.number().int().positive() });
+const senderSchema = z.strictObject({
+  name: text,
+  role: text.optional(),
+  company: text.optional(),
+  email: z.email().optional(),
+});
+const messageSchema = z.strictObject({ subject: text.optional(), body: text });
+const exampleSchema = z.strictObject({
+  recipient: z.record(z.string(), cell),
+  message: z.union([text, messageSchema]),
+});
+const fieldsSchema = z.strictObject({ private: textList.default([]), use: textList.optional() });
+const modelSchema = z.strictObject({
+  engine: z.enum(ENGINE_CHOICES).default('auto'),
+  name: text.optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  seed: z.number().int().optional(),
+  num_ctx: z.number().int().positive().optional(),
+  num_predict: z.number().int().positive().optional(),
+});
+const promptsSchema = z.strictObject({
+  system: text.optional(),
+  user: text.optional(),
+  regenerate: text.optional(),
+});
+
+const profileSchema = z.strictObject({
+  name: text.optional(),
+  goal: text,
+  channel: z.enum(CHANNELS).default('email'),
+  // One spelling for consumers: always a list.
+  tone: z
+    .union([text, textList])
+    .optional()
+    .transform((t) => (t === undefined ? [] : typeof t === 'string' ? [t] : t)),
+  length: lengthSchema.optional(),
+  language: text.optional(),
+  sign_off: text.optional(),
+  sender: senderSchema.optional(),
+  do: textList.default([]),
+  dont: textList.default([]),
+  banned_phrases: textList.default([]),
+  examples: z.array(exampleSchema).default([]),
+  fields: fieldsSchema.prefault({}),
+  model: modelSchema.prefault({}),
+  prompts: promptsSchema.optional(),
+});
+
+export type ToneProfile = z.output<typeof profileSchema>;
+export type ProfileExample = ToneProfile['examples'][number];
+
+export interface ProfileIssue {
+  path: (string | number)[];
+  message: string;
+  /** The last path element is a key that should not be there (point at the key, not its value). */
+  unknownKey?: boolean;
+}
+
+export type ParseProfileResult = { ok: true; profile: ToneProfile } | { ok: false; issues: ProfileIssue[] };
+
+/** Keys allowed in each mapping, by path pattern (`*` = any list index). */
+const OBJECT_KEYS: Record<string, readonly string[]> = {
+  '': Object.keys(profileSchema.shape),
+  length: Object.keys(lengthSchema.shape),
+  sender: Object.keys(senderSchema.shape),
+  fields: Object.keys(fieldsSchema.shape),
+  model: Object.keys(modelSchema.shape),
+  prompts: Object.keys(promptsSchema.shape),
+  'examples.*': Object.keys(exampleSchema.shape),
+  'examples.*.message': Object.keys(messageSchema.shape),
+};
+
+/** Every top-level key of a profile (the starter profile and docs cover each). */
+export const PROFILE_KEYS: readonly string[] = OBJECT_KEYS['']!;
+
+export function parseProfile(data: unknown): ParseProfileResult {
+  if (data === null || data === undefined) {
+    return { ok: false, issues: [{ path: [], message: 'the profile is empty: it needs at least a `goal`' }] };
+  }
+  const result = profileSchema.safeParse(data, { reportInput: true });
+  if (result.success) return { ok: true, profile: result.data };
+  return { ok: false, issues: result.error.issues.flatMap((i) => toIssues(i, [])) };
+}
+
+/** `['examples', 0, 'message']` -> `examples[0].message`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+}
+
+type Issue = z.core.$ZodIssue;
+
+function toIssues(issue: Issue, prefix: (string | number)[]): ProfileIssue[] {
+  const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({ path: [...path, key], message: unknownKeyMessage(path, key), unknownKey: true }));
+    case 'invalid_union':
+      return unionIssues(issue, path);
+    default:
+      return [{ path, message: describeIssue(issue) }];
+  }
+}
+
+function unknownKeyMessage(path: (string | number)[], key: string): string {
+  const pattern = path.map((p) => (typeof p === 'number' ? '*' : p)).join('.');
+  const allowed = OBJECT_KEYS[pattern] ?? [];
+  const near = suggest(key, allowed);
+  if (near) return `unknown key; did you mean \`${near}\`?`;
+  // A key at the wrong level (`temperature:` at the top instead of under `model:`).
+  for (const [parent, keys] of Object.entries(OBJECT_KEYS)) {
+    if (parent === pattern || parent.includes('*')) continue;
+    const nested = suggest(key, keys);
+    if (nested) return `unknown key; did you mean \`${parent ? `${parent}.` : ''}${nested}\`?`;
+  }
+  return `unknown key (allowed here: ${allowed.join(', ')})`;
+}
+
+// A union failed: when one branch had the right type, its own problems are the useful ones;
+// otherwise say which types would do.
+function unionIssues(issue: Extract<Issue, { code: 'invalid_union' }>, path: (string | number)[]): ProfileIssue[] {
+  const typeMismatch = (errs: Issue[]): boolean =>
+    errs.some((e) => e.path.length === 0 && e.code === 'invalid_type');
+  const matched = issue.errors.find((errs) => errs.length > 0 && !typeMismatch(errs));
+  if (matched) return matched.flatMap((e) => toIssues(e, path));
+  const expected = issue.errors.flatMap((errs) =>
+    errs.flatMap((e) => (e.path.length === 0 && e.code === 'invalid_type' ? [expectedName(e.expected)] : [])),
+  );
+  const unique = [...new Set(expected)];
+  const what = unique.length > 0 ? unique.join(' or ') : 'a different value';
+  return [{ path, message: `expected ${what}, got ${describeValue(issue.input)}` }];
+}
+
+function describeIssue(issue: Issue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'required, but missing';
+      return `expected ${expectedName(issue.expected)}, got ${describeValue(issue.input)}`;
+    case 'invalid_value': {
+      const values = issue.values.map(String);
+      const near = typeof issue.input === 'string' ? suggest(issue.input, values) : undefined;
+      return `expected one of ${values.join(', ')}, got ${describeValue(issue.input)}${near ? `; did you mean \`${near}\`?` : ''}`;
+    }
+    case 'too_small':
+      if (issue.origin === 'string') return 'must not be empty';
+      return issue.inclusive ? `must be at least ${String(issue.minimum)}` : `must be greater than ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.inclusive ? `must be at most ${String(issue.maximum)}` : `must be less than ${String(issue.maximum)}`;
+    case 'invalid_format':
+      return issue.format === 'email'
+        ? `expected an e-mail address, got ${describeValue(issue.input)}`
+        : `expected ${issue.format}, got ${describeValue(issue.input)}`;
+    default:
+      return issue.message;
+  }
+}
+
+const EXPECTED_NAMES: Record<string, string> = {
+  number: 'a number',
+  int: 'a whole number',
+  string: 'text',
+  array: 'a list',
+  object: 'a mapping (key: value)',
+  record: 'a mapping (key: value)',
+  boolean: 'true or false',
+  null: 'an empty value',
+};
+
+function expectedName(expected: string): string {
+  return EXPECTED_NAMES[expected] ?? expected;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'an empty value';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return String(v);
+}

@@ -1,0 +1,213 @@
+// Reads a tone profile from YAML. Syntax errors and schema problems both become one InputError
+// that names file:line:column and the key path, with every further problem in `details`.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { InputError } from '../core/errors.js';
+import { formatPath, parseProfile, type ProfileIssue, type ToneProfile } from '../core/profile.js';
+
+export interface ProfileFile {
+  profile: ToneProfile;
+  /** Absolute path of the profile. */
+  file: string;
+  /** Its folder: `prompts` overrides are relative to it. */
+  dir: string;
+}
+
+export async function readProfile(file: string): Promise<ProfileFile> {
+  const absolute = path.resolve(file);
+  const shown = displayPath(absolute);
+  let src: string;
+  try {
+    src = await readFile(absolute, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new InputError(`tone profile not found: ${shown}`, {
+        cause: err,
+        hint: `create one with \`draftsmith profile init ${shown}\`, or check the --profile path.`,
+      });
+    }
+    throw new InputError(`cannot read the tone profile ${shown}: ${code === 'EISDIR' ? 'it is a folder' : (err as Error).message}`, {
+      cause: err,
+      hint: 'pass the path of a .yaml file; `draftsmith profile init FILE` writes a starter.',
+    });
+  }
+  return { profile: parseProfileText(src, shown), file: absolute, dir: path.dirname(absolute) };
+}
+
+/** Parse profile YAML; `shown` is the file name used in messages. Throws InputError. */
+export function parseProfileText(src: string, shown: string): ToneProfile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(src.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: true });
+  const hint = `fix it, then run \`draftsmith profile check ${shown}\`; \`draftsmith profile init -\` prints a commented example.`;
+
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => {
+      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+      const text = (e.message.split('\n')[0] ?? e.code).replace(/ at line \d+, column \d+:?$/, '');
+      return { line: pos.line, column: pos.col, text: `${shown}:${pos.line}:${pos.col}: YAML syntax error: ${text}` };
+    });
+    throw located(problems, hint, undefined, doc.errors[0]);
+  }
+
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (err) {
+    // e.g. an alias bomb: yaml refuses excessive alias expansion
+    throw new InputError(`${shown}: ${(err as Error).message}`, { cause: err, hint });
+  }
+  const result = parseProfile(data);
+  if (result.ok) return result.profile;
+
+  const problems = result.issues
+    .map((issue) => {
+      const { line, col } = lineCounter.linePos(issueOffset(doc, issue));
+      const key = formatPath(issue.path) || '(profile)';
+      return { line, column: col, field: key, text: `${shown}:${line}:${col}: ${key}: ${issue.message}` };
+    })
+    .sort((a, b) => a.line - b.line || a.column - b.column);
+  throw located(problems, hint, problems[0]?.field);
+}
+
+interface Problem {
+  line: number;
+  column: number;
+  text: string;
+}
+
+function located(problems: Problem[], hint: string, field: string | undefined, cause?: unknown): InputError {
+  const [first, ...rest] = problems;
+  // The position is already in the message; `location` carries it for programs but has no
+  // `file`, so the error printer does not prefix it a second time.
+  return new InputError(first!.text, {
+    hint,
+    cause,
+    details: rest.map((p) => p.text),
+    location: { line: first!.line, column: first!.column, ...(field ? { field } : {}) },
+  });
+}
+
+/** Offset of the node an issue is about: the key itself for unknown keys, else the value, else the nearest parent. */
+function issueOffset(doc: Document, issue: ProfileIssue): number {
+  const keyPath = issue.path;
+  if (issue.unknownKey) {
+    const parent = keyPath.length > 1 ? doc.getIn(keyPath.slice(0, -1), true) : doc.contents;
+    const last = keyPath[keyPath.length - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === last);
+      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return range[0];
+    }
+  }
+  for (let n = keyPath.length; n > 0; n--) {
+    const node = doc.getIn(keyPath.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return node.range[0];
+  }
+  return (doc.contents as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
+}
+
+/** Relative to the working folder when inside it (shorter messages), else absolute. */
+function displayPath(absolute: string): string {
+  const rel = path.relative(process.cwd(), absolute);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : absolute;
+}
+
+/** A commented starter profile that covers every key (`draftsmith profile init`). */
+export function starterProfile(): string {
+  return STARTER;
+}
+
+const STARTER = `# draftsmith tone profile: how every draft should sound and what it is for.
+# Check it with \`draftsmith profile check FILE\`; draft with \`draftsmith draft leads.csv --profile FILE\`.
+
+# A label for you; shown by \`profile check\`.
+name: Community meetup invitation
+
+# Required. What every message should achieve, in a sentence or two.
+goal: >-
+  Invite the recipient to our next community meetup on observability (Thursday 18:30, in person),
+  and ask whether they would like a seat.
+
+# email (drafts a subject and a body) | linkedin | sms | note
+channel: email
+
+# One word or a list of them.
+tone:
+  - warm
+  - concise
+  - peer-to-peer, not salesy
+
+length:
+  max_words: 120        # the body's upper limit
+
+# Language for recipients whose row has no language column or an empty one (a code or a name).
+language: en
+
+# Ends every message, exactly once.
+sign_off: |-
+  Best,
+  Alex
+
+# Who the messages are from. \`email\` is optional (used as From: when exporting .eml files).
+sender:
+  name: Alex Morgan
+  role: Community Lead
+  company: Example Labs
+  email: alex@example.com
+
+do:
+  - Mention one thing from their role, interests or notes that connects to the meetup.
+  - End with a simple yes/no question.
+dont:
+  - Do not mention pricing or discounts.
+  - Do not promise anything that is not in the goal.
+
+# Never in a draft (the lint checks too, case-insensitively).
+banned_phrases:
+  - I hope this email finds you well
+  - circle back
+  - synergy
+
+# Few-shot examples: a recipient's fields and a message you would be happy to send.
+# \`message\` is text, or {subject, body} for email.
+examples:
+  - recipient:
+      first_name: Sam
+      company: Acme Tools
+      role: SRE Lead
+      interests: alerting, on-call
+    message:
+      subject: "Sam, an evening on alert fatigue?"
+      body: |-
+        Hi Sam,
+
+        You run on-call at Acme Tools, so our next meetup might be right up your street: three
+        short talks on taming alert noise, Thursday at 18:30.
+
+        Would you like me to save you a seat?
+
+        Best,
+        Alex
+
+fields:
+  # Columns that are NEVER sent to the model (header as written, snake_case, or a canonical name).
+  private: [email, phone]
+  # Optional allow-list: only these columns are sent (minus the private ones). Remove to send all.
+  # use: [first_name, company, role, interests, notes, language]
+
+model:
+  engine: auto          # auto | ollama | llama-cpp
+  name: llama3.2        # --model overrides it
+  temperature: 0.7      # 0 = most predictable; --temperature overrides it
+  seed: 42              # same seed + same inputs = same draft; --seed overrides it
+  num_ctx: 4096         # context window in tokens
+  num_predict: 600      # upper bound on generated tokens
+
+# Optional: your own prompt templates (mustache), relative to this file.
+# prompts:
+#   system: prompts/system.mustache
+#   user: prompts/user.mustache
+#   regenerate: prompts/regenerate.mustache
+`;
