@@ -1,0 +1,113 @@
+// `npm run bench`: measures draftsmith against the fake Ollama server and writes docs/BENCHMARKS.md.
+// Each figure is printed beside its target. Timings vary run to run; the targets have headroom.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFakeOllama } from '../test/helpers/fake-ollama.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const work = path.join(root, '.bench-tmp');
+const bin = path.join(root, 'bin/draftsmith.js');
+
+interface Row {
+  name: string;
+  value: string;
+  target: string;
+  ok: boolean;
+}
+
+function makeCsv(file: string, rows: number): void {
+  const lines = ['first_name,last_name,email,company,role,notes,language'];
+  for (let i = 1; i <= rows; i++) {
+    lines.push(`Ana${i},Pereira,ana${i}@example.com,Acme ${i % 97},Engineer,"Met at meetup ${i}, likes Rust",en`);
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; ms: number; peakRssKb: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, [bin, ...args], { cwd: work, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    let peak = 0;
+    // VmHWM is the kernel's own peak-RSS counter for the process.
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peak = Math.max(peak, Number(m[1]));
+      } catch {
+        /* exited */
+      }
+    }, 20);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      resolve({ code, ms: performance.now() - start, peakRssKb: peak, stderr });
+    });
+  });
+}
+
+async function draftRun(rows: number, opts: { latencyMs: number; slots: number; concurrency: number }) {
+  const server = await startFakeOllama({ latencyMs: opts.latencyMs, slots: opts.slots });
+  try {
+    const csv = path.join(work, `r${rows}.csv`);
+    makeCsv(csv, rows);
+    const drafts = path.join(work, `r${rows}-${opts.latencyMs}.drafts.jsonl`);
+    rmSync(drafts, { force: true });
+    const result = await run([
+      'draft', csv, '--profile', path.join(root, 'fixtures/profile.yaml'), '--host', server.url,
+      '--concurrency', String(opts.concurrency), '--drafts', drafts, '--quiet',
+    ]);
+    if (result.code !== 0) throw new Error(`draft exited ${result.code}: ${result.stderr.slice(0, 2000)}`);
+    return { ...result, maxConcurrent: server.maxConcurrent };
+  } finally {
+    await server.close();
+  }
+}
+
+async function main(): Promise<void> {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const rows: Row[] = [];
+
+  // 1. Our own overhead per draft: the model answers instantly.
+  const fast = await draftRun(10_000, { latencyMs: 0, slots: 8, concurrency: 8 });
+  const perSecond = 10_000 / (fast.ms / 1000);
+  rows.push({ name: 'drafts/s, 10,000 recipients, zero model latency', value: perSecond.toFixed(0), target: '>= 1,000/s', ok: perSecond >= 1000 });
+
+  // 2. Concurrency that really overlaps: 200 x 200 ms on 4 slots is ideally 10 s.
+  const slow = await draftRun(200, { latencyMs: 200, slots: 4, concurrency: 4 });
+  const ratio = slow.ms / 10_000;
+  rows.push({ name: 'wall time, 200 recipients x 200 ms, 4 slots, --concurrency 4 (ratio to ideal 10 s)', value: `${(slow.ms / 1000).toFixed(2)} s (${ratio.toFixed(3)})`, target: '<= 1.05', ok: ratio <= 1.05 });
+
+  // 3. Memory stays flat as the input grows.
+  const rss10k = fast.peakRssKb / 1024;
+  const big = await draftRun(100_000, { latencyMs: 0, slots: 8, concurrency: 8 });
+  const rss100k = big.peakRssKb / 1024;
+  rows.push({ name: 'peak RSS drafting 10,000 rows', value: `${rss10k.toFixed(0)} MB`, target: '< 150 MB', ok: rss10k < 150 });
+  rows.push({ name: 'peak RSS drafting 100,000 rows', value: `${rss100k.toFixed(0)} MB`, target: '< 150 MB, within 20% of 10k', ok: rss100k < 150 && rss100k <= rss10k * 1.2 });
+
+  // 4. Cold start of --help (median of 15 runs).
+  const times: number[] = [];
+  for (let i = 0; i < 15; i++) times.push((await run(['--help'])).ms);
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)]!;
+  rows.push({ name: 'cold `draftsmith --help` (median of 15)', value: `${median.toFixed(0)} ms`, target: '< 150 ms', ok: median < 150 });
+
+  const machine = `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+  const table = [
+    '| measure | result | target | met |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.target} | ${r.ok ? 'yes' : '**no**'} |`),
+  ].join('\n');
+  const md = `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${machine}).\nEverything runs against the fake Ollama server in \`test/helpers/fake-ollama.ts\` on loopback, so these figures measure draftsmith's own work, not a model.\n\n${table}\n`;
+  mkdirSync(path.join(root, 'docs'), { recursive: true });
+  writeFileSync(path.join(root, 'docs/BENCHMARKS.md'), md);
+  for (const r of rows) process.stdout.write(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})\n`);
+  rmSync(work, { recursive: true, force: true });
+}
+
+await main();

@@ -1,0 +1,216 @@
+// `draftsmith draft`: wires the CSV reader, profile, prompts, engine, runner and drafts file.
+import path from 'node:path';
+import { InterruptedError, PartialFailureError, UsageError } from '../../core/errors.js';
+import { fingerprint } from '../../core/fingerprint.js';
+import {
+  buildMessages,
+  draftSchema,
+  generationOptions,
+  parseDraftOutput,
+  unknownFieldNames,
+} from '../../core/prompt.js';
+import { recipientRecord, type Recipient } from '../../core/recipients.js';
+import { parseRowSelection, type RowSelection } from '../../core/row-selection.js';
+import { runDrafts, type DraftJob } from '../../core/run.js';
+import { toExportRecord } from '../../core/export-record.js';
+import { readRecipients, scanCsv, spoolToTempFile, type CsvOptions } from '../../io/csv-reader.js';
+import { defaultDraftsPath } from '../../io/drafts-path.js';
+import { DraftsStore } from '../../io/drafts-store.js';
+import { readProfile } from '../../io/profile-file.js';
+import { loadTemplates } from '../../io/templates.js';
+import { createRecordWriter, type OutputFormat } from '../../io/record-writer.js';
+import { openOutput } from '../output.js';
+import { createUi } from '../../ui/terminal.js';
+import { createProgress } from '../../ui/progress.js';
+import { renderSummary } from '../../ui/summary.js';
+import { renderDryRun } from '../../ui/dry-run.js';
+import { createEngineFromFlags, type EngineFlags } from '../engine-choice.js';
+import { onInterrupt } from '../interrupt.js';
+import type { CliIo } from '../io.js';
+
+export interface DraftFlags extends EngineFlags {
+  profile: string;
+  concurrency: number;
+  drafts?: string;
+  format: OutputFormat;
+  out?: string;
+  rows?: string;
+  limit?: number;
+  dryRun?: boolean;
+  force?: boolean;
+  seed?: number;
+  temperature?: number;
+  retries: number;
+  encoding?: string;
+  skipLines?: number;
+  quiet?: boolean;
+}
+
+export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: CliIo): Promise<void> {
+  const ui = createUi({ env: io.env, stdout: io.stdout, stderr: io.stderr, quiet: Boolean(flags.quiet) });
+  const selection: RowSelection | undefined = flags.rows ? parseRowSelection(flags.rows) : undefined;
+  const fromStdin = csvArg === '-';
+  if (fromStdin && io.stdin.isTTY) {
+    throw new UsageError('`-` reads the recipients CSV from stdin, but stdin is a terminal.', {
+      hint: 'pipe a file in (`cat leads.csv | draftsmith draft - ...`) or pass the CSV path.',
+    });
+  }
+
+  const { profile, dir: profileDir } = await readProfile(path.resolve(io.cwd, flags.profile));
+  const templates = await loadTemplates(profile, profileDir);
+
+  // stdin is spooled so the whole file can be checked before the first model request.
+  const spool = fromStdin ? await spoolToTempFile(io.stdin) : undefined;
+  try {
+    const csv: CsvOptions = {
+      file: spool ? spool.path : path.resolve(io.cwd, csvArg),
+      displayName: spool ? '<stdin>' : csvArg,
+      encoding: flags.encoding,
+      skipLines: flags.skipLines,
+    };
+    const scan = await scanCsv(csv);
+    for (const notice of scan.notices) ui.note(notice);
+    for (const warning of scan.warnings) ui.warn(warning);
+    const unknown = unknownFieldNames(profile, scan.columns);
+    if (unknown.length > 0) {
+      ui.warn(`profile names column(s) the CSV does not have: ${unknown.join(', ')} (check fields.private / fields.use)`);
+    }
+
+    const selected = selectedRows(scan.rows, selection, flags.limit);
+    const schema = draftSchema(profile.channel);
+    const options = generationOptions(profile, { temperature: flags.temperature, seed: flags.seed });
+    const recipients = () => filterRows(readRecipients(csv, scan), selected);
+
+    if (flags.dryRun) {
+      const out = await openOutput(flags.out ?? '-', io);
+      try {
+        for await (const r of recipients()) {
+          const messages = buildMessages(profile, templates, r, scan.columns);
+          await out.write(renderDryRun({ row: r.row, messages, schema, options }, flags.format));
+        }
+      } finally {
+        await out.close();
+      }
+      return;
+    }
+
+    const engine = await createEngineFromFlags(flags, profile, io);
+    const draftsPath = flags.drafts ? path.resolve(io.cwd, flags.drafts) : defaultDraftsPath(fromStdin ? null : csvArg, io.cwd);
+    const store = await DraftsStore.open(draftsPath, { lock: true, create: true });
+    const controller = new AbortController();
+    const stopListening = onInterrupt(io, () => {
+      controller.abort();
+      ui.warn('stopping: finishing nothing new, keeping every finished draft (Ctrl-C again to quit at once)');
+    });
+    try {
+      for (const w of store.warnings) ui.warn(w);
+      await engine.prepare(controller.signal);
+      ui.info(`drafting ${selected.count} recipient(s) with ${engine.info.engine} · ${engine.info.model} (${engine.info.location})`);
+
+      const jobs = async function* (): AsyncGenerator<DraftJob> {
+        for await (const r of recipients()) {
+          const messages = buildMessages(profile, templates, r, scan.columns);
+          yield {
+            recipient: r,
+            recipientRecord: recipientRecord(r, scan.columns),
+            fingerprint: fingerprint({
+              row: r.row,
+              messages,
+              schema,
+              options,
+              engine: engine.info.engine,
+              model: engine.info.model,
+            }),
+            request: { messages, schema, options },
+          };
+        }
+      };
+
+      const out = flags.out ? await openOutput(flags.out, io) : undefined;
+      const writer = out ? createRecordWriter(flags.format, out.stream, { headers: scan.columns.headers, channel: profile.channel }) : undefined;
+      let pending: Promise<void> = Promise.resolve();
+      const progress = createProgress(ui, { total: selected.count });
+      let summary;
+      try {
+        summary = await runDrafts({
+          jobs: jobs(),
+          engine,
+          lookup: (row) => store.state(row),
+          force: Boolean(flags.force),
+          concurrency: flags.concurrency,
+          retries: flags.retries,
+          signal: controller.signal,
+          parse: (text) => parseDraftOutput(text, profile.channel),
+          save: (record) => store.append(record),
+          onEvent: (e) => progress.onEvent(e),
+          emit: writer
+            ? (row, outcome) => {
+                const record = outcome === 'cached' ? store.readDraft(row) : outcome;
+                if (record) pending = pending.then(() => writer.write(toExportRecord(record)));
+              }
+            : undefined,
+        });
+      } finally {
+        progress.stop();
+        await pending;
+        await writer?.end();
+        await out?.close();
+      }
+
+      const resume = resumeCommand(csvArg, flags);
+      if (!flags.quiet || summary.failed > 0) {
+        io.stderr.write(renderSummary(summary, { draftsFile: path.relative(io.cwd, draftsPath) || draftsPath, color: ui.chalk, resumeCommand: resume }));
+      }
+      if (summary.interrupted) {
+        throw new InterruptedError('interrupted: every finished draft is saved.', {
+          hint: fromStdin ? 'pipe the same CSV into the same command to resume.' : `resume with: ${resume}`,
+        });
+      }
+      if (summary.failed > 0) {
+        throw new PartialFailureError(`${summary.failed} of ${selected.count} recipient(s) failed.`, {
+          hint: 're-run the same command: only the failed rows are drafted again.',
+        });
+      }
+    } finally {
+      stopListening();
+      await store.close();
+      await engine.close();
+    }
+  } finally {
+    await spool?.cleanup();
+  }
+}
+
+interface Selected {
+  count: number;
+  has: (row: number) => boolean;
+}
+
+/** Which data rows `--rows` and `--limit` keep, and how many that is (for progress). */
+function selectedRows(total: number, selection: RowSelection | undefined, limit: number | undefined): Selected {
+  let count = 0;
+  let last = 0;
+  for (let row = 1; row <= total; row++) {
+    if (selection && !selection.has(row)) continue;
+    if (limit !== undefined && count >= limit) break;
+    count++;
+    last = row;
+  }
+  return { count, has: (row) => row <= last && (!selection || selection.has(row)) };
+}
+
+async function* filterRows(source: AsyncIterable<Recipient>, selected: Selected): AsyncGenerator<Recipient> {
+  for await (const r of source) if (selected.has(r.row)) yield r;
+}
+
+function resumeCommand(csvArg: string, flags: DraftFlags): string {
+  const parts = ['draftsmith draft', quote(csvArg), '--profile', quote(flags.profile)];
+  if (flags.drafts) parts.push('--drafts', quote(flags.drafts));
+  if (flags.model) parts.push('--model', quote(flags.model));
+  if (flags.rows) parts.push('--rows', flags.rows);
+  return parts.join(' ');
+}
+
+function quote(s: string): string {
+  return /^[\w./:@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

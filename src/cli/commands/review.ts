@@ -1,0 +1,249 @@
+// `draftsmith review`: wires the drafts file, prompts, editor, lint and engine into the review loop.
+//
+// Screens and prompts go to stderr, like every other message draftsmith prints (stdout is data
+// only). The review still requires stdin, stdout and stderr to be terminals: the prompts read
+// keys from stdin, the screens are drawn on stderr, and the editor takes over the terminal
+// through the inherited stdin/stdout.
+import path from 'node:path';
+import type { DraftRecord, DraftStatus } from '../../core/draft.js';
+import { DraftsmithError, InterruptedError, UsageError } from '../../core/errors.js';
+import { parseRowSelection } from '../../core/row-selection.js';
+import type { ToneProfile } from '../../core/profile.js';
+import type { Engine } from '../../engines/engine.js';
+import { locateDraftsFile } from '../../io/drafts-path.js';
+import { DraftsStore } from '../../io/drafts-store.js';
+import { editDraft } from '../../io/editor.js';
+import { createAsk } from '../../ui/ask.js';
+import { runReview, type ReviewResult } from '../../ui/review.js';
+import { createUi } from '../../ui/terminal.js';
+import type { CliIo } from '../io.js';
+import { createEngineFromFlags } from '../engine-choice.js';
+import type { Recipient } from '../../core/recipients.js';
+import type { loadTemplates } from '../../io/templates.js';
+import type { Finding, ShownDraft } from '../../ui/render-draft.js';
+
+export interface ReviewFlags {
+  all?: boolean;
+  status?: string;
+  rows?: string;
+  profile?: string;
+  model?: string;
+  host?: string;
+  allowRemote?: boolean;
+  timeout: number;
+}
+
+const STATUSES: readonly DraftStatus[] = ['drafted', 'failed', 'approved', 'edited', 'skipped'];
+
+export async function runReviewCommand(file: string | undefined, flags: ReviewFlags, io: CliIo): Promise<void> {
+  if (!io.stdin.isTTY || !io.stdout.isTTY || !io.stderr.isTTY) {
+    throw new UsageError('`review` is interactive and needs a terminal (stdin, stdout and stderr).', {
+      hint: 'in scripts, use `draftsmith approve --rows 3,5-9` or `draftsmith approve --clean`, then `draftsmith export`.',
+    });
+  }
+  const statuses = flags.status ? parseStatuses(flags.status) : undefined;
+  const rows = flags.rows ? parseRowSelection(flags.rows) : undefined;
+  const ui = createUi({ env: io.env, stdout: io.stdout, stderr: io.stderr, quiet: false });
+  const draftsPath = await locateDraftsFile(file, io.cwd);
+  const ctx: LintContext | undefined = flags.profile ? await loadLintContext(path.resolve(io.cwd, flags.profile)) : undefined;
+  const store = await DraftsStore.open(draftsPath, { lock: true, create: false });
+  const engines = new Map<string, Engine>();
+  const resume = resumeCommand(file, flags);
+  let result: ReviewResult;
+  try {
+    for (const w of store.warnings) ui.warn(w);
+    const engineFor = async (model: string, profile: ToneProfile): Promise<Engine> => {
+      const key = flags.model ?? model;
+      let engine = engines.get(key);
+      if (!engine) {
+        const created = await createEngineFromFlags({ ...flags, model: key }, profile, io);
+        try {
+          await created.prepare();
+        } catch (err) {
+          await created.close();
+          throw err;
+        }
+        engines.set(key, (engine = created));
+      }
+      return engine;
+    };
+    result = await runReview(
+      {
+        store,
+        ask: createAsk({ input: io.stdin, output: io.stderr }),
+        edit: (draft, record) => editDraft(draft, { env: io.env, withSubject: record.subject !== undefined }),
+        regenerate: async (record, shown, feedback) => {
+          if (!ctx) return 'regenerating needs the tone profile: run review again with --profile <file>';
+          return withInterrupt((signal) => regenerate(ctx, record, shown, feedback, engineFor, signal));
+        },
+        lint: (draft, record) =>
+          ctx
+            ? ctx.lint(draft, record.recipient)
+            : [{ level: 'warning', code: 'no-profile', message: 'not linted: pass --profile to check this draft' }],
+        isPrivate: ctx ? ctx.isPrivate : () => false,
+        show: (text) => io.stderr.write(text),
+        clear: () => io.stderr.write('\u001b[H\u001b[2J'),
+        width: Math.min(ui.width, 120),
+        chalk: ui.chalk,
+      },
+      { all: flags.all, statuses, rows },
+    );
+  } finally {
+    await store.close();
+    for (const e of engines.values()) await e.close();
+  }
+
+  const c = result.counts;
+  const tally = `approved ${c.approved} · edited ${c.edited} · skipped ${c.skipped} · left ${c.left}`;
+  const rel = path.relative(io.cwd, draftsPath) || draftsPath;
+  switch (result.end) {
+    case 'empty':
+      io.stderr.write(`draftsmith: nothing to review in ${rel} (${tally}).\n  hint: revisit decided drafts with --all.\n`);
+      return;
+    case 'finished':
+      io.stderr.write(`draftsmith: review finished: ${tally}.\n  next: draftsmith export ${quote(rel)} --format csv --out approved.csv\n`);
+      return;
+    case 'quit':
+      io.stderr.write(`draftsmith: saved (${tally}).\n  resume with: ${resume}\n`);
+      return;
+    case 'interrupted':
+      throw new InterruptedError(`interrupted: every decision is saved (${tally}).`, { hint: `resume with: ${resume}` });
+  }
+}
+
+async function regenerate(
+  ctx: LintContext,
+  record: DraftRecord,
+  shown: { subject?: string; body: string } | undefined,
+  feedback: string,
+  engineFor: (model: string, profile: ToneProfile) => Promise<Engine>,
+  signal: AbortSignal,
+): Promise<DraftRecord | string> {
+  try {
+    const engine = await engineFor(record.model, ctx.profile);
+    return await regenerateDraft(ctx, engine, record, shown, feedback, signal);
+  } catch (err) {
+    // Engine trouble or an unusable answer: say so on the same screen; the draft stays as it was.
+    if (err instanceof DraftsmithError) return `regeneration failed: ${err.message}${err.hint ? ` (${err.hint})` : ''}`;
+    throw err;
+  }
+}
+
+/** Ctrl-C while the model writes (no prompt is reading keys then): abort the request. */
+async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    process.off('SIGINT', stop);
+  }
+}
+
+/** What lint and regeneration need from the tone profile (review and approve share it). */
+export interface LintContext {
+  profile: ToneProfile;
+  templates: Awaited<ReturnType<typeof loadTemplates>>;
+  lint: (draft: ShownDraft, recipient: Record<string, string>) => Finding[];
+  isPrivate: (header: string) => boolean;
+}
+
+// Profile, templates, lint and prompts load only when a profile is given: reviewing and quitting
+// need none of them.
+export async function loadLintContext(file: string): Promise<LintContext> {
+  const [{ readProfile }, { loadTemplates }, { lintDraft }] = await Promise.all([
+    import('../../io/profile-file.js'),
+    import('../../io/templates.js'),
+    import('../../core/lint.js'),
+  ]);
+  const { profile, dir } = await readProfile(file);
+  const templates = await loadTemplates(profile, dir);
+  const norm = (h: string) => h.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  const privateColumns = new Set((profile.fields?.private ?? []).map(norm));
+  return {
+    profile,
+    templates,
+    lint: (draft, recipient) => lintDraft({ subject: draft.subject, body: draft.body, recipient }, profile),
+    isPrivate: (header) => privateColumns.has(norm(header)),
+  };
+}
+
+/**
+ * A new version of a row's draft: the recipient is rebuilt from the record (its columns in
+ * order), the previous text and the feedback go to the model. The fingerprint stays the row's, so
+ * a later `draft` run still sees the row as drafted from the same inputs and keeps this version.
+ */
+export async function regenerateDraft(
+  ctx: LintContext,
+  engine: Engine,
+  record: DraftRecord,
+  shown: ShownDraft | undefined,
+  feedback: string,
+  signal?: AbortSignal,
+): Promise<DraftRecord> {
+  const { buildColumns } = await import('../../core/recipients.js');
+  const { buildRegenerateMessages, draftSchema, generationOptions, parseDraftOutput } = await import('../../core/prompt.js');
+  const headers = Object.keys(record.recipient);
+  const { columns } = buildColumns(headers);
+  const recipient: Recipient = { row: record.row, line: 0, cells: headers.map((h) => record.recipient[h] ?? '') };
+  const previous = shown ?? { subject: record.subject, body: record.body ?? '' };
+  const { profile, templates } = ctx;
+  const messages = buildRegenerateMessages(profile, templates, recipient, columns, previous, feedback);
+  const started = Date.now();
+  const result = await engine.generate({
+    messages,
+    schema: draftSchema(profile.channel),
+    options: generationOptions(profile, {}),
+    signal,
+  });
+  const parsed = parseDraftOutput(result.text, profile.channel);
+  const ms = Date.now() - started;
+  return {
+    type: 'draft',
+    row: record.row,
+    fingerprint: record.fingerprint,
+    status: 'drafted',
+    recipient: record.recipient,
+    ...(parsed.subject !== undefined ? { subject: parsed.subject } : {}),
+    body: parsed.body,
+    engine: engine.info.engine,
+    model: engine.info.model,
+    messages,
+    version: record.version + 1,
+    ...(feedback ? { feedback } : {}),
+    timing: {
+      ms,
+      ...(result.evalCount !== undefined ? { evalCount: result.evalCount } : {}),
+      ...(result.evalCount && result.evalMs ? { tokensPerSecond: (result.evalCount * 1000) / result.evalMs } : {}),
+    },
+    at: new Date().toISOString(),
+  };
+}
+
+function parseStatuses(spec: string): ReadonlySet<DraftStatus> {
+  const out = new Set<DraftStatus>();
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!STATUSES.includes(part as DraftStatus)) {
+      throw new UsageError(`unknown status "${part}" in --status.`, { hint: `use one or more of ${STATUSES.join(', ')}, comma-separated.` });
+    }
+    out.add(part as DraftStatus);
+  }
+  return out;
+}
+
+function resumeCommand(file: string | undefined, flags: ReviewFlags): string {
+  const parts = ['draftsmith review'];
+  if (file) parts.push(quote(file));
+  if (flags.profile) parts.push('--profile', quote(flags.profile));
+  if (flags.status) parts.push('--status', quote(flags.status));
+  if (flags.rows) parts.push('--rows', quote(flags.rows));
+  if (flags.model) parts.push('--model', quote(flags.model));
+  if (flags.host) parts.push('--host', quote(flags.host));
+  if (flags.allowRemote) parts.push('--allow-remote');
+  return parts.join(' ');
+}
+
+export function quote(s: string): string {
+  return /^[\w./:@,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

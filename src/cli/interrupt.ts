@@ -1,0 +1,21 @@
+// Ctrl-C handling for long commands: the first SIGINT asks the command to stop cleanly (it saves
+// what is done and explains how to resume); a second one quits at once with 130.
+import type { CliIo } from './io.js';
+
+export function onInterrupt(io: CliIo, stop: () => void): () => void {
+  let count = 0;
+  const handler = () => {
+    count++;
+    if (count === 1) stop();
+    else {
+      io.stderr.write('\ndraftsmith: interrupted twice, quitting now.\n');
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

@@ -1,0 +1,199 @@
+// Commander wiring only: flags, help text, and a lazy import of the command that runs.
+// Lazy imports keep `draftsmith --help` fast: nothing heavy (ollama, inquirer, ora) loads for it.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import type { CliIo } from './io.js';
+
+const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('draftsmith');
+  program
+    .description('Draft personalized messages with a local LLM. A person reviews every draft before it goes anywhere.')
+    .version(version, '-V, --version')
+    .option('--debug', 'show stack traces for internal errors')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ draftsmith profile init my-profile.yaml
+  $ draftsmith draft contacts.csv --profile my-profile.yaml
+  $ cat contacts.csv | draftsmith draft - --profile p.yaml --out - > drafts.jsonl
+  $ draftsmith status
+  $ draftsmith export --format csv --out approved.csv
+
+Exit codes: 0 success, 1 runtime failure (engine, failed rows), 2 usage or input error, 130 interrupted.`,
+    );
+
+  const draft = program
+    .command('draft')
+    .description('draft one message per recipient with a local model and store them in a drafts file')
+    .argument('<recipients>', 'recipients CSV file, or - to read it from stdin')
+    .requiredOption('-p, --profile <file>', 'tone profile (YAML); create one with `draftsmith profile init`')
+    .option('-m, --model <name>', "model name (default: the profile's model.name, else llama3.2)")
+    .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
+    .option('--allow-remote', 'allow a non-local Ollama host (recipient data leaves this machine)')
+    .option('-c, --concurrency <n>', 'drafts generated at once', positiveInt, 2)
+    .option('-d, --drafts <file>', 'drafts file (default: <csv name>.drafts.jsonl beside the CSV)')
+    .addOption(new Option('-f, --format <format>', 'format of --out').choices(['jsonl', 'csv', 'text']).default('jsonl'))
+    .option('-o, --out <file>', 'also write one record per recipient, in CSV row order, to a file or - (stdout)')
+    .option('--rows <list>', 'only these data rows, e.g. 3,5-9')
+    .option('--limit <n>', 'at most n recipients', positiveInt)
+    .option('--dry-run', 'print the exact messages that would be sent; no model, no network')
+    .option('--force', 'redraft rows that already have a draft')
+    .option('--seed <n>', 'sampling seed', integer)
+    .option('--temperature <x>', 'sampling temperature', nonNegativeNumber)
+    .option('--timeout <seconds>', 'give up on one request after this long', positiveInt, 600)
+    .option('--retries <n>', 'extra attempts on connection errors and 5xx', nonNegativeInt, 3)
+    .option('--encoding <name>', 'CSV text encoding, e.g. windows-1252 (default: utf-8)')
+    .option('--skip-lines <n>', 'skip n lines before the CSV header', nonNegativeInt)
+    .option('-q, --quiet', 'print nothing but errors')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ draftsmith draft fixtures/recipients.csv --profile fixtures/profile.yaml
+  $ draftsmith draft leads.csv -p profile.yaml --rows 1-20 --model qwen2.5:7b --concurrency 4
+  $ draftsmith draft leads.csv -p profile.yaml --dry-run | less
+  $ cat leads.csv | draftsmith draft - -p profile.yaml --out - --format csv > drafts.csv
+
+Re-running the same command drafts only rows that are new, changed or failed.`,
+    )
+    .action(async (recipients: string, opts: Record<string, unknown>) => {
+      const { runDraftCommand } = await import('./commands/draft.js');
+      await runDraftCommand(recipients, opts as never, io);
+    });
+  void draft;
+
+  program
+    .command('status')
+    .description('count the drafts in a drafts file by status and list failed rows')
+    .argument('[drafts]', 'drafts file (default: the one *.drafts.jsonl in this folder)')
+    .addHelpText('after', '\nExample:\n  $ draftsmith status leads.drafts.jsonl')
+    .action(async (file: string | undefined) => {
+      const { runStatusCommand } = await import('./commands/status.js');
+      await runStatusCommand(file, io);
+    });
+
+  program
+    .command('export')
+    .description('write approved drafts for the next tool (stdout by default)')
+    .argument('[drafts]', 'drafts file (default: the one *.drafts.jsonl in this folder)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
+    .option('-o, --out <file>', 'output file, or - for stdout', '-')
+    .option('--all', 'every record, not only approved and edited ones')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ draftsmith export --format csv --out approved.csv\n  $ draftsmith export leads.drafts.jsonl --all | jq .body',
+    )
+    .action(async (file: string | undefined, opts: Record<string, unknown>) => {
+      const { runExportCommand } = await import('./commands/export.js');
+      await runExportCommand(file, opts as never, io);
+    });
+
+  program
+    .command('review')
+    .description('go through the drafts in the terminal: approve, edit, regenerate or skip each one')
+    .argument('[drafts]', 'drafts file (default: the one *.drafts.jsonl in this folder)')
+    .option('-p, --profile <file>', 'tone profile: needed to lint and to regenerate')
+    .option('--all', 'revisit drafts already decided')
+    .option('--status <list>', 'only drafts with these statuses, e.g. failed or skipped,drafted')
+    .option('--rows <list>', 'only these data rows, e.g. 3,5-9')
+    .option('-m, --model <name>', 'model for regenerating (default: the one that wrote the draft)')
+    .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
+    .option('--allow-remote', 'allow a non-local Ollama host (recipient data leaves this machine)')
+    .option('--timeout <seconds>', 'give up on one regeneration after this long', positiveInt, 600)
+    .addHelpText(
+      'after',
+      `
+Keys: a approve · e edit in $VISUAL/$EDITOR · r regenerate (optional feedback) · s skip · b back
+      v view the row and the prompt sent · q save and quit. Each letter, then Enter.
+Every decision is saved at once; run the same command again to continue where you left off.
+
+Examples:
+  $ draftsmith review leads.drafts.jsonl --profile profile.yaml
+  $ draftsmith review --status failed --profile profile.yaml`,
+    )
+    .action(async (file: string | undefined, opts: Record<string, unknown>) => {
+      const { runReviewCommand } = await import('./commands/review.js');
+      await runReviewCommand(file, opts as never, io);
+    });
+
+  program
+    .command('approve')
+    .description('approve drafts without the interactive review (for scripts)')
+    .argument('[drafts]', 'drafts file (default: the one *.drafts.jsonl in this folder)')
+    .option('--rows <list>', 'approve these data rows, e.g. 3,5-9')
+    .option('--clean', 'approve every draft the lint finds no error in (needs --profile)')
+    .option('-p, --profile <file>', 'tone profile the lint checks against')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ draftsmith approve --rows 1-20\n  $ draftsmith approve leads.drafts.jsonl --clean --profile profile.yaml',
+    )
+    .action(async (file: string | undefined, opts: Record<string, unknown>) => {
+      const { runApproveCommand } = await import('./commands/approve.js');
+      await runApproveCommand(file, opts as never, io);
+    });
+
+  const profile = program.command('profile').description('create or check a tone profile');
+  profile
+    .command('init')
+    .description('write a commented starter profile')
+    .argument('[file]', 'where to write it (- for stdout)', 'profile.yaml')
+    .option('--force', 'overwrite an existing file')
+    .action(async (file: string, opts: { force?: boolean }) => {
+      const { profileInit } = await import('./commands/profile.js');
+      await profileInit({ file, cwd: io.cwd, force: opts.force, stdout: io.stdout, stderr: io.stderr });
+    });
+  profile
+    .command('check')
+    .description('validate a profile and print a summary')
+    .argument('<file>', 'profile to check')
+    .action(async (file: string) => {
+      const { profileCheck } = await import('./commands/profile.js');
+      await profileCheck({ file, cwd: io.cwd, stdout: io.stdout, stderr: io.stderr });
+    });
+
+  for (const cmd of program.commands) applyCommonSettings(cmd, io);
+  for (const cmd of profile.commands) applyCommonSettings(cmd, io);
+  return program;
+}
+
+function applyCommonSettings(cmd: Command, io: CliIo): void {
+  cmd
+    .exitOverride()
+    .showHelpAfterError(`(run \`draftsmith ${fullName(cmd)} --help\` for usage)`)
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+}
+
+function fullName(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c && c.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+function integer(value: string): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number.');
+  return Number.parseInt(value, 10);
+}
+function nonNegativeInt(value: string): number {
+  const n = integer(value);
+  if (n < 0) throw new InvalidArgumentError('expected 0 or more.');
+  return n;
+}
+function positiveInt(value: string): number {
+  const n = integer(value);
+  if (n < 1) throw new InvalidArgumentError('expected 1 or more.');
+  return n;
+}
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || value.trim() === '') throw new InvalidArgumentError('expected a number, 0 or more.');
+  return n;
+}

@@ -1,0 +1,234 @@
+// The built binary, spawned as a user runs it, against the fake Ollama server.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fixture, runCli } from '../helpers/cli.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+
+let server: FakeOllama;
+let dir: string;
+
+beforeAll(async () => {
+  server = await startFakeOllama();
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(() => {
+  server.setBehaviour(undefined);
+});
+
+function tmp(): string {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-e2e-'));
+  return dir;
+}
+
+function readJsonl(file: string): Record<string, any>[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
+}
+
+function chatRequests() {
+  return server.requests.filter((r) => r.path === '/api/chat');
+}
+
+const fixtureRows = readFileSync(fixture('recipients.csv'), 'utf8');
+const STACK = /\n\s+at .+\(.*:\d+:\d+\)/;
+
+describe('draftsmith draft (end to end, fake Ollama)', () => {
+  it('drafts every fixture recipient into the drafts file, then re-runs without paying twice', async () => {
+    const d = tmp();
+    copyFileSync(fixture('recipients.csv'), path.join(d, 'people.csv'));
+    const before = chatRequests().length;
+    const first = await runCli(['draft', 'people.csv', '--profile', fixture('profile.yaml'), '--host', server.url], { cwd: d });
+    expect(first.stderr).not.toMatch(STACK);
+    expect(first.code).toBe(0);
+    const draftsFile = path.join(d, 'people.drafts.jsonl');
+    const records = readJsonl(draftsFile);
+    const sent = chatRequests().slice(before);
+    expect(records.length).toBe(sent.length);
+    expect(records.length).toBeGreaterThanOrEqual(10);
+    const rows = records.map((r) => r.row).sort((a, b) => a - b);
+    expect(rows).toEqual(Array.from({ length: records.length }, (_, i) => i + 1));
+    for (const r of records) {
+      expect(r.status).toBe('drafted');
+      expect(r.body.length).toBeGreaterThan(0);
+      expect(r.fingerprint).toMatch(/^[0-9a-f]{16,}$/);
+    }
+    expect(first.stderr).toMatch(/drafted/i);
+
+    // Same inputs: no model request at all.
+    const second = await runCli(['draft', 'people.csv', '--profile', fixture('profile.yaml'), '--host', server.url], { cwd: d });
+    expect(second.code).toBe(0);
+    expect(chatRequests().length).toBe(before + sent.length);
+    expect(second.stderr).toMatch(/cached/i);
+
+    // One changed row: exactly one request, for that row.
+    const csv = readFileSync(path.join(d, 'people.csv'), 'utf8').split('\n');
+    csv[2] = csv[2]!.replace(/,([^,]*)$/, ',$1').replace(/^([^,]*),/, 'Changedname,');
+    writeFileSync(path.join(d, 'people.csv'), csv.join('\n'));
+    const third = await runCli(['draft', 'people.csv', '--profile', fixture('profile.yaml'), '--host', server.url], { cwd: d });
+    expect(third.code).toBe(0);
+    const newRequests = chatRequests().slice(before + sent.length);
+    expect(newRequests.length).toBe(1);
+    expect(JSON.stringify(newRequests[0]!.body)).toContain('Changedname');
+
+    // --force: everything again.
+    const forced = await runCli(['draft', 'people.csv', '--profile', fixture('profile.yaml'), '--host', server.url, '--force', '--quiet'], { cwd: d });
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toBe('');
+    expect(chatRequests().length).toBe(before + sent.length + 1 + records.length);
+  });
+
+  it('pipes: CSV on stdin, one JSONL record per recipient on stdout in row order, chatter on stderr only', async () => {
+    const d = tmp();
+    const result = await runCli(['draft', '-', '--profile', fixture('profile.yaml'), '--host', server.url, '--out', '-', '--concurrency', '4'], {
+      cwd: d,
+      input: fixtureRows,
+    });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.row)).toEqual(lines.map((_, i) => i + 1));
+    for (const l of lines) {
+      expect(l.status).toBe('drafted');
+      expect(typeof l.body).toBe('string');
+      expect(Object.keys(l.recipient)).toContain('first_name');
+      // The fake model writes the recipient's first name into the draft: the right draft went to the right row.
+      expect(l.body).toContain(l.recipient.first_name);
+    }
+    expect(existsSync(path.join(d, 'drafts.jsonl'))).toBe(true);
+    expect(result.stderr).not.toContain('\u001b'); // not a TTY: no colour, no spinner
+  });
+
+  it('never sends private columns to the model', async () => {
+    const d = tmp();
+    const before = chatRequests().length;
+    const result = await runCli(['draft', fixture('recipients.csv'), '--profile', fixture('profile.yaml'), '--host', server.url, '--drafts', path.join(d, 'x.jsonl')], { cwd: d });
+    expect(result.code).toBe(0);
+    const bodies = chatRequests().slice(before).map((r) => JSON.stringify(r.body));
+    const drafts = readJsonl(path.join(d, 'x.jsonl'));
+    const privateValues = drafts.flatMap((r) => [r.recipient.phone, r.recipient.email]).filter((v) => v && v.length > 3);
+    expect(privateValues.length).toBeGreaterThan(0);
+    for (const body of bodies) for (const v of privateValues) expect(body).not.toContain(v);
+  });
+
+  it('--dry-run prints the exact messages and contacts no host', async () => {
+    const d = tmp();
+    const result = await runCli(['draft', fixture('recipients.csv'), '--profile', fixture('profile.yaml'), '--host', 'http://127.0.0.1:9', '--dry-run', '--rows', '1-3'], { cwd: d });
+    expect(result.code).toBe(0);
+    const entries = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(entries.map((e) => e.row)).toEqual([1, 2, 3]);
+    expect(entries[0].messages[0].role).toBe('system');
+    expect(entries[0].messages[0].content).toBe(entries[1].messages[0].content);
+    expect(existsSync(path.join(path.dirname(fixture('recipients.csv')), 'recipients.drafts.jsonl'))).toBe(false);
+  });
+
+  it('says plainly when Ollama is unreachable (exit 1, names the host, no stack)', async () => {
+    const d = tmp();
+    const result = await runCli(['draft', fixture('recipients.csv'), '--profile', fixture('profile.yaml'), '--host', 'http://127.0.0.1:9', '--drafts', path.join(d, 'd.jsonl')], { cwd: d });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('127.0.0.1:9');
+    expect(result.stderr).toContain('ollama serve');
+    expect(result.stderr).not.toMatch(STACK);
+  });
+
+  it('tells the user to pull a missing model', async () => {
+    const d = tmp();
+    const result = await runCli(['draft', fixture('recipients.csv'), '--profile', fixture('profile.yaml'), '--host', server.url, '--model', 'nosuchmodel', '--drafts', path.join(d, 'd.jsonl')], { cwd: d });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('ollama pull nosuchmodel');
+  });
+
+  it('refuses a non-local host without --allow-remote', async () => {
+    const result = await runCli(['draft', fixture('recipients.csv'), '--profile', fixture('profile.yaml'), '--host', 'http://10.1.2.3:11434'], { cwd: tmp() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--allow-remote');
+  });
+
+  it('names failed rows, exits 1, and a re-run retries only those', async () => {
+    const d = tmp();
+    const csv = path.join(d, 'p.csv');
+    copyFileSync(fixture('recipients.csv'), csv);
+    // Fail the 2nd recipient, recognised by its first name in the request.
+    const lines = readFileSync(csv, 'utf8').split('\n');
+    const name2 = lines[2]!.split(',')[0]!;
+    server.setBehaviour((req) => (JSON.stringify(req.body).includes(`\\"${name2}\\"`) ? { status: 400, error: 'simulated bad request' } : undefined));
+    const first = await runCli(['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--host', server.url], { cwd: d });
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/row 2\b/);
+    expect(first.stderr).toContain('simulated bad request');
+    server.setBehaviour(undefined);
+    const before = chatRequests().length;
+    const again = await runCli(['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--host', server.url], { cwd: d });
+    expect(again.code).toBe(0);
+    const retried = chatRequests().slice(before);
+    expect(retried.length).toBe(1);
+    expect(JSON.stringify(retried[0]!.body)).toContain(name2);
+  });
+
+  it('a second draft process on the same drafts file refuses clearly', async () => {
+    const d = tmp();
+    const drafts = path.join(d, 'x.drafts.jsonl');
+    writeFileSync(`${drafts}.lock`, JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() }));
+    const result = await runCli(['draft', fixture('recipients.csv'), '--profile', fixture('profile.yaml'), '--host', server.url, '--drafts', drafts], { cwd: d });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/another draftsmith/i);
+    expect(result.stderr).toContain(String(process.pid));
+  });
+
+  it('Ctrl-C stops cleanly: exit 130, finished drafts kept, a re-run finishes the rest', async () => {
+    const d = tmp();
+    const csv = path.join(d, 'p.csv');
+    copyFileSync(fixture('recipients.csv'), csv);
+    server.setBehaviour(() => ({ latencyMs: 300 }));
+    const run = runCli(['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--host', server.url, '--concurrency', '1'], { cwd: d });
+    const drafts = path.join(d, 'p.drafts.jsonl');
+    await waitFor(() => existsSync(drafts) && readJsonl(drafts).length >= 2, 20_000);
+    run.child.kill('SIGINT');
+    const result = await run;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/resume/i);
+    const kept = readJsonl(drafts);
+    expect(kept.length).toBeGreaterThanOrEqual(2);
+    expect(kept.every((r) => r.status === 'drafted')).toBe(true);
+    server.setBehaviour(undefined);
+    const before = chatRequests().length;
+    const again = await runCli(['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--host', server.url], { cwd: d });
+    expect(again.code).toBe(0);
+    const all = readJsonl(drafts);
+    const rows = new Set(all.map((r) => r.row));
+    // Only the rows not finished before Ctrl-C were requested again.
+    expect(chatRequests().length - before).toBe(rows.size - kept.length);
+    expect(all.length).toBe(rows.size);
+  });
+
+  it('kill -9 mid-run loses nothing finished; the drafts file still loads and the re-run completes', async () => {
+    const d = tmp();
+    copyFileSync(fixture('recipients.csv'), path.join(d, 'p.csv'));
+    server.setBehaviour(() => ({ latencyMs: 200 }));
+    const run = runCli(['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--host', server.url, '--concurrency', '2'], { cwd: d });
+    const drafts = path.join(d, 'p.drafts.jsonl');
+    await waitFor(() => existsSync(drafts) && readJsonl(drafts).length >= 3, 20_000);
+    run.child.kill('SIGKILL');
+    await run;
+    server.setBehaviour(undefined);
+    const status = await runCli(['status', 'p.drafts.jsonl'], { cwd: d });
+    expect(status.code).toBe(0);
+    const again = await runCli(['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--host', server.url], { cwd: d });
+    expect(again.code).toBe(0); // the stale lock of the killed process is taken over
+    const byRow = new Map(readJsonl(drafts).map((r) => [r.row, r]));
+    const scan = await runCli(['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--dry-run'], { cwd: d });
+    expect(byRow.size).toBe(scan.stdout.trim().split('\n').length);
+  });
+});
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,228 @@
+// `draftsmith review` in a real terminal (tmux), on a drafts file made by `draft` against the
+// fake Ollama server: approve, edit with a scripted $VISUAL, regenerate with feedback, skip, go
+// back, quit; resume; kill -9 mid-review; Ctrl-C; then `export`. Plus the non-TTY refusal and
+// `approve` for scripts, which need no terminal.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { binPath, repoRoot, runCli } from '../helpers/cli.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { hasTmux, TmuxPane } from '../helpers/tmux.js';
+
+const fakeEditor = path.join(repoRoot, 'test/helpers/fake-editor.mjs');
+const MARKER = 'MARKER-EDITED-BY-A-PERSON';
+const REGEN = 'REGEN-SHORT-VERSION';
+const ESC = '\u001b';
+const BEL = '\u0007';
+const STACK = /\n\s+at .+:\d+:\d+/;
+
+const PROFILE = `name: review-e2e
+goal: Invite people to a short call about their work.
+channel: email
+tone: warm
+length:
+  max_words: 150
+sign_off: Best regards
+sender:
+  name: Sam
+fields:
+  private: [salary]
+`;
+
+// Row 5 is hostile: a window-title write, a clipboard write (OSC 52) and a clear-screen.
+const CSV = [
+  'first_name,last_name,email,company,role,notes,salary',
+  'Ana,Pereira,ana@example.org,Acme,CTO,met at a meetup,100',
+  'Ben,Okafor,ben@example.org,Globex,Engineer,,200',
+  'Cleo,Martin,cleo@example.org,Initech,Designer,gave a talk,300',
+  'Dan,Reyes,dan@example.org,Umbrella,PM,,400',
+  `Eve${ESC}]0;PWNED-TITLE${BEL},Stone,eve@example.org,${ESC}[2JEvilCorp,Ops,${ESC}]52;c;cHduZWQ=${BEL}loves tea,500`,
+  'Finn,Berg,finn@example.org,Hooli,Sales,,600',
+].join('\n');
+
+let server: FakeOllama;
+const panes: TmuxPane[] = [];
+
+beforeAll(async () => {
+  server = await startFakeOllama();
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(() => {
+  server.setBehaviour(undefined);
+  while (panes.length) panes.pop()!.close();
+});
+
+function readJsonl(file: string): Record<string, any>[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
+}
+
+async function draftedDir(): Promise<{ dir: string; drafts: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-review-'));
+  writeFileSync(path.join(dir, 'people.csv'), CSV);
+  writeFileSync(path.join(dir, 'profile.yaml'), PROFILE);
+  const r = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir });
+  expect(r.stderr).not.toMatch(STACK);
+  expect(r.code).toBe(0);
+  return { dir, drafts: path.join(dir, 'people.drafts.jsonl') };
+}
+
+function review(dir: string, extraEnv: Record<string, string> = {}): TmuxPane {
+  const pane = new TmuxPane({
+    command: [process.execPath, binPath, 'review', 'people.drafts.jsonl', '--profile', 'profile.yaml', '--host', server.url],
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LANG: 'C.UTF-8',
+      TERM: 'xterm-256color',
+      VISUAL: `'${process.execPath}' '${fakeEditor}'`,
+      FAKE_EDITOR_APPEND: MARKER,
+      ...extraEnv,
+    },
+  });
+  panes.push(pane);
+  pane.start();
+  return pane;
+}
+
+/** Waits for a draft's screen with the action prompt on it, then answers with one letter. */
+async function answer(pane: TmuxPane, screen: RegExp, letter: string): Promise<string> {
+  const shown = await pane.waitFor((s) => screen.test(s) && /\? Action/.test(s));
+  pane.type(letter);
+  pane.keys('Enter');
+  return shown;
+}
+
+const decisions = (file: string) => readJsonl(file).filter((r) => r.type === 'decision');
+
+describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
+  it('approves, edits, regenerates, skips, goes back, quits; resumes; survives kill -9; exports what was decided', async () => {
+    const { dir, drafts } = await draftedDir();
+    server.setBehaviour((req) => {
+      const text = JSON.stringify(req.body?.messages ?? '');
+      return /shorter/.test(text) ? { content: JSON.stringify({ subject: 'Short note', body: `Hi Cleo, ${REGEN}. Best regards` }) } : undefined;
+    });
+
+    const pane = review(dir);
+    const first = await answer(pane, /Draft 1 of 6/, 'a');
+    expect(first).toMatch(/salary\s+100 \(private, never sent\)/);
+    await answer(pane, /Draft 2 of 6/, 'e');
+    // The same draft comes back with the edited text, for a decision.
+    await answer(pane, new RegExp(`Draft 2 of 6[\\s\\S]*${MARKER}`), 'a');
+    await answer(pane, /Draft 3 of 6/, 'r');
+    await pane.waitFor(/Feedback for the model/);
+    pane.type('shorter');
+    pane.keys('Enter');
+    await answer(pane, new RegExp(`Draft 3 of 6[\\s\\S]*${REGEN}`), 'a');
+    await answer(pane, /Draft 4 of 6/, 's');
+
+    // The hostile row: shown, readable, and nothing reached the terminal as a control sequence.
+    const hostile = await answer(pane, /Draft 5 of 6/, 'b');
+    expect(hostile).toContain('EvilCorp');
+    expect(hostile).toContain('loves tea');
+    expect(hostile).toMatch(/Draft 5 of 6/); // a clear-screen would have wiped the header
+    expect(pane.title()).not.toContain('PWNED');
+    expect(pane.buffers()).toBe('');
+    const withEscapes = pane.capture(true);
+    expect(withEscapes).not.toMatch(/\u001b\]|\u0007|\u001b\[2J/);
+
+    await answer(pane, /Draft 4 of 6/, 'a');
+    await answer(pane, /Draft 5 of 6/, 'q');
+    expect(await pane.exitCode()).toBe(0);
+    const quitScreen = pane.capture();
+    expect(quitScreen).toMatch(/resume with: draftsmith review people\.drafts\.jsonl --profile profile\.yaml/);
+
+    // The model got the feedback together with the previous draft.
+    const regen = server.requests.filter((r) => r.path === '/api/chat' && /shorter/.test(JSON.stringify(r.body?.messages)));
+    expect(regen).toHaveLength(1);
+    expect(JSON.stringify(regen[0]!.body.messages)).toMatch(/Hi Cleo — I came across/);
+
+    expect(decisions(drafts).map((d) => [d.row, d.status])).toEqual([
+      [1, 'approved'],
+      [2, 'edited'],
+      [2, 'edited'],
+      [3, 'approved'],
+      [4, 'skipped'],
+      [4, 'approved'],
+    ]);
+    const row3 = readJsonl(drafts).filter((r) => r.type === 'draft' && r.row === 3);
+    expect(row3.map((r) => r.version)).toEqual([1, 2]); // the earlier version is kept
+    expect(row3[1]!.feedback).toBe('shorter');
+
+    // Resume at the first undecided row; kill -9 after a decision loses nothing.
+    const again = review(dir);
+    await answer(again, /Draft 5 of 6/, 'a');
+    await again.waitFor((s) => /Draft 6 of 6/.test(s) && /\? Action/.test(s));
+    const pids = again.commandPids();
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    expect(await again.exitCode()).toBe(137);
+    expect(decisions(drafts).at(-1)).toMatchObject({ row: 5, status: 'approved' });
+
+    // Ctrl-C at the prompt: a clean exit 130 with the resume hint, no stack trace.
+    const third = review(dir);
+    await third.waitFor((s) => /Draft 6 of 6/.test(s) && /\? Action/.test(s));
+    third.keys('C-c');
+    expect(await third.exitCode()).toBe(130);
+    const ctrlC = third.capture();
+    expect(ctrlC).toMatch(/resume with: draftsmith review/);
+    expect(ctrlC).not.toMatch(/ExitPromptError|\s+at .+:\d+:\d+/);
+
+    const exported = await runCli(['export', 'people.drafts.jsonl', '--format', 'jsonl'], { cwd: dir });
+    expect(exported.code).toBe(0);
+    const records = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.map((r) => [r.row, r.status])).toEqual([
+      [1, 'approved'],
+      [2, 'edited'],
+      [3, 'approved'],
+      [4, 'approved'],
+      [5, 'approved'],
+    ]);
+    expect(records[1].body).toContain(MARKER);
+    expect(records[2].body).toContain(REGEN);
+    expect(records[2].version).toBe(2);
+  }, 120_000);
+});
+
+if (!hasTmux) console.warn('review-tmux.test.ts: tmux is not installed; the terminal tests are skipped (apt-get install tmux)');
+
+describe('review without a terminal, and approve for scripts', () => {
+  it('review refuses with exit 2 and points at export and approve', async () => {
+    const { dir } = await draftedDir();
+    const r = await runCli(['review', 'people.drafts.jsonl'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/draftsmith approve/);
+    expect(r.stderr).toMatch(/export/);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it('approve --rows approves only fresh drafts among the rows given; export then has them', async () => {
+    const { dir, drafts } = await draftedDir();
+    const r = await runCli(['approve', 'people.drafts.jsonl', '--rows', '2,4-5'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/approved 3 draft\(s\): rows 2, 4-5/);
+    const again = await runCli(['approve', 'people.drafts.jsonl', '--rows', '2'], { cwd: dir });
+    expect(again.stderr).toMatch(/approved 0/);
+    expect(again.stderr).toMatch(/2 \(approved\)/);
+    expect(decisions(drafts).map((d) => d.row)).toEqual([2, 4, 5]);
+    const exported = await runCli(['export', 'people.drafts.jsonl'], { cwd: dir });
+    expect(exported.stdout.trim().split('\n').map((l) => JSON.parse(l).row)).toEqual([2, 4, 5]);
+  });
+
+  it('approve needs exactly one of --rows and --clean, and --clean needs --profile', async () => {
+    const { dir } = await draftedDir();
+    expect((await runCli(['approve', 'people.drafts.jsonl'], { cwd: dir })).code).toBe(2);
+    expect((await runCli(['approve', 'people.drafts.jsonl', '--clean'], { cwd: dir })).code).toBe(2);
+    const clean = await runCli(['approve', 'people.drafts.jsonl', '--clean', '--profile', 'profile.yaml'], { cwd: dir });
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toMatch(/approved \d+ draft/);
+  });
+});
+
+if (!existsSync(binPath)) console.warn('review-tmux.test.ts: build first (npm run build)');

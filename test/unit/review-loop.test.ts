@@ -1,0 +1,299 @@
+// The review loop with scripted answers, an in-memory journal and stub editor/model: no terminal.
+import { describe, expect, it } from 'vitest';
+import { Chalk } from 'chalk';
+import type { DecisionRecord, DraftRecord, JournalRecord } from '../../src/core/draft.js';
+import { applyRecord, type RowState } from '../../src/core/journal.js';
+import type { Ask, Choice } from '../../src/ui/ask.js';
+import { runReview, type ReviewDeps, type ReviewStore } from '../../src/ui/review.js';
+import type { Finding, ShownDraft } from '../../src/ui/render-draft.js';
+
+/** Journal in memory: offsets are indices into `records`. */
+function memoryStore(initial: JournalRecord[]): ReviewStore & { records: JournalRecord[] } {
+  const records: JournalRecord[] = [];
+  const states = new Map<number, RowState>();
+  const store = {
+    records,
+    rows: () => [...states.values()].sort((a, b) => a.row - b.row),
+    state: (row: number) => states.get(row),
+    readDraft: (row: number) => {
+      const s = states.get(row);
+      return s ? (records[s.offset] as DraftRecord) : undefined;
+    },
+    readDecision: (row: number) => {
+      const d = states.get(row)?.decision;
+      return d ? (records[d.offset] as DecisionRecord) : undefined;
+    },
+    append: (rec: JournalRecord) => {
+      records.push(structuredClone(rec));
+      applyRecord(states, rec, records.length - 1, 1);
+    },
+  };
+  for (const r of initial) store.append(r);
+  return store;
+}
+
+function draft(row: number, over: Partial<DraftRecord> = {}): DraftRecord {
+  return {
+    type: 'draft',
+    row,
+    fingerprint: `fp${row}`,
+    status: 'drafted',
+    recipient: { first_name: `Person${row}`, company: `Co${row}`, notes: 'secret' },
+    subject: `Hello ${row}`,
+    body: `Dear Person${row},\nbody ${row}`,
+    engine: 'fake',
+    model: 'm',
+    messages: [{ role: 'user', content: `row:${row}` }],
+    version: 1,
+    timing: { ms: 1 },
+    at: '2024-01-01T00:00:00.000Z',
+    ...over,
+  };
+}
+
+type Answer = string | boolean;
+
+interface Harness {
+  deps: ReviewDeps;
+  store: ReturnType<typeof memoryStore>;
+  screens: string[];
+  prompts: string[];
+  regenerations: { row: number; shown?: ShownDraft; feedback: string }[];
+}
+
+function harness(records: JournalRecord[], answers: Answer[], over: Partial<ReviewDeps> = {}): Harness {
+  const store = memoryStore(records);
+  const queue = [...answers];
+  const screens: string[] = [];
+  const prompts: string[] = [];
+  const regenerations: Harness['regenerations'] = [];
+  const next = (message: string): Answer => {
+    prompts.push(message);
+    if (queue.length === 0) {
+      const err = new Error('User force closed the prompt with SIGINT');
+      err.name = 'ExitPromptError';
+      throw err;
+    }
+    return queue.shift()!;
+  };
+  const ask: Ask = {
+    async choose<T extends string>(message: string, choices: readonly Choice<T>[]) {
+      const key = next(message) as string;
+      const choice = choices.find((c) => c.key === key);
+      if (!choice) throw new Error(`script: no choice ${key}`);
+      return choice.value;
+    },
+    async text(message) {
+      return next(message) as string;
+    },
+    async confirm(message) {
+      return next(message) as boolean;
+    },
+  };
+  const deps: ReviewDeps = {
+    store,
+    ask,
+    edit: async (d) => ({ ok: true, draft: { subject: d.subject, body: `${d.body}\nEDITED` } }),
+    regenerate: async (rec, shown, feedback) => {
+      regenerations.push({ row: rec.row, shown, feedback });
+      return { ...rec, version: rec.version + 1, body: `regenerated ${rec.row}`, feedback, at: 'later' };
+    },
+    lint: (d): Finding[] => (d.body.includes('{{') ? [{ level: 'error', code: 'placeholder', message: 'unfilled placeholder' }] : []),
+    isPrivate: (h) => h === 'notes',
+    show: (t) => screens.push(t),
+    width: 80,
+    chalk: new Chalk({ level: 0 }),
+    now: () => 'NOW',
+    ...over,
+  };
+  return { deps, store, screens, prompts, regenerations };
+}
+
+const decisions = (h: Harness) => h.store.records.filter((r): r is DecisionRecord => r.type === 'decision');
+
+describe('runReview', () => {
+  it('approves, skips, goes back and re-decides, then finishes with every decision in the journal', async () => {
+    const h = harness([draft(1), draft(2), draft(3)], ['a', 's', 'b', 'a', 'a']);
+    const result = await runReview(h.deps);
+    expect(result.end).toBe('finished');
+    expect(decisions(h).map((d) => [d.row, d.status])).toEqual([
+      [1, 'approved'],
+      [2, 'skipped'],
+      [2, 'approved'],
+      [3, 'approved'],
+    ]);
+    expect(result.counts).toEqual({ approved: 3, edited: 0, skipped: 0, left: 0 });
+    expect(h.screens[0]).toMatch(/Draft 1 of 3/);
+    expect(h.screens[0]).toMatch(/notes\s+secret \(private, never sent\)/);
+  });
+
+  it('appends each decision before the next screen is drawn', async () => {
+    const h = harness([draft(1), draft(2)], ['a', 'q']);
+    let recordsAtSecondScreen = -1;
+    const show = h.deps.show;
+    h.deps.show = (t) => {
+      if (/Draft 2 of 2/.test(t)) recordsAtSecondScreen = h.store.records.length;
+      show(t);
+    };
+    await runReview(h.deps);
+    expect(recordsAtSecondScreen).toBe(3); // two drafts + the approval of row 1
+  });
+
+  it('starts at the first undecided draft; --all starts at the first', async () => {
+    const recs = [draft(1), draft(2), { type: 'decision', row: 1, status: 'approved', version: 1, at: 'x' } as DecisionRecord];
+    const h = harness(recs, ['q']);
+    expect((await runReview(h.deps)).row).toBe(2);
+    const all = harness(recs, ['q']);
+    expect((await runReview(all.deps, { all: true })).row).toBe(1);
+  });
+
+  it('filters by status and rows', async () => {
+    const recs = [draft(1), draft(2, { status: 'failed', body: undefined, error: 'boom' }), draft(3)];
+    const h = harness(recs, ['s']);
+    const r = await runReview(h.deps, { statuses: new Set(['failed']) });
+    expect(decisions(h).map((d) => d.row)).toEqual([2]);
+    expect(r.end).toBe('finished');
+    expect(h.screens[0]).toMatch(/drafting failed: boom/);
+    const rows = harness(recs, ['a']);
+    await runReview(rows.deps, { rows: { has: (n) => n === 3 } });
+    expect(decisions(rows).map((d) => d.row)).toEqual([3]);
+  });
+
+  it('an edit is saved at once as "edited" with the text, shown again, and approving keeps it edited', async () => {
+    const h = harness([draft(1), draft(2)], ['e', 'a', 'q']);
+    await runReview(h.deps);
+    const ds = decisions(h);
+    expect(ds.map((d) => d.status)).toEqual(['edited', 'edited']);
+    expect(ds[0]!.body).toContain('EDITED');
+    expect(ds[1]!.body).toBe(ds[0]!.body);
+    expect(ds[1]!.subject).toBe('Hello 1');
+    // The second screen is the same draft with the new text.
+    expect(h.screens[1]).toMatch(/Draft 1 of 2/);
+    expect(h.screens[1]).toContain('EDITED');
+  });
+
+  it('a cancelled edit changes nothing and says why', async () => {
+    const h = harness([draft(1)], ['e', 'q'], { edit: async () => ({ ok: false, reason: 'no change made in the editor' }) });
+    await runReview(h.deps);
+    expect(decisions(h)).toEqual([]);
+    expect(h.screens[1]).toContain('no change made in the editor');
+  });
+
+  it('regenerates with feedback and the previous text, appends the new version, and shows it', async () => {
+    const h = harness([draft(1)], ['e', 'r', 'shorter please', 'a']);
+    await runReview(h.deps);
+    expect(h.regenerations).toEqual([{ row: 1, shown: expect.objectContaining({ body: expect.stringContaining('EDITED') }), feedback: 'shorter please' }]);
+    const drafts = h.store.records.filter((r) => r.type === 'draft') as DraftRecord[];
+    expect(drafts.map((d) => d.version)).toEqual([1, 2]);
+    expect(drafts[1]!.feedback).toBe('shorter please');
+    // The model's new text replaces the edit: approving it is a plain approval of version 2.
+    const last = decisions(h).at(-1)!;
+    expect(last).toMatchObject({ status: 'approved', version: 2 });
+    expect(last.body).toBeUndefined();
+    expect(h.screens.some((s) => s.includes('regenerated 1'))).toBe(true);
+  });
+
+  it('a failed or unavailable regeneration keeps the current draft', async () => {
+    const failing = harness([draft(1)], ['r', '', 'q'], {
+      regenerate: async (rec) => ({ ...rec, status: 'failed', body: undefined, error: 'model gone', version: 2 }),
+    });
+    await runReview(failing.deps);
+    expect(failing.store.records).toHaveLength(1);
+    expect(failing.screens.at(-1)).toContain('regeneration failed: model gone');
+    const unavailable = harness([draft(1)], ['r', '', 'q'], { regenerate: async () => 'regenerating needs --profile' });
+    await runReview(unavailable.deps);
+    expect(unavailable.screens.at(-1)).toContain('regenerating needs --profile');
+  });
+
+  it('approving a draft with a lint error asks first; "no" keeps it undecided', async () => {
+    const recs = [draft(1, { body: 'Hi {{first_name}}' }), draft(2, { body: 'Hi {{x}}' })];
+    const h = harness(recs, ['a', false, 'a', true, 'a', true]);
+    await runReview(h.deps);
+    expect(h.prompts.filter((p) => /lint errors/.test(p))).toHaveLength(3);
+    expect(decisions(h).map((d) => [d.row, d.status])).toEqual([
+      [1, 'approved'],
+      [2, 'approved'],
+    ]);
+    expect(h.screens[0]).toMatch(/error\s+unfilled placeholder \[placeholder\]/);
+  });
+
+  it('a failed row cannot be approved, only regenerated or skipped', async () => {
+    const h = harness([draft(1, { status: 'failed', body: undefined, error: 'timeout' })], ['a', 's']);
+    await runReview(h.deps);
+    expect(decisions(h).map((d) => d.status)).toEqual(['skipped']);
+    expect(h.screens[1]).toContain('nothing to approve');
+  });
+
+  it('view shows every column and the exact messages, then returns to the same draft', async () => {
+    const h = harness([draft(1)], ['v', '', 'q']);
+    await runReview(h.deps);
+    expect(h.screens[1]).toMatch(/\[user\]\nrow:1/);
+    expect(h.screens[1]).toMatch(/private, never sent/);
+    expect(h.screens[2]).toMatch(/Draft 1 of 1/);
+  });
+
+  it('Ctrl-C at any prompt ends as "interrupted" with decisions kept, not as an error', async () => {
+    const h = harness([draft(1), draft(2)], ['a', 'r']); // Ctrl-C at the feedback prompt
+    const r = await runReview(h.deps);
+    expect(r).toMatchObject({ end: 'interrupted', row: 2 });
+    expect(decisions(h)).toHaveLength(1);
+  });
+
+  it('a skip keeps text a person edited, so revisiting later still shows it', async () => {
+    const h = harness([draft(1)], ['e', 's']);
+    await runReview(h.deps);
+    const again = harness(h.store.records, ['a']);
+    await runReview(again.deps, { all: true });
+    expect(again.screens[0]).toContain('EDITED');
+    expect(decisions(again).at(-1)).toMatchObject({ status: 'edited', body: expect.stringContaining('EDITED') });
+  });
+
+  it('nothing to review is reported as empty', async () => {
+    const h = harness([draft(1), { type: 'decision', row: 1, status: 'approved', version: 1, at: 'x' }], []);
+    expect((await runReview(h.deps)).end).toBe('empty');
+    expect(h.screens).toEqual([]);
+  });
+
+  it('strips terminal escapes from CSV values and model text on screen', async () => {
+    const evil = draft(1, {
+      recipient: { first_name: 'Eve\u001b]52;c;ZXZpbA==\u0007', company: '\u001b[2JCo' },
+      body: 'Hi\u001b]0;title\u0007 there \u009b31m',
+    });
+    const h = harness([evil], ['v', '', 'q']);
+    await runReview(h.deps);
+    for (const s of h.screens) expect(s).not.toMatch(/[\u001b\u0007\u009b]/);
+    expect(h.screens[0]).toContain('Eve');
+  });
+});
+
+describe('editing a draft in $VISUAL (the e key)', () => {
+  const fakeEditor = new URL('../helpers/fake-editor.mjs', import.meta.url).pathname;
+  const env = (extra: Record<string, string>) => ({ PATH: process.env.PATH, VISUAL: `'${process.execPath}' '${fakeEditor}'`, ...extra });
+
+  it('round-trips subject and body through the editor text', async () => {
+    const { parseEditorText, renderEditorText } = await import('../../src/io/editor.js');
+    const d = { subject: 'Hi there', body: 'Line one\n\nLine two' };
+    expect(renderEditorText(d, true)).toBe('Subject: Hi there\n\nLine one\n\nLine two\n');
+    expect(parseEditorText(renderEditorText(d, true), true)).toEqual(d);
+    expect(parseEditorText('subject:  New \r\n\r\nBody\r\n', true)).toEqual({ subject: 'New', body: 'Body' });
+    expect(parseEditorText('No subject line\nat all', true)).toEqual({ subject: '', body: 'No subject line\nat all' });
+    expect(parseEditorText('just a body\n\n', false)).toEqual({ body: 'just a body' });
+  });
+
+  it('runs $VISUAL on a temp file and reads the edit back', async () => {
+    const { editDraft } = await import('../../src/io/editor.js');
+    const out = await editDraft({ subject: 'S', body: 'Hello Ana' }, { env: env({ FAKE_EDITOR_REPLACE: 'Ana=>Ana Pereira', FAKE_EDITOR_APPEND: 'PS' }), withSubject: true });
+    expect(out).toEqual({ ok: true, draft: { subject: 'S', body: 'Hello Ana Pereira\nPS' } });
+  });
+
+  it('keeps the draft when the editor fails, changes nothing, or empties the body', async () => {
+    const { editDraft } = await import('../../src/io/editor.js');
+    const d = { body: 'Hello' };
+    const failed = await editDraft(d, { env: env({ FAKE_EDITOR_APPEND: 'x', FAKE_EDITOR_EXIT: '3' }), withSubject: false });
+    expect(failed).toMatchObject({ ok: false, reason: expect.stringMatching(/exited with 3/) });
+    const same = await editDraft(d, { env: env({}), withSubject: false });
+    expect(same).toMatchObject({ ok: false, reason: expect.stringMatching(/no change/) });
+    const emptied = await editDraft(d, { env: env({ FAKE_EDITOR_REPLACE: 'Hello=>' }), withSubject: false });
+    expect(emptied).toMatchObject({ ok: false, reason: expect.stringMatching(/empty/) });
+  });
+});
