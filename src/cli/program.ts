@@ -36,9 +36,12 @@ Exit codes: 0 success, 1 runtime failure (engine, failed rows), 2 usage or input
     .description('draft one message per recipient with a local model and store them in a drafts file')
     .argument('<recipients>', 'recipients CSV file, or - to read it from stdin')
     .requiredOption('-p, --profile <file>', 'tone profile (YAML); create one with `draftsmith profile init`')
-    .option('-m, --model <name>', "model name (default: the profile's model.name, else llama3.2)")
+    .option('-m, --model <name>', "Ollama model name, or for llama-cpp a .gguf path, hf:owner/repo:quant or ollama:NAME (default: the profile's model.name, else llama3.2)")
     .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
     .option('--allow-remote', 'allow a non-local Ollama host (recipient data leaves this machine)')
+    .addOption(new Option('-e, --engine <engine>', 'model engine: auto (Ollama if it answers, else embedded), ollama, llama-cpp').choices(['auto', 'ollama', 'llama-cpp']))
+    .option('--threads <n>', 'CPU threads for the embedded llama-cpp engine (default: all cores)', positiveInt)
+    .option('-y, --yes', 'do not ask before downloading a model (needed for hf: models when not on a terminal)')
     .option('-c, --concurrency <n>', 'drafts generated at once', positiveInt, 2)
     .option('-d, --drafts <file>', 'drafts file (default: <csv name>.drafts.jsonl beside the CSV)')
     .addOption(new Option('-f, --format <format>', 'format of --out').choices(['jsonl', 'csv', 'text']).default('jsonl'))
@@ -73,24 +76,54 @@ Re-running the same command drafts only rows that are new, changed or failed.`,
 
   program
     .command('status')
-    .description('count the drafts in a drafts file by status and list failed rows')
+    .description('count the drafts in a drafts file by status, lint the undecided ones, list failed rows')
     .argument('[drafts]', 'drafts file (default: the one *.drafts.jsonl in this folder)')
+    .option('-p, --profile <file>', 'tone profile to lint against (default: the one the drafts were made with)')
     .addHelpText('after', '\nExample:\n  $ draftsmith status leads.drafts.jsonl')
-    .action(async (file: string | undefined) => {
+    .action(async (file: string | undefined, opts: Record<string, unknown>) => {
       const { runStatusCommand } = await import('./commands/status.js');
-      await runStatusCommand(file, io);
+      await runStatusCommand(file, opts as never, io);
+    });
+
+  program
+    .command('lint')
+    .description('check drafts (JSONL records like `export` writes) against a tone profile; exit 1 on any error')
+    .argument('<file>', 'JSONL file of records with row, recipient, subject, body; - for stdin')
+    .requiredOption('-p, --profile <file>', 'tone profile the drafts should follow')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'jsonl']).default('text'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ draftsmith lint drafts.jsonl --profile profile.yaml
+  $ draftsmith export --all | draftsmith lint - --profile profile.yaml --format jsonl
+
+One finding per line on stdout (row, level, code, message). Exit 0 when no finding is an error, 1 otherwise.`,
+    )
+    .action(async (file: string, opts: Record<string, unknown>) => {
+      const { runLintCommand } = await import('./commands/lint.js');
+      await runLintCommand(file, opts as never, io);
     });
 
   program
     .command('export')
-    .description('write approved drafts for the next tool (stdout by default)')
+    .description('write approved and edited drafts for the next tool: JSONL/CSV (stdout by default), .eml files or mbox')
     .argument('[drafts]', 'drafts file (default: the one *.drafts.jsonl in this folder)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
-    .option('-o, --out <file>', 'output file, or - for stdout', '-')
-    .option('--all', 'every record, not only approved and edited ones')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'csv', 'eml', 'mbox']).default('jsonl'))
+    .option('-o, --out <path>', 'output file or - (stdout) for jsonl/csv; a folder for eml; a file for mbox')
+    .option('--all', 'every record, whatever its status')
+    .option('--status <list>', 'only these statuses, e.g. approved,edited or failed')
+    .option('-p, --profile <file>', "tone profile whose sender becomes the From: of eml/mbox messages")
     .addHelpText(
       'after',
-      '\nExamples:\n  $ draftsmith export --format csv --out approved.csv\n  $ draftsmith export leads.drafts.jsonl --all | jq .body',
+      `
+Examples:
+  $ draftsmith export --format csv --out approved.csv
+  $ draftsmith export --format eml --out outbox/ --profile profile.yaml
+  $ draftsmith export leads.drafts.jsonl --all | jq .body
+  $ draftsmith export --status skipped,failed --format csv --out later.csv
+
+CSV cells starting with = + - @ are neutralised so spreadsheets do not run them as formulas.`,
     )
     .action(async (file: string | undefined, opts: Record<string, unknown>) => {
       const { runExportCommand } = await import('./commands/export.js');
@@ -108,6 +141,9 @@ Re-running the same command drafts only rows that are new, changed or failed.`,
     .option('-m, --model <name>', 'model for regenerating (default: the one that wrote the draft)')
     .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
     .option('--allow-remote', 'allow a non-local Ollama host (recipient data leaves this machine)')
+    .addOption(new Option('-e, --engine <engine>', 'model engine: auto (Ollama if it answers, else embedded), ollama, llama-cpp').choices(['auto', 'ollama', 'llama-cpp']))
+    .option('--threads <n>', 'CPU threads for the embedded llama-cpp engine (default: all cores)', positiveInt)
+    .option('-y, --yes', 'do not ask before downloading a model (needed for hf: models when not on a terminal)')
     .option('--timeout <seconds>', 'give up on one regeneration after this long', positiveInt, 600)
     .addHelpText(
       'after',

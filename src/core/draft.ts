@@ -27,6 +27,8 @@ export interface DraftRecord {
   messages?: ChatMessage[];
   /** 1 for the first draft of a row; a regeneration adds one. */
   version: number;
+  /** Absolute path of the tone profile it was drafted with, so review, approve and status can find it. */
+  profile?: string;
   /** Reviewer feedback that produced this version, for regenerations. */
   feedback?: string;
   timing: { ms: number; evalCount?: number; tokensPerSecond?: number };

@@ -76,6 +76,9 @@ export function lintDraft(input: LintInput, profile: LintProfile): LintFinding[]
   for (const f of checkGreeting(subject, filled, names)) add(f.level, f.code, f.message);
 
   for (const message of artefacts(subject, body)) add('error', 'artefact', message);
+  // Escape sequences are stripped on screen and in CSV, but a mail client or CRM may not do so.
+  const controls = (`${subject}\n${body}`.match(CONTROL_CHARS) ?? []).length;
+  if (controls > 0) add('error', 'control-chars', `${controls} terminal control character(s) in the draft (hidden on screen)`);
 
   const language = normaliseLanguage(canonical.language ?? '') ?? normaliseLanguage(String(profile.language ?? ''));
   const signOff = checkSignOff(body, profile, language);
@@ -171,6 +174,9 @@ const MARKDOWN: { re: RegExp; what: string }[] = [
   { re: /^#{1,6} \S/m, what: 'a markdown heading' },
   { re: /\[[^\]\n]+\]\((https?:|mailto:)[^)\s]+\)/, what: 'a markdown link' },
 ];
+
+/** C0 controls but tab, newline and carriage return; DEL; C1 controls. */
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
 function artefacts(subject: string, body: string): string[] {
   const foldedBody = body

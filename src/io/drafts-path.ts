@@ -1,4 +1,5 @@
 // Where a drafts file lives by default, and finding "the" drafts file in a folder.
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -26,4 +27,13 @@ export async function locateDraftsFile(given: string | undefined, cwd: string): 
   throw new UsageError(`${names.length} drafts files in this folder: ${names.join(', ')}.`, {
     hint: 'name the one you mean as the first argument.',
   });
+}
+
+/**
+ * The tone profile for a command on a drafts file: the one given with --profile, else the one the
+ * drafts were made with (recorded in each draft) when it still exists; undefined when neither.
+ */
+export function profileForDrafts(given: string | undefined, recorded: string | undefined, cwd: string): string | undefined {
+  if (given) return path.resolve(cwd, given);
+  return recorded && existsSync(recorded) ? recorded : undefined;
 }

@@ -11,7 +11,9 @@ export interface SummaryOptions {
   color: ChalkInstance;
   /** The command that re-runs (resumes) this draft; shown on failure or interruption. */
   resumeCommand?: string;
-  /** Whether `draftsmith review` exists yet (issue 3); otherwise the next step is export. */
+  /** Lines about lint findings (see ui/lint-summary.ts), shown before the drafts file. */
+  lint?: string[];
+  /** Suggest `draftsmith review` as the next step (else export). */
   review?: boolean;
   /** Failed rows listed by name before "... and N more". */
   maxFailures?: number;
@@ -39,6 +41,7 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
     if (summary.failures.length > max) lines.push(`  ... and ${summary.failures.length - max} more (\`draftsmith status ${file}\`)`);
   }
 
+  if (opts.lint) lines.push(...opts.lint);
   lines.push(`drafts: ${stripControlsInline(opts.draftsFile)}`);
   const rerun = opts.resumeCommand ? `: ${stripControlsInline(opts.resumeCommand)}` : '';
   if (summary.interrupted) {

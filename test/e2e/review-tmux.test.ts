@@ -3,7 +3,7 @@
 // back, quit; resume; kill -9 mid-review; Ctrl-C; then `export`. Plus the non-TTY refusal and
 // `approve` for scripts, which need no terminal.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { binPath, repoRoot, runCli } from '../helpers/cli.js';
@@ -215,13 +215,27 @@ describe('review without a terminal, and approve for scripts', () => {
     expect(exported.stdout.trim().split('\n').map((l) => JSON.parse(l).row)).toEqual([2, 4, 5]);
   });
 
-  it('approve needs exactly one of --rows and --clean, and --clean needs --profile', async () => {
+  it('approve needs exactly one of --rows and --clean; --clean lints against the recorded profile, or --profile', async () => {
     const { dir } = await draftedDir();
     expect((await runCli(['approve', 'people.drafts.jsonl'], { cwd: dir })).code).toBe(2);
-    expect((await runCli(['approve', 'people.drafts.jsonl', '--clean'], { cwd: dir })).code).toBe(2);
-    const clean = await runCli(['approve', 'people.drafts.jsonl', '--clean', '--profile', 'profile.yaml'], { cwd: dir });
+    expect((await runCli(['approve', 'people.drafts.jsonl', '--rows', '1', '--clean'], { cwd: dir })).code).toBe(2);
+    // The drafts file records the profile it was drafted with; once that is gone, --clean needs --profile.
+    const moved = path.join(dir, 'moved-profile.yaml');
+    writeFileSync(moved, readFileSync(path.join(dir, 'profile.yaml')));
+    rmSync(path.join(dir, 'profile.yaml'));
+    const missing = await runCli(['approve', 'people.drafts.jsonl', '--clean'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--profile/);
+    const clean = await runCli(['approve', 'people.drafts.jsonl', '--clean', '--profile', 'moved-profile.yaml'], { cwd: dir });
     expect(clean.code).toBe(0);
     expect(clean.stderr).toMatch(/approved \d+ draft/);
+  });
+
+  it('approve --clean finds the profile the drafts were made with', async () => {
+    const { dir } = await draftedDir();
+    const clean = await runCli(['approve', 'people.drafts.jsonl', '--clean'], { cwd: dir });
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toMatch(/approved [1-9]\d* draft/);
   });
 });
 

@@ -103,6 +103,13 @@ describe('lintDraft: levels, order and messages', () => {
     expect(codes(lintDraft(odd, { language: 42, banned_phrases: 'x' } as unknown as LintProfile))).toEqual([]);
   });
 
+  it('flags terminal control characters from the model, but not tabs or CRLF line ends', () => {
+    const hostile = lintDraft({ subject: 'Hi\u001b]0;title\u0007', body: 'Hi Ana,\u001b[2J see you.\r\n\r\nBest,\nSam', recipient }, profile);
+    expect(hostile.find((f) => f.code === 'control-chars')).toMatchObject({ level: 'error', message: expect.stringMatching(/^3 terminal control/) });
+    const plain = lintDraft({ subject: 'Hi', body: 'Hi Ana,\tsee you at the meetup.\r\n\r\nBest,\r\nSam', recipient }, profile);
+    expect(codes(plain)).not.toContain('control-chars');
+  });
+
   it('emoji and very long bodies do not break it', () => {
     const body = `Hi Ana 👋,\n\n${'Great to meet you at the meetup 🎉 and thanks for the tips. '.repeat(400)}\n\nBest,\nSam`;
     const f = lintDraft({ subject: 'Hi 😀', body, recipient }, { ...profile, length: { max_words: 5000 } });

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { parseRowSelection } from '../../core/row-selection.js';
 import { stripControlsInline } from '../../core/sanitize.js';
-import { locateDraftsFile } from '../../io/drafts-path.js';
+import { locateDraftsFile, profileForDrafts } from '../../io/drafts-path.js';
 import { DraftsStore } from '../../io/drafts-store.js';
 import type { CliIo } from '../io.js';
-import { loadLintContext, quote } from './review.js';
+import { loadLintContext, quote, recordedProfile, type LintContext } from './review.js';
 
 export interface ApproveFlags {
   rows?: string;
@@ -21,15 +21,22 @@ export async function runApproveCommand(file: string | undefined, flags: Approve
       hint: 'e.g. `draftsmith approve --rows 3,5-9`, or `draftsmith approve --clean --profile profile.yaml`.',
     });
   }
-  if (flags.clean && !flags.profile) {
-    throw new UsageError('--clean needs --profile: the lint checks drafts against the tone profile.', {
-      hint: 'add --profile <file> (the one you drafted with).',
-    });
-  }
   const selection = flags.rows ? parseRowSelection(flags.rows) : undefined;
-  const ctx = flags.profile ? await loadLintContext(path.resolve(io.cwd, flags.profile)) : undefined;
   const draftsPath = await locateDraftsFile(file, io.cwd);
   const store = await DraftsStore.open(draftsPath, { lock: true, create: false });
+  let ctx: LintContext | undefined;
+  try {
+    const profileFile = profileForDrafts(flags.profile, recordedProfile(store), io.cwd);
+    if (flags.clean && !profileFile) {
+      throw new UsageError('--clean needs the tone profile the lint checks against, and the drafts file names none that exists.', {
+        hint: 'add --profile <file> (the one you drafted with).',
+      });
+    }
+    ctx = profileFile ? await loadLintContext(profileFile) : undefined;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const approved: number[] = [];
   const withErrors: number[] = [];
   const notDrafted: string[] = [];

@@ -13,6 +13,8 @@ import { recipientRecord, type Recipient } from '../../core/recipients.js';
 import { parseRowSelection, type RowSelection } from '../../core/row-selection.js';
 import { runDrafts, type DraftJob } from '../../core/run.js';
 import { toExportRecord } from '../../core/export-record.js';
+import { lintDraft } from '../../core/lint.js';
+import { addToTally, emptyTally } from '../../core/lint-tally.js';
 import { readRecipients, scanCsv, spoolToTempFile, type CsvOptions } from '../../io/csv-reader.js';
 import { defaultDraftsPath } from '../../io/drafts-path.js';
 import { DraftsStore } from '../../io/drafts-store.js';
@@ -22,6 +24,7 @@ import { createRecordWriter, type OutputFormat } from '../../io/record-writer.js
 import { openOutput } from '../output.js';
 import { createUi } from '../../ui/terminal.js';
 import { createProgress } from '../../ui/progress.js';
+import { renderLintSummary } from '../../ui/lint-summary.js';
 import { renderSummary } from '../../ui/summary.js';
 import { renderDryRun } from '../../ui/dry-run.js';
 import { createEngineFromFlags, type EngineFlags } from '../engine-choice.js';
@@ -56,7 +59,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
     });
   }
 
-  const { profile, dir: profileDir } = await readProfile(path.resolve(io.cwd, flags.profile));
+  const { profile, dir: profileDir, file: profileFile } = await readProfile(path.resolve(io.cwd, flags.profile));
   const templates = await loadTemplates(profile, profileDir);
 
   // stdin is spooled so the whole file can be checked before the first model request.
@@ -130,6 +133,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       const writer = out ? createRecordWriter(flags.format, out.stream, { headers: scan.columns.headers, channel: profile.channel }) : undefined;
       let pending: Promise<void> = Promise.resolve();
       const progress = createProgress(ui, { total: selected.count });
+      const tally = emptyTally();
       let summary;
       try {
         summary = await runDrafts({
@@ -141,8 +145,12 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
           retries: flags.retries,
           signal: controller.signal,
           parse: (text) => parseDraftOutput(text, profile.channel),
-          save: (record) => store.append(record),
-          onEvent: (e) => progress.onEvent(e),
+          save: (record) => store.append({ ...record, profile: profileFile }),
+          onEvent: (e) => {
+            progress.onEvent(e);
+            const record = e.type === 'drafted' ? e.record : e.type === 'cached' ? store.readDraft(e.row) : undefined;
+            if (record?.status === 'drafted') addToTally(tally, record.row, lintDraft({ subject: record.subject, body: record.body ?? '', recipient: record.recipient }, profile));
+          },
           emit: writer
             ? (row, outcome) => {
                 const record = outcome === 'cached' ? store.readDraft(row) : outcome;
@@ -159,7 +167,15 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
 
       const resume = resumeCommand(csvArg, flags);
       if (!flags.quiet || summary.failed > 0) {
-        io.stderr.write(renderSummary(summary, { draftsFile: path.relative(io.cwd, draftsPath) || draftsPath, color: ui.chalk, resumeCommand: resume }));
+        io.stderr.write(
+          renderSummary(summary, {
+            draftsFile: path.relative(io.cwd, draftsPath) || draftsPath,
+            color: ui.chalk,
+            resumeCommand: resume,
+            lint: renderLintSummary(tally, ui.chalk),
+            review: true,
+          }),
+        );
       }
       if (summary.interrupted) {
         throw new InterruptedError('interrupted: every finished draft is saved.', {

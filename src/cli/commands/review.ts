@@ -10,7 +10,7 @@ import { DraftsmithError, InterruptedError, UsageError } from '../../core/errors
 import { parseRowSelection } from '../../core/row-selection.js';
 import type { ToneProfile } from '../../core/profile.js';
 import type { Engine } from '../../engines/engine.js';
-import { locateDraftsFile } from '../../io/drafts-path.js';
+import { locateDraftsFile, profileForDrafts } from '../../io/drafts-path.js';
 import { DraftsStore } from '../../io/drafts-store.js';
 import { editDraft } from '../../io/editor.js';
 import { createAsk } from '../../ui/ask.js';
@@ -23,6 +23,9 @@ import type { loadTemplates } from '../../io/templates.js';
 import type { Finding, ShownDraft } from '../../ui/render-draft.js';
 
 export interface ReviewFlags {
+  engine?: 'auto' | 'ollama' | 'llama-cpp';
+  threads?: number;
+  yes?: boolean;
   all?: boolean;
   status?: string;
   rows?: string;
@@ -45,18 +48,28 @@ export async function runReviewCommand(file: string | undefined, flags: ReviewFl
   const rows = flags.rows ? parseRowSelection(flags.rows) : undefined;
   const ui = createUi({ env: io.env, stdout: io.stdout, stderr: io.stderr, quiet: false });
   const draftsPath = await locateDraftsFile(file, io.cwd);
-  const ctx: LintContext | undefined = flags.profile ? await loadLintContext(path.resolve(io.cwd, flags.profile)) : undefined;
   const store = await DraftsStore.open(draftsPath, { lock: true, create: false });
+  let ctx: LintContext | undefined;
+  try {
+    const profileFile = profileForDrafts(flags.profile, recordedProfile(store), io.cwd);
+    ctx = profileFile ? await loadLintContext(profileFile) : undefined;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const engines = new Map<string, Engine>();
   const resume = resumeCommand(file, flags);
   let result: ReviewResult;
   try {
     for (const w of store.warnings) ui.warn(w);
-    const engineFor = async (model: string, profile: ToneProfile): Promise<Engine> => {
-      const key = flags.model ?? model;
+    // By default a regeneration uses the engine and model that wrote the draft; flags override.
+    const engineFor = async (record: DraftRecord, profile: ToneProfile): Promise<Engine> => {
+      const model = flags.model ?? record.model;
+      const engineName = flags.engine ?? (record.engine === 'llama-cpp' || record.engine === 'ollama' ? record.engine : undefined);
+      const key = `${engineName ?? 'auto'}\u0000${model}`;
       let engine = engines.get(key);
       if (!engine) {
-        const created = await createEngineFromFlags({ ...flags, model: key }, profile, io);
+        const created = await createEngineFromFlags({ ...flags, model, ...(engineName ? { engine: engineName } : {}) }, profile, io);
         try {
           await created.prepare();
         } catch (err) {
@@ -73,13 +86,13 @@ export async function runReviewCommand(file: string | undefined, flags: ReviewFl
         ask: createAsk({ input: io.stdin, output: io.stderr }),
         edit: (draft, record) => editDraft(draft, { env: io.env, withSubject: record.subject !== undefined }),
         regenerate: async (record, shown, feedback) => {
-          if (!ctx) return 'regenerating needs the tone profile: run review again with --profile <file>';
+          if (!ctx) return 'regenerating needs the tone profile, and the one the drafts were made with is gone: run review again with --profile <file>';
           return withInterrupt((signal) => regenerate(ctx, record, shown, feedback, engineFor, signal));
         },
         lint: (draft, record) =>
           ctx
             ? ctx.lint(draft, record.recipient)
-            : [{ level: 'warning', code: 'no-profile', message: 'not linted: pass --profile to check this draft' }],
+            : [{ level: 'warning', code: 'no-profile', message: 'not linted: the tone profile was not found; pass --profile to check this draft' }],
         isPrivate: ctx ? ctx.isPrivate : () => false,
         show: (text) => io.stderr.write(text),
         clear: () => io.stderr.write('\u001b[H\u001b[2J'),
@@ -116,11 +129,11 @@ async function regenerate(
   record: DraftRecord,
   shown: { subject?: string; body: string } | undefined,
   feedback: string,
-  engineFor: (model: string, profile: ToneProfile) => Promise<Engine>,
+  engineFor: (record: DraftRecord, profile: ToneProfile) => Promise<Engine>,
   signal: AbortSignal,
 ): Promise<DraftRecord | string> {
   try {
-    const engine = await engineFor(record.model, ctx.profile);
+    const engine = await engineFor(record, ctx.profile);
     return await regenerateDraft(ctx, engine, record, shown, feedback, signal);
   } catch (err) {
     // Engine trouble or an unusable answer: say so on the same screen; the draft stays as it was.
@@ -246,4 +259,10 @@ function resumeCommand(file: string | undefined, flags: ReviewFlags): string {
 
 export function quote(s: string): string {
   return /^[\w./:@,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The tone profile recorded in the drafts file (by `draft`), from the first row's latest draft. */
+export function recordedProfile(store: DraftsStore): string | undefined {
+  const first = store.rows()[0];
+  return first ? store.readDraft(first.row)?.profile : undefined;
 }

@@ -1,0 +1,92 @@
+// `draftsmith lint FILE --profile P`: lints JSONL records shaped like `export`'s (row, recipient,
+// subject, body), from anywhere, one finding a line on stdout. Exit 1 when any finding is an error.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { ExitError, InputError, UsageError } from '../../core/errors.js';
+import { lintDraft, type LintFinding } from '../../core/lint.js';
+import { addToTally, emptyTally } from '../../core/lint-tally.js';
+import { stripControlsInline } from '../../core/sanitize.js';
+import { readProfile } from '../../io/profile-file.js';
+import { toJsonLine } from '../../io/record-writer.js';
+import { renderLintSummary } from '../../ui/lint-summary.js';
+import { createUi } from '../../ui/terminal.js';
+import { writeWithBackpressure } from '../output.js';
+import type { CliIo } from '../io.js';
+
+export interface LintFlags {
+  profile: string;
+  format: 'text' | 'jsonl';
+}
+
+export async function runLintCommand(file: string, flags: LintFlags, io: CliIo): Promise<void> {
+  if (file === '-' && io.stdin.isTTY) {
+    throw new UsageError('`-` reads the drafts from stdin, but stdin is a terminal.', {
+      hint: 'pipe them in (`draftsmith export --all | draftsmith lint - -p profile.yaml`) or pass a file.',
+    });
+  }
+  const ui = createUi({ env: io.env, stdout: io.stdout, stderr: io.stderr, quiet: false });
+  const { profile } = await readProfile(path.resolve(io.cwd, flags.profile));
+  const shown = file === '-' ? '<stdin>' : file;
+  const input = file === '-' ? io.stdin : await openInput(path.resolve(io.cwd, file), shown);
+  const tally = emptyTally();
+  let line = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    line++;
+    if (text.trim() === '') continue;
+    const draft = parseRecord(text, shown, line);
+    const row = typeof draft.row === 'number' ? draft.row : line;
+    const findings = lintDraft(
+      { subject: draft.subject as string | undefined, body: draft.body as string, recipient: draft.recipient as Record<string, string> },
+      profile,
+    );
+    addToTally(tally, row, findings);
+    for (const f of findings) await writeWithBackpressure(io.stdout, formatFinding(row, f, flags.format));
+  }
+  if (tally.linted === 0) {
+    throw new InputError(`no drafts in ${shown}`, {
+      hint: 'pass a JSONL file with one record per line, e.g. from `draftsmith export --all`.',
+    });
+  }
+  for (const l of renderLintSummary(tally, ui.chalk)) io.stderr.write(`${l}\n`);
+  if (tally.errorRows.length > 0) throw new ExitError(1);
+}
+
+async function openInput(file: string, shown: string): Promise<NodeJS.ReadableStream> {
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw Object.assign(new Error('it is a folder'), { code: 'EISDIR' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `file not found: ${shown}` : `cannot read ${shown}: ${(err as Error).message}`, {
+      hint: 'pass a JSONL file of drafts, e.g. one written by `draftsmith export --all --out drafts.jsonl`.',
+      cause: err,
+    });
+  }
+  return createReadStream(file);
+}
+
+function parseRecord(text: string, file: string, line: number): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InputError('not a JSON record', {
+      location: { file, line },
+      hint: 'each line must be one JSON object with row, recipient, subject and body (as `draftsmith export` writes).',
+    });
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value) || typeof (value as { body?: unknown }).body !== 'string') {
+    throw new InputError('the record has no "body" text', {
+      location: { file, line },
+      hint: 'each record needs at least "body" (and "recipient", "subject" for the best checks).',
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+function formatFinding(row: number, f: LintFinding, format: 'text' | 'jsonl'): string {
+  if (format === 'jsonl') return `${toJsonLine({ row, level: f.level, code: f.code, message: f.message })}\n`;
+  return `row ${row}\t${f.level}\t${f.code}\t${stripControlsInline(f.message)}\n`;
+}
