@@ -11,6 +11,12 @@ export interface EngineFlags {
   model?: string;
   host?: string;
   allowRemote?: boolean;
+  /** auto (default) | ollama | llama-cpp; the profile's model.engine applies when absent. */
+  engine?: 'auto' | 'ollama' | 'llama-cpp';
+  /** CPU threads for the embedded engine. */
+  threads?: number;
+  /** Download models without asking. */
+  yes?: boolean;
   /** Per-request timeout in seconds. */
   timeout: number;
 }
