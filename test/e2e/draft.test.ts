@@ -225,6 +225,37 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
   });
 });
 
+describe('draftsmith draft --out - when the reader goes away', () => {
+  it('stops drafting once stdout is closed (`| head -1`), keeps what it drafted, exits 0 quietly', async () => {
+    const d = tmp();
+    const lines = ['first_name,company'];
+    for (let i = 1; i <= 40; i++) lines.push(`Person${i},Company${i}`);
+    writeFileSync(path.join(d, 'many.csv'), `${lines.join('\n')}\n`);
+    server.setBehaviour(() => ({ latencyMs: 60 }));
+    const before = chatRequests().length;
+    const run = runCli(['draft', 'many.csv', '--profile', fixture('profile.yaml'), '--host', server.url, '--concurrency', '1', '--out', '-'], { cwd: d });
+    // Read the first record, then hang up like `head -1` does.
+    await new Promise<void>((resolve) => {
+      let got = '';
+      run.child.stdout!.on('data', (chunk: Buffer) => {
+        got += chunk.toString();
+        if (got.includes('\n')) {
+          run.child.stdout!.destroy();
+          resolve();
+        }
+      });
+    });
+    const r = await run;
+    expect(r.stderr).not.toMatch(STACK);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/closed the pipe: stopped/);
+    const sent = chatRequests().length - before;
+    expect(sent).toBeLessThan(20);
+    // Everything drafted before the stop is in the drafts file.
+    expect(readJsonl(path.join(d, 'many.drafts.jsonl')).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
 async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {

@@ -20,7 +20,7 @@ import { defaultDraftsPath } from '../../io/drafts-path.js';
 import { DraftsStore } from '../../io/drafts-store.js';
 import { readProfile } from '../../io/profile-file.js';
 import { loadTemplates } from '../../io/templates.js';
-import { createRecordWriter, type OutputFormat } from '../../io/record-writer.js';
+import { createRecordWriter, isBrokenPipe, type OutputFormat } from '../../io/record-writer.js';
 import { openOutput } from '../output.js';
 import { createUi } from '../../ui/terminal.js';
 import { createProgress } from '../../ui/progress.js';
@@ -132,6 +132,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       const out = flags.out ? await openOutput(flags.out, io) : undefined;
       const writer = out ? createRecordWriter(flags.format, out.stream, { headers: scan.columns.headers, channel: profile.channel }) : undefined;
       let pending: Promise<void> = Promise.resolve();
+      let readerGone = false;
       const progress = createProgress(ui, { total: selected.count });
       const tally = emptyTally();
       let summary;
@@ -154,18 +155,32 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
           emit: writer
             ? (row, outcome) => {
                 const record = outcome === 'cached' ? store.readDraft(row) : outcome;
-                if (record) pending = pending.then(() => writer.write(toExportRecord(record)));
+                if (!record || readerGone) return;
+                pending = pending
+                  .then(() => writer.write(toExportRecord(record)))
+                  .catch((err: unknown) => {
+                    if (!isBrokenPipe(err)) throw err;
+                    // `draft --out - | head`: nobody reads the rest, so stop paying for drafts.
+                    readerGone = true;
+                    controller.abort();
+                  });
               }
             : undefined,
         });
       } finally {
         progress.stop();
         await pending;
-        await writer?.end();
+        await writer?.end().catch((err: unknown) => {
+          if (!isBrokenPipe(err)) throw err;
+        });
         await out?.close();
       }
 
       const resume = resumeCommand(csvArg, flags);
+      if (readerGone) {
+        ui.note(`the reader of --out closed the pipe: stopped, ${summary.drafted} new draft(s) kept in ${path.relative(io.cwd, draftsPath) || draftsPath}.`);
+        return;
+      }
       if (!flags.quiet || summary.failed > 0) {
         io.stderr.write(
           renderSummary(summary, {
