@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, copyFileSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { fixture, runCli } from '../helpers/cli.js';
+import { readJsonl } from '../helpers/jsonl.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
 
 let server: FakeOllama;
@@ -24,12 +25,6 @@ function tmp(): string {
   return dir;
 }
 
-function readJsonl(file: string): Record<string, any>[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l));
-}
 
 function chatRequests() {
   return server.requests.filter((r) => r.path === '/api/chat');

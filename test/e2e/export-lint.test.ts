@@ -7,6 +7,7 @@ import { appendFileSync, mkdtempSync, readFileSync, readdirSync, renameSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { parseJsonl as readJsonl } from '../helpers/jsonl.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
 import { parseMail } from '../helpers/parse-mail.js';
 
@@ -46,12 +47,6 @@ afterAll(async () => {
 });
 afterEach(() => server.setBehaviour(undefined));
 
-function readJsonl(text: string): Record<string, any>[] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l));
-}
 
 /** Row 2's draft has a placeholder and a banned phrase; row 3's carries terminal escapes and a formula. */
 function answers(): void {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { binPath, repoRoot, runCli } from '../helpers/cli.js';
+import { readJsonl } from '../helpers/jsonl.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
 import { hasTmux, TmuxPane } from '../helpers/tmux.js';
 
@@ -55,12 +56,6 @@ afterEach(() => {
   while (panes.length) panes.pop()!.close();
 });
 
-function readJsonl(file: string): Record<string, any>[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l));
-}
 
 async function draftedDir(): Promise<{ dir: string; drafts: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-review-'));
@@ -157,7 +152,13 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
 
     // Resume at the first undecided row; kill -9 after a decision loses nothing.
     const again = review(dir);
-    await answer(again, /Draft 5 of 6/, 'a');
+    // The model echoed the row's escapes into the draft: the lint says so (the screen shows none
+    // of them), and approving an error-level draft asks first.
+    const flagged = await answer(again, /Draft 5 of 6/, 'a');
+    expect(flagged).toMatch(/error\s+\d+ terminal control character\(s\).*\[control-chars\]/);
+    await again.waitFor(/Approve it anyway\?/);
+    again.type('y');
+    again.keys('Enter');
     await again.waitFor((s) => /Draft 6 of 6/.test(s) && /\? Action/.test(s));
     const pids = again.commandPids();
     expect(pids.length).toBeGreaterThan(0);
