@@ -1,0 +1,189 @@
+// The built binary with the embedded llama-cpp engine on a real GGUF model
+// (../shared/models/stories260K.gguf): no Ollama anywhere. Build first (`npm run build`).
+// The model writes children's stories: these tests check records, shapes and reproducibility.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { DraftsStore } from '../../src/io/drafts-store.js';
+import { fixture, repoRoot, runCli, sharedDir } from '../helpers/cli.js';
+
+const modelPath = path.join(sharedDir, 'models/stories260K.gguf');
+const hasModel = existsSync(modelPath);
+if (!hasModel) console.warn(`skipping the llama-cpp end-to-end tests: ${modelPath} not found`);
+const modelArg = path.relative(repoRoot, modelPath); // ../shared/models/stories260K.gguf, as a user types it
+const STACK = /\n\s+at .+\(.*:\d+:\d+\)/;
+
+let root: string;
+let profile: string;
+let deadHost: string;
+/** No Ollama models, no cached GGUF: what a machine without either looks like. */
+let bareEnv: Record<string, string>;
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-e2e-llama-'));
+  // The fixture profile, made cheap for a 2-core CI box: the tiny model's 512-token vocabulary
+  // turns the shipped prompt into ~3,000 tokens, so a short system template, no few-shot
+  // examples, a small answer budget, and no model name (the tests pass --model).
+  const data = parse(readFileSync(fixture('profile.yaml'), 'utf8')) as Record<string, any>;
+  delete data.examples;
+  data.model = { engine: 'auto', temperature: 0.8, seed: 42, num_ctx: 1024, num_predict: 160 };
+  data.prompts = { system: 'short-system.mustache' };
+  writeFileSync(path.join(root, 'short-system.mustache'), 'You write {{channel_label}} for {{sender_name}}. Goal: {{goal}}\nAnswer with JSON: {{output_shape}}\n');
+  profile = path.join(root, 'profile.yaml');
+  writeFileSync(profile, stringify(data));
+  deadHost = `http://127.0.0.1:${await closedPort()}`;
+  bareEnv = { OLLAMA_MODELS: dir('no-ollama-models'), DRAFTSMITH_CACHE: dir('no-cache'), HOME: dir('home') };
+});
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+function dir(name: string): string {
+  const d = path.join(root, name);
+  mkdirSync(d, { recursive: true });
+  return d;
+}
+
+function draftArgs(drafts: string, ...extra: string[]): string[] {
+  return ['draft', fixture('recipients.csv'), '--profile', profile, '--drafts', drafts, '--host', deadHost, ...extra];
+}
+
+function readJsonl(file: string): Record<string, any>[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
+}
+
+function expectDrafted(records: Record<string, any>[], rows: number[]): void {
+  expect(records.map((r) => r.row).sort((a, b) => a - b)).toEqual(rows);
+  for (const r of records) {
+    expect(r.status).toBe('drafted');
+    expect(r.engine).toBe('llama-cpp');
+    expect(typeof r.body).toBe('string');
+    expect(r.body.trim().length).toBeGreaterThan(0);
+    if (r.subject !== undefined) expect(typeof r.subject).toBe('string');
+    expect(r.timing.evalCount).toBeGreaterThan(0);
+  }
+}
+
+describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, real GGUF model)', () => {
+  it('drafts three fixture recipients; the same --seed reproduces the same drafts', async () => {
+    const first = path.join(root, 'seed-a.drafts.jsonl');
+    const a = await runCli([...draftArgs(first, '--rows', '1-3', '--seed', '7'), '--engine', 'llama-cpp', '--model', modelArg], { env: bareEnv });
+    expect(a.stderr).not.toMatch(STACK);
+    expect(a.code).toBe(0);
+    expect(a.stderr).toContain(`drafting 3 recipient(s) with llama-cpp · ${modelPath} (${modelPath})`);
+    const recordsA = readJsonl(first);
+    expectDrafted(recordsA, [1, 2, 3]);
+    expect(recordsA.every((r) => r.model === modelPath)).toBe(true);
+
+    const second = path.join(root, 'seed-b.drafts.jsonl');
+    const b = await runCli([...draftArgs(second, '--rows', '1-3', '--seed', '7'), '--engine', 'llama-cpp', '--model', modelArg], { env: bareEnv });
+    expect(b.code).toBe(0);
+    const byRow = (records: Record<string, any>[]) => Object.fromEntries(records.map((r) => [r.row, { subject: r.subject, body: r.body }]));
+    expect(byRow(readJsonl(second))).toEqual(byRow(recordsA));
+  });
+
+  it('runs the GGUF blob of a model Ollama pulled (ollama:NAME), without the daemon', async () => {
+    const models = dir('fake-ollama-models');
+    const hex = 'ef'.repeat(32);
+    const manifest = path.join(models, 'manifests/registry.ollama.ai/library/tinystories/latest');
+    mkdirSync(path.dirname(manifest), { recursive: true });
+    writeFileSync(manifest, JSON.stringify({ schemaVersion: 2, layers: [{ mediaType: 'application/vnd.ollama.image.model', digest: `sha256:${hex}`, size: 1 }] }));
+    mkdirSync(path.join(models, 'blobs'), { recursive: true });
+    copyFileSync(modelPath, path.join(models, 'blobs', `sha256-${hex}`));
+
+    const drafts = path.join(root, 'ollama-ref.drafts.jsonl');
+    const result = await runCli([...draftArgs(drafts, '--limit', '1'), '--engine', 'llama-cpp', '--model', 'ollama:tinystories'], {
+      env: { ...bareEnv, OLLAMA_MODELS: models },
+    });
+    expect(result.stderr).not.toMatch(STACK);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('with llama-cpp · ollama:tinystories (');
+    const records = readJsonl(drafts);
+    expectDrafted(records, [1]);
+    expect(records[0]!.model).toBe('ollama:tinystories');
+
+    const missing = await runCli([...draftArgs(path.join(root, 'x.jsonl'), '--limit', '1'), '--engine', 'llama-cpp', '--model', 'ollama:other'], {
+      env: { ...bareEnv, OLLAMA_MODELS: models },
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('ollama pull other');
+  });
+
+  it('auto with Ollama down and no model: exit 1, one error listing the three ways', async () => {
+    const drafts = path.join(root, 'none.drafts.jsonl');
+    const result = await runCli(draftArgs(drafts, '--limit', '1'), { env: bareEnv });
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toMatch(STACK);
+    expect(result.stderr).toContain(`Ollama is not answering at ${deadHost}`);
+    expect(result.stderr).toMatch(/1\. start Ollama .*ollama pull llama3\.2/);
+    expect(result.stderr).toMatch(/2\. .*--engine llama-cpp --model path\/to\/model\.gguf/);
+    expect(result.stderr).toMatch(/3\. `npm install node-llama-cpp@3\.22`.*hf:owner\/repo:quant/);
+    expect(result.stderr.match(/draftsmith: error:/g)).toHaveLength(1);
+    expect(existsSync(drafts)).toBe(false);
+  });
+
+  it('auto with Ollama down falls to the embedded engine for a .gguf model, or the one cached GGUF', async () => {
+    const drafts = path.join(root, 'auto-gguf.drafts.jsonl');
+    const result = await runCli([...draftArgs(drafts, '--limit', '1'), '--model', modelArg], { env: bareEnv });
+    expect(result.stderr).not.toMatch(STACK);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('with llama-cpp · ');
+    expectDrafted(readJsonl(drafts), [1]);
+
+    const cache = dir('one-cached');
+    copyFileSync(modelPath, path.join(cache, 'stories260K.gguf'));
+    const cachedDrafts = path.join(root, 'auto-cache.drafts.jsonl');
+    const cached = await runCli(draftArgs(cachedDrafts, '--limit', '1'), { env: { ...bareEnv, DRAFTSMITH_CACHE: cache } });
+    expect(cached.code).toBe(0);
+    expect(cached.stderr).toContain(`note: Ollama is not answering at ${deadHost}`);
+    expect(cached.stderr).toContain(`with llama-cpp · ${path.join(cache, 'stories260K.gguf')}`);
+    expectDrafted(readJsonl(cachedDrafts), [1]);
+  });
+
+  it('Ctrl-C during an embedded run: exit 130, the drafts file loads, a re-run completes', async () => {
+    const d = dir('sigint');
+    const drafts = path.join(d, 'p.drafts.jsonl');
+    const args = [...draftArgs(drafts, '--limit', '6', '--concurrency', '1'), '--engine', 'llama-cpp', '--model', modelArg];
+    const run = runCli(args, { env: bareEnv });
+    await waitFor(() => existsSync(drafts) && readJsonl(drafts).length >= 1, 45_000);
+    run.child.kill('SIGINT');
+    const result = await run;
+    expect(result.stderr).not.toMatch(STACK);
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/resume/i);
+
+    const store = await DraftsStore.open(drafts);
+    const kept = store.rows();
+    await store.close();
+    expect(kept.length).toBeGreaterThanOrEqual(1);
+    expect(kept.length).toBeLessThan(6);
+    expect(kept.every((r) => r.status === 'drafted')).toBe(true);
+
+    const again = await runCli(args, { env: bareEnv });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(new RegExp(`${kept.length} cached`));
+    expectDrafted(readJsonl(drafts), [1, 2, 3, 4, 5, 6]);
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
