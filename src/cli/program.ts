@@ -40,7 +40,7 @@ Exit codes: 0 success, 1 runtime failure (engine, failed rows), 2 usage or input
     .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
     .option('--allow-remote', 'allow a non-local Ollama host (recipient data leaves this machine)')
     .addOption(new Option('-e, --engine <engine>', 'model engine: auto (Ollama if it answers, else embedded), ollama, llama-cpp').choices(['auto', 'ollama', 'llama-cpp']))
-    .option('--threads <n>', 'CPU threads for the embedded llama-cpp engine (default: all cores)', positiveInt)
+    .option('--threads <n>', 'CPU threads for the embedded llama-cpp engine (default: all cores; 1 for models under 32 MB)', positiveInt)
     .option('-y, --yes', 'do not ask before downloading a model (needed for hf: models when not on a terminal)')
     .option('-c, --concurrency <n>', 'drafts generated at once', positiveInt, 2)
     .option('-d, --drafts <file>', 'drafts file (default: <csv name>.drafts.jsonl beside the CSV)')
@@ -142,7 +142,7 @@ CSV cells starting with = + - @ are neutralised so spreadsheets do not run them 
     .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
     .option('--allow-remote', 'allow a non-local Ollama host (recipient data leaves this machine)')
     .addOption(new Option('-e, --engine <engine>', 'model engine: auto (Ollama if it answers, else embedded), ollama, llama-cpp').choices(['auto', 'ollama', 'llama-cpp']))
-    .option('--threads <n>', 'CPU threads for the embedded llama-cpp engine (default: all cores)', positiveInt)
+    .option('--threads <n>', 'CPU threads for the embedded llama-cpp engine (default: all cores; 1 for models under 32 MB)', positiveInt)
     .option('-y, --yes', 'do not ask before downloading a model (needed for hf: models when not on a terminal)')
     .option('--timeout <seconds>', 'give up on one regeneration after this long', positiveInt, 600)
     .addHelpText(
@@ -175,6 +175,55 @@ Examples:
     .action(async (file: string | undefined, opts: Record<string, unknown>) => {
       const { runApproveCommand } = await import('./commands/approve.js');
       await runApproveCommand(file, opts as never, io);
+    });
+
+  program
+    .command('doctor')
+    .description('check what drafting needs on this machine and how to fix each gap')
+    .option('-p, --profile <file>', 'also check this tone profile (and use its model settings)')
+    .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
+    .option('--allow-remote', 'contact a non-local Ollama host (not contacted otherwise)')
+    .option('-m, --model <name>', "model to check: an Ollama name, a .gguf path, hf:owner/repo:quant or ollama:NAME (default: the profile's model.name, else llama3.2)")
+    .addOption(new Option('-e, --engine <engine>', 'engine a draft would use: auto (either may work), ollama, llama-cpp').choices(['auto', 'ollama', 'llama-cpp']))
+    .addHelpText(
+      'after',
+      `
+Checks Node, Ollama and the model, node-llama-cpp and the GGUF model, the profile, $VISUAL/$EDITOR
+and the terminal: one line each on stdout (ok, warn or fail, with the fix). Network checks give up
+after 2 s; hf: models are looked up in the cache, never downloaded; a GGUF model is loaded once.
+Exit status: 0 when a draft could run (an allowed engine works, and the profile, if given, is
+valid), 1 otherwise.
+
+Examples:
+  $ draftsmith doctor
+  $ draftsmith doctor --profile profile.yaml
+  $ draftsmith doctor --engine llama-cpp --model ./models/llama-3.2-3b-q4_k_m.gguf`,
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      const { runDoctorCommand } = await import('./commands/doctor.js');
+      await runDoctorCommand(opts as never, io);
+    });
+
+  program
+    .command('models')
+    .description("list Ollama's pulled models and the GGUF files in the model cache")
+    .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
+    .option('--allow-remote', 'contact a non-local Ollama host (not contacted otherwise)')
+    .option('--json', 'print one JSON object (ollama: host, reachable, error, models; cache: dir, files)')
+    .addHelpText(
+      'after',
+      `
+When Ollama does not answer within 2 s, a note on stderr says so and only the cached GGUF files
+are listed: the exit status is still 0 (2 for a bad --host). The cache is $DRAFTSMITH_CACHE, else
+$XDG_CACHE_HOME/draftsmith/models, else ~/.cache/draftsmith/models.
+
+Examples:
+  $ draftsmith models
+  $ draftsmith models --json | jq -r '.ollama.models[].name'`,
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      const { runModelsCommand } = await import('./commands/models.js');
+      await runModelsCommand(opts as never, io);
     });
 
   const profile = program.command('profile').description('create or check a tone profile');

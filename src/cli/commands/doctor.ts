@@ -1,0 +1,228 @@
+// `draftsmith doctor`: gathers what this machine has (Node, Ollama, node-llama-cpp, the GGUF, the
+// profile, the editor, the terminal) into DoctorFacts; src/core/doctor.ts decides and formats.
+// The report is the command's data: stdout. Network checks are bounded (2 s); a non-local Ollama
+// host is not contacted without --allow-remote; hf: models are looked up in the cache, never fetched.
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Chalk } from 'chalk';
+import { NETWORK_TIMEOUT_MS, buildDoctorReport, networkReason, renderDoctorReport, type DoctorFacts, type EngineChoice, type Paint, type Source } from '../../core/doctor.js';
+import { DraftsmithError, ExitError } from '../../core/errors.js';
+import { isLoopbackHost, resolveHost } from '../../core/host.js';
+import type { ToneProfile } from '../../core/profile.js';
+import { editorCommand } from '../../io/editor.js';
+import { colorLevel } from '../../ui/terminal.js';
+import type { ModelRef } from '../../io/model-ref.js';
+import { DEFAULT_MODEL } from '../engine-choice.js';
+import type { CliIo } from '../io.js';
+
+export interface DoctorOptions {
+  profile?: string;
+  host?: string;
+  model?: string;
+  engine?: EngineChoice;
+  allowRemote?: boolean;
+  /** Threads for the test load of the GGUF (default: the engine's own choice). */
+  threads?: number;
+}
+
+export async function runDoctorCommand(opts: DoctorOptions, io: CliIo): Promise<void> {
+  const profile = opts.profile !== undefined ? await checkProfile(opts.profile, io) : undefined;
+  const configured = profile?.profile?.model;
+  const engine: EngineChoice = opts.engine ?? configured?.engine ?? 'auto';
+  const engineSource: Source = opts.engine ? 'flag' : configured?.engine && configured.engine !== 'auto' ? 'profile' : 'default';
+  const model = opts.model ?? configured?.name ?? DEFAULT_MODEL;
+  const modelSource: Source = opts.model ? 'flag' : configured?.name ? 'profile' : 'default';
+
+  const parsed = await parseModel(model);
+  const ollamaModel = ollamaNameOf(parsed.ref, model);
+
+  // The two engine paths are independent: check them side by side.
+  const [hostCheck, embedded] = await Promise.all([
+    checkOllama(opts, io),
+    checkNodeLlamaCpp().then(async (nodeLlamaCpp) => ({
+      nodeLlamaCpp,
+      gguf: parsed.ref ? await checkGguf(parsed.ref, model, nodeLlamaCpp.installed, opts, io) : parsed.problem,
+    })),
+  ]);
+  const { nodeLlamaCpp, gguf } = embedded;
+
+  const facts: DoctorFacts = {
+    nodeVersion: process.versions.node,
+    engine,
+    engineSource,
+    model,
+    modelSource,
+    ...(ollamaModel !== undefined ? { ollamaModel } : {}),
+    host: hostCheck.host,
+    ollama: hostCheck.ollama,
+    nodeLlamaCpp,
+    gguf,
+    ...(profile ? { profile: profile.fact } : {}),
+    editor: await checkEditor(io.env),
+    terminal: checkTerminal(io),
+  };
+  const report = buildDoctorReport(facts);
+  io.stdout.write(renderDoctorReport(report, painter(facts.terminal.colorLevel)));
+  if (report.exitCode !== 0) throw new ExitError(report.exitCode);
+}
+
+// ---- profile --------------------------------------------------------------------------------
+
+async function checkProfile(file: string, io: CliIo): Promise<{ profile?: ToneProfile; fact: NonNullable<DoctorFacts['profile']> }> {
+  const { readProfile } = await import('../../io/profile-file.js');
+  const { loadTemplates } = await import('../../io/templates.js');
+  try {
+    const { profile, dir } = await readProfile(path.resolve(io.cwd, file));
+    await loadTemplates(profile, dir); // custom templates that do not load stop a draft too
+    return { profile, fact: { state: 'valid', file, ...(profile.name ? { name: profile.name } : {}) } };
+  } catch (err) {
+    if (!(err instanceof DraftsmithError)) throw err;
+    const details = (err as { details?: string[] }).details ?? [];
+    return { fact: { state: 'invalid', file, problems: [err.message, ...details], ...(err.hint ? { hint: err.hint } : {}) } };
+  }
+}
+
+// ---- Ollama ---------------------------------------------------------------------------------
+
+async function checkOllama(opts: DoctorOptions, io: CliIo): Promise<{ host: string; ollama: DoctorFacts['ollama'] }> {
+  let host: string;
+  try {
+    host = resolveHost(opts.host, io.env.OLLAMA_HOST);
+  } catch (err) {
+    // A bad --host is a usage error; a bad OLLAMA_HOST is something to diagnose.
+    if (opts.host !== undefined || !(err instanceof DraftsmithError)) throw err;
+    return { host: 'OLLAMA_HOST', ollama: { state: 'invalid-host', reason: err.message, ...(err.hint ? { hint: err.hint } : {}) } };
+  }
+  if (!opts.allowRemote && !isLoopbackHost(host)) return { host, ollama: { state: 'remote' } };
+  const { listOllamaModels, ollamaVersion } = await import('../../engines/ollama.js');
+  try {
+    const signal = AbortSignal.timeout(NETWORK_TIMEOUT_MS);
+    const [version, models] = await Promise.all([ollamaVersion(host, signal), listOllamaModels(host, signal)]);
+    return { host, ollama: { state: 'ok', version, models: models.map((m) => m.name) } };
+  } catch (err) {
+    // Only a hint about something other than starting Ollama (e.g. "not an Ollama server") is kept.
+    const hint = err instanceof DraftsmithError && err.hint && !/ollama serve/.test(err.hint) ? err.hint : undefined;
+    return { host, ollama: { state: 'unreachable', reason: networkReason(err), ...(hint ? { hint } : {}) } };
+  }
+}
+
+// ---- embedded engine ------------------------------------------------------------------------
+
+async function checkNodeLlamaCpp(): Promise<DoctorFacts['nodeLlamaCpp']> {
+  const { installCommand, isNodeLlamaCppInstalled } = await import('../../engines/node-llama-cpp.js');
+  const found = await isNodeLlamaCppInstalled();
+  if (found.installed) return { installed: true, ...(found.version ? { version: found.version } : {}) };
+  return { installed: false, installCommand: installCommand() };
+}
+
+type ParsedModel =
+  | { ref: ModelRef; problem?: undefined }
+  /** A malformed hf: or ollama: reference: reported on the gguf line. */
+  | { ref?: undefined; problem: DoctorFacts['gguf'] };
+
+async function parseModel(model: string): Promise<ParsedModel> {
+  const { parseModelRef } = await import('../../io/model-ref.js');
+  try {
+    return { ref: parseModelRef(model) };
+  } catch (err) {
+    if (!(err instanceof DraftsmithError)) throw err;
+    return { problem: { state: 'missing', reason: err.message, ...(err.hint ? { hint: err.hint } : {}) } };
+  }
+}
+
+async function checkGguf(ref: ModelRef, model: string, installed: boolean, opts: DoctorOptions, io: CliIo): Promise<DoctorFacts['gguf']> {
+  if (ref.kind === 'name') return { state: 'none' };
+  const { findCachedModel, resolveModelRef } = await import('../../io/model-ref.js');
+  let file: string;
+  try {
+    if (ref.kind === 'hf') {
+      // Asks node-llama-cpp's resolver with downloads off: a cache lookup, nothing fetched.
+      const cached = await findCachedModel(ref, { env: io.env });
+      if (!cached) return { state: 'not-downloaded' };
+      file = cached;
+    } else {
+      file = await resolveModelRef(ref, { env: io.env, cwd: io.cwd, yes: false, interactive: false });
+    }
+  } catch (err) {
+    if (!(err instanceof DraftsmithError)) throw err;
+    return { state: 'missing', reason: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+  }
+  const size = await stat(file).then((s) => s.size, () => undefined);
+  const sized = size !== undefined ? { size } : {};
+  if (!installed) return { state: 'found', path: file, ...sized };
+
+  const { createLlamaCppEngine } = await import('../../engines/llama-cpp.js');
+  const engine = createLlamaCppEngine({ modelPath: file, modelLabel: model, ...(opts.threads ? { threads: opts.threads } : {}) });
+  const started = performance.now();
+  try {
+    await engine.prepare();
+    return { state: 'loaded', path: file, ...sized, ms: performance.now() - started };
+  } catch (err) {
+    // Whatever goes wrong while loading is the finding, not a crash of doctor.
+    const e = err as { message?: string; hint?: unknown };
+    const hint = err instanceof DraftsmithError ? err.hint : undefined;
+    return { state: 'load-failed', path: file, reason: String(e?.message ?? err), ...(hint ? { hint } : {}) };
+  } finally {
+    await engine.close().catch(() => undefined);
+  }
+}
+
+// ---- editor and terminal --------------------------------------------------------------------
+
+async function checkEditor(env: NodeJS.ProcessEnv): Promise<DoctorFacts['editor']> {
+  const { VISUAL: _v, EDITOR: _e, ...rest } = env;
+  const fallback = editorCommand(rest); // what editor.ts picks with neither set
+  const visual = env.VISUAL?.trim();
+  const editor = env.EDITOR?.trim();
+  const [source, command] = visual ? (['VISUAL', visual] as const) : editor ? (['EDITOR', editor] as const) : [undefined, undefined];
+  if (!source) return { source: 'fallback', command: fallback };
+  return { source, command, found: await onPath(firstWord(command), env), fallback };
+}
+
+/** The program of a shell command line such as `code --wait` or `"/My Apps/ed" -w`. */
+export function firstWord(command: string): string {
+  const m = /^\s*(?:"([^"]*)"|'([^']*)'|(\S+))/.exec(command);
+  return m?.[1] ?? m?.[2] ?? m?.[3] ?? '';
+}
+
+/** Whether `name` runs: an executable path, or found in $PATH. No shell involved. */
+export async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  if (name === '') return false;
+  const executable = (p: string) => access(p, constants.X_OK).then(() => stat(p).then((s) => s.isFile()), () => false);
+  if (name.includes('/')) return executable(name);
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (dir !== '' && (await executable(path.join(dir, name)))) return true;
+  }
+  return false;
+}
+
+function checkTerminal(io: CliIo): DoctorFacts['terminal'] {
+  const { env } = io;
+  const stdoutTTY = Boolean(io.stdout.isTTY);
+  const termDumb = env.TERM === 'dumb';
+  const level = colorLevel({ env, stderr: io.stdout }, stdoutTTY && !termDumb);
+  const columns = io.stdout.columns ?? io.stderr.columns;
+  return {
+    stdoutTTY,
+    stderrTTY: Boolean(io.stderr.isTTY),
+    colorLevel: level,
+    noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
+    forceColor: env.FORCE_COLOR !== undefined,
+    termDumb,
+    ...(columns ? { columns } : {}),
+  };
+}
+
+function painter(level: number): Paint {
+  if (level === 0) return (_l, t) => t;
+  const chalk = new Chalk({ level: level as 1 | 2 | 3 });
+  return (l, t) => (l === 'ok' ? chalk.green(t) : l === 'warn' ? chalk.yellow(t) : chalk.red(t));
+}
+
+/** The name to look for on the Ollama server: the model itself, or NAME[:TAG] of ollama:NAME[:TAG]. */
+function ollamaNameOf(ref: ModelRef | undefined, model: string): string | undefined {
+  if (ref?.kind === 'name') return model;
+  if (ref?.kind === 'ollama') return ref.tag === 'latest' ? ref.name : `${ref.name}:${ref.tag}`;
+  return undefined;
+}
