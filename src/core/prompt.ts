@@ -112,7 +112,18 @@ const LANGUAGE_TAG = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$/i;
  * value comes from the CSV and is shown outside the data block, so free text must not pass.
  */
 export function languageLabel(value: string | undefined): string | undefined {
-  const v = value?.trim();
+  if (value === undefined) return undefined;
+  // A CSV column holds a handful of distinct languages; ICU lookups per recipient add up.
+  if (labelCache.has(value)) return labelCache.get(value);
+  const label = computeLanguageLabel(value);
+  if (labelCache.size > 512) labelCache.clear();
+  labelCache.set(value, label);
+  return label;
+}
+const labelCache = new Map<string, string | undefined>();
+
+function computeLanguageLabel(value: string): string | undefined {
+  const v = value.trim();
   if (!v) return undefined;
   if (LANGUAGE_TAG.test(v)) {
     try {

@@ -67,6 +67,7 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
         ctx.midStream = true;
         let text = '';
         let last: ChatResponse | undefined;
+        let complete = false;
         try {
           for await (const part of stream) {
             const piece = part.message?.content ?? '';
@@ -76,8 +77,11 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
             }
             last = part;
           }
+          complete = true;
         } finally {
-          stream.abort(); // `break` or a throw does not cancel the HTTP request; this does
+          // A throw mid-stream does not cancel the HTTP request; this does. A finished stream
+          // needs nothing (aborting it would only build an AbortError to throw away).
+          if (!complete) stream.abort();
         }
         return {
           text,
@@ -149,12 +153,17 @@ function hasModel(names: string[], model: string): boolean {
 // ---- transport --------------------------------------------------------------------------
 
 /** A client whose every request carries `signal` and goes through `agent`. */
-function client(host: string, agent: Agent, signal: AbortSignal): Ollama {
+function client(host: string, agent: Agent, request: AbortController): Ollama {
   const fetchFn = async (input: unknown, init: RequestInit = {}): Promise<Response> => {
-    const signals = init.signal ? [signal, init.signal] : [signal];
+    // ollama-js aborts its own signal from stream.abort(): pass that on to the one request signal.
+    const theirs = init.signal;
+    if (theirs) {
+      if (theirs.aborted) request.abort(theirs.reason);
+      else theirs.addEventListener('abort', () => request.abort(theirs.reason), { once: true });
+    }
     const res = (await undiciFetch(input as string, {
       ...(init as object),
-      signal: AbortSignal.any(signals),
+      signal: request.signal,
       dispatcher: agent,
     })) as unknown as Response;
     return res.ok ? res : normaliseErrorResponse(res);
@@ -207,24 +216,33 @@ async function withDeadline<T>(
   timeoutMs: number,
   host: string,
   extra: Omit<ErrorContext, 'host'>,
-  fn: (signal: AbortSignal, ctx: ErrorContext) => Promise<T>,
+  fn: (request: AbortController, ctx: ErrorContext) => Promise<T>,
 ): Promise<T> {
   const ctx: ErrorContext = { host, timeoutMs, ...extra };
   if (callerSignal?.aborted) throw abortError(callerSignal.reason);
-  const deadline = new AbortController();
+  // One controller per request, fed by the caller's signal and our deadline. Every AbortSignal
+  // (AbortSignal.any included) costs a transferable object and bookkeeping; at thousands of
+  // requests a second, listeners on a single controller are far cheaper.
+  const request = new AbortController();
+  let timedOut = false;
   // Our own timer, cleared on every exit, instead of AbortSignal.timeout: thousands of requests
   // must not leave thousands of 10-minute timers behind.
-  const timer = setTimeout(() => deadline.abort(new DOMException('deadline', 'TimeoutError')), timeoutMs);
-  const signal = callerSignal ? AbortSignal.any([callerSignal, deadline.signal]) : deadline.signal;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    request.abort(new DOMException('deadline', 'TimeoutError'));
+  }, timeoutMs);
+  const forward = () => request.abort(callerSignal?.reason);
+  callerSignal?.addEventListener('abort', forward, { once: true });
   try {
-    return await fn(signal, ctx);
+    return await fn(request, ctx);
   } catch (err) {
     if (err instanceof CallbackError) throw err.original;
     if (callerSignal?.aborted) throw abortError(callerSignal.reason, err);
-    if (deadline.signal.aborted) throw toEngineError(new DOMException('deadline', 'TimeoutError'), ctx);
+    if (timedOut) throw toEngineError(new DOMException('deadline', 'TimeoutError'), ctx);
     throw toEngineError(err, ctx);
   } finally {
     clearTimeout(timer);
+    callerSignal?.removeEventListener('abort', forward);
   }
 }
 
