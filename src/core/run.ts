@@ -212,6 +212,8 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
     try {
       result = await o.engine.generate({
         ...job.request,
+        // A retry under the same seed would write the same unusable answer again: step the seed.
+        options: attempt > 0 && job.request.options.seed !== undefined ? { ...job.request.options, seed: job.request.options.seed + attempt } : job.request.options,
         signal,
         onText: o.onEvent ? (text) => o.onEvent?.({ type: 'text', row, chars: text.length }) : undefined,
       });

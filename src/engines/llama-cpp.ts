@@ -47,7 +47,7 @@ const MAX_SEQUENCES = 16;
 const DEFAULT_NUM_PREDICT = 1024;
 const MIN_ANSWER_TOKENS = 32;
 /** maxLength given to string fields before the last one (an email subject), when they have none. */
-export const SHORT_FIELD_MAX_CHARS = 200;
+export const SHORT_FIELD_MAX_CHARS = 120;
 /**
  * Below this size a model is dominated by thread synchronisation: stories260K (1.2 MB) measured
  * ~1,000 tokens/s on 1 thread and ~70 on 2 (2-vCPU machine). Real models want every core.
@@ -482,8 +482,11 @@ export function boundSchema(schema: JsonSchema): JsonSchema {
   const bounded = Object.fromEntries(
     names.map((name, i) => {
       const p = props[name]!;
-      const short = i < names.length - 1 && p.type === 'string' && p.maxLength === undefined && p.format === undefined;
-      return [name, short ? { ...p, maxLength: SHORT_FIELD_MAX_CHARS } : p];
+      const isString = p.type === 'string' && p.format === undefined;
+      const short = i < names.length - 1 && isString && p.maxLength === undefined;
+      // The last field is the message body: at least one character, so "" is never an answer.
+      const last = i === names.length - 1 && isString && p.minLength === undefined;
+      return [name, short ? { ...p, maxLength: SHORT_FIELD_MAX_CHARS } : last ? { ...p, minLength: 1 } : p];
     }),
   );
   return { ...schema, properties: bounded };

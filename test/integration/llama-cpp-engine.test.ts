@@ -363,11 +363,13 @@ describe('llama-cpp engine: pure helpers', () => {
     expect(closeJsonPrefix('{"n": 12, "s": "x', { type: 'object', properties: { n: { type: 'number' }, s: { type: 'string' } }, required: ['n', 's'] })).toBe('{"n": 12, "s": "x"}');
   });
 
-  it('bounds every string field but the last', () => {
-    const b = boundSchema(emailSchema) as { properties: Record<string, { maxLength?: number }> };
+  it('bounds every string field but the last, and the last is never empty', () => {
+    const b = boundSchema(emailSchema) as { properties: Record<string, { maxLength?: number; minLength?: number }> };
     expect(b.properties.subject!.maxLength).toBe(SHORT_FIELD_MAX_CHARS);
     expect(b.properties.body!.maxLength).toBeUndefined();
-    expect(boundSchema(bodySchema)).toEqual(bodySchema);
+    // The body may not be empty: "" would be a useless draft the grammar itself allowed.
+    expect(b.properties.body!.minLength).toBe(1);
+    expect((boundSchema(bodySchema) as typeof b).properties.body!.minLength).toBe(1);
     expect(emailSchema).toEqual(draftSchema('email')); // not mutated
   });
 

@@ -189,6 +189,21 @@ describe('runDrafts', () => {
     expect(h.saved.filter((r) => r.row === 2)).toHaveLength(1);
   });
 
+  it('steps a fixed seed on each retry, so a retry can write something else', async () => {
+    const engine = createFakeEngine({ script: { 1: [{ error: 'retryable' }, { error: 'retryable' }, text(1)] } });
+    async function* seeded(): AsyncGenerator<DraftJob> {
+      const j = job(1);
+      yield { ...j, request: { ...j.request, options: { temperature: 0.7, seed: 42 } } };
+    }
+    const { options } = harness(engine, seeded(), { retries: 3 });
+    await runDrafts(options);
+    expect(engine.calls.map((c) => c.request.options.seed)).toEqual([42, 43, 44]);
+    // Without a seed nothing is invented.
+    const unseeded = createFakeEngine({ script: { 1: [{ error: 'retryable' }, text(1)] } });
+    await runDrafts(harness(unseeded, source([1]).jobs, { retries: 3 }).options);
+    expect(unseeded.calls.map((c) => c.request.options.seed)).toEqual([undefined, undefined]);
+  });
+
   it('jitters the backoff between half and the full delay', async () => {
     const delaysFor = async (random: number) => {
       const engine = createFakeEngine({ script: { 1: [{ error: 'retryable' }, text(1)] } });

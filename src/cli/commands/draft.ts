@@ -237,7 +237,9 @@ async function* filterRows(source: AsyncIterable<Recipient>, selected: Selected)
 function resumeCommand(csvArg: string, flags: DraftFlags): string {
   const parts = ['draftsmith draft', quote(csvArg), '--profile', quote(flags.profile)];
   if (flags.drafts) parts.push('--drafts', quote(flags.drafts));
+  if (flags.engine) parts.push('--engine', flags.engine);
   if (flags.model) parts.push('--model', quote(flags.model));
+  if (flags.host) parts.push('--host', quote(flags.host));
   if (flags.rows) parts.push('--rows', flags.rows);
   return parts.join(' ');
 }
