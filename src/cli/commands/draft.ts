@@ -13,8 +13,7 @@ import { recipientRecord, type Recipient } from '../../core/recipients.js';
 import { parseRowSelection, type RowSelection } from '../../core/row-selection.js';
 import { runDrafts, type DraftJob } from '../../core/run.js';
 import { toExportRecord } from '../../core/export-record.js';
-import { lintDraft } from '../../core/lint.js';
-import { addToTally, emptyTally } from '../../core/lint-tally.js';
+import { startBackgroundLint } from '../../io/lint-in-background.js';
 import { readRecipients, scanCsv, spoolToTempFile, type CsvOptions } from '../../io/csv-reader.js';
 import { defaultDraftsPath } from '../../io/drafts-path.js';
 import { DraftsStore } from '../../io/drafts-store.js';
@@ -101,6 +100,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
     const draftsPath = flags.drafts ? path.resolve(io.cwd, flags.drafts) : defaultDraftsPath(fromStdin ? null : csvArg, io.cwd);
     const store = await DraftsStore.open(draftsPath, { lock: true, create: true });
     const controller = new AbortController();
+    let stopLint = () => {};
     const stopListening = onInterrupt(io, () => {
       controller.abort();
       ui.warn('stopping: finishing nothing new, keeping every finished draft (Ctrl-C again to quit at once)');
@@ -134,7 +134,8 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       let pending: Promise<void> = Promise.resolve();
       let readerGone = false;
       const progress = createProgress(ui, { total: selected.count });
-      const tally = emptyTally();
+      const lint = startBackgroundLint(profile);
+      stopLint = () => lint.close();
       let summary;
       try {
         summary = await runDrafts({
@@ -150,7 +151,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
           onEvent: (e) => {
             progress.onEvent(e);
             const record = e.type === 'drafted' ? e.record : e.type === 'cached' ? store.readDraft(e.row) : undefined;
-            if (record?.status === 'drafted') addToTally(tally, record.row, lintDraft({ subject: record.subject, body: record.body ?? '', recipient: record.recipient }, profile));
+            if (record?.status === 'drafted') lint.add(record.row, { subject: record.subject, body: record.body ?? '', recipient: record.recipient });
           },
           emit: writer
             ? (row, outcome) => {
@@ -176,6 +177,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
         await out?.close();
       }
 
+      const tally = await lint.finish();
       const resume = resumeCommand(csvArg, flags);
       if (readerGone) {
         ui.note(`the reader of --out closed the pipe: stopped, ${summary.drafted} new draft(s) kept in ${path.relative(io.cwd, draftsPath) || draftsPath}.`);
@@ -204,6 +206,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       }
     } finally {
       stopListening();
+      stopLint();
       await store.close();
       await engine.close();
     }
