@@ -7,6 +7,12 @@ import { buildProgram } from './program.js';
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const debug = argv.includes('--debug') || Boolean(io.env.DRAFTSMITH_DEBUG);
+  // `draftsmith --help | head -3`: the reader leaves early. A write error on stdout is then the
+  // reader's choice, not a crash; commands that stream records see it through their writers.
+  const quietPipe = (err: NodeJS.ErrnoException) => {
+    if (!isBrokenPipe(err)) throw err;
+  };
+  (io.stdout as NodeJS.WritableStream).on?.('error', quietPipe);
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });
