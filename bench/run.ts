@@ -51,6 +51,15 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
+function nodeAlone(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', () => resolve(performance.now() - start));
+  });
+}
+
 async function draftRun(rows: number, opts: { latencyMs: number; slots: number; concurrency: number }) {
   const server = await startFakeOllama({ latencyMs: opts.latencyMs, slots: opts.slots });
   try {
@@ -74,6 +83,17 @@ async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const rows: Row[] = [];
 
+  // Cold start of --help first, before the big runs leave the disk busy writing back their files.
+  const median = async (args: string[], node = false): Promise<number> => {
+    const times: number[] = [];
+    for (let i = 0; i < 15; i++) times.push(node ? await nodeAlone() : (await run(args)).ms);
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)]!;
+  };
+  const help = await median(['--help']);
+  const bare = await median([], true);
+  const helpRow: Row = { name: 'cold `draftsmith --help` (median of 15)', value: `${help.toFixed(0)} ms (node -e "" alone: ${bare.toFixed(0)} ms)`, target: '< 150 ms', ok: help < 150 };
+
   // 1. Our own overhead per draft: the model answers instantly.
   const fast = await draftRun(10_000, { latencyMs: 0, slots: 8, concurrency: 8 });
   const perSecond = 10_000 / (fast.ms / 1000);
@@ -91,12 +111,7 @@ async function main(): Promise<void> {
   rows.push({ name: 'peak RSS drafting 10,000 rows', value: `${rss10k.toFixed(0)} MB`, target: '< 150 MB', ok: rss10k < 150 });
   rows.push({ name: 'peak RSS drafting 100,000 rows', value: `${rss100k.toFixed(0)} MB`, target: '< 150 MB, within 20% of 10k', ok: rss100k < 150 && rss100k <= rss10k * 1.2 });
 
-  // 4. Cold start of --help (median of 15 runs).
-  const times: number[] = [];
-  for (let i = 0; i < 15; i++) times.push((await run(['--help'])).ms);
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)]!;
-  rows.push({ name: 'cold `draftsmith --help` (median of 15)', value: `${median.toFixed(0)} ms`, target: '< 150 ms', ok: median < 150 });
+  rows.push(helpRow);
 
   // 5. The embedded engine on the tiny real model.
   const embedded = await benchEmbedded(path.resolve(root, '../shared/models/stories260K.gguf'));

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 
 /** JSON with object keys sorted at every depth; `undefined` members are dropped as JSON does. */
 export function stableStringify(value: unknown): string {
+  if (typeof value === 'string' && value.length >= LONG_STRING) return quoteLong(value);
   if (value === null || typeof value !== 'object') {
     // JSON.stringify(undefined) is undefined; inside arrays JSON writes null, so do we.
     return JSON.stringify(value) ?? 'null';
@@ -20,6 +21,19 @@ export function stableStringify(value: unknown): string {
     parts.push(`${JSON.stringify(key)}:${stableStringify(v)}`);
   }
   return `{${parts.join(',')}}`;
+}
+
+// The system message (a few KB) is the same for every recipient: quote it once, not per row.
+const LONG_STRING = 1024;
+const quoted = new Map<string, string>();
+function quoteLong(s: string): string {
+  let q = quoted.get(s);
+  if (q === undefined) {
+    if (quoted.size >= 16) quoted.clear();
+    q = JSON.stringify(s);
+    quoted.set(s, q);
+  }
+  return q;
 }
 
 /**
