@@ -4,8 +4,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { lintDraft, type LintInput, type LintProfile } from '../core/lint.js';
-import { addToTally, emptyTally, type LintTally } from '../core/lint-tally.js';
+import type { LintInput, LintProfile } from '../core/lint.js';
+import type { LintTally } from '../core/lint-tally.js';
 import type { LintThreadMessage } from './lint-thread.js';
 
 export interface BackgroundLint {
@@ -59,12 +59,21 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
   };
 }
 
-/** Where no worker can start, the same contract on this thread. */
+/**
+ * Where no worker can start, the same contract on this thread. The lint (and franc's language
+ * data) loads on first use, so the main thread of a normal run never pays for it.
+ */
 function inlineLint(profile: LintProfile): BackgroundLint {
-  const tally = emptyTally();
+  const modules = Promise.all([import('../core/lint.js'), import('../core/lint-tally.js')]);
+  const pending: { row: number; input: LintInput }[] = [];
   return {
-    add: (row, input) => addToTally(tally, row, lintDraft(input, profile)),
-    finish: async () => tally,
+    add: (row, input) => void pending.push({ row, input }),
+    finish: async () => {
+      const [{ lintDraft }, { addToTally, emptyTally }] = await modules;
+      const tally = emptyTally();
+      for (const { row, input } of pending.splice(0)) addToTally(tally, row, lintDraft(input, profile));
+      return tally;
+    },
     close: () => {},
   };
 }
