@@ -70,7 +70,8 @@ export async function createEngineFromFlags(flags: EngineFlags, profile: TonePro
     note(io, flags, `Ollama is not answering at ${host}; drafting in-process with the llama-cpp engine (${fallback})`);
     return embeddedEngine(fallback, flags, profile, io);
   }
-  throw noEngineError(host, configured);
+  const { isNodeLlamaCppInstalled } = await import('../engines/node-llama-cpp.js');
+  throw noEngineError(host, configured, (await isNodeLlamaCppInstalled()).installed);
 }
 
 // ---- Ollama -----------------------------------------------------------------------------------
@@ -228,14 +229,18 @@ function note(io: CliIo, flags: EngineFlags, message: string): void {
   if (!flags.quiet) io.stderr.write(`draftsmith: note: ${message}\n`);
 }
 
-function noEngineError(host: string, configured: string | undefined): EngineError {
+function noEngineError(host: string, configured: string | undefined, haveLlamaCpp: boolean): EngineError {
   const name = configured ?? DEFAULT_MODEL;
+  const needs = haveLlamaCpp ? 'node-llama-cpp is installed' : 'needs node-llama-cpp, below';
+  const third = haveLlamaCpp
+    ? '  3. download a model once: --engine llama-cpp --model hf:owner/repo:quant --yes'
+    : '  3. `npm install node-llama-cpp@3.22`, then --model hf:owner/repo:quant --yes to download a model once';
   return new EngineError(
     [
       `no model engine is ready: Ollama is not answering at ${host}, and there is no GGUF model to run in-process. Three ways to get going:`,
       `  1. start Ollama (\`ollama serve\`) and pull the model: \`ollama pull ${name}\``,
-      '  2. draft in-process with a GGUF file: --engine llama-cpp --model path/to/model.gguf (needs node-llama-cpp, below)',
-      '  3. `npm install node-llama-cpp@3.22`, then --model hf:owner/repo:quant --yes to download a model once',
+      `  2. draft in-process with a GGUF file: --engine llama-cpp --model path/to/model.gguf (${needs})`,
+      third,
     ].join('\n'),
     { hint: '`draftsmith doctor` shows what this machine has and lacks' },
   );
