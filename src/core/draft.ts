@@ -21,6 +21,8 @@ export interface DraftRecord {
   body?: string;
   /** Why drafting failed, for `failed`. */
   error?: string;
+  /** The answer stopped at the token limit (num_predict), so it may end mid-sentence. */
+  cut?: boolean;
   engine: string;
   model: string;
   /** The exact messages sent to the model (private columns never appear in them). */

@@ -37,6 +37,8 @@ export interface RunSummary {
   /** Total generated tokens and the time spent generating them, for tokens/s. */
   evalCount: number;
   evalMs: number;
+  /** Rows whose answer stopped at the token limit (num_predict): they may end mid-sentence. */
+  cutRows: number[];
 }
 
 export interface RunOptions {
@@ -81,7 +83,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
   else o.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
   const summary: RunSummary = {
-    drafted: 0, cached: 0, failed: 0, failures: [], interrupted: false, wallMs: 0, evalCount: 0, evalMs: 0,
+    drafted: 0, cached: 0, failed: 0, failures: [], interrupted: false, wallMs: 0, evalCount: 0, evalMs: 0, cutRows: [],
   };
   let fatal: { error: unknown } | undefined;
   const iterator = o.jobs[Symbol.asyncIterator]();
@@ -257,6 +259,7 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
       status: 'drafted',
       ...(parsed.subject !== undefined ? { subject: parsed.subject } : {}),
       body: parsed.body,
+      ...(result.doneReason === 'length' ? { cut: true } : {}),
       timing: {
         ms: Math.round(result.totalMs),
         ...(evalCount !== undefined ? { evalCount } : {}),
@@ -267,6 +270,7 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
     // A draft that finished as the user pressed Ctrl-C is still a finished draft: keep it.
     o.save(record);
     summary.drafted++;
+    if (record.cut) summary.cutRows.push(row);
     if (evalCount !== undefined && evalMs !== undefined) {
       summary.evalCount += evalCount;
       summary.evalMs += evalMs;

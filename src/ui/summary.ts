@@ -41,6 +41,14 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
     if (summary.failures.length > max) lines.push(`  ... and ${summary.failures.length - max} more (\`draftsmith status ${file}\`)`);
   }
 
+  if (summary.cutRows.length > 0) {
+    const rows = [...summary.cutRows].sort((a, b) => a - b);
+    const shown = rows.slice(0, 10).join(', ') + (rows.length > 10 ? `, ... (+${rows.length - 10})` : '');
+    lines.push(
+      c.yellow(`${rows.length} draft(s) stopped at the token limit and may end mid-sentence: rows ${shown}`),
+      '  raise model.num_predict in the profile, then re-run with --rows and --force to redraft them',
+    );
+  }
   if (opts.lint) lines.push(...opts.lint);
   lines.push(`drafts: ${stripControlsInline(opts.draftsFile)}`);
   const rerun = opts.resumeCommand ? `: ${stripControlsInline(opts.resumeCommand)}` : '';

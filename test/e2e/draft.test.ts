@@ -220,6 +220,21 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
   });
 });
 
+describe('draftsmith draft: answers cut at the token limit', () => {
+  it('keeps the draft, marks it cut, and names the row with the fix in the summary', async () => {
+    const d = tmp();
+    writeFileSync(path.join(d, 'few.csv'), 'first_name,company\nAna,Acme\nBen,Globex\nCleo,Initech\n');
+    server.setBehaviour((req) => (JSON.stringify(req.body?.messages ?? []).includes('Globex') ? { doneReason: 'length' } : undefined));
+    const r = await runCli(['draft', 'few.csv', '--profile', fixture('profile.yaml'), '--host', server.url], { cwd: d });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/1 draft\(s\) stopped at the token limit and may end mid-sentence: rows 2\n/);
+    expect(r.stderr).toMatch(/raise model\.num_predict/);
+    const records = readJsonl(path.join(d, 'few.drafts.jsonl'));
+    const cutByRow = Object.fromEntries(records.map((x) => [x.row, x.cut === true]));
+    expect(cutByRow).toEqual({ 1: false, 2: true, 3: false });
+  });
+});
+
 describe('draftsmith draft --out - when the reader goes away', () => {
   it('stops drafting once stdout is closed (`| head -1`), keeps what it drafted, exits 0 quietly', async () => {
     const d = tmp();

@@ -6,6 +6,8 @@ import type { Engine, GenerateRequest, GenerateResult } from '../../src/engines/
 
 export interface TextStep {
   text: string;
+  /** Reported as the engine's doneReason ('length' = cut at the token limit). */
+  doneReason?: string;
   delayMs?: number;
   evalCount?: number;
   evalMs?: number;
@@ -90,7 +92,7 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
         const pieces = step.chunks ?? 1;
         const size = Math.ceil(step.text.length / pieces) || 1;
         for (let i = 0; i < step.text.length; i += size) request.onText?.(step.text.slice(i, i + size));
-        return { text: step.text, evalCount: step.evalCount, evalMs: step.evalMs, totalMs: step.delayMs ?? 0 };
+        return { text: step.text, evalCount: step.evalCount, evalMs: step.evalMs, totalMs: step.delayMs ?? 0, doneReason: step.doneReason };
       } catch (err) {
         if ((err as Error).name === 'AbortError') engine.aborted.push(row);
         throw err;

@@ -221,7 +221,7 @@ describe('ProgressStats', () => {
 describe('renderSummary', () => {
   const plain = new Chalk({ level: 0 });
   const base: RunSummary = {
-    drafted: 10, cached: 2, failed: 0, failures: [], interrupted: false, wallMs: 12_300, evalCount: 2000, evalMs: 50_000,
+    drafted: 10, cached: 2, failed: 0, failures: [], interrupted: false, wallMs: 12_300, evalCount: 2000, evalMs: 50_000, cutRows: [],
   };
 
   it('gives counts, wall time, tokens/s, the drafts file and the next step', () => {
@@ -249,6 +249,13 @@ describe('renderSummary', () => {
     expect(text).not.toContain('row 11:');
     expect(text).toContain('... and 2 more');
     expect(text).toContain('next: re-run the same command to retry only the failed rows: draftsmith draft leads.csv --profile p.yaml');
+  });
+
+  it('warns about drafts cut at the token limit, naming the rows and the fix', () => {
+    const text = renderSummary({ ...base, cutRows: [9, 4] }, { draftsFile: 'd.jsonl', color: plain });
+    expect(text).toContain('2 draft(s) stopped at the token limit and may end mid-sentence: rows 4, 9');
+    expect(text).toContain('raise model.num_predict');
+    expect(renderSummary(base, { draftsFile: 'd.jsonl', color: plain })).not.toContain('token limit');
   });
 
   it('says when the run was interrupted', () => {

@@ -189,6 +189,15 @@ describe('runDrafts', () => {
     expect(h.saved.filter((r) => r.row === 2)).toHaveLength(1);
   });
 
+  it('marks an answer cut at the token limit and lists its row in the summary', async () => {
+    const engine = createFakeEngine({ script: { 2: [{ ...text(2), doneReason: 'length' }] } });
+    const { h, options } = harness(engine, source(range(3)).jobs);
+    const summary = await runDrafts(options);
+    expect(summary.cutRows).toEqual([2]);
+    expect(h.saved.find((r) => r.row === 2)).toMatchObject({ status: 'drafted', cut: true });
+    expect(h.saved.filter((r) => r.row !== 2).every((r) => r.cut === undefined)).toBe(true);
+  });
+
   it('steps a fixed seed on each retry, so a retry can write something else', async () => {
     const engine = createFakeEngine({ script: { 1: [{ error: 'retryable' }, { error: 'retryable' }, text(1)] } });
     async function* seeded(): AsyncGenerator<DraftJob> {
