@@ -12,7 +12,7 @@
 // no model at all means the one cached GGUF file. --engine ollama takes a name (ollama:NAME too).
 // A non-local Ollama host is refused unless --allow-remote, before any request goes to it.
 import { assertHostAllowed, resolveHost } from '../core/host.js';
-import { EngineError, InterruptedError, UsageError } from '../core/errors.js';
+import { EngineError, InterruptedError, UsageError, isAbortError } from '../core/errors.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { Engine } from '../engines/engine.js';
 import type { DownloadProgress } from '../io/model-ref.js';
@@ -157,7 +157,7 @@ async function embeddedEngine(ref: string, flags: EngineFlags, profile: ToneProf
       signal: controller.signal,
     });
   } catch (err) {
-    if ((err as Error)?.name === 'AbortError' || controller.signal.aborted) {
+    if (isAbortError(err) || controller.signal.aborted) {
       throw new InterruptedError('interrupted: the model download stopped.', { hint: 'run the same command again to download it.' });
     }
     throw err;

@@ -86,6 +86,21 @@ export class ExitError extends DraftsmithError {
   }
 }
 
+/**
+ * What the runner treats as "interrupted": an Error named AbortError. The signal's own reason is
+ * kept when it already is one; otherwise it becomes the cause.
+ */
+export function abortError(reason?: unknown, cause?: unknown): Error {
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  const err = new Error('The operation was aborted', { cause: cause ?? reason });
+  err.name = 'AbortError';
+  return err;
+}
+
+export function isAbortError(err: unknown): boolean {
+  return (err as Error)?.name === 'AbortError';
+}
+
 export function formatLocation(loc: Location | undefined): string {
   if (!loc?.file) return '';
   let s = loc.file;

@@ -4,7 +4,7 @@
 // hands results back in job order. Pure: the engine, the store and the clock are injected.
 import type { Engine, GenerateRequest, GenerateResult } from '../engines/engine.js';
 import type { DraftRecord, DraftStatus } from './draft.js';
-import { EngineError } from './errors.js';
+import { abortError, EngineError, isAbortError } from './errors.js';
 import type { Recipient } from './recipients.js';
 
 /** Everything needed to draft one recipient, built by the caller (prompt + fingerprint). */
@@ -280,10 +280,6 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
   }
 }
 
-function isAbortError(err: unknown): boolean {
-  return (err as Error)?.name === 'AbortError';
-}
-
 function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
@@ -309,8 +305,3 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
-function abortError(): Error {
-  const err = new Error('The operation was aborted');
-  err.name = 'AbortError';
-  return err;
-}

@@ -21,7 +21,7 @@ import type {
   LlamaText,
   Token,
 } from 'node-llama-cpp';
-import { EngineError } from '../core/errors.js';
+import { abortError, EngineError } from '../core/errors.js';
 import type { ChatMessage, Engine, GenerateRequest, GenerateResult, JsonSchema } from './engine.js';
 import { loadNodeLlamaCpp, type NodeLlamaCpp } from './node-llama-cpp.js';
 import { boundSchema, buildPlainPrompt, closeJsonPrefix } from '../core/json-answer.js';
@@ -462,14 +462,6 @@ function messageOf(err: unknown): string {
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw abortError(signal.reason);
-}
-
-/** What the runner treats as "interrupted": an Error named AbortError. */
-function abortError(reason: unknown, cause?: unknown): Error {
-  if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  const err = new Error('The operation was aborted', { cause: cause ?? reason });
-  err.name = 'AbortError';
-  return err;
 }
 
 function closedError(cause?: unknown): EngineError {

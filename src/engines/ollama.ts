@@ -4,7 +4,7 @@
 // Every failure is mapped in one place (toEngineError) to a message, a hint and a retry decision.
 import { Ollama, type ChatResponse } from 'ollama';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { EngineError } from '../core/errors.js';
+import { abortError, EngineError } from '../core/errors.js';
 import type { Engine, GenerateRequest, GenerateResult } from './engine.js';
 
 export interface OllamaEngineOptions {
@@ -244,13 +244,6 @@ async function withDeadline<T>(
     clearTimeout(timer);
     callerSignal?.removeEventListener('abort', forward);
   }
-}
-
-function abortError(reason: unknown, cause?: unknown): Error {
-  if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  const err = new Error('The operation was aborted', { cause: cause ?? reason });
-  err.name = 'AbortError';
-  return err;
 }
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);

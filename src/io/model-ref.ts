@@ -8,7 +8,7 @@
 import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { EngineError, InputError, UsageError } from '../core/errors.js';
+import { abortError, EngineError, InputError, UsageError } from '../core/errors.js';
 import { loadNodeLlamaCpp, type NodeLlamaCpp } from '../engines/node-llama-cpp.js';
 
 export type ModelRef =
@@ -293,9 +293,3 @@ async function resolveHf(uri: string, opts: ResolveOptions): Promise<string> {
   }
 }
 
-function abortError(reason: unknown, cause?: unknown): Error {
-  if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  const err = new Error('The operation was aborted', { cause: cause ?? reason });
-  err.name = 'AbortError';
-  return err;
-}

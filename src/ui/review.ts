@@ -4,6 +4,7 @@
 import type { ChalkInstance } from 'chalk';
 import { DECIDED, type DecisionRecord, type DraftRecord, type DraftStatus, type JournalRecord } from '../core/draft.js';
 import type { RowState } from '../core/journal.js';
+import { isAbortError } from '../core/errors.js';
 import { ReviewSession, type ReviewCounts } from '../core/review-session.js';
 import { isPromptCancel, type Ask, type Choice } from './ask.js';
 import { renderFullView, renderScreen, type Finding, type ShownDraft } from './render-draft.js';
@@ -188,7 +189,7 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
     }
   } catch (err) {
     // Ctrl-C at a prompt, or during a regeneration: everything decided is already on disk.
-    if (isPromptCancel(err) || (err as Error)?.name === 'AbortError') return { end: 'interrupted', counts: session.counts(), row: session.current()?.row };
+    if (isPromptCancel(err) || isAbortError(err)) return { end: 'interrupted', counts: session.counts(), row: session.current()?.row };
     throw err;
   }
   return { end: 'finished', counts: session.counts() };
