@@ -1,11 +1,27 @@
 // The records of a drafts file (an append-only JSONL journal) and how they fold into the
 // current state of each row. Pure: the journal I/O lives in src/io/drafts-store.ts.
 import type { ChatMessage } from '../engines/engine.js';
+import { UsageError } from './errors.js';
 
 /** Where a row stands. `drafted`/`failed` come from `draft`; the rest from review (issue 3). */
 export type DraftStatus = 'drafted' | 'failed' | 'approved' | 'edited' | 'skipped';
 
+export const DRAFT_STATUSES: readonly DraftStatus[] = ['drafted', 'failed', 'approved', 'edited', 'skipped'];
+
 export const DECIDED: ReadonlySet<DraftStatus> = new Set(['approved', 'edited', 'skipped']);
+
+/** `--status skipped,failed` -> those statuses; a UsageError names one that does not exist. */
+export function parseStatusList(spec: string): ReadonlySet<DraftStatus> {
+  const hint = `use one or more of ${DRAFT_STATUSES.join(', ')}, comma-separated.`;
+  const picked = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (picked.length === 0) throw new UsageError('--status names no status.', { hint });
+  for (const part of picked) {
+    if (!(DRAFT_STATUSES as readonly string[]).includes(part)) {
+      throw new UsageError(`unknown status ${JSON.stringify(part)} in --status.`, { hint });
+    }
+  }
+  return new Set(picked as DraftStatus[]);
+}
 
 /** One generated version of a row's message (or a failed attempt). */
 export interface DraftRecord {

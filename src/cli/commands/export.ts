@@ -1,7 +1,7 @@
 // `draftsmith export`: approved (and edited) drafts, or a chosen set of statuses, for the next tool:
 // JSONL or CSV to a file or stdout, one .eml per draft into a folder, or one mbox file.
 import path from 'node:path';
-import { DECIDED, type DraftStatus } from '../../core/draft.js';
+import { DECIDED, parseStatusList, type DraftStatus } from '../../core/draft.js';
 import { UsageError } from '../../core/errors.js';
 import { toExportRecord, type ExportRecord } from '../../core/export-record.js';
 import { stripControlsInline } from '../../core/sanitize.js';
@@ -21,7 +21,6 @@ export interface ExportFlags {
   profile?: string;
 }
 
-const STATUSES: readonly DraftStatus[] = ['drafted', 'failed', 'approved', 'edited', 'skipped'];
 const DEFAULT_STATUSES: ReadonlySet<DraftStatus> = new Set(['approved', 'edited']);
 
 export async function runExportCommand(file: string | undefined, flags: ExportFlags, io: CliIo): Promise<void> {
@@ -106,15 +105,7 @@ function statusFilter(flags: ExportFlags): ReadonlySet<DraftStatus> | 'all' {
     throw new UsageError('--all and --status cannot be used together', { hint: 'use --all for every record, or --status to pick some.' });
   }
   if (flags.all) return 'all';
-  if (flags.status === undefined) return DEFAULT_STATUSES;
-  const picked = flags.status.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = picked.filter((s) => !(STATUSES as readonly string[]).includes(s));
-  if (unknown.length > 0 || picked.length === 0) {
-    throw new UsageError(`unknown status ${JSON.stringify(stripControlsInline(unknown[0] ?? flags.status))} for --status`, {
-      hint: `use a comma-separated list of: ${STATUSES.join(', ')}.`,
-    });
-  }
-  return new Set(picked as DraftStatus[]);
+  return flags.status === undefined ? DEFAULT_STATUSES : parseStatusList(flags.status);
 }
 
 async function senderFrom(profileFile: string): Promise<Sender> {

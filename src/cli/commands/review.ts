@@ -5,7 +5,7 @@
 // keys from stdin, the screens are drawn on stderr, and the editor takes over the terminal
 // through the inherited stdin/stdout.
 import path from 'node:path';
-import type { DraftRecord, DraftStatus } from '../../core/draft.js';
+import { parseStatusList, type DraftRecord } from '../../core/draft.js';
 import { DraftsmithError, InterruptedError, UsageError } from '../../core/errors.js';
 import { parseRowSelection } from '../../core/row-selection.js';
 import type { ToneProfile } from '../../core/profile.js';
@@ -36,7 +36,6 @@ export interface ReviewFlags {
   timeout: number;
 }
 
-const STATUSES: readonly DraftStatus[] = ['drafted', 'failed', 'approved', 'edited', 'skipped'];
 
 export async function runReviewCommand(file: string | undefined, flags: ReviewFlags, io: CliIo): Promise<void> {
   if (!io.stdin.isTTY || !io.stdout.isTTY || !io.stderr.isTTY) {
@@ -44,7 +43,7 @@ export async function runReviewCommand(file: string | undefined, flags: ReviewFl
       hint: 'in scripts, use `draftsmith approve --rows 3,5-9` or `draftsmith approve --clean`, then `draftsmith export`.',
     });
   }
-  const statuses = flags.status ? parseStatuses(flags.status) : undefined;
+  const statuses = flags.status ? parseStatusList(flags.status) : undefined;
   const rows = flags.rows ? parseRowSelection(flags.rows) : undefined;
   const ui = createUi({ env: io.env, stdout: io.stdout, stderr: io.stderr, quiet: false });
   const draftsPath = await locateDraftsFile(file, io.cwd);
@@ -232,17 +231,6 @@ export async function regenerateDraft(
     },
     at: new Date().toISOString(),
   };
-}
-
-function parseStatuses(spec: string): ReadonlySet<DraftStatus> {
-  const out = new Set<DraftStatus>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (!STATUSES.includes(part as DraftStatus)) {
-      throw new UsageError(`unknown status "${part}" in --status.`, { hint: `use one or more of ${STATUSES.join(', ')}, comma-separated.` });
-    }
-    out.add(part as DraftStatus);
-  }
-  return out;
 }
 
 function resumeCommand(file: string | undefined, flags: ReviewFlags): string {
