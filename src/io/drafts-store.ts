@@ -112,6 +112,13 @@ export class DraftsStore {
     return rec?.type === 'draft' ? rec : undefined;
   }
 
+  /** The tone profile `draft` recorded (in the first row's latest draft), if any. */
+  recordedProfile(): string | undefined {
+    let first: number | undefined;
+    for (const row of this.states.keys()) if (first === undefined || row < first) first = row;
+    return first === undefined ? undefined : this.readDraft(first)?.profile;
+  }
+
   /** The decision made about a row's latest draft, if any (it carries edited text). */
   readDecision(row: number): DecisionRecord | undefined {
     const d = this.states.get(row)?.decision;

@@ -43,6 +43,19 @@ async function collect(store: DraftsStore): Promise<JournalRecord[]> {
 }
 
 describe('DraftsStore', () => {
+  it('recordedProfile: the profile in the lowest row\'s latest draft; undefined when none', async () => {
+    writeFileSync(file, [draft(3, { profile: '/p/three.yaml' }), draft(1), draft(2, { profile: '/p/two.yaml' })].map(line).join(''));
+    const store = await DraftsStore.open(file);
+    expect(store.recordedProfile()).toBeUndefined(); // row 1 was drafted without one
+    store.append(draft(1, { version: 2, profile: '/p/one.yaml' }));
+    expect(store.recordedProfile()).toBe('/p/one.yaml');
+    await store.close();
+    writeFileSync(file, '');
+    const empty = await DraftsStore.open(file);
+    expect(empty.recordedProfile()).toBeUndefined();
+    await empty.close();
+  });
+
   it('round-trips records, multibyte text included, by exact byte offsets', async () => {
     const records = [
       draft(1, { body: 'Grüße aus Köln — 日本語のテキスト 🎉', recipient: { Name: 'Zoë Ørsted' } }),

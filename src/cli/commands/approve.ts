@@ -7,7 +7,7 @@ import { stripControlsInline } from '../../core/sanitize.js';
 import { locateDraftsFile, profileForDrafts } from '../../io/drafts-path.js';
 import { DraftsStore } from '../../io/drafts-store.js';
 import type { CliIo } from '../io.js';
-import { loadLintContext, quote, recordedProfile, type LintContext } from './review.js';
+import { loadLintContext, quote, type LintContext } from './review.js';
 
 export interface ApproveFlags {
   rows?: string;
@@ -26,7 +26,7 @@ export async function runApproveCommand(file: string | undefined, flags: Approve
   const store = await DraftsStore.open(draftsPath, { lock: true, create: false });
   let ctx: LintContext | undefined;
   try {
-    const profileFile = profileForDrafts(flags.profile, recordedProfile(store), io.cwd);
+    const profileFile = profileForDrafts(flags.profile, store.recordedProfile(), io.cwd);
     if (flags.clean && !profileFile) {
       throw new UsageError('--clean needs the tone profile the lint checks against, and the drafts file names none that exists.', {
         hint: 'add --profile <file> (the one you drafted with).',

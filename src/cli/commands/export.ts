@@ -34,8 +34,7 @@ export async function runExportCommand(file: string | undefined, flags: ExportFl
   const draftsPath = await locateDraftsFile(file, io.cwd);
   const store = await DraftsStore.open(draftsPath, { lock: false, create: false });
   try {
-    const first = store.rows()[0];
-    const profileFile = mail ? profileForDrafts(flags.profile, first ? store.readDraft(first.row)?.profile : undefined, io.cwd) : undefined;
+    const profileFile = mail ? profileForDrafts(flags.profile, store.recordedProfile(), io.cwd) : undefined;
     const sender = profileFile ? await senderFrom(profileFile) : undefined;
     const rows = store.rows().filter((s) => wanted === 'all' || wanted.has(s.status));
     // Read lazily, one record at a time, so a 100k-row drafts file is never held whole.

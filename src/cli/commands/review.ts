@@ -50,7 +50,7 @@ export async function runReviewCommand(file: string | undefined, flags: ReviewFl
   const store = await DraftsStore.open(draftsPath, { lock: true, create: false });
   let ctx: LintContext | undefined;
   try {
-    const profileFile = profileForDrafts(flags.profile, recordedProfile(store), io.cwd);
+    const profileFile = profileForDrafts(flags.profile, store.recordedProfile(), io.cwd);
     ctx = profileFile ? await loadLintContext(profileFile) : undefined;
   } catch (err) {
     await store.close();
@@ -247,10 +247,4 @@ function resumeCommand(file: string | undefined, flags: ReviewFlags): string {
 
 export function quote(s: string): string {
   return /^[\w./:@,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The tone profile recorded in the drafts file (by `draft`), from the first row's latest draft. */
-export function recordedProfile(store: DraftsStore): string | undefined {
-  const first = store.rows()[0];
-  return first ? store.readDraft(first.row)?.profile : undefined;
 }

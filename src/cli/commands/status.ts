@@ -46,7 +46,7 @@ export async function runStatusCommand(file: string | undefined, flags: StatusFl
       if (s.status === 'failed') failed.push({ row: s.row, error: store.readDraft(s.row)?.error ?? 'unknown error' });
     }
     const name = path.relative(io.cwd, draftsPath) || draftsPath;
-    const profileFile = profileForDrafts(flags.profile, rows.length > 0 ? store.readDraft(rows[0]!.row)?.profile : undefined, io.cwd);
+    const profileFile = profileForDrafts(flags.profile, store.recordedProfile(), io.cwd);
     const lintLines = profileFile ? await lintLinesFor(store, profileFile, ui.chalk) : [];
     const lines = [`${name}: ${rows.length} recipient(s)`];
     for (const status of ORDER) lines.push(`  ${status.padEnd(9)} ${counts.get(status) ?? 0}`);
