@@ -3,6 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { RunSummary } from '../core/run.js';
 import { stripControlsInline } from '../core/sanitize.js';
+import { shellWord } from '../core/shell-word.js';
 import { formatDuration } from './progress.js';
 
 export interface SummaryOptions {
@@ -62,10 +63,4 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
     lines.push(`next: draftsmith export ${file} --all --format csv --out drafts.csv`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** Quote a path for a copy-pasteable command line, stripped of controls. */
-function shellWord(s: string): string {
-  const clean = stripControlsInline(s);
-  return /^[\w./:@+-]+$/.test(clean) ? clean : `'${clean.replace(/'/g, `'\\''`)}'`;
 }

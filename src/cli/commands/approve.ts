@@ -7,7 +7,8 @@ import { stripControlsInline } from '../../core/sanitize.js';
 import { locateDraftsFile, profileForDrafts } from '../../io/drafts-path.js';
 import { DraftsStore } from '../../io/drafts-store.js';
 import type { CliIo } from '../io.js';
-import { loadLintContext, quote, type LintContext } from './review.js';
+import { loadLintContext, type LintContext } from './review.js';
+import { shellWord } from '../../core/shell-word.js';
 
 export interface ApproveFlags {
   rows?: string;
@@ -71,9 +72,10 @@ export async function runApproveCommand(file: string | undefined, flags: Approve
   if (notDrafted.length) lines.push(`  left alone (not a fresh draft): rows ${notDrafted.join(', ')}`);
   if (withErrors.length) {
     lines.push(`  not approved, lint errors: rows ${listRows(withErrors)}`);
-    lines.push(`  hint: look at them with \`draftsmith review ${quote(rel)} --profile ${quote(flags.profile ?? '')}\``);
+    const profile = flags.profile ? ` --profile ${shellWord(flags.profile)}` : '';
+    lines.push(`  hint: look at them with \`draftsmith review ${shellWord(rel)}${profile}\``);
   }
-  if (approved.length) lines.push(`  next: draftsmith export ${quote(rel)}`);
+  if (approved.length) lines.push(`  next: draftsmith export ${shellWord(rel)}`);
   io.stderr.write(`${lines.join('\n')}\n`);
 }
 

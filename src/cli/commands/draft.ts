@@ -26,6 +26,7 @@ import { createProgress } from '../../ui/progress.js';
 import { renderLintSummary } from '../../ui/lint-summary.js';
 import { renderSummary } from '../../ui/summary.js';
 import { renderDryRun } from '../../ui/dry-run.js';
+import { shellWord } from '../../core/shell-word.js';
 import { createEngineFromFlags, type EngineFlags } from '../engine-choice.js';
 import { onInterrupt } from '../interrupt.js';
 import type { CliIo } from '../io.js';
@@ -238,15 +239,11 @@ async function* filterRows(source: AsyncIterable<Recipient>, selected: Selected)
 }
 
 function resumeCommand(csvArg: string, flags: DraftFlags): string {
-  const parts = ['draftsmith draft', quote(csvArg), '--profile', quote(flags.profile)];
-  if (flags.drafts) parts.push('--drafts', quote(flags.drafts));
+  const parts = ['draftsmith draft', shellWord(csvArg), '--profile', shellWord(flags.profile)];
+  if (flags.drafts) parts.push('--drafts', shellWord(flags.drafts));
   if (flags.engine) parts.push('--engine', flags.engine);
-  if (flags.model) parts.push('--model', quote(flags.model));
-  if (flags.host) parts.push('--host', quote(flags.host));
+  if (flags.model) parts.push('--model', shellWord(flags.model));
+  if (flags.host) parts.push('--host', shellWord(flags.host));
   if (flags.rows) parts.push('--rows', flags.rows);
   return parts.join(' ');
-}
-
-function quote(s: string): string {
-  return /^[\w./:@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -6,6 +6,7 @@
 // through the inherited stdin/stdout.
 import path from 'node:path';
 import { parseStatusList, type DraftRecord } from '../../core/draft.js';
+import { shellWord } from '../../core/shell-word.js';
 import { DraftsmithError, InterruptedError, UsageError } from '../../core/errors.js';
 import { parseRowSelection } from '../../core/row-selection.js';
 import type { ToneProfile } from '../../core/profile.js';
@@ -113,7 +114,7 @@ export async function runReviewCommand(file: string | undefined, flags: ReviewFl
       io.stderr.write(`draftsmith: nothing to review in ${rel} (${tally}).\n  hint: revisit decided drafts with --all.\n`);
       return;
     case 'finished':
-      io.stderr.write(`draftsmith: review finished: ${tally}.\n  next: draftsmith export ${quote(rel)} --format csv --out approved.csv\n`);
+      io.stderr.write(`draftsmith: review finished: ${tally}.\n  next: draftsmith export ${shellWord(rel)} --format csv --out approved.csv\n`);
       return;
     case 'quit':
       io.stderr.write(`draftsmith: saved (${tally}).\n  resume with: ${resume}\n`);
@@ -235,16 +236,13 @@ export async function regenerateDraft(
 
 function resumeCommand(file: string | undefined, flags: ReviewFlags): string {
   const parts = ['draftsmith review'];
-  if (file) parts.push(quote(file));
-  if (flags.profile) parts.push('--profile', quote(flags.profile));
-  if (flags.status) parts.push('--status', quote(flags.status));
-  if (flags.rows) parts.push('--rows', quote(flags.rows));
-  if (flags.model) parts.push('--model', quote(flags.model));
-  if (flags.host) parts.push('--host', quote(flags.host));
+  if (file) parts.push(shellWord(file));
+  if (flags.profile) parts.push('--profile', shellWord(flags.profile));
+  if (flags.status) parts.push('--status', shellWord(flags.status));
+  if (flags.rows) parts.push('--rows', shellWord(flags.rows));
+  if (flags.engine) parts.push('--engine', flags.engine);
+  if (flags.model) parts.push('--model', shellWord(flags.model));
+  if (flags.host) parts.push('--host', shellWord(flags.host));
   if (flags.allowRemote) parts.push('--allow-remote');
   return parts.join(' ');
-}
-
-export function quote(s: string): string {
-  return /^[\w./:@,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
