@@ -11,6 +11,7 @@
 // --engine llama-cpp takes a GGUF reference; a plain name means Ollama's copy of it (ollama:NAME);
 // no model at all means the one cached GGUF file. --engine ollama takes a name (ollama:NAME too).
 // A non-local Ollama host is refused unless --allow-remote, before any request goes to it.
+import { formatBytes } from '../core/bytes.js';
 import { assertHostAllowed, resolveHost } from '../core/host.js';
 import { EngineError, InterruptedError, UsageError, isAbortError } from '../core/errors.js';
 import type { ToneProfile } from '../core/profile.js';
@@ -215,12 +216,6 @@ function downloadProgress(io: CliIo, label: string): { update: (p: DownloadProgr
       if (drawn) io.stderr.write('\n');
     },
   };
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  return `${Math.round(n / 1e3)} kB`;
 }
 
 // ---- messages ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 // (node-llama-cpp installed, a GGUF reference that loads). A problem on a path the user can do
 // without is a warning; it is a failure when no path the chosen --engine allows is usable.
 import { stripControlsInline } from './sanitize.js';
+import { formatBytes } from './bytes.js';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
 
@@ -303,20 +304,6 @@ export function networkReason(err: unknown, timeoutMs: number = NETWORK_TIMEOUT_
   let inner: unknown = err;
   for (let depth = 0; depth < 6 && (inner as { cause?: unknown })?.cause; depth++) inner = (inner as { cause?: unknown }).cause;
   return inner !== err ? String((inner as Error)?.message ?? inner) : 'not reachable';
-}
-
-/** Decimal units, as `ollama list` prints them: 2.0 GB, 522 MB, 1.2 MB. */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return '?';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = n;
-  let i = 0;
-  while (value >= 1000 && i < units.length - 1) {
-    value /= 1000;
-    i++;
-  }
-  if (i === 0) return `${n} B`;
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[i]}`;
 }
 
 export type Paint = (level: CheckLevel, text: string) => string;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { formatBytes } from '../../src/core/bytes.js';
 import {
   buildDoctorReport,
   compareVersions,
   decideDoctor,
-  formatBytes,
   hasOllamaModel,
   networkReason,
   renderDoctorReport,

@@ -1,7 +1,8 @@
 // `draftsmith models`: what can be drafted with here. Ollama's pulled models (when it answers) and the
 // GGUF files in draftsmith's model cache. The listing is stdout; that Ollama did not answer is a
 // note on stderr, not a failure: the exit code is 0 either way (2 only for a bad --host).
-import { NETWORK_TIMEOUT_MS, formatBytes, networkReason } from '../../core/doctor.js';
+import { formatBytes } from '../../core/bytes.js';
+import { NETWORK_TIMEOUT_MS, networkReason } from '../../core/doctor.js';
 import { isLoopbackHost, resolveHost } from '../../core/host.js';
 import { stripControlsInline } from '../../core/sanitize.js';
 import type { OllamaModelInfo } from '../../engines/ollama.js';
