@@ -31,17 +31,14 @@ Examples:
 Exit codes: 0 success, 1 runtime failure (engine, failed rows), 2 usage or input error, 130 interrupted.`,
     );
 
-  const draft = program
-    .command('draft')
-    .description('draft one message per recipient with a local model and store them in a drafts file')
-    .argument('<recipients>', 'recipients CSV file, or - to read it from stdin')
-    .requiredOption('-p, --profile <file>', 'tone profile (YAML); create one with `draftsmith profile init`')
-    .option('-m, --model <name>', "Ollama model name, or for llama-cpp a .gguf path, hf:owner/repo:quant or ollama:NAME (default: the profile's model.name, else llama3.2)")
-    .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
-    .option('--allow-remote', 'allow a non-local Ollama host (recipient data leaves this machine)')
-    .addOption(new Option('-e, --engine <engine>', 'model engine: auto (Ollama if it answers, else embedded), ollama, llama-cpp').choices(['auto', 'ollama', 'llama-cpp']))
-    .option('--threads <n>', 'CPU threads for the embedded llama-cpp engine (default: all cores; 1 for models under 32 MB)', positiveInt)
-    .option('-y, --yes', 'do not ask before downloading a model (needed for hf: models when not on a terminal)')
+  const draft = withEngineOptions(
+    program
+      .command('draft')
+      .description('draft one message per recipient with a local model and store them in a drafts file')
+      .argument('<recipients>', 'recipients CSV file, or - to read it from stdin')
+      .requiredOption('-p, --profile <file>', 'tone profile (YAML); create one with `draftsmith profile init`')
+      .option('-m, --model <name>', "Ollama model name, or for llama-cpp a .gguf path, hf:owner/repo:quant or ollama:NAME (default: the profile's model.name, else llama3.2)"),
+  )
     .option('-c, --concurrency <n>', 'drafts generated at once', positiveInt, 2)
     .option('-d, --drafts <file>', 'drafts file (default: <csv name>.drafts.jsonl beside the CSV)')
     .addOption(new Option('-f, --format <format>', 'format of --out').choices(['jsonl', 'csv', 'text']).default('jsonl'))
@@ -130,20 +127,17 @@ CSV cells starting with = + - @ are neutralised so spreadsheets do not run them 
       await runExportCommand(file, opts as never, io);
     });
 
-  program
-    .command('review')
-    .description('go through the drafts in the terminal: approve, edit, regenerate or skip each one')
-    .argument('[drafts]', 'drafts file (default: the one *.drafts.jsonl in this folder)')
-    .option('-p, --profile <file>', 'tone profile: needed to lint and to regenerate')
-    .option('--all', 'revisit drafts already decided')
-    .option('--status <list>', 'only drafts with these statuses, e.g. failed or skipped,drafted')
-    .option('--rows <list>', 'only these data rows, e.g. 3,5-9')
-    .option('-m, --model <name>', 'model for regenerating (default: the one that wrote the draft)')
-    .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
-    .option('--allow-remote', 'allow a non-local Ollama host (recipient data leaves this machine)')
-    .addOption(new Option('-e, --engine <engine>', 'model engine: auto (Ollama if it answers, else embedded), ollama, llama-cpp').choices(['auto', 'ollama', 'llama-cpp']))
-    .option('--threads <n>', 'CPU threads for the embedded llama-cpp engine (default: all cores; 1 for models under 32 MB)', positiveInt)
-    .option('-y, --yes', 'do not ask before downloading a model (needed for hf: models when not on a terminal)')
+  withEngineOptions(
+    program
+      .command('review')
+      .description('go through the drafts in the terminal: approve, edit, regenerate or skip each one')
+      .argument('[drafts]', 'drafts file (default: the one *.drafts.jsonl in this folder)')
+      .option('-p, --profile <file>', 'tone profile: needed to lint and to regenerate')
+      .option('--all', 'revisit drafts already decided')
+      .option('--status <list>', 'only drafts with these statuses, e.g. failed or skipped,drafted')
+      .option('--rows <list>', 'only these data rows, e.g. 3,5-9')
+      .option('-m, --model <name>', 'model for regenerating (default: the one that wrote the draft)'),
+  )
     .option('--timeout <seconds>', 'give up on one regeneration after this long', positiveInt, 600)
     .addHelpText(
       'after',
@@ -248,6 +242,16 @@ Examples:
   for (const cmd of program.commands) applyCommonSettings(cmd, io);
   for (const cmd of profile.commands) applyCommonSettings(cmd, io);
   return program;
+}
+
+/** Where a command gets its model (draft, and review for regenerating): Ollama and the embedded engine. */
+function withEngineOptions(cmd: Command): Command {
+  return cmd
+    .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
+    .option('--allow-remote', 'allow a non-local Ollama host (recipient data leaves this machine)')
+    .addOption(new Option('-e, --engine <engine>', 'model engine: auto (Ollama if it answers, else embedded), ollama, llama-cpp').choices(['auto', 'ollama', 'llama-cpp']))
+    .option('--threads <n>', 'CPU threads for the embedded llama-cpp engine (default: all cores; 1 for models under 32 MB)', positiveInt)
+    .option('-y, --yes', 'do not ask before downloading a model (needed for hf: models when not on a terminal)');
 }
 
 function applyCommonSettings(cmd: Command, io: CliIo): void {
