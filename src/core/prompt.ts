@@ -82,6 +82,14 @@ export function privateColumns(profile: ToneProfile, columns: Columns): number[]
   return [...columnPlan(profile, columns).hidden].sort((a, b) => a - b);
 }
 
+/**
+ * Whether `fields.private` hides a column with this header, by the same rules as the prompts
+ * (repeats and same-meaning columns included): for marking a stored row's columns "never sent".
+ */
+export function isPrivateHeader(profile: ToneProfile, header: string): boolean {
+  return privateColumns(profile, buildColumns([header]).columns).length > 0;
+}
+
 /** Names in `fields.private` / `fields.use` that match no column: likely typos, worth a warning. */
 export function unknownFieldNames(profile: ToneProfile, columns: Columns): string[] {
   const unknown = [

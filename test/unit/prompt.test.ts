@@ -9,6 +9,7 @@ import {
   draftSchema,
   generationOptions,
   parseDraftOutput,
+  isPrivateHeader,
   privateColumns,
   sentColumns,
   unknownFieldNames,
@@ -114,6 +115,10 @@ describe('buildMessages', () => {
     const profile = profileOf({ ...baseProfile, fields: { private: ['Phone Number', 'email'] } });
     expect(sentColumns(profile, messy).map((i) => messy.headers[i])).toEqual(['Name', 'Company']);
     expect(privateColumns(profile, messy)).toEqual([1, 2, 3, 4]);
+    // A stored row's columns, one header at a time (review's card), follow the same rules.
+    expect(['Name', 'Phone Number', 'Phone Number_2', 'Email', 'Work Email', 'Company'].map((h) => isPrivateHeader(profile, h))).toEqual([
+      false, true, true, true, true, false,
+    ]);
     const data = fencedData(buildMessages(profile, templates, r, messy)[1]!);
     expect(data).toEqual({ Name: 'Ana', Company: 'Acme' });
   });

@@ -165,20 +165,24 @@ export interface LintContext {
 // Profile, templates, lint and prompts load only when a profile is given: reviewing and quitting
 // need none of them.
 export async function loadLintContext(file: string): Promise<LintContext> {
-  const [{ readProfile }, { loadTemplates }, { lintDraft }] = await Promise.all([
+  const [{ readProfile }, { loadTemplates }, { lintDraft }, { isPrivateHeader }] = await Promise.all([
     import('../../io/profile-file.js'),
     import('../../io/templates.js'),
     import('../../core/lint.js'),
+    import('../../core/prompt.js'),
   ]);
   const { profile, dir } = await readProfile(file);
   const templates = await loadTemplates(profile, dir);
-  const norm = (h: string) => h.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
-  const privateColumns = new Set((profile.fields?.private ?? []).map(norm));
+  const privateByHeader = new Map<string, boolean>();
   return {
     profile,
     templates,
     lint: (draft, recipient) => lintDraft({ subject: draft.subject, body: draft.body, recipient }, profile),
-    isPrivate: (header) => privateColumns.has(norm(header)),
+    isPrivate: (header) => {
+      let hidden = privateByHeader.get(header);
+      if (hidden === undefined) privateByHeader.set(header, (hidden = isPrivateHeader(profile, header)));
+      return hidden;
+    },
   };
 }
 
