@@ -65,6 +65,8 @@ export interface DoctorFacts {
     noColor: boolean;
     forceColor: boolean;
     termDumb: boolean;
+    /** CI is set: Node then offers colour only to the CI services it knows. */
+    ci: boolean;
     columns?: number;
   };
 }
@@ -255,7 +257,8 @@ function terminalCheck(t: DoctorFacts['terminal']): CheckResult {
   else if (t.noColor) colour = 'colour off (NO_COLOR is set)';
   else if (t.termDumb) colour = 'colour off (TERM=dumb)';
   else if (!t.stdoutTTY) colour = 'colour off (output is not a terminal)';
-  else colour = 'colour off';
+  else if (t.ci) colour = 'colour off (CI is set; FORCE_COLOR=1 turns it on)';
+  else colour = 'colour off (the terminal reports no colours)';
   const width = t.columns && t.columns > 0 ? `${t.columns} columns` : 'width unknown (80 assumed)';
   return { name: 'terminal', level: 'ok', detail: `stdout ${tty(t.stdoutTTY)}, stderr ${tty(t.stderrTTY)}; ${colour}; ${width}` };
 }

@@ -23,7 +23,9 @@ export function loadNodeLlamaCpp(importer?: () => Promise<NodeLlamaCpp>): Promis
   if (!importer && loaded) return loaded;
   const attempt = (async () => {
     try {
-      return await (importer ? importer() : import('node-llama-cpp'));
+      if (importer) return await importer();
+      normaliseCiForImport(process.env);
+      return await import('node-llama-cpp');
     } catch (err) {
       throw toLoadError(err);
     }
@@ -35,6 +37,18 @@ export function loadNodeLlamaCpp(importer?: () => Promise<NodeLlamaCpp>): Promis
     throw err;
   });
   return loaded;
+}
+
+/**
+ * node-llama-cpp parses $CI strictly at import ("true"/"false"/"1"/"0") and throws on anything else,
+ * though runners set CI=woodpecker, CI=yes or an empty CI. Rewrite it the way draftsmith reads it
+ * (empty, "false" or "0" means not CI) so a harmless variable cannot break the embedded engine.
+ */
+export function normaliseCiForImport(env: NodeJS.ProcessEnv): void {
+  const ci = env.CI;
+  if (ci === undefined || /^(true|false|TRUE|FALSE|1|0)$/.test(ci)) return;
+  if (ci === '') delete env.CI;
+  else env.CI = 'true';
 }
 
 /** Whether the package can be found, and its version, without loading the native binding. */

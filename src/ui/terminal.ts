@@ -90,6 +90,6 @@ function depthLevel(stream: Stream, env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
   return depth >= 24 ? 3 : depth >= 8 ? 2 : depth >= 4 ? 1 : 0;
 }
 
-function isCi(env: NodeJS.ProcessEnv): boolean {
+export function isCi(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.CI && env.CI !== 'false' && env.CI !== '0');
 }

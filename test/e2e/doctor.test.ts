@@ -160,7 +160,8 @@ describe('draftsmith doctor (end to end)', () => {
 
   describe.skipIf(!hasTinyModel)(`with the embedded GGUF (${path.basename(TINY_MODEL)})`, () => {
     it('--engine llama-cpp --model <gguf>: loads it, ready without Ollama, exit 0', async () => {
-      const r = await runCli(['doctor', '--host', deadHost, '--engine', 'llama-cpp', '--model', TINY_MODEL], { env });
+      // CI=woodpecker is what that runner sets; node-llama-cpp alone would refuse to load under it.
+      const r = await runCli(['doctor', '--host', deadHost, '--engine', 'llama-cpp', '--model', TINY_MODEL], { env: { ...env, CI: 'woodpecker' } });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(line(r.stdout, 'node-llama-cpp')).toMatch(/^ok\s+node-llama-cpp\s+installed \(3\.\d+\.\d+\)/);
@@ -183,7 +184,8 @@ describe('draftsmith doctor (end to end)', () => {
     const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
     const cmd = `stty cols 97; ${q(process.execPath)} ${q(binPath)} doctor --host ${q(server.url)}`;
     const base: NodeJS.ProcessEnv = { ...process.env, ...env, TERM: 'xterm' };
-    for (const k of ['NO_COLOR', 'FORCE_COLOR', 'OLLAMA_HOST', 'NODE_OPTIONS']) delete base[k];
+    // CI=... (set by CI runners) makes Node offer no colour even on a terminal; the run below checks that case on purpose.
+    for (const k of ['NO_COLOR', 'FORCE_COLOR', 'OLLAMA_HOST', 'NODE_OPTIONS', 'CI']) delete base[k];
     // Asynchronous: the fake server in this process must keep answering while the CLI runs.
     const pty = (extra: Record<string, string>) => runInPty(cmd, { ...base, ...extra });
     const on = await pty({});
@@ -193,6 +195,9 @@ describe('draftsmith doctor (end to end)', () => {
     const off = await pty({ NO_COLOR: '1' });
     expect(off.stdout).not.toMatch(ANSI);
     expect(off.stdout).toMatch(/colour off \(NO_COLOR is set\); 97 columns/);
+    const ci = await pty({ CI: 'true' });
+    expect(ci.stdout).not.toMatch(ANSI);
+    expect(ci.stdout).toMatch(/colour off \(CI is set; FORCE_COLOR=1 turns it on\); 97 columns/);
   });
 });
 

@@ -10,7 +10,7 @@ import { draftSchema, parseDraftOutput } from '../../src/core/prompt.js';
 import type { Engine, GenerateRequest } from '../../src/engines/engine.js';
 import { SHORT_FIELD_MAX_CHARS } from '../../src/core/json-answer.js';
 import { createLlamaCppEngine, defaultThreads } from '../../src/engines/llama-cpp.js';
-import { installCommand, isNodeLlamaCppInstalled, loadNodeLlamaCpp } from '../../src/engines/node-llama-cpp.js';
+import { installCommand, isNodeLlamaCppInstalled, loadNodeLlamaCpp, normaliseCiForImport } from '../../src/engines/node-llama-cpp.js';
 import { sharedDir } from '../helpers/cli.js';
 
 const modelPath = path.join(sharedDir, 'models/stories260K.gguf');
@@ -320,6 +320,21 @@ describe('llama-cpp engine: files that are not a model', () => {
     const e = engine({ load: () => Promise.reject(missing) });
     if (hasModel) expect(await failure(e.prepare())).toBeInstanceOf(EngineError);
     await e.close();
+  });
+
+  it.each<[string | undefined, string | undefined]>([
+    [undefined, undefined],
+    ['', undefined],
+    ['woodpecker', 'true'],
+    ['yes', 'true'],
+    ['true', 'true'],
+    ['0', '0'],
+    ['FALSE', 'FALSE'],
+  ])('CI=%j is rewritten to %j before the import, which rejects other values', (given, expected) => {
+    const env: NodeJS.ProcessEnv = given === undefined ? {} : { CI: given };
+    normaliseCiForImport(env);
+    expect(env.CI).toBe(expected);
+    expect('CI' in env).toBe(expected !== undefined);
   });
 
   it('finds the installed package without loading it', async () => {

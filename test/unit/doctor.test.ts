@@ -25,7 +25,7 @@ function facts(over: Partial<DoctorFacts> = {}): DoctorFacts {
     nodeLlamaCpp: { installed: true, version: '3.22.1' },
     gguf: { state: 'none' },
     editor: { source: 'EDITOR', command: 'vim', found: true, fallback: 'vi' },
-    terminal: { stdoutTTY: false, stderrTTY: false, colorLevel: 0, noColor: false, forceColor: false, termDumb: false },
+    terminal: { stdoutTTY: false, stderrTTY: false, colorLevel: 0, noColor: false, forceColor: false, termDumb: false, ci: false },
     ...over,
   };
 }
@@ -160,6 +160,8 @@ describe('buildDoctorReport: levels and fixes', () => {
     ['NO_COLOR', { stdoutTTY: true, stderrTTY: true, noColor: true, columns: 120 }, /colour off \(NO_COLOR is set\); 120 columns/],
     ['256 colours', { stdoutTTY: true, colorLevel: 2, columns: 80 }, /stdout terminal.*colour on \(256 colours\)/],
     ['TERM=dumb', { stdoutTTY: true, termDumb: true }, /colour off \(TERM=dumb\)/],
+    ['CI', { stdoutTTY: true, ci: true }, /colour off \(CI is set; FORCE_COLOR=1 turns it on\)/],
+    ['no colours', { stdoutTTY: true }, /colour off \(the terminal reports no colours\)/],
   ])('terminal %s', (_n, t, detail) => {
     const f = facts();
     const c = check({ ...f, terminal: { ...f.terminal, ...t } }, 'terminal');

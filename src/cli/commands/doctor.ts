@@ -11,7 +11,7 @@ import { DraftsmithError, ExitError } from '../../core/errors.js';
 import { isLoopbackHost, resolveHost } from '../../core/host.js';
 import type { ToneProfile } from '../../core/profile.js';
 import { editorCommand } from '../../io/editor.js';
-import { colorLevel } from '../../ui/terminal.js';
+import { colorLevel, isCi } from '../../ui/terminal.js';
 import type { ModelRef } from '../../io/model-ref.js';
 import { DEFAULT_MODEL } from '../engine-choice.js';
 import type { CliIo } from '../io.js';
@@ -210,6 +210,7 @@ function checkTerminal(io: CliIo): DoctorFacts['terminal'] {
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
     forceColor: env.FORCE_COLOR !== undefined,
     termDumb,
+    ci: isCi(env),
     ...(columns ? { columns } : {}),
   };
 }
