@@ -1,11 +1,12 @@
-// The Ollama engine: ollama-js over undici, one client per request so each stream aborts on its own.
-// Node's fetch hides 300 s headers/body timeouts that a slow queue or model load can hit, so requests
-// go through an undici Agent with those timeouts off, and our own deadline (requestTimeoutMs) applies.
+// The Ollama engine: ollama-js speaks the protocol, one client per request so each stream aborts on
+// its own. Its fetch is lean-fetch.ts (node:http with keep-alive, no web streams, no hidden
+// timeouts): our own deadline (requestTimeoutMs) is the only one, so a slow queue or model load is
+// not cut at fetch's 300 s.
 // Every failure is mapped in one place (toEngineError) to a message, a hint and a retry decision.
 import { Ollama, type ChatResponse } from 'ollama';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { abortError, EngineError } from '../core/errors.js';
 import type { Engine, GenerateRequest, GenerateResult } from './engine.js';
+import { keepAliveAgents, leanFetch, type LeanResponse } from './lean-fetch.js';
 
 export interface OllamaEngineOptions {
   host: string;
@@ -31,7 +32,7 @@ const SERVE_HINT = 'Start it with `ollama serve` (or pass --host / set OLLAMA_HO
 export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
   const { host, model } = opts;
   const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const agent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+  const agent = keepAliveAgents();
   let closed = false;
 
   return {
@@ -97,7 +98,7 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
     async close() {
       if (closed) return;
       closed = true;
-      await agent.destroy().catch(() => undefined);
+      agent.destroy();
     },
   };
 }
@@ -122,11 +123,11 @@ export async function ollamaVersion(host: string, signal?: AbortSignal): Promise
 }
 
 async function oneShot<T>(host: string, signal: AbortSignal | undefined, fn: (c: Ollama) => Promise<T>): Promise<T> {
-  const agent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+  const agent = keepAliveAgents();
   try {
     return await withDeadline(signal, PREPARE_TIMEOUT_MS, host, { retryable: false }, (s) => fn(client(host, agent, s)));
   } finally {
-    await agent.destroy().catch(() => undefined);
+    agent.destroy();
   }
 }
 
@@ -153,29 +154,20 @@ function hasModel(names: string[], model: string): boolean {
 // ---- transport --------------------------------------------------------------------------
 
 /** A client whose every request carries `signal` and goes through `agent`. */
-function client(host: string, agent: Agent, request: AbortController): Ollama {
-  const fetchFn = async (input: unknown, init: RequestInit = {}): Promise<Response> => {
-    // ollama-js aborts its own signal from stream.abort(): pass that on to the one request signal.
-    const theirs = init.signal;
-    if (theirs) {
-      if (theirs.aborted) request.abort(theirs.reason);
-      else theirs.addEventListener('abort', () => request.abort(theirs.reason), { once: true });
-    }
-    const res = (await undiciFetch(input as string, {
-      ...(init as object),
-      signal: request.signal,
-      dispatcher: agent,
-    })) as unknown as Response;
+function client(host: string, agent: ReturnType<typeof keepAliveAgents>, request: AbortController): Ollama {
+  const send = leanFetch(agent, request);
+  const fetchFn = async (input: string, init?: Parameters<typeof send>[1]) => {
+    const res = await send(input, init);
     return res.ok ? res : normaliseErrorResponse(res);
   };
-  return new Ollama({ host, fetch: fetchFn as typeof fetch });
+  return new Ollama({ host, fetch: fetchFn as unknown as typeof fetch });
 }
 
 /**
  * ollama-js prints "Getting text from response" to stdout for a non-JSON error body (and another
  * line for bad JSON), which would corrupt piped output. Hand it a clean {"error"} JSON instead.
  */
-async function normaliseErrorResponse(res: Response): Promise<Response> {
+async function normaliseErrorResponse(res: LeanResponse): Promise<Response> {
   const text = await res.text().catch(() => '');
   let message = '';
   try {
@@ -246,8 +238,9 @@ async function withDeadline<T>(
   }
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-const CUT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+// node:http: "socket hang up" before the answer, "aborted" during it.
+const CUT_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 function errorCode(err: unknown): string | undefined {
   for (let e: any = err, depth = 0; e && depth < 5; e = e.cause, depth++) {
@@ -281,7 +274,7 @@ export function toEngineError(err: unknown, ctx: ErrorContext): EngineError {
     });
   }
 
-  if (e?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+  if (e?.name === 'TimeoutError') {
     const secs = ctx.timeoutMs !== undefined ? Math.round(ctx.timeoutMs / 100) / 10 : undefined;
     return new EngineError(`no answer from ${at} within ${secs ?? '?'}s`, {
       cause: err,
@@ -290,12 +283,13 @@ export function toEngineError(err: unknown, ctx: ErrorContext): EngineError {
     });
   }
 
-  if ((code && UNREACHABLE_CODES.has(code)) || (!ctx.midStream && (message === 'fetch failed' || (code && CUT_CODES.has(code))))) {
+  const cut = code !== undefined && CUT_CODES.has(code);
+  if ((code && UNREACHABLE_CODES.has(code)) || (!ctx.midStream && cut)) {
     return new EngineError(`Cannot reach ${at}`, { cause: err, retryable: ctx.retryable ?? true, hint: SERVE_HINT });
   }
 
-  if (ctx.midStream || message === 'terminated' || (code && CUT_CODES.has(code)) || /Did not receive done/.test(message)) {
-    const why = message === 'terminated' || (code && CUT_CODES.has(code)) ? 'the connection was cut' : message;
+  if (ctx.midStream || cut || /Did not receive done/.test(message)) {
+    const why = cut ? 'the connection was cut' : message;
     return new EngineError(`${at} stopped mid-answer: ${why}`, { cause: err, retryable: true });
   }
 

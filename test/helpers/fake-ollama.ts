@@ -79,6 +79,8 @@ export interface FakeOllama {
   /** Highest number of generations running at once. */
   readonly maxConcurrent: number;
   readonly active: number;
+  /** TCP connections accepted so far (a keep-alive client reuses them). */
+  readonly connections: number;
   models: FakeModel[];
   /** Behaviour for generation requests (/api/chat, /api/generate); undefined resets to the start options. */
   setBehaviour(b: Behaviour | BehaviourFn | undefined): void;
@@ -117,6 +119,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
   let queue: Behaviour[] = [];
   let active = 0;
   let maxConcurrent = 0;
+  let connections = 0;
   const waiters: (() => void)[] = [];
   const modelList: FakeModel[] = (models ?? DEFAULT_MODELS).map((m) => (typeof m === 'string' ? { name: m } : { ...m }));
 
@@ -167,6 +170,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
     });
   });
   server.on('connection', (s) => {
+    connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -296,6 +300,9 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
         },
         get active() {
           return active;
+        },
+        get connections() {
+          return connections;
         },
         models: modelList,
         setBehaviour(b) {

@@ -117,6 +117,26 @@ describe('generate: streaming', () => {
       await s.close();
     }
   });
+
+  it('reuses its connections: 40 drafts, 4 at a time, over at most 8 sockets, not 40', async () => {
+    const s = await startFakeOllama({ slots: 4 });
+    try {
+      const e = createOllamaEngine({ host: s.url, model: 'llama3.2' });
+      engines.push(e);
+      const lanes = Array.from({ length: 4 }, async (_, lane) => {
+        for (let i = 0; i < 10; i++) {
+          const r = await e.generate(request({ first_name: `N${lane}-${i}` }));
+          expect(JSON.parse(r.text).body).toContain(`N${lane}-${i}`);
+        }
+      });
+      await Promise.all(lanes);
+      expect(s.requests.filter((r) => r.path === '/api/chat')).toHaveLength(40);
+      // A socket goes back to the pool a tick after its answer ends, so a lane may open a second one.
+      expect(s.connections).toBeLessThanOrEqual(8);
+    } finally {
+      await s.close();
+    }
+  });
 });
 
 describe('generate: failures', () => {
@@ -287,23 +307,26 @@ describe('prepare and the one-off calls', () => {
 describe('toEngineError', () => {
   const ctx = { host: 'http://127.0.0.1:11434', model: 'llama3.2', timeoutMs: 1500 };
   const responseError = (status: number, error: string) => Object.assign(new Error(error), { name: 'ResponseError', error, status_code: status });
-  const withCode = (message: string, code: string) => Object.assign(new TypeError(message), { cause: Object.assign(new Error(code), { code }) });
+  // node:http's errors carry the code themselves; a wrapped one (cause) is read too.
+  const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+  const wrapped = (message: string, code: string) => Object.assign(new Error(message), { cause: withCode(code, code) });
 
   it.each([
-    ['connection refused', withCode('fetch failed', 'ECONNREFUSED'), {}, true, /^Cannot reach Ollama at http:\/\/127\.0\.0\.1:11434$/],
-    ['unknown host', withCode('fetch failed', 'ENOTFOUND'), {}, true, /^Cannot reach/],
-    ['reset before any output', withCode('fetch failed', 'ECONNRESET'), {}, true, /^Cannot reach/],
+    ['connection refused', withCode('connect ECONNREFUSED 127.0.0.1:11434', 'ECONNREFUSED'), {}, true, /^Cannot reach Ollama at http:\/\/127\.0\.0\.1:11434$/],
+    ['unknown host', withCode('getaddrinfo ENOTFOUND ollama.lan', 'ENOTFOUND'), {}, true, /^Cannot reach/],
+    ['connect timeout', withCode('connect ETIMEDOUT 10.0.0.9:11434', 'ETIMEDOUT'), {}, true, /^Cannot reach/],
+    ['reset before any output', withCode('socket hang up', 'ECONNRESET'), {}, true, /^Cannot reach/],
+    ['wrapped refusal', wrapped('request failed', 'ECONNREFUSED'), {}, true, /^Cannot reach/],
     ['model not found', responseError(404, "model 'llama3.2' not found"), {}, false, /not available/],
     ['model not found, scheduler wording', responseError(404, 'model "llama3.2" not found, try pulling it first'), {}, false, /not available/],
     ['bad request', responseError(400, 'invalid format'), {}, false, /invalid format/],
     ['proxy 404 page', responseError(404, '404 page not found'), {}, false, /refused the request/],
     ['server error', responseError(500, 'boom'), {}, true, /HTTP 500.*boom/],
     ['busy', responseError(503, 'server busy'), {}, true, /HTTP 503/],
-    ['socket cut', withCode('terminated', 'UND_ERR_SOCKET'), { midStream: true }, true, /connection was cut/],
+    ['socket cut', withCode('aborted', 'ECONNRESET'), { midStream: true }, true, /stopped mid-answer: the connection was cut/],
     ['stream ended early', new Error('Did not receive done or success response in stream.'), { midStream: true }, true, /mid-answer/],
     ['error line', new Error('an error was encountered while running the model'), { midStream: true }, true, /mid-answer/],
     ['our timeout', new DOMException('x', 'TimeoutError'), {}, true, /within 1\.5s/],
-    ['undici headers timeout', withCode('fetch failed', 'UND_ERR_HEADERS_TIMEOUT'), {}, true, /no answer/],
     ['unknown, before output', new Error('weird'), {}, false, /failed: weird/],
   ] as const)('%s', (_name, err, extra, retryable, message) => {
     const mapped = toEngineError(err, { ...ctx, ...extra });
@@ -315,7 +338,7 @@ describe('toEngineError', () => {
 
   it('gives the pull hint for a missing model and the serve hint when unreachable', () => {
     expect(toEngineError(responseError(404, "model 'llama3.2' not found"), ctx).hint).toContain('`ollama pull llama3.2`');
-    expect(toEngineError(withCode('fetch failed', 'ECONNREFUSED'), ctx).hint).toContain('`ollama serve`');
-    expect(toEngineError(withCode('fetch failed', 'ECONNREFUSED'), { ...ctx, retryable: false }).retryable).toBe(false);
+    expect(toEngineError(withCode('connect ECONNREFUSED', 'ECONNREFUSED'), ctx).hint).toContain('`ollama serve`');
+    expect(toEngineError(withCode('connect ECONNREFUSED', 'ECONNREFUSED'), { ...ctx, retryable: false }).retryable).toBe(false);
   });
 });
