@@ -43,32 +43,63 @@ function stringsIn(value: unknown, out: string[], depth = 0): string[] {
 
 export function findContacts(text: string): Contact[] {
   const out: Contact[] = [];
-  const emails = [...text.matchAll(EMAIL)].map((m) => m[0]);
-  for (const e of emails) out.push({ kind: 'e-mail address', text: e.replace(TRAILING, '') });
-  // An address's domain is not a URL of its own.
-  const withoutEmails = text.replace(EMAIL, ' ');
-  const urls = [...withoutEmails.matchAll(URL)].map((m) => m[0].replace(TRAILING, ''));
-  for (const u of urls) out.push({ kind: 'URL', text: u });
-  const withoutUrls = withoutEmails.replace(URL, ' ');
-  for (const m of withoutUrls.matchAll(PHONE)) {
-    const digits = m[0].replace(/\D/g, '');
-    if (DATE.test(m[0].trim())) continue;
-    if (digits.length >= 7 && digits.length <= 15) out.push({ kind: 'phone number', text: m[0].trim() });
+  // Most drafts hold no contact at all: each pattern runs only where its one required
+  // character is present (an @, a / or "www.", a digit).
+  let rest = text;
+  if (rest.includes('@')) {
+    for (const m of rest.matchAll(EMAIL)) out.push({ kind: 'e-mail address', text: m[0].replace(TRAILING, '') });
+    // An address's domain is not a URL of its own.
+    rest = rest.replace(EMAIL, ' ');
+  }
+  if (rest.includes('/') || /www\./i.test(rest)) {
+    for (const m of rest.matchAll(URL)) out.push({ kind: 'URL', text: m[0].replace(TRAILING, '') });
+    rest = rest.replace(URL, ' ');
+  }
+  if (/\d/.test(rest)) {
+    for (const m of rest.matchAll(PHONE)) {
+      const digits = m[0].replace(/\D/g, '');
+      if (DATE.test(m[0].trim())) continue;
+      if (digits.length >= 7 && digits.length <= 15) out.push({ kind: 'phone number', text: m[0].trim() });
+    }
   }
   return out;
 }
 
+interface KnownContacts {
+  /** Every known string, lower case, without URL schemes and "www.", one a line. */
+  blob: string;
+  phones: string[];
+}
+
+function knownContacts(values: unknown): KnownContacts {
+  const known = stringsIn(values, []);
+  return {
+    blob: known.map((s) => s.toLowerCase().replace(/https?:\/\//g, '').replace(/\bwww\./g, '')).join('\n'),
+    // A CSV phone cell may be in a shape PHONE does not match (4930123456): take such cells whole.
+    phones: known
+      .flatMap((s) => [...s.matchAll(PHONE)].map((m) => m[0]).concat(/^[\d\s()+./-]+$/.test(s) ? [s] : []))
+      .map(phoneDigits)
+      .filter((d) => d.length >= 6),
+  };
+}
+
+// A run lints thousands of drafts against one profile: collect its contacts once.
+const profileContacts = new WeakMap<object, KnownContacts>();
+
 /** Contacts in `text` that appear nowhere in the profile or the recipient's row. */
 export function unknownContacts(text: string, profile: unknown, recipient: Record<string, string>): Contact[] {
-  const known = stringsIn([profile, Object.values(recipient)], []);
-  const blob = known.map((s) => s.toLowerCase().replace(/https?:\/\//g, '').replace(/\bwww\./g, '')).join('\n');
-  // A CSV phone cell may be in a shape PHONE does not match (4930123456): take such cells whole.
-  const knownPhones = known
-    .flatMap((s) => [...s.matchAll(PHONE)].map((m) => m[0]).concat(/^[\d\s()+./-]+$/.test(s) ? [s] : []))
-    .map(phoneDigits)
-    .filter((d) => d.length >= 6);
+  const found = findContacts(text);
+  if (found.length === 0) return [];
+  let fromProfile = profile !== null && typeof profile === 'object' ? profileContacts.get(profile) : undefined;
+  if (!fromProfile) {
+    fromProfile = knownContacts(profile);
+    if (profile !== null && typeof profile === 'object') profileContacts.set(profile, fromProfile);
+  }
+  const fromRow = knownContacts(Object.values(recipient));
+  const blob = `${fromProfile.blob}\n${fromRow.blob}`;
+  const knownPhones = [...fromProfile.phones, ...fromRow.phones];
   const seen = new Set<string>();
-  return findContacts(text).filter((c) => {
+  return found.filter((c) => {
     const key = `${c.kind}:${c.text.toLowerCase()}`;
     if (seen.has(key)) return false;
     seen.add(key);
