@@ -167,7 +167,19 @@ function exampleView(profile: ToneProfile, example: ProfileExample, index: numbe
   return { number: index + 1, recipient_json: dataJson(recipient), reply_json: JSON.stringify(reply) };
 }
 
+// Every recipient's prompt shares the profile's view (examples included): build it once a profile.
+const profileViews = new WeakMap<ToneProfile, Record<string, unknown>>();
+
 function profileView(profile: ToneProfile): Record<string, unknown> {
+  let view = profileViews.get(profile);
+  if (!view) {
+    view = buildProfileView(profile);
+    profileViews.set(profile, view);
+  }
+  return view;
+}
+
+function buildProfileView(profile: ToneProfile): Record<string, unknown> {
   return {
     name: profile.name,
     goal: profile.goal,
