@@ -9,7 +9,6 @@ import path from 'node:path';
 import { Transform, pipeline, type TransformCallback } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import iconv from 'iconv-lite';
 import { InputError, UsageError } from '../core/errors.js';
 import { buildColumns, detectPreamble, sniffDelimiter, type Columns, type Recipient } from '../core/recipients.js';
 
@@ -41,8 +40,8 @@ export async function scanCsv(opts: CsvOptions): Promise<CsvScan> {
   const name = opts.displayName ?? opts.file;
   const head = await readHead(opts.file, name);
   if (head.length === 0) throw emptyError(name);
-  const encoding = chooseEncoding(opts.encoding, head, name);
-  const lines = decodeHead(head, encoding).split(/\r\n|\r|\n/);
+  const encoding = await chooseEncoding(opts.encoding, head, name);
+  const lines = (await decodeHead(head, encoding)).split(/\r\n|\r|\n/);
   const notices: string[] = [];
   let skipLines = opts.skipLines ?? 0;
   if (opts.skipLines === undefined) {
@@ -135,7 +134,7 @@ interface Layout {
 async function* parseRecords(opts: CsvOptions, layout: Layout, name: string): AsyncGenerator<{ cells: string[]; line: number }> {
   const source = createReadStream(opts.file);
   const head = await readHead(opts.file, name);
-  const decoder = layout.encoding === UTF8 ? new Utf8Guard(startsWithUtf8Bom(head)) : new IconvDecoder(layout.encoding);
+  const decoder = layout.encoding === UTF8 ? new Utf8Guard(startsWithUtf8Bom(head)) : new IconvDecoder(await iconv(), layout.encoding);
   const parser = parse({
     delimiter: layout.delimiter,
     record_delimiter: '\n', // LineNormalizer turned CRLF and CR into LF
@@ -201,11 +200,18 @@ function raggedError(name: string, line: number, expected: number, got: number, 
   });
 }
 
-function chooseEncoding(requested: string | undefined, head: Buffer, name: string): string {
+type Iconv = typeof import('iconv-lite');
+let iconvLib: Iconv | undefined;
+/** iconv-lite is loaded only for text that is not UTF-8: UTF-8 files never pay its start-up. */
+async function iconv(): Promise<Iconv> {
+  return (iconvLib ??= ((await import('iconv-lite')) as { default: Iconv }).default);
+}
+
+async function chooseEncoding(requested: string | undefined, head: Buffer, name: string): Promise<string> {
   if (requested !== undefined) {
     const wanted = requested.trim().toLowerCase();
     if (wanted === 'utf8' || wanted === 'utf-8') return UTF8;
-    if (!iconv.encodingExists(wanted)) {
+    if (!(await iconv()).encodingExists(wanted)) {
       throw new UsageError(`unknown --encoding "${requested}".`, { hint: 'try utf-8, windows-1252, latin1 or utf-16le.' });
     }
     return wanted;
@@ -227,9 +233,9 @@ function chooseEncoding(requested: string | undefined, head: Buffer, name: strin
   return UTF8;
 }
 
-function decodeHead(head: Buffer, encoding: string): string {
+async function decodeHead(head: Buffer, encoding: string): Promise<string> {
   if (encoding === UTF8) return head.subarray(startsWithUtf8Bom(head) ? 3 : 0).toString('utf8');
-  return iconv.decode(head, encoding);
+  return (await iconv()).decode(head, encoding);
 }
 
 function startsWithUtf8Bom(buf: Buffer): boolean {
@@ -383,11 +389,11 @@ function firstInvalidUtf8(b: Buffer): number {
 
 /** iconv-lite decoding (BOM dropped) to UTF-8 bytes, refusing NUL characters. */
 class IconvDecoder extends Transform {
-  private readonly decoder: ReturnType<typeof iconv.getDecoder>;
+  private readonly decoder: ReturnType<Iconv['getDecoder']>;
   private line = 1;
-  constructor(encoding: string) {
+  constructor(lib: Iconv, encoding: string) {
     super();
-    this.decoder = iconv.getDecoder(encoding);
+    this.decoder = lib.getDecoder(encoding);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {

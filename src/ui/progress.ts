@@ -1,7 +1,7 @@
 // Run events -> what the person watching sees, on stderr. A terminal gets one live ora line
 // (done/total, failures, tokens/s, ETA); a pipe or a log file gets a plain line now and then
 // plus one line per failure; --quiet gets nothing.
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { RunEvent } from '../core/run.js';
 import { stripControlsInline } from '../core/sanitize.js';
 import type { Ui } from './terminal.js';
@@ -23,7 +23,8 @@ export interface Progress {
 const SPINNER_EVERY_MS = 100;
 const PLAIN_EVERY_MS = 2000;
 
-export function createProgress(ui: Ui, opts: ProgressOptions): Progress {
+/** Async only to load ora when a terminal will show it: pipes, logs and --quiet never pay its ~100 ms. */
+export async function createProgress(ui: Ui, opts: ProgressOptions): Promise<Progress> {
   if (ui.quiet) return { onEvent() {}, stop() {} };
   const stats = new ProgressStats(opts.total, opts.cached ?? 0, opts.now ?? Date.now);
   const label = opts.label ?? 'drafting';
@@ -31,10 +32,12 @@ export function createProgress(ui: Ui, opts: ProgressOptions): Progress {
   // with a known width (ora divides by `columns`: a pty reporting 0 makes it loop forever).
   const tty = ui.stderr as { cursorTo?: unknown; columns?: number };
   const canSpin = ui.interactive && typeof tty.cursorTo === 'function' && (tty.columns ?? 0) > 0;
-  return canSpin ? spinnerProgress(ui, stats, label) : plainProgress(ui, stats, label);
+  if (!canSpin) return plainProgress(ui, stats, label);
+  const { default: ora } = await import('ora');
+  return spinnerProgress(ora, ui, stats, label);
 }
 
-function spinnerProgress(ui: Ui, stats: ProgressStats, label: string): Progress {
+function spinnerProgress(ora: typeof import('ora').default, ui: Ui, stats: ProgressStats, label: string): Progress {
   const spinner: Ora = ora({
     stream: ui.stderr,
     isEnabled: true,

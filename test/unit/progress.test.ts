@@ -93,17 +93,17 @@ describe('createUi', () => {
 });
 
 describe('createProgress without a terminal', () => {
-  function setup(quiet = false) {
+  async function setup(quiet = false) {
     const s = { stdout: stream(false), stderr: stream(false) };
     const ui = createUi({ env: {}, ...s, quiet });
     let now = 0;
     const clock = { advance: (ms: number) => (now += ms) };
-    const progress = createProgress(ui, { total: 100, now: () => now });
+    const progress = await createProgress(ui, { total: 100, now: () => now });
     return { s, progress, clock };
   }
 
-  it('writes plain lines (no escapes, no spinner frames) at most every 10% or ~2 s, plus each failure', () => {
-    const { s, progress, clock } = setup();
+  it('writes plain lines (no escapes, no spinner frames) at most every 10% or ~2 s, plus each failure', async () => {
+    const { s, progress, clock } = await setup();
     for (let row = 1; row <= 100; row++) {
       progress.onEvent({ type: 'started', row });
       progress.onEvent({ type: 'text', row, chars: 3 });
@@ -123,22 +123,22 @@ describe('createProgress without a terminal', () => {
     expect(s.stdout.text()).toBe('');
   });
 
-  it('prints a line after ~2 s even without crossing 10%', () => {
-    const { s, progress, clock } = setup();
+  it('prints a line after ~2 s even without crossing 10%', async () => {
+    const { s, progress, clock } = await setup();
     progress.onEvent({ type: 'started', row: 1 });
     clock.advance(2500);
     progress.onEvent(drafted(1));
     expect(s.stderr.text()).toMatch(/^draftsmith: drafting 1\/100 \(1%\)/);
   });
 
-  it('reports retries on their own line', () => {
-    const { s, progress } = setup();
+  it('reports retries on their own line', async () => {
+    const { s, progress } = await setup();
     progress.onEvent({ type: 'retry', row: 7, attempt: 1, delayMs: 500, error: 'HTTP 503' });
     expect(s.stderr.text()).toBe('draftsmith: row 7: retrying in 500ms (attempt 2): HTTP 503\n');
   });
 
-  it('prints nothing with --quiet', () => {
-    const { s, progress, clock } = setup(true);
+  it('prints nothing with --quiet', async () => {
+    const { s, progress, clock } = await setup(true);
     for (let row = 1; row <= 100; row++) {
       clock.advance(3000);
       progress.onEvent({ type: 'failed', row, error: 'x' });
@@ -159,7 +159,7 @@ describe('createProgress on a terminal', () => {
     });
     const ui = createUi({ env: {}, ...s, quiet: false });
     let now = 0;
-    const progress = createProgress(ui, { total: 3, now: () => now });
+    const progress = await createProgress(ui, { total: 3, now: () => now });
     progress.onEvent({ type: 'started', row: 1 });
     now += 1000;
     progress.onEvent(drafted(1, 40));
@@ -174,9 +174,9 @@ describe('createProgress on a terminal', () => {
     expect(s.stdout.text()).toBe('');
   });
 
-  it('falls back to plain lines when stderr cannot move the cursor', () => {
+  it('falls back to plain lines when stderr cannot move the cursor', async () => {
     const s = { stdout: stream(true), stderr: stream(true) };
-    const progress = createProgress(createUi({ env: {}, ...s, quiet: false }), { total: 1 });
+    const progress = await createProgress(createUi({ env: {}, ...s, quiet: false }), { total: 1 });
     progress.onEvent(drafted(1));
     progress.stop();
     expect(s.stderr.text()).toBe('draftsmith: drafting 1/1 (100%)\n');

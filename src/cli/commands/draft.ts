@@ -134,7 +134,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       const writer = out ? createRecordWriter(flags.format, out.stream, { headers: scan.columns.headers, channel: profile.channel }) : undefined;
       let pending: Promise<void> = Promise.resolve();
       let readerGone = false;
-      const progress = createProgress(ui, { total: selected.count });
+      const progress = await createProgress(ui, { total: selected.count });
       const lint = startBackgroundLint(profile);
       stopLint = () => lint.close();
       let summary;
