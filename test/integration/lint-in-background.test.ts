@@ -7,7 +7,7 @@ import { addToTally, emptyTally } from '../../src/core/lint-tally.js';
 import { CASES, PROFILES, RECIPIENTS } from '../fixtures/lint-cases.js';
 import { repoRoot } from '../helpers/cli.js';
 
-const built = path.join(repoRoot, 'dist/io/lint-in-background.js');
+const built = path.join(repoRoot, 'dist/cli/lint-in-background.js');
 
 describe.skipIf(!existsSync(built))('background lint (worker thread, built code)', () => {
   it('gives the same tally as linting on this thread, for every labelled draft of a profile', async () => {
