@@ -7,6 +7,8 @@ import { buildProgram } from './program.js';
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const debug = argv.includes('--debug') || Boolean(io.env.DRAFTSMITH_DEBUG);
+  // dist/ is bundled: with --debug, stack traces name src/ files and lines through the source maps.
+  if (debug) process.setSourceMapsEnabled(true);
   // `draftsmith --help | head -3`: the reader leaves early. A write error on stdout is then the
   // reader's choice, not a crash; commands that stream records see it through their writers.
   const quietPipe = (err: NodeJS.ErrnoException) => {
