@@ -24,7 +24,8 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
   if (!existsSync(fileURLToPath(script))) return inlineLint(profile);
   let worker: Worker;
   try {
-    worker = new Worker(script, { workerData: { profile: plain(profile) } });
+    // A small young generation: the thread holds one batch at a time, and its heap is RSS too.
+    worker = new Worker(script, { workerData: { profile: plain(profile) }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   } catch {
     return inlineLint(profile);
   }
