@@ -66,4 +66,14 @@ export interface DecisionRecord {
   at: string;
 }
 
-export type JournalRecord = DraftRecord | DecisionRecord;
+/**
+ * A long message shared by many drafts (the system prompt), stored once: draft records on disk
+ * name it as {"role": "system", "prompt": id}. The store resolves it when it reads a draft back.
+ */
+export interface PromptRecord {
+  type: 'prompt';
+  id: string;
+  content: string;
+}
+
+export type JournalRecord = DraftRecord | DecisionRecord | PromptRecord;

@@ -1,7 +1,9 @@
 // Folding the drafts journal into the current state of each row. Pure: the bytes live in
 // src/io/drafts-store.ts, which hands us each parsed line with its byte position so that only
 // this small state stays in memory and full records are read back on demand.
-import type { DecisionRecord, DraftRecord, DraftStatus, JournalRecord } from './draft.js';
+import { createHash } from 'node:crypto';
+import type { ChatMessage } from '../engines/engine.js';
+import type { DecisionRecord, DraftRecord, DraftStatus, JournalRecord, PromptRecord } from './draft.js';
 
 export interface RowState {
   row: number;
@@ -25,6 +27,7 @@ export function applyRecord(
   offset: number,
   length: number,
 ): void {
+  if (rec.type === 'prompt') return;
   if (rec.type === 'draft') {
     states.set(rec.row, {
       row: rec.row,
@@ -56,6 +59,9 @@ export function parseJournalLine(line: string): JournalRecord | undefined {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const rec = value as Record<string, unknown>;
+  if (rec.type === 'prompt') {
+    return typeof rec.id === 'string' && typeof rec.content === 'string' ? (rec as unknown as PromptRecord) : undefined;
+  }
   if (!isRow(rec.row) || !isVersion(rec.version)) return undefined;
   if (rec.type === 'draft') {
     if (typeof rec.fingerprint !== 'string' || !DRAFT_STATUS.has(rec.status as string)) return undefined;
@@ -75,4 +81,33 @@ function isRow(v: unknown): v is number {
 
 function isVersion(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 1;
+}
+
+// ---- shared prompts ---------------------------------------------------------------------------
+
+/** Messages at least this long are stored once per file (the system prompt is a few KB). */
+const SHARED_MIN_CHARS = 512;
+
+/** How a message of a draft record is written: inline, or by the id of a prompt record. */
+export type StoredMessage = ChatMessage | { role: ChatMessage['role']; prompt: string };
+
+export function promptId(content: string): string {
+  return createHash('sha256').update(content).digest('hex').slice(0, 16);
+}
+
+/** Which of a draft's messages to store as a shared prompt: long system messages. */
+export function isShareable(m: ChatMessage): boolean {
+  return m.role === 'system' && m.content.length >= SHARED_MIN_CHARS;
+}
+
+/**
+ * A draft's messages as read from disk, with shared prompts filled in. A prompt the file does
+ * not hold (a hand-edited file) becomes a note saying so rather than an error.
+ */
+export function resolveMessages(messages: readonly StoredMessage[], prompt: (id: string) => string | undefined): ChatMessage[] {
+  return messages.map((m) => {
+    if (!('prompt' in m)) return m;
+    const content = prompt(m.prompt);
+    return { role: m.role, content: content ?? `[prompt ${m.prompt} is missing from the drafts file]` };
+  });
 }

@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import type { DecisionRecord, DraftRecord, JournalRecord } from '../core/draft.js';
-import { applyRecord, parseJournalLine, type RowState } from '../core/journal.js';
+import { applyRecord, isShareable, parseJournalLine, promptId, resolveMessages, type RowState, type StoredMessage } from '../core/journal.js';
 import { acquireLock, type ReleaseLock } from './lock.js';
 
 export interface OpenOptions {
@@ -37,6 +37,9 @@ interface Line {
 export class DraftsStore {
   readonly warnings: string[] = [];
   private readonly states = new Map<number, RowState>();
+  /** Where each shared prompt record is, and the contents read back so far (a run has one or two). */
+  private readonly prompts = new Map<string, { offset: number; length: number }>();
+  private readonly promptTexts = new Map<string, string>();
   private size = 0;
   private appendFd: number | undefined;
   private readFd: number | undefined;
@@ -80,7 +83,11 @@ export class DraftsStore {
     return [...this.states.values()].sort((a, b) => a.row - b.row);
   }
 
-  /** Durably add one record: a single synchronous write of one complete line. */
+  /**
+   * Durably add one record: a single synchronous write of one complete line. A draft's system
+   * prompt goes in a prompt record of its own the first time the file meets it (written before
+   * the draft, so a crash between the two leaves no draft pointing at nothing).
+   */
   append(rec: JournalRecord): void {
     if (this.closed) throw new Error(`drafts file ${this.path} is closed`);
     if (this.appendFd === undefined) {
@@ -92,16 +99,55 @@ export class DraftsStore {
       this.size = this.truncateAt;
       this.truncateAt = undefined;
     }
+    if (rec.type === 'draft' && rec.messages?.some(isShareable)) {
+      const messages: StoredMessage[] = rec.messages.map((m) => (isShareable(m) ? { role: m.role, prompt: this.sharePrompt(m.content) } : m));
+      this.writeLine({ ...rec, messages } as unknown as JournalRecord);
+    } else {
+      this.writeLine(rec);
+    }
+  }
+
+  /** The id of a shared prompt, writing its record if this file does not have it yet. */
+  private sharePrompt(content: string): string {
+    const id = promptId(content);
+    if (!this.prompts.has(id)) {
+      this.prompts.set(id, this.writeLine({ type: 'prompt', id, content }));
+      this.promptTexts.set(id, content);
+    }
+    return id;
+  }
+
+  private writeLine(rec: JournalRecord): { offset: number; length: number } {
     const json = Buffer.from(JSON.stringify(rec), 'utf8');
     const lead = this.needsNewline ? 1 : 0;
     const line = Buffer.allocUnsafe(lead + json.length + 1);
     if (lead) line[0] = 0x0a;
     json.copy(line, lead);
     line[line.length - 1] = 0x0a;
-    writeFully(this.appendFd, line);
+    writeFully(this.appendFd!, line);
     this.needsNewline = false;
-    applyRecord(this.states, rec, this.size + lead, json.length);
+    const at = { offset: this.size + lead, length: json.length };
+    applyRecord(this.states, rec, at.offset, at.length);
     this.size += line.length;
+    return at;
+  }
+
+  private promptText(id: string): string | undefined {
+    let text = this.promptTexts.get(id);
+    if (text === undefined) {
+      const at = this.prompts.get(id);
+      const rec = at ? this.readAt(at.offset, at.length) : undefined;
+      if (rec?.type !== 'prompt') return undefined;
+      text = rec.content;
+      this.promptTexts.set(id, text);
+    }
+    return text;
+  }
+
+  /** A draft as written, with its shared prompts filled back in. */
+  private resolved(rec: DraftRecord): DraftRecord {
+    if (!rec.messages) return rec;
+    return { ...rec, messages: resolveMessages(rec.messages as StoredMessage[], (id) => this.promptText(id)) };
   }
 
   /** The latest draft record of a row, read from disk at its stored position. */
@@ -109,7 +155,7 @@ export class DraftsStore {
     const s = this.states.get(row);
     if (!s) return undefined;
     const rec = this.readAt(s.offset, s.length);
-    return rec?.type === 'draft' ? rec : undefined;
+    return rec?.type === 'draft' ? this.resolved(rec) : undefined;
   }
 
   /** The tone profile `draft` recorded (in the first row's latest draft), if any. */
@@ -127,15 +173,21 @@ export class DraftsStore {
     return rec?.type === 'decision' ? rec : undefined;
   }
 
-  /** Every complete record in file order, streamed (a torn last line is skipped). */
-  async *readAll(): AsyncGenerator<JournalRecord> {
+  /**
+   * Every draft and decision in file order, streamed, drafts with their shared prompts filled
+   * in (a torn last line is skipped).
+   */
+  async *readAll(): AsyncGenerator<DraftRecord | DecisionRecord> {
     let bad: Line | undefined;
+    const prompts = new Map<string, string>();
     for await (const line of scanLines(this.path)) {
       if (isBlank(line.buf)) continue;
       if (bad) throw corruptLine(this.path, bad);
       const rec = parseJournalLine(line.buf.toString('utf8'));
-      if (rec) yield rec;
-      else bad = line;
+      if (!rec) bad = line;
+      else if (rec.type === 'prompt') prompts.set(rec.id, rec.content);
+      else if (rec.type === 'draft' && rec.messages) yield { ...rec, messages: resolveMessages(rec.messages as StoredMessage[], (id) => prompts.get(id)) };
+      else yield rec;
     }
   }
 
@@ -185,7 +237,8 @@ export class DraftsStore {
         bad = line;
         continue;
       }
-      applyRecord(this.states, rec, line.offset, line.buf.length);
+      if (rec.type === 'prompt') this.prompts.set(rec.id, { offset: line.offset, length: line.buf.length });
+      else applyRecord(this.states, rec, line.offset, line.buf.length);
       last = line;
     }
     // The file's real end (appends go there), whatever line endings it had.

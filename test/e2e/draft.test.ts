@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, copyFileSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { fixture, runCli } from '../helpers/cli.js';
-import { readJsonl } from '../helpers/jsonl.js';
+import { readDrafts } from '../helpers/jsonl.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
 
 let server: FakeOllama;
@@ -42,7 +42,7 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     expect(first.stderr).not.toMatch(STACK);
     expect(first.code).toBe(0);
     const draftsFile = path.join(d, 'people.drafts.jsonl');
-    const records = readJsonl(draftsFile);
+    const records = readDrafts(draftsFile);
     const sent = chatRequests().slice(before);
     expect(records.length).toBe(sent.length);
     expect(records.length).toBeGreaterThanOrEqual(10);
@@ -54,6 +54,12 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
       expect(r.fingerprint).toMatch(/^[0-9a-f]{16,}$/);
     }
     expect(first.stderr).toMatch(/drafted/i);
+    // The system prompt, the same for everyone, is stored once; each draft names it.
+    const raw = readFileSync(draftsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const prompts = raw.filter((r) => r.type === 'prompt');
+    expect(prompts).toHaveLength(1);
+    expect(records.every((r) => r.messages[0].role === 'system' && r.messages[0].content === prompts[0].content)).toBe(true);
+    expect(raw.filter((r) => r.type === 'draft').every((r) => r.messages[0].prompt === prompts[0].id)).toBe(true);
 
     // Same inputs: no model request at all.
     const second = await runCli(['draft', 'people.csv', '--profile', fixture('profile.yaml'), '--host', server.url], { cwd: d });
@@ -104,7 +110,7 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     const result = await runCli(['draft', fixture('recipients.csv'), '--profile', fixture('profile.yaml'), '--host', server.url, '--drafts', path.join(d, 'x.jsonl')], { cwd: d });
     expect(result.code).toBe(0);
     const bodies = chatRequests().slice(before).map((r) => JSON.stringify(r.body));
-    const drafts = readJsonl(path.join(d, 'x.jsonl'));
+    const drafts = readDrafts(path.join(d, 'x.jsonl'));
     const privateValues = drafts.flatMap((r) => [r.recipient.phone, r.recipient.email]).filter((v) => v && v.length > 3);
     expect(privateValues.length).toBeGreaterThan(0);
     for (const body of bodies) for (const v of privateValues) expect(body).not.toContain(v);
@@ -181,19 +187,19 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     server.setBehaviour(() => ({ latencyMs: 300 }));
     const run = runCli(['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--host', server.url, '--concurrency', '1'], { cwd: d });
     const drafts = path.join(d, 'p.drafts.jsonl');
-    await waitFor(() => existsSync(drafts) && readJsonl(drafts).length >= 2, 20_000);
+    await waitFor(() => existsSync(drafts) && readDrafts(drafts).length >= 2, 20_000);
     run.child.kill('SIGINT');
     const result = await run;
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/resume/i);
-    const kept = readJsonl(drafts);
+    const kept = readDrafts(drafts);
     expect(kept.length).toBeGreaterThanOrEqual(2);
     expect(kept.every((r) => r.status === 'drafted')).toBe(true);
     server.setBehaviour(undefined);
     const before = chatRequests().length;
     const again = await runCli(['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--host', server.url], { cwd: d });
     expect(again.code).toBe(0);
-    const all = readJsonl(drafts);
+    const all = readDrafts(drafts);
     const rows = new Set(all.map((r) => r.row));
     // Only the rows not finished before Ctrl-C were requested again.
     expect(chatRequests().length - before).toBe(rows.size - kept.length);
@@ -206,7 +212,7 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     server.setBehaviour(() => ({ latencyMs: 200 }));
     const run = runCli(['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--host', server.url, '--concurrency', '2'], { cwd: d });
     const drafts = path.join(d, 'p.drafts.jsonl');
-    await waitFor(() => existsSync(drafts) && readJsonl(drafts).length >= 3, 20_000);
+    await waitFor(() => existsSync(drafts) && readDrafts(drafts).length >= 3, 20_000);
     run.child.kill('SIGKILL');
     await run;
     server.setBehaviour(undefined);
@@ -214,7 +220,7 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     expect(status.code).toBe(0);
     const again = await runCli(['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--host', server.url], { cwd: d });
     expect(again.code).toBe(0); // the stale lock of the killed process is taken over
-    const byRow = new Map(readJsonl(drafts).map((r) => [r.row, r]));
+    const byRow = new Map(readDrafts(drafts).map((r) => [r.row, r]));
     const scan = await runCli(['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--dry-run'], { cwd: d });
     expect(byRow.size).toBe(scan.stdout.trim().split('\n').length);
   });
@@ -229,7 +235,7 @@ describe('draftsmith draft: answers cut at the token limit', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/1 draft\(s\) stopped at the token limit and may end mid-sentence: rows 2\n/);
     expect(r.stderr).toMatch(/raise model\.num_predict/);
-    const records = readJsonl(path.join(d, 'few.drafts.jsonl'));
+    const records = readDrafts(path.join(d, 'few.drafts.jsonl'));
     const cutByRow = Object.fromEntries(records.map((x) => [x.row, x.cut === true]));
     expect(cutByRow).toEqual({ 1: false, 2: true, 3: false });
   });
@@ -262,7 +268,7 @@ describe('draftsmith draft --out - when the reader goes away', () => {
     const sent = chatRequests().length - before;
     expect(sent).toBeLessThan(20);
     // Everything drafted before the stop is in the drafts file.
-    expect(readJsonl(path.join(d, 'many.drafts.jsonl')).length).toBeGreaterThanOrEqual(1);
+    expect(readDrafts(path.join(d, 'many.drafts.jsonl')).length).toBeGreaterThanOrEqual(1);
   });
 });
 

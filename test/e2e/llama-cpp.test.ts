@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { DraftsStore } from '../../src/io/drafts-store.js';
+import { readDrafts } from '../helpers/jsonl.js';
 import { fixture, repoRoot, runCli, sharedDir } from '../helpers/cli.js';
 
 const modelPath = path.join(sharedDir, 'models/stories260K.gguf');
@@ -51,13 +52,6 @@ function draftArgs(drafts: string, ...extra: string[]): string[] {
   return ['draft', fixture('recipients.csv'), '--profile', profile, '--drafts', drafts, '--host', deadHost, ...extra];
 }
 
-function readJsonl(file: string): Record<string, any>[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l));
-}
-
 function expectDrafted(records: Record<string, any>[], rows: number[]): void {
   expect(records.map((r) => r.row).sort((a, b) => a - b)).toEqual(rows);
   for (const r of records) {
@@ -77,7 +71,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expect(a.stderr).not.toMatch(STACK);
     expect(a.code).toBe(0);
     expect(a.stderr).toContain(`drafting 3 recipient(s) with llama-cpp · ${modelPath} (${modelPath})`);
-    const recordsA = readJsonl(first);
+    const recordsA = readDrafts(first);
     expectDrafted(recordsA, [1, 2, 3]);
     expect(recordsA.every((r) => r.model === modelPath)).toBe(true);
 
@@ -85,7 +79,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     const b = await runCli([...draftArgs(second, '--rows', '1-3', '--seed', '7'), '--engine', 'llama-cpp', '--model', modelArg], { env: bareEnv });
     expect(b.code).toBe(0);
     const byRow = (records: Record<string, any>[]) => Object.fromEntries(records.map((r) => [r.row, { subject: r.subject, body: r.body }]));
-    expect(byRow(readJsonl(second))).toEqual(byRow(recordsA));
+    expect(byRow(readDrafts(second))).toEqual(byRow(recordsA));
   });
 
   it('runs the GGUF blob of a model Ollama pulled (ollama:NAME), without the daemon', async () => {
@@ -104,7 +98,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expect(result.stderr).not.toMatch(STACK);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('with llama-cpp · ollama:tinystories (');
-    const records = readJsonl(drafts);
+    const records = readDrafts(drafts);
     expectDrafted(records, [1]);
     expect(records[0]!.model).toBe('ollama:tinystories');
 
@@ -137,7 +131,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expect(result.stderr).not.toMatch(STACK);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('with llama-cpp · ');
-    expectDrafted(readJsonl(drafts), [1]);
+    expectDrafted(readDrafts(drafts), [1]);
 
     const cache = dir('one-cached');
     copyFileSync(modelPath, path.join(cache, 'stories260K.gguf'));
@@ -146,7 +140,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expect(cached.code).toBe(0);
     expect(cached.stderr).toContain(`note: Ollama is not answering at ${deadHost}`);
     expect(cached.stderr).toContain(`with llama-cpp · ${path.join(cache, 'stories260K.gguf')}`);
-    expectDrafted(readJsonl(cachedDrafts), [1]);
+    expectDrafted(readDrafts(cachedDrafts), [1]);
   });
 
   it('Ctrl-C during an embedded run: exit 130, the drafts file loads, a re-run completes', async () => {
@@ -154,7 +148,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     const drafts = path.join(d, 'p.drafts.jsonl');
     const args = [...draftArgs(drafts, '--limit', '6', '--concurrency', '1'), '--engine', 'llama-cpp', '--model', modelArg];
     const run = runCli(args, { env: bareEnv });
-    await waitFor(() => existsSync(drafts) && readJsonl(drafts).length >= 1, 45_000);
+    await waitFor(() => existsSync(drafts) && readDrafts(drafts).length >= 1, 45_000);
     run.child.kill('SIGINT');
     const result = await run;
     expect(result.stderr).not.toMatch(STACK);
@@ -171,7 +165,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     const again = await runCli(args, { env: bareEnv });
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(new RegExp(`${kept.length} cached`));
-    expectDrafted(readJsonl(drafts), [1, 2, 3, 4, 5, 6]);
+    expectDrafted(readDrafts(drafts), [1, 2, 3, 4, 5, 6]);
   });
 });
 

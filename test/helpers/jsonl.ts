@@ -11,3 +11,23 @@ export function parseJsonl(text: string): Record<string, any>[] {
 export function readJsonl(file: string): Record<string, any>[] {
   return parseJsonl(readFileSync(file, 'utf8'));
 }
+
+/**
+ * A drafts file's draft and decision records, as `review` and `export` see them: the shared
+ * prompt lines ({"type":"prompt"}) are folded back into the messages that name them.
+ */
+export function readDrafts(file: string): Record<string, any>[] {
+  const prompts = new Map<string, string>();
+  const out: Record<string, any>[] = [];
+  for (const rec of readJsonl(file)) {
+    if (rec.type === 'prompt') {
+      prompts.set(rec.id, rec.content);
+      continue;
+    }
+    if (Array.isArray(rec.messages)) {
+      rec.messages = rec.messages.map((m: Record<string, string>) => (m.prompt !== undefined ? { role: m.role, content: prompts.get(m.prompt) } : m));
+    }
+    out.push(rec);
+  }
+  return out;
+}

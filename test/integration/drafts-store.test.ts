@@ -184,6 +184,53 @@ describe('DraftsStore', () => {
     expect(readFileSync(file, 'utf8')).toBe('');
   });
 
+  it('stores a long system prompt once, in a prompt record before its first draft, and reads drafts back whole', async () => {
+    const system = `You write short, warm emails.\n${'Rules and examples. '.repeat(60)}`;
+    const other = `${system} A second profile.`;
+    const withSystem = (row: number, content = system): DraftRecord =>
+      draft(row, { messages: [{ role: 'system', content }, { role: 'user', content: `row:${row}` }] });
+    const store = await DraftsStore.open(file, { create: true });
+    for (const row of [1, 2, 3]) store.append(withSystem(row));
+    store.append(withSystem(4, other));
+    store.append(draft(5, { messages: [{ role: 'system', content: 'Short system.' }, { role: 'user', content: 'row:5' }] }));
+
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.type)).toEqual(['prompt', 'draft', 'draft', 'draft', 'prompt', 'draft', 'draft']);
+    expect(lines[0].content).toBe(system);
+    expect(lines[4].content).toBe(other);
+    expect(lines[1].messages[0]).toEqual({ role: 'system', prompt: lines[0].id });
+    expect(lines[5].messages[0]).toEqual({ role: 'system', prompt: lines[4].id });
+    expect(lines[6].messages[0]).toEqual({ role: 'system', content: 'Short system.' }); // short ones stay inline
+    // Each of the three drafts is far smaller than the prompt it names.
+    for (const l of lines.slice(1, 4)) expect(JSON.stringify(l).length).toBeLessThan(system.length / 2);
+
+    expect(store.readDraft(2)?.messages).toEqual(withSystem(2).messages);
+    await store.close();
+
+    // A later run (a fresh open) finds the prompt by its position, and reuses it for new drafts.
+    const again = await DraftsStore.open(file, { create: true });
+    expect(again.readDraft(3)?.messages).toEqual(withSystem(3).messages);
+    expect(again.readDraft(4)?.messages).toEqual(withSystem(4, other).messages);
+    again.append(withSystem(6));
+    await again.close();
+    const after = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(after.filter((l) => l.type === 'prompt')).toHaveLength(2);
+    expect(after.at(-1).messages[0]).toEqual({ role: 'system', prompt: lines[0].id });
+
+    const all = await collect(await DraftsStore.open(file));
+    expect(all.map((r) => r.row)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((all[5] as DraftRecord).messages).toEqual(withSystem(6).messages);
+  });
+
+  it('a draft naming a prompt the file lacks (hand-edited) reads back with a note, not an error', async () => {
+    const rec = { ...draft(1), messages: [{ role: 'system', prompt: '0123456789abcdef' }, { role: 'user', content: 'row:1' }] };
+    writeFileSync(file, line(rec as unknown as JournalRecord));
+    const store = await DraftsStore.open(file);
+    expect(store.readDraft(1)?.messages?.[0]).toEqual({ role: 'system', content: '[prompt 0123456789abcdef is missing from the drafts file]' });
+    expect(store.state(1)?.status).toBe('drafted');
+    await store.close();
+  });
+
   it('loads many records (row state only) and reads any of them back', async () => {
     const text: string[] = [];
     for (let row = 1; row <= 20_000; row++) text.push(line(draft(row, { body: `körper ${row} ✓` })));

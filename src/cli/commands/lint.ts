@@ -36,6 +36,7 @@ export async function runLintCommand(file: string, flags: LintFlags, io: CliIo):
     line++;
     if (text.trim() === '') continue;
     const draft = parseRecord(text, shown, line);
+    if (draft === undefined) continue;
     const row = typeof draft.row === 'number' ? draft.row : line;
     const findings = lintDraft(
       { subject: draft.subject as string | undefined, body: draft.body as string, recipient: draft.recipient as Record<string, string> },
@@ -67,7 +68,8 @@ async function openInput(file: string, shown: string): Promise<NodeJS.ReadableSt
   return createReadStream(file);
 }
 
-function parseRecord(text: string, file: string, line: number): Record<string, unknown> {
+/** A record to lint, or undefined for a drafts file's shared-prompt line (nothing to lint). */
+function parseRecord(text: string, file: string, line: number): Record<string, unknown> | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -77,6 +79,7 @@ function parseRecord(text: string, file: string, line: number): Record<string, u
       hint: 'each line must be one JSON object with row, recipient, subject and body (as `draftsmith export` writes).',
     });
   }
+  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'prompt') return undefined;
   if (!value || typeof value !== 'object' || Array.isArray(value) || typeof (value as { body?: unknown }).body !== 'string') {
     throw new InputError('the record has no "body" text', {
       location: { file, line },
