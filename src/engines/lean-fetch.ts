@@ -6,6 +6,7 @@
 // (fetch gives up after 300 s without headers), so the engine's own deadline is the only one.
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { abortError } from '../core/errors.js';
 
 export interface LeanRequestInit {
   method?: string;
@@ -94,6 +95,8 @@ export function leanFetch(
       else theirs.addEventListener('abort', () => controller.abort(theirs.reason), { once: true });
     }
     return new Promise<LeanResponse>((resolve, reject) => {
+      const { signal } = controller;
+      if (signal.aborted) return reject(abortError(signal.reason));
       const secure = url.startsWith('https:');
       const body = init.body === undefined ? undefined : Buffer.from(init.body, 'utf8');
       const req = (secure ? https : http).request(
@@ -102,13 +105,32 @@ export function leanFetch(
           method: init.method ?? 'GET',
           headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
           agent: secure ? agents.https : agents.http,
-          signal: controller.signal,
         },
         (res) => {
+          response = res;
+          // Errors reach the reader through the body's iterator; one raised after the reader has
+          // stopped must not become uncaught.
+          res.on('error', () => {});
+          res.once('close', settled);
           resolve(new LeanResponse(res));
         },
       );
-      req.on('error', reject);
+      let response: IncomingMessage | undefined;
+      // Not http.request's own `signal` option: an abort once the whole answer is in (ollama-js
+      // stops at an {"error"} line) would destroy a socket the agent may already have taken back,
+      // and crash on its 'error'. A complete answer is drained instead, freeing its socket.
+      const onAbort = () => {
+        if (response?.complete) response.resume();
+        else req.destroy(abortError(signal.reason));
+      };
+      function settled() {
+        signal.removeEventListener('abort', onAbort);
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (err) => {
+        settled();
+        reject(err);
+      });
       req.end(body);
     });
   };

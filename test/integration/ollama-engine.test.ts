@@ -189,6 +189,22 @@ describe('generate: failures', () => {
     expect(err.message).toContain('an error was encountered while running the model');
   });
 
+  it('after an {"error"} line the next request reuses the same connection (the answer is drained, not torn down)', async () => {
+    const s = await startFakeOllama();
+    try {
+      const e = createOllamaEngine({ host: s.url, model: 'llama3.2' });
+      engines.push(e);
+      s.enqueue({ streamError: { afterChunks: 1 } });
+      expect(await failure(e.generate(request({ first_name: 'Ana' })))).toBeInstanceOf(EngineError);
+      await new Promise((r) => setTimeout(r, 50)); // the rest of the answer drains; the socket goes back to the pool
+      const ok = await e.generate(request({ first_name: 'Bo' }));
+      expect(JSON.parse(ok.text).body).toContain('Bo');
+      expect(s.connections).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a connection cut mid-stream is retryable', async () => {
     server.setBehaviour({ cutAfterChunks: 2 });
     const err = (await failure(engine().generate(request({})))) as EngineError;
