@@ -61,6 +61,7 @@ export async function scanCsv(opts: CsvOptions): Promise<CsvScan> {
   let rows = 0;
   const problems: { line: number; expected: number; got: number }[] = [];
   let badRows = 0;
+  let trailing = 0;
   for await (const rec of parseRecords(opts, layout, name)) {
     if (!columns) {
       ({ columns, warnings } = buildColumns(rec.cells));
@@ -68,6 +69,11 @@ export async function scanCsv(opts: CsvOptions): Promise<CsvScan> {
     }
     if (isBlankRecord(rec.cells)) continue;
     if (rec.cells.length !== columns.headers.length) {
+      if (withinWidth(rec.cells, columns.headers.length)) {
+        trailing++;
+        rows++;
+        continue;
+      }
       badRows++;
       if (problems.length < MAX_DETAILS) problems.push({ line: rec.line, expected: columns.headers.length, got: rec.cells.length });
       continue;
@@ -83,6 +89,11 @@ export async function scanCsv(opts: CsvOptions): Promise<CsvScan> {
     const details = problems.slice(1).map((p) => `line ${p.line}: expected ${p.expected} cells, got ${p.got}`);
     if (badRows > problems.length) details.push(`... ${badRows - problems.length} more row(s) with the wrong number of cells`);
     throw raggedError(name, first.line, first.expected, first.got, delimiter, details);
+  }
+  if (trailing > 0) {
+    notices.push(
+      `${name}: ${trailing} row(s) end in empty cells past the header's ${columns.headers.length} columns (a trailing delimiter, as Thunderbird writes): those empty cells are ignored.`,
+    );
   }
   if (rows === 0) {
     throw new InputError('the file has a header but no data rows.', {
@@ -105,7 +116,10 @@ export async function* readRecipients(opts: CsvOptions, scan: CsvScan): AsyncGen
       continue;
     }
     if (isBlankRecord(rec.cells)) continue;
-    if (rec.cells.length !== width) throw raggedError(name, rec.line, width, rec.cells.length, scan.delimiter, []);
+    if (rec.cells.length !== width) {
+      if (!withinWidth(rec.cells, width)) throw raggedError(name, rec.line, width, rec.cells.length, scan.delimiter, []);
+      rec.cells.length = width;
+    }
     yield { row: ++row, line: rec.line, cells: rec.cells };
   }
 }
@@ -266,6 +280,13 @@ function leadingNewlines(raw: string): number {
 }
 
 /** A whitespace-only line that csv-parse did not skip, e.g. `""`. */
+/** More cells than the header, but every extra one empty: a trailing delimiter, not data. */
+function withinWidth(cells: string[], width: number): boolean {
+  if (cells.length <= width) return false;
+  for (let i = width; i < cells.length; i++) if (cells[i]!.trim() !== '') return false;
+  return true;
+}
+
 function isBlankRecord(cells: string[]): boolean {
   return cells.length === 1 && cells[0] === '';
 }

@@ -169,6 +169,14 @@ describe('bad input -> InputError with file, line and hint', () => {
     expect(e.hint).toMatch(/quote|--skip-lines/);
   });
 
+  it('extra cells past the header: only empty ones are forgiven', async () => {
+    const { scan, rows } = await readAll({ file: await tmpCsv('a,b\n1,2, \n3,4\n') });
+    expect(rows.map((r) => r.cells)).toEqual([['1', '2'], ['3', '4']]);
+    expect(scan.notices).toHaveLength(1);
+    const e = await inputError(scanCsv({ file: await tmpCsv('a,b\n1,2,,x\n') }));
+    expect(e.message).toMatch(/expected 2 cells.*got 4/);
+  });
+
   it('readRecipients also refuses a ragged row (file changed after the scan)', async () => {
     const file = await tmpCsv('a,b\n1,2\n');
     const scan = await scanCsv({ file });
@@ -339,10 +347,18 @@ describe.skipIf(!hasRealdata)('real-world files (../shared/realdata)', () => {
     expect(rows[0]!.cells).toEqual(['John Doe', 'John', 'Doe', 'john@doe.invalid']);
   });
 
-  it('node-csv 411.csv: ragged row on line 3', async () => {
-    const e = await inputError(scanCsv({ file: real('node-csv-fixtures/411.csv') }));
-    expect(e.location?.line).toBe(3);
-    expect(e.message).toMatch(/expected 5 cells.*got 6/);
+  it('node-csv 411.csv: a row with a trailing comma (one empty extra cell) is read, with a notice', async () => {
+    const { scan, rows } = await readAll({ file: real('node-csv-fixtures/411.csv') });
+    expect(scan.notices.join('\n')).toMatch(/1 row\(s\) end in empty cells past the header's 5 columns/);
+    expect(rows[1]!.cells).toEqual(['2', 'Kylie', 'Lauderdale', 'klauderdale1@wsj.com', '2022-02-14']);
+    expect(rows.every((r) => r.cells.length === 5)).toBe(true);
+  });
+
+  it('Thunderbird address book: every row has a trailing comma the header lacks; the rows are read', async () => {
+    const { scan, rows } = await readAll({ file: real('thunderbird-addrbook/basic_csv_addressbook.csv') });
+    expect(scan.columns.headers).toHaveLength(37);
+    expect(scan.notices.join('\n')).toMatch(/2 row\(s\) end in empty cells .*Thunderbird/);
+    expect(rows.map((r) => r.cells[scan.columns.canonical.email!])).toEqual(['john@doe.invalid', 'jane@doe.invalid']);
   });
 
   it('unterminated quote: names line 2 where the quote opened', async () => {
