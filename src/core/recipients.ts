@@ -154,13 +154,22 @@ function delimitersOutsideQuotes(line: string): number {
 /**
  * How many physical lines come before the header: leading blank lines, plus an export preamble such
  * as LinkedIn's (`Notes:`, a quoted notice, a blank line). A preamble is a first line with no
- * delimiter, ended by a blank line that is followed by a line with delimiters.
+ * delimiter, ended by a blank line that is followed by a line with delimiters. CSVY's YAML front
+ * matter (`---` ... `---`) is skipped whole; `frontMatter` says which kind was found.
  */
-export function detectPreamble(lines: string[]): { skip: number; preamble: string | undefined } {
+export function detectPreamble(lines: string[]): { skip: number; preamble: string | undefined; frontMatter?: true } {
   const blank = (i: number): boolean => /^[ \t]*$/.test(lines[i] ?? '');
   let start = 0;
   while (start < lines.length - 1 && blank(start)) start++;
   const first = lines[start] ?? '';
+  if (/^---[ \t]*$/.test(first)) {
+    for (let j = start + 1; j < lines.length - 1; j++) {
+      if (!/^(?:---|\.\.\.)[ \t]*$/.test(lines[j]!)) continue;
+      let next = j + 1;
+      while (next < lines.length - 1 && blank(next)) next++;
+      return { skip: next, preamble: first.trim(), frontMatter: true };
+    }
+  }
   // A first line with delimiters is the header; one with an odd number of quotes opens a multi-line cell.
   const quotes = first.split('"').length - 1;
   if (delimitersOutsideQuotes(first) > 0 || quotes % 2 === 1) return { skip: start, preamble: undefined };

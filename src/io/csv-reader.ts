@@ -48,9 +48,8 @@ export async function scanCsv(opts: CsvOptions): Promise<CsvScan> {
     const found = detectPreamble(lines);
     skipLines = found.skip;
     if (found.preamble !== undefined) {
-      notices.push(
-        `${name}: skipped ${skipLines} line(s) before the header (an export preamble starting ${JSON.stringify(found.preamble.slice(0, 40))}); use --skip-lines N to change this.`,
-      );
+      const what = found.frontMatter ? 'YAML front matter, as in CSVY' : `an export preamble starting ${JSON.stringify(found.preamble.slice(0, 40))}`;
+      notices.push(`${name}: skipped ${skipLines} line(s) before the header (${what}); use --skip-lines N to change this.`);
     }
   }
   const delimiter = sniffDelimiter(lines.slice(skipLines, skipLines + 200).join('\n'));

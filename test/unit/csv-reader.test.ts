@@ -340,6 +340,14 @@ describe.skipIf(!hasRealdata)('real-world files (../shared/realdata)', () => {
     expect(rows.flatMap((r) => r.cells)).toContain('Hélène');
   });
 
+  it('CSVY: the YAML front matter is skipped with a notice, and the header after it is used', async () => {
+    const { scan, rows } = await readAll({ file: real('CharlesNepote-CSV-test-files/test.csvy.UTF8.RFC4180.csvy') });
+    expect(scan.skipLines).toBe(16);
+    expect(scan.notices.join('\n')).toMatch(/skipped 16 line\(s\) before the header \(YAML front matter, as in CSVY\)/);
+    expect(scan.columns.headers).toEqual(['var1', 'var2', 'var3']);
+    expect(rows[0]!.cells).toEqual(['A', '1', '2.5']);
+  });
+
   it('Thunderbird semicolon file', async () => {
     const { scan, rows } = await readAll({ file: real('thunderbird-addrbook/csv_semicolon.csv') });
     expect(scan.delimiter).toBe(';');

@@ -163,4 +163,15 @@ describe('detectPreamble', () => {
   ] as const)('%s', (_label, lines, skip, preamble) => {
     expect(detectPreamble([...lines])).toEqual({ skip, preamble });
   });
+
+  it.each([
+    ['CSVY front matter', ['---', 'name: x', 'fields:', '  - name: a', '---', 'a,b', '1,2'], 5],
+    ['closed by "..." and followed by a blank line', ['---', 'name: x', '...', '', 'a;b', '1;2'], 4],
+  ] as const)('%s', (_label, lines, skip) => {
+    expect(detectPreamble([...lines])).toEqual({ skip, preamble: '---', frontMatter: true });
+  });
+
+  it('a lone "---" line that is never closed is not front matter', () => {
+    expect(detectPreamble(['---', 'a,b', '1,2'])).toEqual({ skip: 0, preamble: undefined });
+  });
 });
