@@ -20,13 +20,14 @@ export interface RowState {
   decision?: { offset: number; length: number };
 }
 
+/** Where row states live: a Map in tests, a RowIndex (typed arrays) in the drafts store. */
+export interface RowStates {
+  get(row: number): RowState | undefined;
+  set(row: number, state: RowState): unknown;
+}
+
 /** The latest record wins: a new draft resets any decision; a decision changes the status only. */
-export function applyRecord(
-  states: Map<number, RowState>,
-  rec: JournalRecord,
-  offset: number,
-  length: number,
-): void {
+export function applyRecord(states: RowStates, rec: JournalRecord, offset: number, length: number): void {
   if (rec.type === 'prompt') return;
   if (rec.type === 'draft') {
     states.set(rec.row, {
@@ -42,8 +43,7 @@ export function applyRecord(
   const state = states.get(rec.row);
   // A decision about a row with no draft has nothing to apply to (hand-edited file): ignore it.
   if (!state) return;
-  state.status = rec.status;
-  state.decision = { offset, length };
+  states.set(rec.row, { ...state, status: rec.status, decision: { offset, length } });
 }
 
 const DRAFT_STATUS = new Set(['drafted', 'failed']);

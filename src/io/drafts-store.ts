@@ -15,6 +15,7 @@ import {
 import { InputError } from '../core/errors.js';
 import type { DecisionRecord, DraftRecord, JournalRecord } from '../core/draft.js';
 import { applyRecord, isShareable, parseJournalLine, promptId, resolveMessages, type RowState, type StoredMessage } from '../core/journal.js';
+import { RowIndex } from '../core/row-index.js';
 import { acquireLock, type ReleaseLock } from './lock.js';
 
 export interface OpenOptions {
@@ -36,7 +37,7 @@ interface Line {
 
 export class DraftsStore {
   readonly warnings: string[] = [];
-  private readonly states = new Map<number, RowState>();
+  private readonly states = new RowIndex();
   /** Where each shared prompt record is, and the contents read back so far (a run has one or two). */
   private readonly prompts = new Map<string, { offset: number; length: number }>();
   private readonly promptTexts = new Map<string, string>();
@@ -80,7 +81,7 @@ export class DraftsStore {
 
   /** Every row's state, in row order. */
   rows(): RowState[] {
-    return [...this.states.values()].sort((a, b) => a.row - b.row);
+    return [...this.states.values()];
   }
 
   /**
@@ -160,9 +161,8 @@ export class DraftsStore {
 
   /** The tone profile `draft` recorded (in the first row's latest draft), if any. */
   recordedProfile(): string | undefined {
-    let first: number | undefined;
-    for (const row of this.states.keys()) if (first === undefined || row < first) first = row;
-    return first === undefined ? undefined : this.readDraft(first)?.profile;
+    const first = this.states.keys().next();
+    return first.done ? undefined : this.readDraft(first.value)?.profile;
   }
 
   /** The decision made about a row's latest draft, if any (it carries edited text). */
