@@ -268,10 +268,13 @@ export function toEngineError(err: unknown, ctx: ErrorContext): EngineError {
       });
     }
     if (status >= 500) return new EngineError(`${at} failed (HTTP ${status}): ${detail}`, { cause: err, retryable: true });
-    return new EngineError(`${at} refused the request (HTTP ${status}): ${detail}`, {
-      cause: err,
-      hint: status === 404 ? 'Check that --host points at an Ollama server' : undefined,
-    });
+    const hint =
+      status === 404
+        ? 'Check that --host points at an Ollama server'
+        : status >= 300 && status < 400
+          ? 'The server redirects elsewhere (requests are not followed): pass the address it redirects to with --host'
+          : undefined;
+    return new EngineError(`${at} refused the request (HTTP ${status}): ${detail}`, { cause: err, hint });
   }
 
   if (e?.name === 'TimeoutError') {

@@ -180,6 +180,14 @@ describe('generate: failures', () => {
     expect(logs).not.toHaveBeenCalled();
   });
 
+  it('a redirect is not followed: the error names the status and says what to pass', async () => {
+    server.enqueue({ status: 301, rawErrorBody: '<a href="https://ollama.example/api/chat">Moved Permanently</a>.', contentType: 'text/html' });
+    const err = (await failure(engine().generate(request({})))) as EngineError;
+    expect(err.message).toMatch(/HTTP 301\): Moved Permanently/);
+    expect(err.retryable).toBe(false);
+    expect(err.hint).toMatch(/redirects elsewhere/);
+  });
+
   it('an {"error"} line after output is retryable', async () => {
     server.setBehaviour({ streamError: { afterChunks: 2 } });
     const pieces: string[] = [];
@@ -337,6 +345,7 @@ describe('toEngineError', () => {
     ['model not found, scheduler wording', responseError(404, 'model "llama3.2" not found, try pulling it first'), {}, false, /not available/],
     ['bad request', responseError(400, 'invalid format'), {}, false, /invalid format/],
     ['proxy 404 page', responseError(404, '404 page not found'), {}, false, /refused the request/],
+    ['redirect', responseError(301, 'Moved Permanently'), {}, false, /refused the request \(HTTP 301\)/],
     ['server error', responseError(500, 'boom'), {}, true, /HTTP 500.*boom/],
     ['busy', responseError(503, 'server busy'), {}, true, /HTTP 503/],
     ['socket cut', withCode('aborted', 'ECONNRESET'), { midStream: true }, true, /stopped mid-answer: the connection was cut/],
@@ -350,6 +359,10 @@ describe('toEngineError', () => {
     expect(mapped.retryable).toBe(retryable);
     expect(mapped.message).toMatch(message);
     expect(mapped.cause).toBe(err);
+  });
+
+  it('a redirect says to pass the address it points at', () => {
+    expect(toEngineError(responseError(308, 'Permanent Redirect'), ctx).hint).toMatch(/redirects elsewhere.*--host/);
   });
 
   it('gives the pull hint for a missing model and the serve hint when unreachable', () => {
