@@ -65,7 +65,8 @@ export async function createEngineFromFlags(flags: EngineFlags, profile: TonePro
   assertHostAllowed(host, Boolean(flags.allowRemote));
   if (choice === 'ollama') return ollamaEngine(host, ollamaName(configured ?? DEFAULT_MODEL), flags);
 
-  if (await ollamaAnswers(host)) return ollamaEngine(host, configured ?? DEFAULT_MODEL, flags);
+  const installed = await ollamaModels(host);
+  if (installed) return ollamaEngine(host, configured ?? DEFAULT_MODEL, flags, installed);
   const fallback = await embeddedFallback(configured, io);
   if (fallback) {
     note(io, flags, `Ollama is not answering at ${host}; drafting in-process with the llama-cpp engine (${fallback})`);
@@ -77,9 +78,9 @@ export async function createEngineFromFlags(flags: EngineFlags, profile: TonePro
 
 // ---- Ollama -----------------------------------------------------------------------------------
 
-async function ollamaEngine(host: string, model: string, flags: EngineFlags): Promise<Engine> {
+async function ollamaEngine(host: string, model: string, flags: EngineFlags, installedModels?: string[]): Promise<Engine> {
   const { createOllamaEngine } = await import('../engines/ollama.js');
-  return createOllamaEngine({ host, model, requestTimeoutMs: flags.timeout * 1000 });
+  return createOllamaEngine({ host, model, requestTimeoutMs: flags.timeout * 1000, ...(installedModels ? { installedModels } : {}) });
 }
 
 /** `ollama:NAME:TAG` means NAME:TAG to the Ollama engine; files and hf: models are not for it. */
@@ -93,13 +94,13 @@ function ollamaName(model: string): string {
   return model;
 }
 
-async function ollamaAnswers(host: string): Promise<boolean> {
+/** The installed model names if Ollama answers within the probe time, else undefined. */
+async function ollamaModels(host: string): Promise<string[] | undefined> {
   const { listOllamaModels } = await import('../engines/ollama.js');
   try {
-    await listOllamaModels(host, AbortSignal.timeout(OLLAMA_PROBE_MS));
-    return true;
+    return (await listOllamaModels(host, AbortSignal.timeout(OLLAMA_PROBE_MS))).map((m) => m.name);
   } catch {
-    return false;
+    return undefined;
   }
 }
 

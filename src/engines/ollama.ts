@@ -14,6 +14,8 @@ export interface OllamaEngineOptions {
   /** Deadline for one whole request, queue wait included. Default 10 minutes. */
   requestTimeoutMs?: number;
   keepAlive?: string;
+  /** Model names from an /api/tags answer the caller already has: prepare() checks them instead of asking again. */
+  installedModels?: string[];
 }
 
 export interface OllamaModelInfo {
@@ -39,10 +41,12 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
     info: { engine: 'ollama', model, location: host },
 
     async prepare(signal) {
-      const names = await withDeadline(signal, Math.min(timeoutMs, PREPARE_TIMEOUT_MS), host, { retryable: false }, async (s) => {
-        const list = await client(host, agent, s).list();
-        return list.models.map((m) => m.name);
-      });
+      const names =
+        opts.installedModels ??
+        (await withDeadline(signal, Math.min(timeoutMs, PREPARE_TIMEOUT_MS), host, { retryable: false }, async (s) => {
+          const list = await client(host, agent, s).list();
+          return list.models.map((m) => m.name);
+        }));
       if (!hasModel(names, model)) {
         const installed = names.length > 0 ? `installed: ${names.join(', ')}` : 'no models are installed';
         throw new EngineError(`Model "${model}" is not available on Ollama at ${host} (${installed})`, {

@@ -38,9 +38,12 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     const d = tmp();
     copyFileSync(fixture('recipients.csv'), path.join(d, 'people.csv'));
     const before = chatRequests().length;
+    const tagsBefore = server.requests.filter((r) => r.path === '/api/tags').length;
     const first = await runCli(['draft', 'people.csv', '--profile', fixture('profile.yaml'), '--host', server.url], { cwd: d });
     expect(first.stderr).not.toMatch(STACK);
     expect(first.code).toBe(0);
+    // --engine auto asks Ollama for its models once: the probe's answer also checks the model.
+    expect(server.requests.filter((r) => r.path === '/api/tags').length - tagsBefore).toBe(1);
     const draftsFile = path.join(d, 'people.drafts.jsonl');
     const records = readDrafts(draftsFile);
     const sent = chatRequests().slice(before);
