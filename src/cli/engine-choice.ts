@@ -107,7 +107,7 @@ async function ollamaModels(host: string): Promise<string[] | undefined> {
 // ---- the embedded engine ----------------------------------------------------------------------
 
 /** The model for --engine llama-cpp: as configured (a plain name means Ollama's copy), else the one cached GGUF. */
-async function embeddedRef(configured: string | undefined, io: CliIo): Promise<string> {
+export async function embeddedRef(configured: string | undefined, io: CliIo): Promise<string> {
   const { isGgufRef, listCachedModels, modelCacheDir } = await import('../io/model-ref.js');
   if (configured !== undefined) return isGgufRef(configured) ? configured : `ollama:${configured}`;
   const cached = await listCachedModels(io.env);
@@ -119,7 +119,7 @@ async function embeddedRef(configured: string | undefined, io: CliIo): Promise<s
 }
 
 /** What `auto` runs in-process when Ollama is down, or undefined. */
-async function embeddedFallback(configured: string | undefined, io: CliIo): Promise<string | undefined> {
+export async function embeddedFallback(configured: string | undefined, io: CliIo): Promise<string | undefined> {
   const { isNodeLlamaCppInstalled } = await import('../engines/node-llama-cpp.js');
   if (!(await isNodeLlamaCppInstalled()).installed) return undefined;
   const { listCachedModels, parseModelRef, resolveModelRef } = await import('../io/model-ref.js');

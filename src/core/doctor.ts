@@ -32,6 +32,10 @@ export interface DoctorFacts {
   modelSource: Source;
   /** The name to look for on the Ollama server: the model itself, or NAME of ollama:NAME; absent for a .gguf path or hf:. */
   ollamaModel?: string;
+  /** The model is a GGUF reference (a file, hf: or ollama:): `auto` then runs it in-process, never on Ollama. */
+  modelIsGguf: boolean;
+  /** For an Ollama model name: the GGUF the embedded path would run instead (what `draft` picks), if any. */
+  embeddedModel?: string;
   host: string;
   ollama:
     | { state: 'ok'; version: string; models: string[] }
@@ -95,25 +99,38 @@ export function hasOllamaModel(installed: readonly string[], model: string): boo
   return installed.some((n) => tagged(n) === tagged(model));
 }
 
-/** Whether each engine path could draft, and whether the engine choice lets a draft run. */
-export function decideDoctor(facts: DoctorFacts): { usable: DoctorReport['usable']; canDraft: boolean } {
+/**
+ * Whether each engine path could draft, which one a draft would take, and whether it can run.
+ * `auto` is decided as `draft` decides it: a GGUF reference runs in-process; otherwise Ollama
+ * whenever it answers (a model it lacks is then an error, not a fallback), else the embedded engine.
+ */
+export function decideDoctor(facts: DoctorFacts): { usable: DoctorReport['usable']; uses: EnginePath; canDraft: boolean } {
   const o = facts.ollama;
   const ollama = o.state === 'ok' && facts.ollamaModel !== undefined && hasOllamaModel(o.models, facts.ollamaModel);
   const embedded = facts.nodeLlamaCpp.installed && facts.gguf.state === 'loaded';
-  const engineOk =
-    facts.engine === 'ollama' ? ollama : facts.engine === 'llama-cpp' ? embedded : ollama || embedded;
+  const uses: EnginePath = facts.engine !== 'auto' ? facts.engine : facts.modelIsGguf || o.state !== 'ok' ? 'llama-cpp' : 'ollama';
   const nodeOk = compareVersions(facts.nodeVersion, MIN_NODE) >= 0;
   const profileOk = facts.profile === undefined || facts.profile.state === 'valid';
-  return { usable: { ollama, embedded }, canDraft: engineOk && nodeOk && profileOk };
+  const pathOk = uses === 'ollama' ? ollama : embedded;
+  return { usable: { ollama, embedded }, uses, canDraft: pathOk && nodeOk && profileOk };
 }
 
+export type EnginePath = 'ollama' | 'llama-cpp';
+
 export function buildDoctorReport(facts: DoctorFacts): DoctorReport {
-  const { usable, canDraft } = decideDoctor(facts);
-  const allowed = (p: 'ollama' | 'llama-cpp') => facts.engine === 'auto' || facts.engine === p;
-  const anyAllowedUsable = (allowed('ollama') && usable.ollama) || (allowed('llama-cpp') && usable.embedded);
-  // A problem on an engine path fails the run only when that path is allowed and nothing allowed works.
-  const pathLevel = (p: 'ollama' | 'llama-cpp'): CheckLevel => (allowed(p) && !anyAllowedUsable ? 'fail' : 'warn');
-  const unused = (p: 'ollama' | 'llama-cpp') => (allowed(p) ? '' : ` (not used: engine ${facts.engine})`);
+  const { usable, uses, canDraft } = decideDoctor(facts);
+  const works = uses === 'ollama' ? usable.ollama : usable.embedded;
+  // A problem is a failure on a path whose fix would let the draft run: the chosen engine's; for
+  // auto, Ollama's when it answers without the model, the embedded one's for a GGUF model, and
+  // both when Ollama is down (starting it, or a GGUF that loads, would each do).
+  const pathLevel = (p: EnginePath): CheckLevel => {
+    if (works) return 'warn';
+    if (facts.engine !== 'auto') return p === facts.engine ? 'fail' : 'warn';
+    if (facts.modelIsGguf) return p === 'llama-cpp' ? 'fail' : 'warn';
+    if (uses === 'ollama') return p === 'ollama' ? 'fail' : 'warn';
+    return 'fail';
+  };
+  const unused = (p: EnginePath) => (facts.engine === 'auto' || facts.engine === p ? '' : ` (not used: engine ${facts.engine})`);
 
   const checks: CheckResult[] = [
     nodeCheck(facts.nodeVersion),
@@ -124,7 +141,7 @@ export function buildDoctorReport(facts: DoctorFacts): DoctorReport {
     editorCheck(facts.editor),
     terminalCheck(facts.terminal),
   ];
-  return { checks, usable, exitCode: canDraft ? 0 : 1, verdict: verdict(facts, usable, canDraft) };
+  return { checks, usable, exitCode: canDraft ? 0 : 1, verdict: verdict(facts, usable, uses, canDraft) };
 }
 
 function nodeCheck(version: string): CheckResult {
@@ -187,6 +204,7 @@ function ollamaChecks(f: DoctorFacts, bad: CheckLevel, unused: string): CheckRes
 
 function embeddedChecks(f: DoctorFacts, bad: CheckLevel, unused: string): CheckResult[] {
   const n = f.nodeLlamaCpp;
+  const label = f.embeddedModel ?? f.model;
   const lib: CheckResult = n.installed
     ? { name: 'node-llama-cpp', level: 'ok', detail: `installed${n.version ? ` (${n.version})` : ''}` }
     : { name: 'node-llama-cpp', level: bad, detail: `not installed: the embedded engine is unavailable${unused}`, fix: `\`${n.installCommand}\`` };
@@ -207,12 +225,12 @@ function embeddedChecks(f: DoctorFacts, bad: CheckLevel, unused: string): CheckR
       model = {
         name: 'gguf',
         level: bad,
-        detail: `${f.model} is not downloaded yet (doctor does not download)${unused}`,
-        fix: `\`draftsmith draft FILE.csv -p PROFILE --engine llama-cpp --model ${f.model} --yes\` downloads it first`,
+        detail: `${label} is not downloaded yet (doctor does not download)${unused}`,
+        fix: `\`draftsmith draft FILE.csv -p PROFILE --engine llama-cpp --model ${label} --yes\` downloads it first`,
       };
       break;
     case 'missing':
-      model = { name: 'gguf', level: bad, detail: `${f.model}: ${g.reason}${unused}`, fix: g.hint ?? 'check the --model path' };
+      model = { name: 'gguf', level: bad, detail: `${label}: ${g.reason}${unused}`, fix: g.hint ?? 'check the --model path' };
       break;
     case 'found':
       model = {
@@ -263,24 +281,25 @@ function terminalCheck(t: DoctorFacts['terminal']): CheckResult {
   return { name: 'terminal', level: 'ok', detail: `stdout ${tty(t.stdoutTTY)}, stderr ${tty(t.stderrTTY)}; ${colour}; ${width}` };
 }
 
-function verdict(f: DoctorFacts, usable: DoctorReport['usable'], canDraft: boolean): string {
+function verdict(f: DoctorFacts, usable: DoctorReport['usable'], uses: EnginePath, canDraft: boolean): string {
   const ollama = `Ollama (${f.ollamaModel} at ${f.host})`;
   const embedded = `the embedded engine (${f.gguf.state === 'loaded' ? f.gguf.path : f.model})`;
-  const allowed = (p: 'ollama' | 'llama-cpp') => f.engine === 'auto' || f.engine === p;
-  const ways = [allowed('ollama') && usable.ollama ? ollama : '', allowed('llama-cpp') && usable.embedded ? embedded : ''].filter(Boolean);
-  if (canDraft) return `ready: a draft can run with ${ways.join(' or ')}`;
+  if (canDraft) return `ready: a draft can run with ${uses === 'ollama' ? ollama : embedded}`;
   const why: string[] = [];
   if (compareVersions(f.nodeVersion, MIN_NODE) < 0) why.push(`Node.js ${MIN_NODE}+ is needed`);
   if (f.profile?.state === 'invalid') why.push('the profile is invalid');
-  if (ways.length === 0) {
+  const works = uses === 'ollama' ? usable.ollama : usable.embedded;
+  if (!works) {
     if (f.engine === 'ollama') why.push(`--engine ollama needs Ollama running with ${f.ollamaModel ?? 'an Ollama model'}`);
     else if (f.engine === 'llama-cpp') why.push('--engine llama-cpp needs node-llama-cpp and a GGUF model that loads');
+    else if (uses === 'ollama') why.push(`Ollama answers but has no ${f.ollamaModel}, and auto uses Ollama whenever it answers: \`ollama pull ${f.ollamaModel}\``);
+    else if (f.modelIsGguf) why.push(`${f.model} is a GGUF model: the embedded engine runs it, and ${f.nodeLlamaCpp.installed ? 'it does not load' : 'node-llama-cpp is not installed'}`);
     else
       why.push(
         `no engine can run: start Ollama with the model, or ${f.nodeLlamaCpp.installed ? '' : 'install node-llama-cpp and '}pass --model with a GGUF model that loads`,
       );
-    if (f.engine === 'llama-cpp' && usable.ollama) why.push('Ollama would work: drop --engine llama-cpp');
-    if (f.engine === 'ollama' && usable.embedded) why.push('the embedded engine would work: use --engine llama-cpp');
+    if (uses === 'llama-cpp' && f.engine === 'llama-cpp' && usable.ollama) why.push('Ollama would work: drop --engine llama-cpp');
+    if (uses === 'ollama' && usable.embedded) why.push('the embedded engine would work: use --engine llama-cpp');
   }
   return `not ready: ${why.join('; ')}`;
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { binPath, fixture, runCli, sharedDir } from '../helpers/cli.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { pulledModel } from '../helpers/ollama-models.js';
 
 const TINY_MODEL = path.join(sharedDir, 'models', 'stories260K.gguf');
 const hasTinyModel = existsSync(TINY_MODEL);
@@ -168,6 +169,19 @@ describe('draftsmith doctor (end to end)', () => {
       expect(line(r.stdout, 'gguf')).toMatch(/^ok\s+gguf\s+.*stories260K\.gguf loads, 1\.2 MB, \d+ ms$/);
       expect(line(r.stdout, 'ollama')).toMatch(/^warn\s+ollama\s+.*\(not used: engine llama-cpp\)/);
       expect(r.stdout).toMatch(/^ready: a draft can run with the embedded engine \(.*stories260K\.gguf\)$/m);
+    });
+
+    it('auto, Ollama down, the model pulled on disk: ready with the embedded engine, as draft would run it', async () => {
+      const models = path.join(tmp, 'pulled-models');
+      pulledModel(models, 'tinystories', TINY_MODEL, 'cd'.repeat(32));
+      const r = await runCli(['doctor', '--host', deadHost, '--model', 'tinystories'], { env: { ...env, OLLAMA_MODELS: models } });
+      expect(r.code).toBe(0);
+      expect(line(r.stdout, 'gguf')).toMatch(/^ok\s+gguf\s+.*sha256-c{1}d.* loads, 1\.2 MB/);
+      expect(r.stdout).toMatch(/^ready: a draft can run with the embedded engine \(.*blobs\/sha256-(cd)+\)$/m);
+      // Without that copy, the same check is not ready and names both ways out.
+      const bare = await runCli(['doctor', '--host', deadHost, '--model', 'tinystories'], { env });
+      expect(bare.code).toBe(1);
+      expect(bare.stdout).toMatch(/^not ready: no engine can run/m);
     });
 
     it('an hf: model already in the cache: found there (no network) and loaded', async () => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { DraftsStore } from '../../src/io/drafts-store.js';
 import { readDrafts } from '../helpers/jsonl.js';
+import { pulledModel } from '../helpers/ollama-models.js';
 import { fixture, repoRoot, runCli, sharedDir } from '../helpers/cli.js';
 
 const modelPath = path.join(sharedDir, 'models/stories260K.gguf');
@@ -84,12 +85,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
 
   it('runs the GGUF blob of a model Ollama pulled (ollama:NAME), without the daemon', async () => {
     const models = dir('fake-ollama-models');
-    const hex = 'ef'.repeat(32);
-    const manifest = path.join(models, 'manifests/registry.ollama.ai/library/tinystories/latest');
-    mkdirSync(path.dirname(manifest), { recursive: true });
-    writeFileSync(manifest, JSON.stringify({ schemaVersion: 2, layers: [{ mediaType: 'application/vnd.ollama.image.model', digest: `sha256:${hex}`, size: 1 }] }));
-    mkdirSync(path.join(models, 'blobs'), { recursive: true });
-    copyFileSync(modelPath, path.join(models, 'blobs', `sha256-${hex}`));
+    pulledModel(models, 'tinystories', modelPath, 'ef'.repeat(32));
 
     const drafts = path.join(root, 'ollama-ref.drafts.jsonl');
     const result = await runCli([...draftArgs(drafts, '--limit', '1'), '--engine', 'llama-cpp', '--model', 'ollama:tinystories'], {

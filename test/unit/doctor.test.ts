@@ -20,6 +20,7 @@ function facts(over: Partial<DoctorFacts> = {}): DoctorFacts {
     model: 'llama3.2',
     modelSource: 'default',
     ollamaModel: 'llama3.2',
+    modelIsGguf: false,
     host: 'http://127.0.0.1:11434',
     ollama: { state: 'ok', version: '0.33.0', models: ['llama3.2:latest', 'qwen3:0.6b'] },
     nodeLlamaCpp: { installed: true, version: '3.22.1' },
@@ -34,6 +35,7 @@ const gguf = (): Partial<DoctorFacts> => ({
   model: './m.gguf',
   modelSource: 'flag',
   ollamaModel: undefined,
+  modelIsGguf: true,
   gguf: { state: 'loaded', path: '/x/m.gguf', size: 1_185_376, ms: 40 },
 });
 const down: Partial<DoctorFacts> = { ollama: { state: 'unreachable', reason: 'connection refused' } };
@@ -53,9 +55,15 @@ describe('decideDoctor: could a draft run?', () => {
     ['Ollama not contacted (remote), no GGUF', { ollama: { state: 'remote' } }, false, false, 1],
     ['GGUF loads, Ollama down', { ...down, ...gguf() }, false, true, 0],
     ['GGUF found but node-llama-cpp missing', { ...down, ...noLib, ...gguf(), gguf: { state: 'found', path: '/x/m.gguf' } }, false, false, 1],
-    ['hf: not downloaded', { ...down, model: 'hf:a/b:Q4', ollamaModel: undefined, gguf: { state: 'not-downloaded' } }, false, false, 1],
+    ['hf: not downloaded', { ...down, model: 'hf:a/b:Q4', ollamaModel: undefined, modelIsGguf: true, gguf: { state: 'not-downloaded' } }, false, false, 1],
     ['GGUF load failed', { ...down, ...gguf(), gguf: { state: 'load-failed', path: '/x/m.gguf', reason: 'bad magic' } }, false, false, 1],
-    ['ollama:NAME pulled, daemon up, blob loads', { model: 'ollama:llama3.2', gguf: { state: 'loaded', path: '/b/sha256-1' } }, true, true, 0],
+    ['ollama:NAME pulled, daemon up, blob loads', { model: 'ollama:llama3.2', modelIsGguf: true, gguf: { state: 'loaded', path: '/b/sha256-1' } }, true, true, 0],
+    // auto as draft resolves it: Ollama whenever it answers, so a GGUF that loads does not rescue a missing model...
+    ['Ollama answers without the model; the fallback GGUF loads', { ollamaModel: 'mistral', model: 'mistral', gguf: { state: 'loaded', path: '/b/blob' } }, false, true, 1],
+    // ...and with Ollama down, the model's on-disk copy (what draft falls back to) is enough.
+    ['Ollama down; the pulled copy of the model loads in-process', { ...down, embeddedModel: 'ollama:llama3.2', gguf: { state: 'loaded', path: '/b/blob' } }, false, true, 0],
+    // A GGUF model never goes to Ollama, even when Ollama answers.
+    ['a GGUF that fails to load, Ollama up', { ...gguf(), gguf: { state: 'load-failed', path: '/x/m.gguf', reason: 'bad magic' } }, false, false, 1],
   ])('%s', (_name, over, ollama, embedded, code) => {
     const f = facts(over);
     expect(decideDoctor(f).usable).toEqual({ ollama, embedded });
@@ -205,10 +213,17 @@ describe('renderDoctorReport', () => {
     expect(out).toContain('$EDITOR=vi rm -rf');
   });
 
-  it('names both engines when both can draft', () => {
-    expect(buildDoctorReport(facts({ model: 'ollama:llama3.2', gguf: { state: 'loaded', path: '/b/blob' } })).verdict).toBe(
-      'ready: a draft can run with Ollama (llama3.2 at http://127.0.0.1:11434) or the embedded engine (/b/blob)',
+  it('names the engine a draft would use, as draft decides auto', () => {
+    expect(buildDoctorReport(facts({ model: 'ollama:llama3.2', modelIsGguf: true, gguf: { state: 'loaded', path: '/b/blob' } })).verdict).toBe(
+      'ready: a draft can run with the embedded engine (/b/blob)',
     );
+    expect(buildDoctorReport(facts({ gguf: { state: 'loaded', path: '/b/blob' } })).verdict).toBe(
+      'ready: a draft can run with Ollama (llama3.2 at http://127.0.0.1:11434)',
+    );
+    const missing = buildDoctorReport(facts({ ollamaModel: 'mistral', model: 'mistral', gguf: { state: 'loaded', path: '/b/blob' } }));
+    expect(missing.verdict).toMatch(/^not ready: Ollama answers but has no mistral, and auto uses Ollama whenever it answers: `ollama pull mistral`; the embedded engine would work: use --engine llama-cpp$/);
+    expect(missing.checks.find((c) => c.name === 'model')?.level).toBe('fail');
+    expect(missing.checks.find((c) => c.name === 'gguf')?.level).toBe('ok');
   });
 });
 

@@ -36,14 +36,24 @@ export async function runDoctorCommand(opts: DoctorOptions, io: CliIo): Promise<
 
   const parsed = await parseModel(model);
   const ollamaModel = ollamaNameOf(parsed.ref, model);
+  const modelIsGguf = parsed.ref === undefined || parsed.ref.kind !== 'name';
 
   // The two engine paths are independent: check them side by side.
   const [hostCheck, embedded] = await Promise.all([
     checkOllama(opts, io),
-    checkNodeLlamaCpp().then(async (nodeLlamaCpp) => ({
-      nodeLlamaCpp,
-      gguf: parsed.ref ? await checkGguf(parsed.ref, model, nodeLlamaCpp.installed, opts, io) : parsed.problem,
-    })),
+    checkNodeLlamaCpp().then(async (nodeLlamaCpp) => {
+      if (!parsed.ref) return { nodeLlamaCpp, gguf: parsed.problem };
+      if (modelIsGguf) return { nodeLlamaCpp, gguf: await checkGguf(parsed.ref, model, nodeLlamaCpp.installed, opts, io) };
+      // An Ollama model name: check the GGUF the embedded path of `draft` would run instead.
+      const instead = await embeddedModelFor(engine, opts.model ?? configured?.name, io);
+      if (instead === undefined || 'problem' in instead) return { nodeLlamaCpp, gguf: instead?.problem ?? ({ state: 'none' } as const) };
+      const ref = await parseModel(instead.model);
+      return {
+        nodeLlamaCpp,
+        embeddedModel: instead.model,
+        gguf: ref.ref ? await checkGguf(ref.ref, instead.model, nodeLlamaCpp.installed, opts, io) : ref.problem,
+      };
+    }),
   ]);
   const { nodeLlamaCpp, gguf } = embedded;
 
@@ -54,6 +64,8 @@ export async function runDoctorCommand(opts: DoctorOptions, io: CliIo): Promise<
     model,
     modelSource,
     ...(ollamaModel !== undefined ? { ollamaModel } : {}),
+    modelIsGguf,
+    ...('embeddedModel' in embedded && embedded.embeddedModel ? { embeddedModel: embedded.embeddedModel } : {}),
     host: hostCheck.host,
     ollama: hostCheck.ollama,
     nodeLlamaCpp,
@@ -108,6 +120,26 @@ async function checkOllama(opts: DoctorOptions, io: CliIo): Promise<{ host: stri
 }
 
 // ---- embedded engine ------------------------------------------------------------------------
+
+/** For an Ollama model name, the GGUF `draft`'s embedded path would run: engine-choice's own rules. */
+async function embeddedModelFor(
+  engine: EngineChoice,
+  configured: string | undefined,
+  io: CliIo,
+): Promise<{ model: string } | { problem: DoctorFacts['gguf'] } | undefined> {
+  const { embeddedFallback, embeddedRef } = await import('../engine-choice.js');
+  if (engine === 'auto') {
+    const model = await embeddedFallback(configured, io);
+    return model === undefined ? undefined : { model };
+  }
+  if (engine !== 'llama-cpp') return undefined;
+  try {
+    return { model: await embeddedRef(configured, io) };
+  } catch (err) {
+    if (!(err instanceof DraftsmithError)) throw err;
+    return { problem: { state: 'missing', reason: err.message, ...(err.hint ? { hint: err.hint } : {}) } };
+  }
+}
 
 async function checkNodeLlamaCpp(): Promise<DoctorFacts['nodeLlamaCpp']> {
   const { installCommand, isNodeLlamaCppInstalled } = await import('../../engines/node-llama-cpp.js');
