@@ -19,7 +19,6 @@ export interface LeanRequestInit {
 export interface LeanBodyReader {
   read(): Promise<{ done: true; value: undefined } | { done: false; value: Uint8Array }>;
   releaseLock(): void;
-  cancel(): Promise<void>;
 }
 
 export class LeanResponse {
@@ -64,9 +63,6 @@ export class LeanResponse {
             return next.done ? { done: true, value: undefined } : { done: false, value: next.value as Uint8Array };
           },
           releaseLock() {},
-          async cancel() {
-            raw.destroy();
-          },
         };
       },
     };

@@ -41,6 +41,8 @@ export class DraftsStore {
   /** Where each shared prompt record is, and the contents read back so far (a run has one or two). */
   private readonly prompts = new Map<string, { offset: number; length: number }>();
   private readonly promptTexts = new Map<string, string>();
+  /** The last prompt shared: a run passes the same string object for every draft, so no re-hash. */
+  private lastShared: { content: string; id: string } | undefined;
   private size = 0;
   private appendFd: number | undefined;
   private readFd: number | undefined;
@@ -110,11 +112,14 @@ export class DraftsStore {
 
   /** The id of a shared prompt, writing its record if this file does not have it yet. */
   private sharePrompt(content: string): string {
+    if (this.lastShared?.content === content) return this.lastShared.id;
     const id = promptId(content);
     if (!this.prompts.has(id)) {
       this.prompts.set(id, this.writeLine({ type: 'prompt', id, content }));
       this.promptTexts.set(id, content);
     }
+    // Only once its record is written: a failed write must not leave drafts naming a missing prompt.
+    this.lastShared = { content, id };
     return id;
   }
 
