@@ -105,6 +105,14 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
     });
 
     const pane = review(dir);
+    // v: the row and the exact prompt, whose system part the drafts file stores once for all rows.
+    await answer(pane, /Draft 1 of 6/, 'v');
+    await pane.waitFor(/Press Enter to go back to the draft/);
+    const view = pane.history();
+    expect(view).toMatch(/\[system\]\s+You draft one-to-one messages on behalf of Sam\./);
+    expect(view).toMatch(/\[user\][\s\S]*"first_name": "Ana"/);
+    expect(view).not.toMatch(/missing from the drafts file/);
+    pane.keys('Enter');
     const first = await answer(pane, /Draft 1 of 6/, 'a');
     expect(first).toMatch(/salary\s+100 \(private, never sent\)/);
     await answer(pane, /Draft 2 of 6/, 'e');

@@ -46,6 +46,11 @@ export class TmuxPane {
     return this.tmux(['capture-pane', '-p', '-J', ...(escapes ? ['-e'] : []), '-t', '0']);
   }
 
+  /** Everything the pane printed, scrollback included. */
+  history(): string {
+    return this.tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', '0']);
+  }
+
   /** Polls the screen until `test` matches; returns that screen. */
   async waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs = 20_000): Promise<string> {
     const ok = typeof test === 'function' ? test : (s: string) => test.test(s);
