@@ -3,12 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { binPath, fixture, runCli, sharedDir } from '../helpers/cli.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
 import { pulledModel } from '../helpers/ollama-models.js';
+import { closedPort } from '../helpers/net.js';
 
 const TINY_MODEL = path.join(sharedDir, 'models', 'stories260K.gguf');
 const hasTinyModel = existsSync(TINY_MODEL);
@@ -28,7 +28,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   server = await startFakeOllama();
-  deadHost = `http://127.0.0.1:${await freePort()}`;
+  deadHost = `http://127.0.0.1:${await closedPort()}`;
   tmp = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-doctor-'));
   badProfile = path.join(tmp, 'bad.yaml');
   writeFileSync(badProfile, 'name: x\nchannel: fax\ntemperature: 3\n');
@@ -37,17 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The report line of one check: "<level>  <name>  <detail>". */
 function line(stdout: string, name: string): string {

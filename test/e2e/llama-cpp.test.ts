@@ -3,7 +3,6 @@
 // The model writes children's stories: these tests check records, shapes and reproducibility.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -11,6 +10,7 @@ import { DraftsStore } from '../../src/io/drafts-store.js';
 import { readDrafts } from '../helpers/jsonl.js';
 import { pulledModel } from '../helpers/ollama-models.js';
 import { fixture, repoRoot, runCli, sharedDir } from '../helpers/cli.js';
+import { closedPort } from '../helpers/net.js';
 
 const modelPath = path.join(sharedDir, 'models/stories260K.gguf');
 const hasModel = existsSync(modelPath);
@@ -173,10 +173,3 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}

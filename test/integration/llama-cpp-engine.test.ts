@@ -12,6 +12,7 @@ import { SHORT_FIELD_MAX_CHARS } from '../../src/core/json-answer.js';
 import { createLlamaCppEngine, defaultThreads } from '../../src/engines/llama-cpp.js';
 import { installCommand, isNodeLlamaCppInstalled, loadNodeLlamaCpp, normaliseCiForImport } from '../../src/engines/node-llama-cpp.js';
 import { sharedDir } from '../helpers/cli.js';
+import { failure } from '../helpers/net.js';
 
 const modelPath = path.join(sharedDir, 'models/stories260K.gguf');
 const hasModel = existsSync(modelPath);
@@ -36,15 +37,6 @@ function request(extra: Partial<GenerateRequest> & { seed?: number; numPredict?:
 
 function engine(extra: Partial<Parameters<typeof createLlamaCppEngine>[0]> = {}): Engine {
   return createLlamaCppEngine({ modelPath, modelLabel: 'stories260K.gguf', threads: 1, contextSize: 2048, ...extra });
-}
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 function expectEmailShape(text: string): { subject: string; body: string } {

@@ -1,10 +1,10 @@
 // The Ollama engine against the fake Ollama server: only what crosses the wire is faked.
-import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EngineError } from '../../src/core/errors.js';
 import type { Engine, GenerateRequest } from '../../src/engines/engine.js';
 import { createOllamaEngine, listOllamaModels, ollamaVersion, toEngineError } from '../../src/engines/ollama.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { closedPort, failure } from '../helpers/net.js';
 
 const schema = {
   type: 'object',
@@ -22,23 +22,6 @@ function request(recipient: Record<string, string>, extra: Partial<GenerateReque
     options: { temperature: 0.7, seed: 42, num_ctx: 4096, num_predict: 400 },
     ...extra,
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a failure');
-}
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 let server: FakeOllama;
