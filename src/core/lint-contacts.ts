@@ -90,10 +90,11 @@ const profileContacts = new WeakMap<object, KnownContacts>();
 export function unknownContacts(text: string, profile: unknown, recipient: Record<string, string>): Contact[] {
   const found = findContacts(text);
   if (found.length === 0) return [];
-  let fromProfile = profile !== null && typeof profile === 'object' ? profileContacts.get(profile) : undefined;
+  const cacheable = profile !== null && typeof profile === 'object';
+  let fromProfile = cacheable ? profileContacts.get(profile) : undefined;
   if (!fromProfile) {
     fromProfile = knownContacts(profile);
-    if (profile !== null && typeof profile === 'object') profileContacts.set(profile, fromProfile);
+    if (cacheable) profileContacts.set(profile, fromProfile);
   }
   const fromRow = knownContacts(Object.values(recipient));
   const blob = `${fromProfile.blob}\n${fromRow.blob}`;

@@ -67,16 +67,13 @@ export async function scanCsv(opts: CsvOptions): Promise<CsvScan> {
       continue;
     }
     if (isBlankRecord(rec.cells)) continue;
-    if (rec.cells.length !== columns.headers.length) {
-      if (withinWidth(rec.cells, columns.headers.length)) {
-        trailing++;
-        rows++;
-        continue;
-      }
+    const width = columns.headers.length;
+    if (rec.cells.length !== width && !onlyEmptyPast(rec.cells, width)) {
       badRows++;
-      if (problems.length < MAX_DETAILS) problems.push({ line: rec.line, expected: columns.headers.length, got: rec.cells.length });
+      if (problems.length < MAX_DETAILS) problems.push({ line: rec.line, expected: width, got: rec.cells.length });
       continue;
     }
+    if (rec.cells.length > width) trailing++;
     rows++;
   }
   if (!columns) {
@@ -116,7 +113,7 @@ export async function* readRecipients(opts: CsvOptions, scan: CsvScan): AsyncGen
     }
     if (isBlankRecord(rec.cells)) continue;
     if (rec.cells.length !== width) {
-      if (!withinWidth(rec.cells, width)) throw raggedError(name, rec.line, width, rec.cells.length, scan.delimiter, []);
+      if (!onlyEmptyPast(rec.cells, width)) throw raggedError(name, rec.line, width, rec.cells.length, scan.delimiter, []);
       rec.cells.length = width;
     }
     yield { row: ++row, line: rec.line, cells: rec.cells };
@@ -280,7 +277,7 @@ function leadingNewlines(raw: string): number {
 
 /** A whitespace-only line that csv-parse did not skip, e.g. `""`. */
 /** More cells than the header, but every extra one empty: a trailing delimiter, not data. */
-function withinWidth(cells: string[], width: number): boolean {
+function onlyEmptyPast(cells: string[], width: number): boolean {
   if (cells.length <= width) return false;
   for (let i = width; i < cells.length; i++) if (cells[i]!.trim() !== '') return false;
   return true;

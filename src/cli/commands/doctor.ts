@@ -36,7 +36,9 @@ export async function runDoctorCommand(opts: DoctorOptions, io: CliIo): Promise<
 
   const parsed = await parseModel(model);
   const ollamaModel = ollamaNameOf(parsed.ref, model);
-  const modelIsGguf = parsed.ref === undefined || parsed.ref.kind !== 'name';
+  // The same test `draft`'s engine choice makes: a GGUF reference never goes to Ollama.
+  const { isGgufRef } = await import('../../io/model-ref.js');
+  const modelIsGguf = isGgufRef(model);
 
   // The two engine paths are independent: check them side by side.
   const [hostCheck, embedded] = await Promise.all([
