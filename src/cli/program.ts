@@ -46,7 +46,9 @@ Exit codes: 0 success, 1 runtime failure (engine, failed rows), 2 usage or input
     .option('--rows <list>', 'only these data rows, e.g. 3,5-9')
     .option('--limit <n>', 'at most n recipients', positiveInt)
     .option('--dry-run', 'print the exact messages that would be sent; no model, no network')
-    .option('--force', 'redraft rows that already have a draft')
+    .option('--force', 'redraft every selected row, decided ones included')
+    .option('--redraft-decided', 'redraft approved, skipped or edited rows whose inputs changed (stale); kept otherwise')
+    .option('--relink', 'the drafts file belongs to another CSV path or profile: the list or profile moved, follow it')
     .option('--seed <n>', 'sampling seed', integer)
     .option('--temperature <x>', 'sampling temperature', nonNegativeNumber)
     .option('--timeout <seconds>', 'give up on one request after this long', positiveInt, 600)
@@ -63,7 +65,8 @@ Examples:
   $ draftsmith draft leads.csv -p profile.yaml --dry-run | less
   $ cat leads.csv | draftsmith draft - -p profile.yaml --out - --format csv > drafts.csv
 
-Re-running the same command drafts only rows that are new, changed or failed.`,
+Re-running the same command drafts only rows that are new, changed or failed. Rows a person
+approved, skipped or edited are kept even when their inputs change (they are marked stale).`,
     )
     .action(async (recipients: string, opts: Record<string, unknown>) => {
       const { runDraftCommand } = await import('./commands/draft.js');
@@ -76,7 +79,8 @@ Re-running the same command drafts only rows that are new, changed or failed.`,
     .description('count the drafts in a drafts file by status, lint the undecided ones, list failed rows')
     .argument('[drafts]', 'drafts file (default: the one *.drafts.jsonl in this folder)')
     .option('-p, --profile <file>', 'tone profile to lint against (default: the one the drafts were made with)')
-    .addHelpText('after', '\nExample:\n  $ draftsmith status leads.drafts.jsonl')
+    .addOption(new Option('-f, --format <format>', 'text, or json for scripts (counts by status, stale, orphaned)').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExamples:\n  $ draftsmith status leads.drafts.jsonl\n  $ draftsmith status --format json | jq .counts')
     .action(async (file: string | undefined, opts: Record<string, unknown>) => {
       const { runStatusCommand } = await import('./commands/status.js');
       await runStatusCommand(file, opts as never, io);
@@ -84,15 +88,15 @@ Re-running the same command drafts only rows that are new, changed or failed.`,
 
   program
     .command('lint')
-    .description('check drafts (JSONL records like `export` writes) against a tone profile; exit 1 on any error')
-    .argument('<file>', 'JSONL file of records with row, recipient, subject, body; - for stdin')
-    .requiredOption('-p, --profile <file>', 'tone profile the drafts should follow')
+    .description('check drafts (a drafts file, or JSONL records like `export` writes) against a tone profile; exit 1 on any error')
+    .argument('<file>', 'a drafts file, or a JSONL file of records with row, recipient, subject, body; - for stdin')
+    .option('-p, --profile <file>', 'tone profile the drafts should follow (default for a drafts file: the one it was made with)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'jsonl']).default('text'))
     .addHelpText(
       'after',
       `
 Examples:
-  $ draftsmith lint drafts.jsonl --profile profile.yaml
+  $ draftsmith lint leads.drafts.jsonl
   $ draftsmith export --all | draftsmith lint - --profile profile.yaml --format jsonl
 
 One finding per line on stdout (row, level, code, message). Exit 0 when no finding is an error, 1 otherwise.`,
@@ -104,12 +108,13 @@ One finding per line on stdout (row, level, code, message). Exit 0 when no findi
 
   program
     .command('export')
-    .description('write approved and edited drafts for the next tool: JSONL/CSV (stdout by default), .eml files or mbox')
+    .description('write approved drafts (the exact version approved) for the next tool: JSONL/CSV (stdout by default), .eml files or mbox')
     .argument('[drafts]', 'drafts file (default: the one *.drafts.jsonl in this folder)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'csv', 'eml', 'mbox']).default('jsonl'))
     .option('-o, --out <path>', 'output file or - (stdout) for jsonl/csv; a folder for eml; a file for mbox')
-    .option('--all', 'every record, whatever its status')
-    .option('--status <list>', 'only these statuses, e.g. approved,edited or failed')
+    .option('--all', 'every record, whatever its status (the latest version of each)')
+    .option('--status <list>', 'only these statuses, e.g. drafted or skipped,failed')
+    .option('--include-orphans', 'also drafts whose recipient is no longer in the CSV')
     .option('-p, --profile <file>', "tone profile whose sender becomes the From: of eml/mbox messages")
     .addHelpText(
       'after',
@@ -159,8 +164,10 @@ Examples:
     .command('approve')
     .description('approve drafts without the interactive review (for scripts)')
     .argument('[drafts]', 'drafts file (default: the one *.drafts.jsonl in this folder)')
-    .option('--rows <list>', 'approve these data rows, e.g. 3,5-9')
-    .option('--clean', 'approve every draft the lint finds no error in (needs --profile)')
+    .option('--rows <list>', 'approve these data rows, e.g. 3,5-9 (a draft with a lint error only with --force)')
+    .option('--clean', 'approve every undecided draft the lint has no finding about, warnings included')
+    .option('--allow <codes>', 'with --clean: lint codes to tolerate, e.g. long-draft,unknown-url')
+    .option('--force', 'with --rows: approve drafts with lint errors too (each is named)')
     .option('-p, --profile <file>', 'tone profile the lint checks against')
     .addHelpText(
       'after',

@@ -1,6 +1,7 @@
 // The record `draft --out` and `export` write, one per recipient: the stable shape the next tool
 // (a mail merge, a CRM import, `draftsmith lint`) reads. Pure.
-import type { DraftRecord, DraftStatus } from './draft.js';
+import type { StoredRecipient } from './decisions.js';
+import type { DraftStatus } from './draft.js';
 
 export interface ExportRecord {
   /** 1-based data row in the CSV. */
@@ -15,35 +16,33 @@ export interface ExportRecord {
   model: string;
   /** Why drafting failed, for `failed`. */
   error?: string;
-  /** Which draft version this is (1 = first draft; regenerations add one). */
+  /** Which version this text is (1 = first draft; every new version adds one); for `approved`, the version approved. */
   version: number;
-  /** True when a person changed the text (status `edited`). */
+  /** True when a person wrote this version (review's `e`). */
   edited: boolean;
+  /** A decided recipient whose inputs changed since its draft. */
+  stale?: true;
+  /** A recipient no longer in the CSV (only with --include-orphans). */
+  orphaned?: true;
 }
 
-export interface ExportOverride {
-  status?: DraftStatus;
-  subject?: string;
-  body?: string;
-  version?: number;
-}
-
-/** Builds the export record for a draft; a review decision may override status and text. */
-export function toExportRecord(rec: DraftRecord, override: ExportOverride = {}): ExportRecord {
-  const status = override.status ?? rec.status;
-  const subject = override.subject ?? rec.subject;
-  const error = status === 'failed' ? (rec.error ?? 'unknown error') : undefined;
+/** The export record of a recipient's latest version: the text every command shows and exports. */
+export function toExportRecord(r: StoredRecipient): ExportRecord {
+  const { state, draft, text } = r;
+  const error = state.status === 'failed' ? (draft.error ?? 'unknown error') : undefined;
   // Key order is the order a reader sees in the JSONL: keep it stable.
   return {
-    row: rec.row,
-    recipient: { ...rec.recipient },
-    ...(subject !== undefined ? { subject } : {}),
-    body: override.body ?? rec.body ?? '',
-    status,
-    model: rec.model,
+    row: state.row,
+    recipient: { ...draft.recipient },
+    ...(text?.subject !== undefined ? { subject: text.subject } : {}),
+    body: text?.body ?? '',
+    status: state.status,
+    model: draft.model,
     ...(error !== undefined ? { error } : {}),
-    version: override.version ?? rec.version,
-    edited: status === 'edited',
+    version: state.version,
+    edited: state.edited,
+    ...(state.stale ? { stale: true as const } : {}),
+    ...(state.orphaned ? { orphaned: true as const } : {}),
   };
 }
 

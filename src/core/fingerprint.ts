@@ -46,3 +46,21 @@ export function fingerprint(parts: Record<string, unknown>): string {
   // alive, and the drafts index holds one fingerprint per row (100k rows = megabytes).
   return createHash('sha256').update(stableStringify(parts)).digest().subarray(0, 16).toString('hex');
 }
+
+/** Everything that makes a draft what it is. The row is not part of it: rows move, recipients stay. */
+export interface DraftInputs {
+  messages: unknown;
+  schema: unknown;
+  options: unknown;
+  engine: string;
+  model: string;
+}
+
+export function draftFingerprint(inputs: DraftInputs): string {
+  return fingerprint({ messages: inputs.messages, schema: inputs.schema, options: inputs.options, engine: inputs.engine, model: inputs.model });
+}
+
+/** The fingerprint of drafts written before recipient keys, which folded in the row. */
+export function legacyDraftFingerprint(inputs: DraftInputs, row: number): string {
+  return fingerprint({ row, messages: inputs.messages, schema: inputs.schema, options: inputs.options, engine: inputs.engine, model: inputs.model });
+}

@@ -1,51 +1,85 @@
-// Folding the drafts journal into the current state of each row. Pure: the bytes live in
+// Folding the drafts journal into the current state of each recipient. Pure: the bytes live in
 // src/io/drafts-store.ts, which hands us each parsed line with its byte position so that only
 // this small state stays in memory and full records are read back on demand.
+//
+// The rules (see src/core/draft.ts): the latest version wins; a draft or an edit is a new version
+// and withdraws any decision; a decision holds only for the version it names.
 import { createHash } from 'node:crypto';
 import type { ChatMessage } from '../engines/engine.js';
-import type { DecisionRecord, DraftRecord, DraftStatus, JournalRecord, PromptRecord } from './draft.js';
+import type { DecisionRecord, DraftRecord, JournalRecord } from './draft.js';
+import type { At, FoldState, RecipientIndex } from './recipient-index.js';
 
-export interface RowState {
-  row: number;
-  /** Fingerprint of the latest draft record. */
-  fingerprint: string;
-  /** The latest draft's status, or the decision made about it since. */
-  status: DraftStatus;
-  /** Version of the latest draft record. */
-  version: number;
-  /** Byte offset and length (without the newline) of the latest DraftRecord line. */
-  offset: number;
-  length: number;
-  /** Byte position of the latest decision about that draft (carries edited text), if any. */
-  decision?: { offset: number; length: number };
+/** What a fold needs beyond the index: how to key records written before recipient keys. */
+export interface FoldContext {
+  index: RecipientIndex;
+  /** The key of a stored recipient (all columns by header), for draft records without `key`. */
+  legacyKey: (recipient: Record<string, string>) => string;
+  /** Row -> key of old drafts, so old decisions (row only) find their recipient. */
+  legacyRows?: Map<number, string>;
 }
 
-/** Where row states live: a Map in tests, a RowIndex (typed arrays) in the drafts store. */
-export interface RowStates {
-  get(row: number): RowState | undefined;
-  set(row: number, state: RowState): unknown;
-}
-
-/** The latest record wins: a new draft resets any decision; a decision changes the status only. */
-export function applyRecord(states: RowStates, rec: JournalRecord, offset: number, length: number): void {
-  if (rec.type === 'prompt') return;
-  if (rec.type === 'draft') {
-    states.set(rec.row, {
-      row: rec.row,
-      fingerprint: rec.fingerprint,
-      status: rec.status,
-      version: rec.version,
-      offset,
-      length,
-    });
-    return;
+/** Applies one draft, edit, decision or inputs record; other records are the store's business. */
+export function applyRecord(ctx: FoldContext, rec: JournalRecord, at: At): void {
+  switch (rec.type) {
+    case 'draft':
+      return applyDraft(ctx, rec, at);
+    case 'edit':
+      return applyEdit(ctx, rec.key, rec.version, at);
+    case 'decision':
+      return applyDecision(ctx, rec, at);
+    case 'inputs': {
+      const s = ctx.index.get(rec.key);
+      if (s) ctx.index.set({ ...s, stale: rec.fingerprint !== s.fingerprint });
+      return;
+    }
+    default:
+      return;
   }
-  const state = states.get(rec.row);
-  // A decision about a row with no draft has nothing to apply to (hand-edited file): ignore it.
-  if (!state) return;
-  states.set(rec.row, { ...state, status: rec.status, decision: { offset, length } });
 }
 
+function applyDraft(ctx: FoldContext, rec: DraftRecord, at: At): void {
+  const key = rec.key ?? ctx.legacyKey(rec.recipient);
+  if (rec.key === undefined) (ctx.legacyRows ??= new Map()).set(rec.row, key);
+  const state: FoldState = {
+    key,
+    draftRow: rec.row,
+    status: rec.status,
+    version: rec.version,
+    edited: false,
+    fingerprint: rec.fingerprint,
+    legacy: rec.key === undefined,
+    stale: false,
+    draft: at,
+  };
+  ctx.index.set(state);
+}
+
+function applyEdit(ctx: FoldContext, key: string | undefined, version: number, at: At): void {
+  const s = key === undefined ? undefined : ctx.index.get(key);
+  // An edit of a recipient with no draft has nothing to apply to (a hand-edited file): ignore it.
+  if (!s) return;
+  const { decision: _withdrawn, ...rest } = s;
+  ctx.index.set({ ...rest, version, edited: true, status: 'drafted', text: at });
+}
+
+function applyDecision(ctx: FoldContext, rec: DecisionRecord, at: At): void {
+  const key = rec.key ?? ctx.legacyRows?.get(rec.row) ?? ctx.index.keyAtDraftRow(rec.row);
+  if (key === undefined) return;
+  let s = ctx.index.get(key);
+  if (!s) return;
+  // Files from before edits were versions: an `edited` decision (or a skip carrying text) held the
+  // person's text. It reads as an edit, a new version nobody has approved yet.
+  if (rec.status === 'edited' || rec.body !== undefined) {
+    applyEdit(ctx, key, s.version + 1, at);
+    if (rec.status === 'edited') return;
+    s = ctx.index.get(key)!;
+  } else if (rec.version !== s.version) {
+    return; // about an older version: a newer one withdrew it
+  }
+  ctx.index.set({ ...s, status: rec.status, decision: at });
+}
+
+const RECORD_TYPES = new Set(['draft', 'edit', 'decision', 'prompt', 'source', 'roster', 'inputs']);
 const DRAFT_STATUS = new Set(['drafted', 'failed']);
 const DECISION_STATUS = new Set(['approved', 'edited', 'skipped']);
 
@@ -59,28 +93,34 @@ export function parseJournalLine(line: string): JournalRecord | undefined {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const rec = value as Record<string, unknown>;
-  if (rec.type === 'prompt') {
-    return typeof rec.id === 'string' && typeof rec.content === 'string' ? (rec as unknown as PromptRecord) : undefined;
+  if (!RECORD_TYPES.has(rec.type as string)) return undefined;
+  return isValid(rec) ? (rec as unknown as JournalRecord) : undefined;
+}
+
+function isValid(rec: Record<string, unknown>): boolean {
+  const str = (v: unknown) => typeof v === 'string';
+  switch (rec.type) {
+    case 'prompt':
+      return str(rec.id) && str(rec.content);
+    case 'source':
+      return (rec.csv === null || str(rec.csv)) && Array.isArray(rec.header) && str(rec.profile);
+    case 'roster':
+      return Array.isArray(rec.keys) && rec.keys.every(str);
+    case 'inputs':
+      return str(rec.key) && str(rec.fingerprint);
+    default:
+      break;
   }
-  if (!isRow(rec.row) || !isVersion(rec.version)) return undefined;
+  if (!isCount(rec.row, 1) || !isCount(rec.version, 1) || (rec.key !== undefined && !str(rec.key))) return false;
   if (rec.type === 'draft') {
-    if (typeof rec.fingerprint !== 'string' || !DRAFT_STATUS.has(rec.status as string)) return undefined;
-    if (rec.recipient === null || typeof rec.recipient !== 'object') return undefined;
-    return rec as unknown as DraftRecord;
+    return str(rec.fingerprint) && DRAFT_STATUS.has(rec.status as string) && rec.recipient !== null && typeof rec.recipient === 'object';
   }
-  if (rec.type === 'decision') {
-    if (!DECISION_STATUS.has(rec.status as string)) return undefined;
-    return rec as unknown as DecisionRecord;
-  }
-  return undefined;
+  if (rec.type === 'edit') return str(rec.key) && str(rec.body);
+  return DECISION_STATUS.has(rec.status as string);
 }
 
-function isRow(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1;
-}
-
-function isVersion(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1;
+function isCount(v: unknown, min: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min;
 }
 
 // ---- shared prompts ---------------------------------------------------------------------------

@@ -60,6 +60,12 @@ const profileSchema = z.strictObject({
   banned_phrases: textList.default([]),
   examples: z.array(exampleSchema).default([]),
   fields: fieldsSchema.prefault({}),
+  // Columns that together say who a recipient is (default: the e-mail, else a profile URL, else
+  // the row's non-private cells). Drafts and decisions follow this key, not the row number.
+  identity: z
+    .union([text, textList])
+    .optional()
+    .transform((t) => (t === undefined ? undefined : typeof t === 'string' ? [t] : t)),
   model: modelSchema.prefault({}),
   prompts: promptsSchema.optional(),
 });

@@ -4,13 +4,13 @@
 import { DECIDED, type DraftStatus } from './draft.js';
 
 export interface ReviewItem {
+  key: string;
   row: number;
   status: DraftStatus;
 }
 
 export interface ReviewCounts {
   approved: number;
-  edited: number;
   skipped: number;
   /** Not decided yet (drafted or failed). */
   left: number;
@@ -54,17 +54,17 @@ export class ReviewSession {
   }
 
   counts(): ReviewCounts {
-    const c: ReviewCounts = { approved: 0, edited: 0, skipped: 0, left: 0 };
+    const c: ReviewCounts = { approved: 0, skipped: 0, left: 0 };
     for (const item of this.items) {
-      if (item.status === 'approved' || item.status === 'edited' || item.status === 'skipped') c[item.status]++;
+      if (item.status === 'approved' || item.status === 'skipped') c[item.status]++;
       else c.left++;
     }
     return c;
   }
 
-  /** A row's status changed (a decision, or a new draft version): counts follow, the cursor stays. */
-  update(row: number, status: DraftStatus): void {
-    const item = this.items.find((i) => i.row === row);
+  /** A recipient's status changed (a decision, or a new version): counts follow, the cursor stays. */
+  update(key: string, status: DraftStatus): void {
+    const item = this.items.find((i) => i.key === key);
     if (item) item.status = status;
   }
 

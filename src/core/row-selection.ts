@@ -3,6 +3,8 @@ import { UsageError } from './errors.js';
 
 export interface RowSelection {
   has(row: number): boolean;
+  /** Whether any selected row is among rows 1..count. */
+  within(count: number): boolean;
   describe(): string;
 }
 
@@ -20,6 +22,7 @@ export function parseRowSelection(spec: string): RowSelection {
   ranges.sort((a, b) => a.from - b.from);
   return {
     has: (row) => ranges.some((r) => row >= r.from && row <= r.to),
+    within: (count) => ranges.some((r) => r.from <= count),
     describe: () => `rows ${ranges.map(formatRange).join(', ')}`,
   };
 }
@@ -40,4 +43,17 @@ function parseRange(part: string): Range {
 function formatRange(r: Range): string {
   if (r.to === r.from) return String(r.from);
   return r.to === Infinity ? `${r.from}-` : `${r.from}-${r.to}`;
+}
+
+/** 1,2,3,5,7,8 -> "1-3, 5, 7-8" (sorted, at most `max` runs shown). */
+export function listRows(rows: readonly number[], max = 12): string {
+  const sorted = [...rows].sort((a, b) => a - b);
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    out.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return out.length > max ? `${out.slice(0, max).join(', ')}, ...` : out.join(', ');
 }

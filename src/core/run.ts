@@ -3,12 +3,16 @@
 // retries what the engine says may succeed, saves every outcome before announcing it, and
 // hands results back in job order. Pure: the engine, the store and the clock are injected.
 import type { Engine, GenerateRequest, GenerateResult } from '../engines/engine.js';
-import type { DraftRecord, DraftStatus } from './draft.js';
+import type { RowPlan } from './decisions.js';
+import type { DraftRecord } from './draft.js';
+import { draftedRecord, failedRecord, type DraftOrigin } from './draft-record.js';
 import { abortError, EngineError, isAbortError } from './errors.js';
 import type { Recipient } from './recipients.js';
 
 /** Everything needed to draft one recipient, built by the caller (prompt + fingerprint). */
 export interface DraftJob {
+  /** Who the recipient is (src/core/recipient-key.ts). */
+  key: string;
   recipient: Recipient;
   /** All CSV columns by header, stored in the record (the drafts file is local). */
   recipientRecord: Record<string, string>;
@@ -17,7 +21,9 @@ export interface DraftJob {
 }
 
 export type RunEvent =
-  | { type: 'cached'; row: number }
+  | { type: 'cached'; row: number; key: string }
+  /** A decided recipient whose inputs changed: kept as decided, not redrafted. */
+  | { type: 'stale'; row: number; key: string }
   | { type: 'started'; row: number }
   /** `chars`: length of the piece of text just streamed. */
   | { type: 'text'; row: number; chars: number }
@@ -28,6 +34,8 @@ export type RunEvent =
 export interface RunSummary {
   drafted: number;
   cached: number;
+  /** Decided (or edited) recipients whose inputs changed: kept, not redrafted. */
+  stale: number;
   failed: number;
   /** Rows that failed, with their error, in row order. */
   failures: { row: number; error: string }[];
@@ -44,9 +52,10 @@ export interface RunSummary {
 export interface RunOptions {
   jobs: AsyncIterable<DraftJob>;
   engine: Engine;
-  /** What the drafts file already holds for a row (latest draft), or undefined. */
-  lookup: (row: number) => { fingerprint: string; status: DraftStatus; version?: number } | undefined;
-  force: boolean;
+  /** What to do with a job given what the drafts file holds, and the version a new draft gets. */
+  plan: (job: DraftJob) => { plan: RowPlan; version: number };
+  /** The tone profile's path, recorded with every draft. */
+  profile?: string;
   concurrency: number;
   /** Extra attempts after a retryable EngineError (default 3). */
   retries?: number;
@@ -59,8 +68,8 @@ export interface RunOptions {
   /** Persist a record before announcing it (durability first). */
   save: (record: DraftRecord) => void;
   onEvent?: (event: RunEvent) => void;
-  /** Called once per job in the order jobs were given (CSV row order): the new record, or 'cached'. */
-  emit?: (row: number, outcome: DraftRecord | 'cached') => void;
+  /** Called once per job in the order jobs were given (CSV row order): the new record, or 'cached' (kept as it was). */
+  emit?: (job: DraftJob, outcome: DraftRecord | 'cached') => void;
   now?: () => Date;
   /** Jitter source in [0, 1) (tests make it fixed). */
   random?: () => number;
@@ -83,7 +92,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
   else o.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
   const summary: RunSummary = {
-    drafted: 0, cached: 0, failed: 0, failures: [], interrupted: false, wallMs: 0, evalCount: 0, evalMs: 0, cutRows: [],
+    drafted: 0, cached: 0, stale: 0, failed: 0, failures: [], interrupted: false, wallMs: 0, evalCount: 0, evalMs: 0, cutRows: [],
   };
   let fatal: { error: unknown } | undefined;
   const iterator = o.jobs[Symbol.asyncIterator]();
@@ -92,7 +101,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
   let pulled = 0;
 
   // In-order hand-back: results wait here until every earlier job has finished.
-  const finished = new Map<number, { row: number; outcome: Outcome }>();
+  const finished = new Map<number, { job: DraftJob; outcome: Outcome }>();
   let nextEmit = 0;
   let emitHalted = false;
   let waiters: (() => void)[] = [];
@@ -110,7 +119,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
 
   const flush = () => {
     while (!emitHalted && finished.has(nextEmit)) {
-      const { row, outcome } = finished.get(nextEmit)!;
+      const { job, outcome } = finished.get(nextEmit)!;
       // Interrupted: emit only the contiguous finished prefix, so the output has no holes.
       if (outcome === 'aborted') {
         emitHalted = true;
@@ -118,7 +127,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
       }
       finished.delete(nextEmit);
       nextEmit++;
-      o.emit?.(row, outcome);
+      o.emit?.(job, outcome);
     }
     wake();
   };
@@ -156,7 +165,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
       try {
         const outcome = await draftOne(job, o, stop.signal, summary);
         if (outcome === 'aborted') anyAborted = true;
-        finished.set(seq, { row: job.recipient.row, outcome });
+        finished.set(seq, { job, outcome });
         flush();
       } catch (err) {
         fail(err);
@@ -183,10 +192,10 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
 /** Draft one job: cached, a new record (drafted or failed, already saved), or aborted. */
 async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summary: RunSummary): Promise<Outcome> {
   const row = job.recipient.row;
-  const prev = o.lookup(row);
-  if (!o.force && prev && prev.fingerprint === job.fingerprint && prev.status !== 'failed') {
-    summary.cached++;
-    o.onEvent?.({ type: 'cached', row });
+  const { plan, version } = o.plan(job);
+  if (plan !== 'draft') {
+    summary[plan]++;
+    o.onEvent?.({ type: plan, row, key: job.key });
     return 'cached';
   }
   if (signal.aborted) return 'aborted';
@@ -196,16 +205,17 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
   const backoff = o.backoffMs ?? 500;
   const sleep = o.sleep ?? abortableSleep;
   const random = o.random ?? Math.random;
+  const now = () => o.now?.() ?? new Date();
   const t0 = performance.now();
-  const base = {
-    type: 'draft' as const,
+  const origin: DraftOrigin = {
+    key: job.key,
     row,
     fingerprint: job.fingerprint,
     recipient: job.recipientRecord,
-    engine: o.engine.info.engine,
-    model: o.engine.info.model,
+    engine: o.engine.info,
     messages: job.request.messages,
-    version: (prev?.version ?? 0) + 1,
+    version,
+    ...(o.profile ? { profile: o.profile } : {}),
   };
 
   for (let attempt = 0; ; attempt++) {
@@ -238,13 +248,7 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
         if (signal.aborted) return 'aborted';
         continue;
       }
-      const record: DraftRecord = {
-        ...base,
-        status: 'failed',
-        error: message,
-        timing: { ms: Math.round(performance.now() - t0) },
-        at: (o.now?.() ?? new Date()).toISOString(),
-      };
+      const record = failedRecord(origin, message, performance.now() - t0, now());
       o.save(record);
       summary.failed++;
       summary.failures.push({ row, error: message });
@@ -252,28 +256,14 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
       return record;
     }
 
-    const evalCount = result.evalCount;
-    const evalMs = result.evalMs;
-    const record: DraftRecord = {
-      ...base,
-      status: 'drafted',
-      ...(parsed.subject !== undefined ? { subject: parsed.subject } : {}),
-      body: parsed.body,
-      ...(result.doneReason === 'length' ? { cut: true } : {}),
-      timing: {
-        ms: Math.round(result.totalMs),
-        ...(evalCount !== undefined ? { evalCount } : {}),
-        ...(evalCount !== undefined && evalMs ? { tokensPerSecond: round1((evalCount * 1000) / evalMs) } : {}),
-      },
-      at: (o.now?.() ?? new Date()).toISOString(),
-    };
+    const record = draftedRecord(origin, parsed, result, now());
     // A draft that finished as the user pressed Ctrl-C is still a finished draft: keep it.
     o.save(record);
     summary.drafted++;
     if (record.cut) summary.cutRows.push(row);
-    if (evalCount !== undefined && evalMs !== undefined) {
-      summary.evalCount += evalCount;
-      summary.evalMs += evalMs;
+    if (result.evalCount !== undefined && result.evalMs !== undefined) {
+      summary.evalCount += result.evalCount;
+      summary.evalMs += result.evalMs;
     }
     o.onEvent?.({ type: 'drafted', row, record });
     return record;
@@ -283,10 +273,6 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
 function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
-}
-
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
 }
 
 /** setTimeout that rejects with an AbortError when the signal fires. */

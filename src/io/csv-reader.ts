@@ -20,6 +20,9 @@ export interface CsvOptions {
   skipLines?: number;
 }
 
+/** Called with the columns once the header is read; the function it returns sees every data row. */
+export type RowVisitor = (columns: Columns) => (rec: Recipient) => void;
+
 export interface CsvScan {
   columns: Columns;
   rows: number;
@@ -36,7 +39,7 @@ const MAX_DETAILS = 50;
 const UTF8 = 'utf-8';
 
 /** Validate the whole file in one streaming pass; throws InputError on the first fatal problem. */
-export async function scanCsv(opts: CsvOptions): Promise<CsvScan> {
+export async function scanCsv(opts: CsvOptions, visitor?: RowVisitor): Promise<CsvScan> {
   const name = opts.displayName ?? opts.file;
   const head = await readHead(opts.file, name);
   if (head.length === 0) throw emptyError(name);
@@ -58,12 +61,14 @@ export async function scanCsv(opts: CsvOptions): Promise<CsvScan> {
   let columns: Columns | undefined;
   let warnings: string[] = [];
   let rows = 0;
+  let visit: ((rec: Recipient) => void) | undefined;
   const problems: { line: number; expected: number; got: number }[] = [];
   let badRows = 0;
   let trailing = 0;
   for await (const rec of parseRecords(opts, layout, name)) {
     if (!columns) {
       ({ columns, warnings } = buildColumns(rec.cells));
+      visit = visitor?.(columns);
       continue;
     }
     if (isBlankRecord(rec.cells)) continue;
@@ -75,6 +80,7 @@ export async function scanCsv(opts: CsvOptions): Promise<CsvScan> {
     }
     if (rec.cells.length > width) trailing++;
     rows++;
+    visit?.({ row: rows, line: rec.line, cells: rec.cells.length > width ? rec.cells.slice(0, width) : rec.cells });
   }
   if (!columns) {
     if (opts.skipLines) throw new InputError(`no header found after skipping ${skipLines} line(s).`, { location: { file: name }, hint: 'lower --skip-lines, or check that this is the right file.' });

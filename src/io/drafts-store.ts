@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import {
   closeSync,
+  fchmodSync,
   fstatSync,
   fsyncSync,
   ftruncateSync,
@@ -12,17 +13,22 @@ import {
   readSync,
   writeSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
-import type { DecisionRecord, DraftRecord, JournalRecord } from '../core/draft.js';
-import { applyRecord, isShareable, parseJournalLine, promptId, resolveMessages, type RowState, type StoredMessage } from '../core/journal.js';
-import { RowIndex } from '../core/row-index.js';
+import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord, RosterRecord, SourceRecord } from '../core/draft.js';
+import { effectiveText, type StoredRecipient } from '../core/decisions.js';
+import { applyRecord, isShareable, parseJournalLine, promptId, resolveMessages, type FoldContext, type StoredMessage } from '../core/journal.js';
+import { RecipientIndex, type At, type RecipientState } from '../core/recipient-index.js';
+import { storedRecipientKey } from '../core/recipient-key.js';
 import { acquireLock, type ReleaseLock } from './lock.js';
 
 export interface OpenOptions {
-  /** Take `<file>.lock` (writers: draft, review). Default false. */
+  /** Take `<file>.lock` (writers: draft, review, approve). Default false. */
   lock?: boolean;
   /** Create the file when missing. Default false: a missing file is an InputError. */
   create?: boolean;
+  /** The key of a stored recipient, for drafts written before keys (default: e-mail, URL, cells). */
+  legacyKey?: (recipient: Record<string, string>) => string;
 }
 
 interface Line {
@@ -35,14 +41,22 @@ interface Line {
   terminated: boolean;
 }
 
+// Drafts files hold every column, private ones included: only their owner may read them.
+const FILE_MODE = 0o600;
+
 export class DraftsStore {
   readonly warnings: string[] = [];
-  private readonly states = new RowIndex();
+  private readonly index = new RecipientIndex();
+  private readonly fold: FoldContext;
   /** Where each shared prompt record is, and the contents read back so far (a run has one or two). */
-  private readonly prompts = new Map<string, { offset: number; length: number }>();
+  private readonly prompts = new Map<string, At>();
   private readonly promptTexts = new Map<string, string>();
   /** The last prompt shared: a run passes the same string object for every draft, so no re-hash. */
   private lastShared: { content: string; id: string } | undefined;
+  private sourceRec: SourceRecord | undefined;
+  private rosterAt: At | undefined;
+  private rosterInfo: { size: number; digest: string } | undefined;
+  private loading = true;
   private size = 0;
   private appendFd: number | undefined;
   private readFd: number | undefined;
@@ -55,7 +69,10 @@ export class DraftsStore {
   private constructor(
     readonly path: string,
     private readonly release: ReleaseLock | undefined,
-  ) {}
+    legacyKey: (recipient: Record<string, string>) => string,
+  ) {
+    this.fold = { index: this.index, legacyKey };
+  }
 
   static async open(file: string, opts: OpenOptions = {}): Promise<DraftsStore> {
     let release: ReleaseLock | undefined;
@@ -66,9 +83,9 @@ export class DraftsStore {
         throw wrapFsError(err, file, opts.create ?? false);
       }
     }
-    const store = new DraftsStore(file, release);
+    const store = new DraftsStore(file, release, opts.legacyKey ?? storedRecipientKey());
     try {
-      if (opts.create) store.appendFd = openSync(file, 'a');
+      if (opts.create) store.openForAppend();
       await store.load();
     } catch (err) {
       await store.close().catch(() => {});
@@ -77,13 +94,23 @@ export class DraftsStore {
     return store;
   }
 
-  state(row: number): RowState | undefined {
-    return this.states.get(row);
+  get(key: string): RecipientState | undefined {
+    return this.index.get(key);
   }
 
-  /** Every row's state, in row order. */
-  rows(): RowState[] {
-    return [...this.states.values()];
+  /** Every recipient: those in the CSV in row order, then orphans. */
+  recipients(): RecipientState[] {
+    return this.index.values();
+  }
+
+  /** What list and profile this file belongs to, when `draft` recorded it. */
+  source(): SourceRecord | undefined {
+    return this.sourceRec;
+  }
+
+  /** How many recipients the CSV had when last read, and a digest of who, when known. */
+  roster(): { size: number; digest: string } | undefined {
+    return this.rosterInfo;
   }
 
   /**
@@ -93,21 +120,25 @@ export class DraftsStore {
    */
   append(rec: JournalRecord): void {
     if (this.closed) throw new Error(`drafts file ${this.path} is closed`);
-    if (this.appendFd === undefined) {
-      this.appendFd = openSync(this.path, 'a');
-      this.size = fstatSync(this.appendFd).size;
-    }
+    if (this.appendFd === undefined) this.openForAppend();
     if (this.truncateAt !== undefined) {
-      ftruncateSync(this.appendFd, this.truncateAt);
+      ftruncateSync(this.appendFd!, this.truncateAt);
       this.size = this.truncateAt;
       this.truncateAt = undefined;
     }
     if (rec.type === 'draft' && rec.messages?.some(isShareable)) {
       const messages: StoredMessage[] = rec.messages.map((m) => (isShareable(m) ? { role: m.role, prompt: this.sharePrompt(m.content) } : m));
-      this.writeLine({ ...rec, messages } as unknown as JournalRecord);
+      this.writeLine({ ...rec, messages } as unknown as JournalRecord, rec);
     } else {
-      this.writeLine(rec);
+      this.writeLine(rec, rec);
     }
+  }
+
+  private openForAppend(): void {
+    this.appendFd = openSync(this.path, 'a', FILE_MODE);
+    // The mode above only applies to a new file, and through the umask: set it outright.
+    fchmodSync(this.appendFd, FILE_MODE);
+    this.size = fstatSync(this.appendFd).size;
   }
 
   /** The id of a shared prompt, writing its record if this file does not have it yet. */
@@ -123,8 +154,9 @@ export class DraftsStore {
     return id;
   }
 
-  private writeLine(rec: JournalRecord): { offset: number; length: number } {
-    const json = Buffer.from(JSON.stringify(rec), 'utf8');
+  /** Writes `stored` as one line; `rec` (the same record before prompt sharing) is what the fold sees. */
+  private writeLine(stored: JournalRecord, rec: JournalRecord = stored): At {
+    const json = Buffer.from(JSON.stringify(stored), 'utf8');
     const lead = this.needsNewline ? 1 : 0;
     const line = Buffer.allocUnsafe(lead + json.length + 1);
     if (lead) line[0] = 0x0a;
@@ -133,16 +165,44 @@ export class DraftsStore {
     writeFully(this.appendFd!, line);
     this.needsNewline = false;
     const at = { offset: this.size + lead, length: json.length };
-    applyRecord(this.states, rec, at.offset, at.length);
     this.size += line.length;
+    this.take(rec, at);
     return at;
+  }
+
+  /** Folds a record read or written into the state. */
+  private take(rec: JournalRecord, at: At): void {
+    switch (rec.type) {
+      case 'prompt':
+        this.prompts.set(rec.id, at);
+        return;
+      case 'source':
+        this.sourceRec = rec;
+        return;
+      case 'roster':
+        this.rosterAt = at;
+        // While loading, only the last roster counts: it is applied once at the end.
+        if (!this.loading) this.useRoster(rec);
+        return;
+      default: {
+        const isNew = rec.type === 'draft' && rec.key !== undefined && !this.index.has(rec.key);
+        applyRecord(this.fold, rec, at);
+        // A recipient's first draft after this run's roster: its row is its place in that roster.
+        if (isNew && !this.loading) this.index.placeInRoster(rec.key!, rec.row);
+      }
+    }
+  }
+
+  private useRoster(rec: RosterRecord): void {
+    this.index.applyRoster(rec.keys);
+    this.rosterInfo = { size: rec.keys.length, digest: rosterDigest(rec.keys) };
   }
 
   private promptText(id: string): string | undefined {
     let text = this.promptTexts.get(id);
     if (text === undefined) {
       const at = this.prompts.get(id);
-      const rec = at ? this.readAt(at.offset, at.length) : undefined;
+      const rec = at ? this.readAt(at) : undefined;
       if (rec?.type !== 'prompt') return undefined;
       text = rec.content;
       this.promptTexts.set(id, text);
@@ -156,44 +216,39 @@ export class DraftsStore {
     return { ...rec, messages: resolveMessages(rec.messages as StoredMessage[], (id) => this.promptText(id)) };
   }
 
-  /** The latest draft record of a row, read from disk at its stored position. */
-  readDraft(row: number): DraftRecord | undefined {
-    const s = this.states.get(row);
-    if (!s) return undefined;
-    const rec = this.readAt(s.offset, s.length);
+  /** The latest model draft of a recipient, read from disk at its stored position. */
+  readDraft(key: string): DraftRecord | undefined {
+    const s = this.index.get(key);
+    const rec = s ? this.readAt(s.draft) : undefined;
     return rec?.type === 'draft' ? this.resolved(rec) : undefined;
   }
 
-  /** The tone profile `draft` recorded (in the first row's latest draft), if any. */
+  /** A recipient with its latest version's text (a person's edit over the model's draft). */
+  read(key: string): StoredRecipient | undefined {
+    const state = this.index.get(key);
+    if (!state) return undefined;
+    const draft = this.readDraft(key);
+    if (!draft) return undefined;
+    const edit = state.text ? this.readAt(state.text) : undefined;
+    const text = effectiveText(draft, edit?.type === 'edit' || edit?.type === 'decision' ? (edit as EditRecord | DecisionRecord) : undefined);
+    return { state, draft, text };
+  }
+
+  /** When the latest decision about a recipient was made (ISO time), if it has one. */
+  decidedAt(key: string): string | undefined {
+    const at = this.index.get(key)?.decision;
+    const rec = at ? this.readAt(at) : undefined;
+    return rec?.type === 'decision' ? rec.at : undefined;
+  }
+
+  /** The tone profile the drafts were made with: the source's, else the first draft that names one. */
   recordedProfile(): string | undefined {
-    const first = this.states.keys().next();
-    return first.done ? undefined : this.readDraft(first.value)?.profile;
-  }
-
-  /** The decision made about a row's latest draft, if any (it carries edited text). */
-  readDecision(row: number): DecisionRecord | undefined {
-    const d = this.states.get(row)?.decision;
-    if (!d) return undefined;
-    const rec = this.readAt(d.offset, d.length);
-    return rec?.type === 'decision' ? rec : undefined;
-  }
-
-  /**
-   * Every draft and decision in file order, streamed, drafts with their shared prompts filled
-   * in (a torn last line is skipped).
-   */
-  async *readAll(): AsyncGenerator<DraftRecord | DecisionRecord> {
-    let bad: Line | undefined;
-    const prompts = new Map<string, string>();
-    for await (const line of scanLines(this.path)) {
-      if (isBlank(line.buf)) continue;
-      if (bad) throw corruptLine(this.path, bad);
-      const rec = parseJournalLine(line.buf.toString('utf8'));
-      if (!rec) bad = line;
-      else if (rec.type === 'prompt') prompts.set(rec.id, rec.content);
-      else if (rec.type === 'draft' && rec.messages) yield { ...rec, messages: resolveMessages(rec.messages as StoredMessage[], (id) => prompts.get(id)) };
-      else yield rec;
+    if (this.sourceRec) return this.sourceRec.profile;
+    for (const s of this.index.values()) {
+      const profile = this.readDraft(s.key)?.profile;
+      if (profile) return profile;
     }
+    return undefined;
   }
 
   /** Flush to disk, close, release the lock. Safe to call twice. */
@@ -218,7 +273,7 @@ export class DraftsStore {
     }
   }
 
-  private readAt(offset: number, length: number): JournalRecord | undefined {
+  private readAt({ offset, length }: At): JournalRecord | undefined {
     this.readFd ??= openSync(this.path, 'r');
     const buf = Buffer.allocUnsafe(length);
     let done = 0;
@@ -242,10 +297,12 @@ export class DraftsStore {
         bad = line;
         continue;
       }
-      if (rec.type === 'prompt') this.prompts.set(rec.id, { offset: line.offset, length: line.buf.length });
-      else applyRecord(this.states, rec, line.offset, line.buf.length);
+      this.take(rec, { offset: line.offset, length: line.buf.length });
       last = line;
     }
+    this.loading = false;
+    const roster = this.rosterAt ? this.readAt(this.rosterAt) : undefined;
+    if (roster?.type === 'roster') this.useRoster(roster);
     // The file's real end (appends go there), whatever line endings it had.
     if (this.appendFd !== undefined) this.size = fstatSync(this.appendFd).size;
     if (bad) {
@@ -262,6 +319,13 @@ export class DraftsStore {
       this.truncateAt = 0;
     }
   }
+}
+
+/** Identifies a roster's list of keys, so an unchanged list is not written again. */
+export function rosterDigest(keys: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const k of keys) hash.update(k).update('\u0000');
+  return hash.digest('hex').slice(0, 32);
 }
 
 /** Lines of a file as exact byte slices (offsets must be exact for multibyte text). */

@@ -197,6 +197,10 @@ fields:
   # Optional allow-list: only these columns are sent (minus the private ones). Remove to send all.
   # use: [first_name, company, role, interests, notes, language]
 
+# Who a recipient is, so drafts and decisions follow the person, not the row number. Default:
+# the e-mail (trimmed, lower-cased), else a profile-URL column, else the row's non-private cells.
+# identity: [crm_id]
+
 model:
   engine: auto          # auto | ollama | llama-cpp
   name: llama3.2        # --model overrides it

@@ -137,6 +137,7 @@ export class ProgressStats {
   apply(e: RunEvent): void {
     switch (e.type) {
       case 'cached':
+      case 'stale':
         this.cached++;
         break;
       case 'started':

@@ -30,8 +30,12 @@ export interface DraftScreen {
   error?: string;
   findings: readonly Finding[];
   version: number;
-  /** The row's status as stored (drafted, edited, ...). */
+  /** The recipient's status as stored (drafted, approved, ...). */
   status: string;
+  /** This version was written by a person. */
+  edited?: boolean;
+  /** Decided or edited, and the inputs changed since (profile, row, model...). */
+  stale?: boolean;
   /** One line about what just happened (regenerated, edit cancelled...). */
   notice?: string;
   width: number;
@@ -44,7 +48,7 @@ const CARD_FIRST = ['name', 'full_name', 'first_name', 'last_name', 'company', '
 
 export function renderPosition(pos: ReviewPosition, counts: ReviewCounts, row: number, chalk: ChalkInstance): string {
   const head = chalk.bold(`Draft ${pos.index} of ${pos.total}`);
-  const tally = `approved ${counts.approved} · edited ${counts.edited} · skipped ${counts.skipped} · left ${counts.left}`;
+  const tally = `approved ${counts.approved} · skipped ${counts.skipped} · left ${counts.left}`;
   return `${head}  ${chalk.dim(`(row ${row})`)}  ${tally}`;
 }
 
@@ -108,7 +112,8 @@ export function renderScreen(s: DraftScreen): string {
   const parts = [renderPosition(s.position, s.counts, s.row, chalk)];
   if (s.notice) parts.push(chalk.magenta(stripControlsInline(s.notice)));
   parts.push(rule, renderRecipientCard(s.recipient, s.isPrivate, width, chalk), rule);
-  const meta = chalk.dim(`version ${s.version} · ${s.status}`);
+  const marks = [s.edited ? 'edited by you' : '', s.stale ? chalk.yellow('stale: its inputs changed since it was drafted') : ''].filter(Boolean);
+  const meta = chalk.dim([`version ${s.version}`, s.status, ...marks].join(' · '));
   if (s.draft) parts.push(renderDraftText(s.draft, width, chalk), '', meta);
   else parts.push(chalk.red(`drafting failed: ${stripControlsInline(s.error ?? 'unknown error')}`), chalk.dim('regenerate (r) or skip (s)'));
   parts.push(rule, renderFindings(s.findings, chalk), '', chalk.dim(KEYS));

@@ -2,8 +2,9 @@
 // editor, model and journal are injected, so the whole loop runs in tests without a terminal.
 // Every decision and every new version is appended to the journal before the next screen.
 import type { ChalkInstance } from 'chalk';
-import { DECIDED, type DecisionRecord, type DraftRecord, type DraftStatus, type JournalRecord } from '../core/draft.js';
-import type { RowState } from '../core/journal.js';
+import type { StoredRecipient } from '../core/decisions.js';
+import { DECIDED, type DraftRecord, type DraftStatus, type JournalRecord } from '../core/draft.js';
+import type { RecipientState } from '../core/recipient-index.js';
 import { isAbortError } from '../core/errors.js';
 import { ReviewSession, type ReviewCounts } from '../core/review-session.js';
 import { isPromptCancel, type Ask, type Choice } from './ask.js';
@@ -11,10 +12,8 @@ import { renderFullView, renderScreen, type Finding, type ShownDraft } from './r
 
 /** The part of DraftsStore the loop uses. */
 export interface ReviewStore {
-  rows(): RowState[];
-  state(row: number): RowState | undefined;
-  readDraft(row: number): DraftRecord | undefined;
-  readDecision(row: number): DecisionRecord | undefined;
+  recipients(): RecipientState[];
+  read(key: string): StoredRecipient | undefined;
   append(rec: JournalRecord): void;
 }
 
@@ -26,10 +25,11 @@ export interface ReviewDeps {
   /** Open the text in an editor; resolves with the new text or why nothing changed. */
   edit: (draft: ShownDraft, record: DraftRecord) => Promise<EditOutcome>;
   /**
-   * A new version of the row's draft from the model, given the text on screen and the reviewer's
-   * feedback. Returns the record to append, or a string saying why regeneration is unavailable.
+   * A new version of the recipient's draft from the model, given the text on screen and the
+   * reviewer's feedback, numbered `version`. Returns the record to append, or why regeneration is
+   * unavailable.
    */
-  regenerate: (record: DraftRecord, shown: ShownDraft | undefined, feedback: string) => Promise<DraftRecord | string>;
+  regenerate: (shown: StoredRecipient, feedback: string, version: number) => Promise<DraftRecord | string>;
   lint: (draft: ShownDraft, record: DraftRecord) => Finding[];
   isPrivate: (header: string) => boolean;
   /** Writes text to the terminal. */
@@ -69,10 +69,11 @@ const ACTIONS: readonly Choice<Action>[] = [
 ];
 
 export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Promise<ReviewResult> {
+  // Recipients no longer in the CSV are never exported, so there is nothing to decide about them.
   const items = deps.store
-    .rows()
-    .filter((s) => (!filter.rows || filter.rows.has(s.row)) && (!filter.statuses || filter.statuses.has(s.status)))
-    .map((s) => ({ row: s.row, status: s.status }));
+    .recipients()
+    .filter((s) => !s.orphaned && (!filter.rows || filter.rows.has(s.row)) && (!filter.statuses || filter.statuses.has(s.status)))
+    .map((s) => ({ key: s.key, row: s.row, status: s.status }));
   // Asking for decided statuses (--status approved) means revisiting them.
   const revisit = Boolean(filter.all) || [...(filter.statuses ?? [])].some((s) => DECIDED.has(s));
   const session = new ReviewSession(items, { revisit });
@@ -82,32 +83,29 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
 
   try {
     while (!session.done) {
-      const row = session.current()!.row;
-      const record = deps.store.readDraft(row);
-      if (!record) {
+      const { key, row } = session.current()!;
+      const shown = deps.store.read(key);
+      if (!shown) {
         session.advance();
         continue;
       }
-      const state = deps.store.state(row)!;
-      const decision = deps.store.readDecision(row);
-      // Text a person wrote travels with the decision; it wins over the model's text.
-      const personText = decision && decision.body !== undefined ? { subject: decision.subject, body: decision.body } : undefined;
-      const shown: ShownDraft | undefined =
-        personText ?? (record.status === 'drafted' ? { subject: record.subject, body: record.body ?? '' } : undefined);
-      const findings = shown ? deps.lint(shown, record) : [];
+      const { state, draft, text } = shown;
+      const findings = text ? deps.lint(text, draft) : [];
       deps.clear?.();
       deps.show(
         renderScreen({
           row,
           position: session.position(),
           counts: session.counts(),
-          recipient: record.recipient,
+          recipient: draft.recipient,
           isPrivate: deps.isPrivate,
-          draft: shown,
-          error: record.error,
+          draft: text,
+          error: text ? undefined : draft.error,
           findings,
-          version: record.version,
+          version: state.version,
           status: state.status,
+          edited: state.edited,
+          stale: state.stale,
           notice,
           width: deps.width,
           chalk: deps.chalk,
@@ -115,23 +113,17 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
       );
       notice = undefined;
 
-      const action = await deps.ask.choose('Action', ACTIONS, 'a');
-      const decide = (status: DecisionRecord['status'], text?: ShownDraft) => {
-        deps.store.append({
-          type: 'decision',
-          row,
-          status,
-          version: record.version,
-          ...(text?.subject !== undefined ? { subject: text.subject } : {}),
-          ...(text ? { body: text.body } : {}),
-          at: now(),
-        });
-        session.update(row, status);
+      // No default: a stray Enter must never approve anything.
+      const action = await deps.ask.choose('Action', ACTIONS);
+      // A decision names the exact version on screen; a newer version withdraws it.
+      const decide = (status: 'approved' | 'skipped') => {
+        deps.store.append({ type: 'decision', key, row, status, version: state.version, at: now() });
+        session.update(key, status);
       };
 
       switch (action) {
         case 'approve': {
-          if (!shown) {
+          if (!text) {
             notice = 'nothing to approve: drafting failed for this row; regenerate (r) or skip (s)';
             break;
           }
@@ -142,45 +134,48 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
               break;
             }
           }
-          // Approving a person's edit keeps it marked as edited (and keeps its text).
-          if (personText) decide('edited', personText);
-          else decide('approved');
+          decide('approved');
           session.advance();
           break;
         }
         case 'edit': {
-          const start = shown ?? { subject: record.subject, body: record.body ?? '' };
-          const out = await deps.edit(start, record);
-          if (out.ok) {
-            decide('edited', out.draft);
-            notice = 'edited: saved; approve (a) to confirm, or keep editing';
-          } else notice = out.reason;
+          const out = await deps.edit(text ?? { subject: draft.subject, body: draft.body ?? '' }, draft);
+          if (!out.ok) {
+            notice = out.reason;
+            break;
+          }
+          // An edit is a new version, not a decision: the same draft comes back, undecided, linted again.
+          const version = state.version + 1;
+          const { subject, body } = out.draft;
+          deps.store.append({ type: 'edit', key, row, version, ...(subject !== undefined ? { subject } : {}), body, at: now() });
+          session.update(key, 'drafted');
+          notice = `edited: saved as version ${version}, not approved yet; approve (a) to send this text`;
           break;
         }
         case 'regenerate': {
           const feedback = (await deps.ask.text('Feedback for the model (optional, Enter for none):')).trim();
           deps.show('regenerating…\n');
-          const next = await deps.regenerate(record, shown, feedback);
+          const next = await deps.regenerate(shown, feedback, state.version + 1);
           if (typeof next === 'string') notice = next;
           else if (next.status !== 'drafted') {
             // A failed attempt is not saved over a draft that may be fine: the row keeps what it had.
             notice = `regeneration failed: ${next.error ?? 'unknown error'}`;
           } else {
             deps.store.append(next);
-            session.update(row, next.status);
+            session.update(key, next.status);
             notice = `regenerated: version ${next.version}${feedback ? ` (feedback: ${feedback})` : ''}`;
           }
           break;
         }
         case 'skip':
-          decide('skipped', personText);
+          decide('skipped');
           session.advance();
           break;
         case 'back':
           if (!session.back()) notice = 'this is the first draft';
           break;
         case 'view':
-          deps.show(renderFullView(record.recipient, deps.isPrivate, record.messages, deps.width, deps.chalk));
+          deps.show(renderFullView(draft.recipient, deps.isPrivate, draft.messages, deps.width, deps.chalk));
           await deps.ask.text('Press Enter to go back to the draft');
           break;
         case 'quit':

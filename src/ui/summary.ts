@@ -12,7 +12,7 @@ export interface SummaryOptions {
   color: ChalkInstance;
   /** The command that re-runs (resumes) this draft; shown on failure or interruption. */
   resumeCommand?: string;
-  /** Lines about lint findings (see ui/lint-summary.ts), shown before the drafts file. */
+  /** Lines about the list (repeats, orphans, stale decisions) and lint findings, shown before the drafts file. */
   lint?: string[];
   /** Suggest `draftsmith review` as the next step (else export). */
   review?: boolean;
@@ -26,6 +26,7 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
   const counts = [
     `${c.green(String(summary.drafted))} drafted`,
     `${summary.cached} cached`,
+    ...(summary.stale > 0 ? [c.yellow(`${summary.stale} stale`)] : []),
     summary.failed > 0 ? c.red(`${summary.failed} failed`) : '0 failed',
     `in ${formatDuration(summary.wallMs)}`,
   ];

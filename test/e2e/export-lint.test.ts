@@ -93,31 +93,37 @@ describe('status, lint and export (end to end)', () => {
     expect(r.stdout + r.stderr).not.toMatch(RAW_CONTROL);
   });
 
-  it('export writes the approved and edited text, with --status and --all choosing others', async () => {
+  it('export writes only approved drafts; an old `edited` record reads as an undecided edit; --status and --all choose others', async () => {
     const dir = await drafted();
     expect((await runCli(['approve', '--rows', '1,4'], { cwd: dir })).code).toBe(0);
-    // A reviewer's edit of row 2, as review writes it: a decision carrying the new text.
+    // A reviewer's edit of row 2 as draftsmith wrote it before edits were versions: a decision
+    // carrying the new text. It is the latest version now, and nobody has approved it.
     appendFileSync(
       path.join(dir, 'people.drafts.jsonl'),
       `${JSON.stringify({ type: 'decision', row: 2, status: 'edited', version: 1, subject: 'Quick idea', body: 'Hi Ben, edited by a person.\n\nBest regards', at: new Date().toISOString() })}\n`,
     );
     const def = await runCli(['export'], { cwd: dir });
     expect(def.code).toBe(0);
-    const recs = readJsonl(def.stdout);
-    expect(recs.map((r) => [r.row, r.status, r.edited])).toEqual([
+    expect(readJsonl(def.stdout).map((r) => [r.row, r.status, r.edited])).toEqual([
       [1, 'approved', false],
-      [2, 'edited', true],
       [4, 'approved', false],
     ]);
-    expect(recs[1]!.body).toBe('Hi Ben, edited by a person.\n\nBest regards');
 
-    const draftedOnly = readJsonl((await runCli(['export', '--status', 'drafted'], { cwd: dir })).stdout);
-    expect(draftedOnly.map((r) => r.row)).toEqual([3]);
+    const drafted2 = readJsonl((await runCli(['export', '--status', 'drafted'], { cwd: dir })).stdout);
+    expect(drafted2.map((r) => [r.row, r.edited, r.version])).toEqual([
+      [2, true, 2],
+      [3, false, 1],
+    ]);
+    expect(drafted2[0]!.body).toBe('Hi Ben, edited by a person.\n\nBest regards');
+    const status = await runCli(['status', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(status.stdout)).toMatchObject({ counts: { drafted: 2, approved: 2, skipped: 0, failed: 0 }, edited: 1 });
+    expect((await runCli(['status'], { cwd: dir })).stdout).toMatch(/drafted +2 +\(1 edited by a person, waiting for approval/);
     expect(readJsonl((await runCli(['export', '--all'], { cwd: dir })).stdout)).toHaveLength(4);
 
     const bad = await runCli(['export', '--status', 'sent'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown status "sent".*\n.*hint: .*approved/);
+    expect((await runCli(['export', '--status', 'edited'], { cwd: dir })).stderr).toMatch(/`edited` is no longer a status/);
     expect((await runCli(['export', '--all', '--status', 'drafted'], { cwd: dir })).code).toBe(2);
   });
 
@@ -134,7 +140,13 @@ describe('status, lint and export (end to end)', () => {
 
   it('eml export: one message per approved draft, inside the folder only, From the profile sender', async () => {
     const dir = await drafted();
-    expect((await runCli(['approve', '--rows', '1-4'], { cwd: dir })).code).toBe(0);
+    // Rows 2 and 3 have lint errors: --rows leaves them unless --force, and names them.
+    const held = await runCli(['approve', '--rows', '1-4'], { cwd: dir });
+    expect(held.code).toBe(0);
+    expect(held.stderr).toMatch(/approved 2 draft\(s\): rows 1, 4/);
+    expect(held.stderr).toMatch(/not approved, lint errors; add --force[^\n]*\n +row 2: [^\n]*placeholder[^\n]*\n +row 3: /);
+    const forced = await runCli(['approve', '--rows', '1-4', '--force'], { cwd: dir });
+    expect(forced.stderr).toMatch(/approved 2 draft\(s\): rows 2-3\n +approved despite lint errors \(--force\): row 2 \([^)]*placeholder/);
     const usage = await runCli(['export', '--format', 'eml'], { cwd: dir });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--out/);

@@ -152,7 +152,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expect(result.stderr).toMatch(/resume/i);
 
     const store = await DraftsStore.open(drafts);
-    const kept = store.rows();
+    const kept = store.recipients();
     await store.close();
     expect(kept.length).toBeGreaterThanOrEqual(1);
     expect(kept.length).toBeLessThan(6);

@@ -95,6 +95,7 @@ async function answer(pane: TmuxPane, screen: RegExp, letter: string): Promise<s
 }
 
 const decisions = (file: string) => readJsonl(file).filter((r) => r.type === 'decision');
+const edits = (file: string) => readJsonl(file).filter((r) => r.type === 'edit');
 
 describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
   it('approves, edits, regenerates, skips, goes back, quits; resumes; survives kill -9; exports what was decided', async () => {
@@ -116,8 +117,9 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
     const first = await answer(pane, /Draft 1 of 6/, 'a');
     expect(first).toMatch(/salary\s+100 \(private, never sent\)/);
     await answer(pane, /Draft 2 of 6/, 'e');
-    // The same draft comes back with the edited text, for a decision.
-    await answer(pane, new RegExp(`Draft 2 of 6[\\s\\S]*${MARKER}`), 'a');
+    // The same draft comes back with the edited text, undecided, for a decision.
+    const edited = await answer(pane, new RegExp(`Draft 2 of 6[\\s\\S]*${MARKER}`), 'a');
+    expect(edited).toMatch(/version 2 · drafted · edited by you/);
     await answer(pane, /Draft 3 of 6/, 'r');
     await pane.waitFor(/Feedback for the model/);
     pane.type('shorter');
@@ -146,14 +148,14 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
     expect(regen).toHaveLength(1);
     expect(JSON.stringify(regen[0]!.body.messages)).toMatch(/Hi Cleo — I came across/);
 
-    expect(decisions(drafts).map((d) => [d.row, d.status])).toEqual([
-      [1, 'approved'],
-      [2, 'edited'],
-      [2, 'edited'],
-      [3, 'approved'],
-      [4, 'skipped'],
-      [4, 'approved'],
+    expect(decisions(drafts).map((d) => [d.row, d.status, d.version])).toEqual([
+      [1, 'approved', 1],
+      [2, 'approved', 2],
+      [3, 'approved', 2],
+      [4, 'skipped', 1],
+      [4, 'approved', 1],
     ]);
+    expect(edits(drafts).map((e) => [e.row, e.version])).toEqual([[2, 2]]);
     const row3 = readJsonl(drafts).filter((r) => r.type === 'draft' && r.row === 3);
     expect(row3.map((r) => r.version)).toEqual([1, 2]); // the earlier version is kept
     expect(row3[1]!.feedback).toBe('shorter');
@@ -186,16 +188,54 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
     const exported = await runCli(['export', 'people.drafts.jsonl', '--format', 'jsonl'], { cwd: dir });
     expect(exported.code).toBe(0);
     const records = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(records.map((r) => [r.row, r.status])).toEqual([
-      [1, 'approved'],
-      [2, 'edited'],
-      [3, 'approved'],
-      [4, 'approved'],
-      [5, 'approved'],
+    expect(records.map((r) => [r.row, r.status, r.edited])).toEqual([
+      [1, 'approved', false],
+      [2, 'approved', true],
+      [3, 'approved', false],
+      [4, 'approved', false],
+      [5, 'approved', false],
     ]);
     expect(records[1].body).toContain(MARKER);
+    expect(records[1].version).toBe(2);
     expect(records[2].body).toContain(REGEN);
     expect(records[2].version).toBe(2);
+  }, 120_000);
+
+  it('Enter alone decides nothing; edit then quit exports nothing; a changed profile keeps every approval', async () => {
+    const { dir, drafts } = await draftedDir();
+    const pane = review(dir);
+    await pane.waitFor((s) => /Draft 1 of 6/.test(s) && /\? Action/.test(s));
+    pane.keys('Enter');
+    pane.keys('Enter');
+    await pane.waitFor(/Please input a value|approve/);
+    // Still on draft 1, and nothing is written.
+    await answer(pane, /Draft 1 of 6/, 'e');
+    await answer(pane, new RegExp(`Draft 1 of 6[\\s\\S]*${MARKER}`), 'q');
+    expect(await pane.exitCode()).toBe(0);
+    expect(decisions(drafts)).toEqual([]);
+    expect(edits(drafts).map((e) => [e.row, e.version])).toEqual([[1, 2]]);
+
+    const exported = await runCli(['export', 'people.drafts.jsonl'], { cwd: dir });
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toBe('');
+    expect(exported.stderr).toMatch(/no approved drafts yet \(6 waiting for review\)\. 1 of them edited/);
+    const status = JSON.parse((await runCli(['status', '--format', 'json'], { cwd: dir })).stdout);
+    expect(status).toMatchObject({ counts: { drafted: 6, approved: 0 }, edited: 1 });
+
+    // Approve three, change the profile (one more banned phrase), draft again: the three keep their
+    // approval and are marked stale; the edited row keeps its edit; only the others are redrafted.
+    expect((await runCli(['approve', '--rows', '2-4'], { cwd: dir })).code).toBe(0);
+    writeFileSync(path.join(dir, 'profile.yaml'), `${PROFILE}banned_phrases: [circle back]\n`);
+    const before = server.requests.length;
+    const redraft = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir });
+    expect(redraft.code).toBe(0);
+    expect(server.requests.filter((r) => r.path === '/api/chat').length - server.requests.slice(0, before).filter((r) => r.path === '/api/chat').length).toBe(2);
+    expect(redraft.stderr).toMatch(/2 drafted · 0 cached · 4 stale/);
+    expect(redraft.stderr).toMatch(/4 decided or edited draft\(s\) are stale[\s\S]*--redraft-decided/);
+    const after = JSON.parse((await runCli(['status', '--format', 'json'], { cwd: dir })).stdout);
+    expect(after).toMatchObject({ counts: { drafted: 3, approved: 3 }, edited: 1, stale: 4 });
+    const approved = readJsonl(path.join(dir, 'people.drafts.jsonl'));
+    expect(approved.filter((r) => r.type === 'draft' && [2, 3, 4].includes(r.row))).toHaveLength(3); // not redrafted
   }, 120_000);
 });
 
@@ -211,14 +251,20 @@ describe('review without a terminal, and approve for scripts', () => {
     expect(r.stderr).not.toMatch(STACK);
   });
 
-  it('approve --rows approves only fresh drafts among the rows given; export then has them', async () => {
+  it('approve --rows approves only undecided drafts among the rows given, one with a lint error only with --force; export then has them', async () => {
     const { dir, drafts } = await draftedDir();
     const r = await runCli(['approve', 'people.drafts.jsonl', '--rows', '2,4-5'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/approved 3 draft\(s\): rows 2, 4-5/);
+    expect(r.stderr).toMatch(/approved 2 draft\(s\): rows 2, 4\n/);
+    expect(r.stderr).toMatch(/not approved, lint errors; add --force[^\n]*\n +row 5: control-chars/);
+    const forced = await runCli(['approve', 'people.drafts.jsonl', '--rows', '5', '--force'], { cwd: dir });
+    expect(forced.stderr).toMatch(/approved 1 draft\(s\): rows 5\n +approved despite lint errors \(--force\): row 5 \(control-chars\)/);
     const again = await runCli(['approve', 'people.drafts.jsonl', '--rows', '2'], { cwd: dir });
     expect(again.stderr).toMatch(/approved 0/);
     expect(again.stderr).toMatch(/2 \(approved\)/);
+    const none = await runCli(['approve', 'people.drafts.jsonl', '--rows', '40-50'], { cwd: dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--rows 40-50 matches none of the 6 drafted row\(s\)/);
     expect(decisions(drafts).map((d) => d.row)).toEqual([2, 4, 5]);
     const exported = await runCli(['export', 'people.drafts.jsonl'], { cwd: dir });
     expect(exported.stdout.trim().split('\n').map((l) => JSON.parse(l).row)).toEqual([2, 4, 5]);

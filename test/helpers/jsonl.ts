@@ -13,8 +13,9 @@ export function readJsonl(file: string): Record<string, any>[] {
 }
 
 /**
- * A drafts file's draft and decision records, as `review` and `export` see them: the shared
- * prompt lines ({"type":"prompt"}) are folded back into the messages that name them.
+ * A drafts file's draft, edit and decision records, as `review` and `export` see them: the shared
+ * prompt lines ({"type":"prompt"}) are folded back into the messages that name them; the file's
+ * bookkeeping (source, roster, inputs) is left out.
  */
 export function readDrafts(file: string): Record<string, any>[] {
   const prompts = new Map<string, string>();
@@ -24,6 +25,7 @@ export function readDrafts(file: string): Record<string, any>[] {
       prompts.set(rec.id, rec.content);
       continue;
     }
+    if (rec.type !== 'draft' && rec.type !== 'edit' && rec.type !== 'decision') continue;
     if (Array.isArray(rec.messages)) {
       rec.messages = rec.messages.map((m: Record<string, string>) => (m.prompt !== undefined ? { role: m.role, content: prompts.get(m.prompt) } : m));
     }

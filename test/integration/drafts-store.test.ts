@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DecisionRecord, DraftRecord, JournalRecord } from '../../src/core/draft.js';
 import { InputError, LockedError } from '../../src/core/errors.js';
 import { DraftsStore } from '../../src/io/drafts-store.js';
+import { readDrafts } from '../helpers/jsonl.js';
 
 let dir: string;
 let file: string;
@@ -18,6 +19,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 function draft(row: number, over: Partial<DraftRecord> = {}): DraftRecord {
   return {
     type: 'draft',
+    key: `k${row}`,
     row,
     fingerprint: `fp-${row}`,
     status: 'drafted',
@@ -36,20 +38,24 @@ function draft(row: number, over: Partial<DraftRecord> = {}): DraftRecord {
 
 const line = (rec: JournalRecord) => `${JSON.stringify(rec)}\n`;
 
+/** Every draft, edit and decision in the file, shared prompts filled in (what a reader sees). */
 async function collect(store: DraftsStore): Promise<JournalRecord[]> {
-  const out: JournalRecord[] = [];
-  for await (const rec of store.readAll()) out.push(rec);
-  return out;
+  return readDrafts(store.path) as JournalRecord[];
 }
 
 describe('DraftsStore', () => {
-  it('recordedProfile: the profile in the lowest row\'s latest draft; undefined when none', async () => {
+  it("recordedProfile: the source record's profile; else the first draft in row order that names one", async () => {
     writeFileSync(file, [draft(3, { profile: '/p/three.yaml' }), draft(1), draft(2, { profile: '/p/two.yaml' })].map(line).join(''));
     const store = await DraftsStore.open(file);
-    expect(store.recordedProfile()).toBeUndefined(); // row 1 was drafted without one
-    store.append(draft(1, { version: 2, profile: '/p/one.yaml' }));
+    // Row 1 was regenerated without one (as review once wrote): the file's profile is not lost.
+    expect(store.recordedProfile()).toBe('/p/two.yaml');
+    store.append({ type: 'source', csv: '/d/leads.csv', header: ['Name'], profile: '/p/one.yaml', at: 'x' });
     expect(store.recordedProfile()).toBe('/p/one.yaml');
     await store.close();
+    const again = await DraftsStore.open(file);
+    expect(again.recordedProfile()).toBe('/p/one.yaml');
+    expect(again.source()).toMatchObject({ csv: '/d/leads.csv', header: ['Name'] });
+    await again.close();
     writeFileSync(file, '');
     const empty = await DraftsStore.open(file);
     expect(empty.recordedProfile()).toBeUndefined();
@@ -66,36 +72,59 @@ describe('DraftsStore', () => {
     const store = await DraftsStore.open(file, { create: true, lock: true });
     for (const r of records) store.append(r);
     // Readable at once, in the same session.
-    expect(store.readDraft(1)).toEqual(records[0]);
-    expect(store.readDraft(2)).toEqual(records[3]);
+    expect(store.readDraft('k1')).toEqual(records[0]);
+    expect(store.readDraft('k2')).toEqual(records[3]);
     await store.close();
 
     const again = await DraftsStore.open(file);
     expect(again.warnings).toEqual([]);
-    expect(again.rows().map((s) => [s.row, s.version, s.fingerprint])).toEqual([
+    expect(again.recipients().map((s) => [s.row, s.version, s.fingerprint])).toEqual([
       [1, 1, 'fp-1'],
       [2, 2, 'fp-2b'],
       [3, 1, 'fp-3'],
     ]);
-    expect(again.readDraft(1)).toEqual(records[0]);
-    expect(again.readDraft(2)).toEqual(records[3]);
-    expect(again.readDraft(3)).toEqual(records[2]);
-    expect(again.readDraft(4)).toBeUndefined();
+    expect(again.readDraft('k1')).toEqual(records[0]);
+    expect(again.readDraft('k2')).toEqual(records[3]);
+    expect(again.readDraft('k3')).toEqual(records[2]);
+    expect(again.readDraft('k4')).toBeUndefined();
     expect(await collect(again)).toEqual(records);
     await again.close();
     expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(records.length + 1);
   });
 
-  it('applies decisions and reads back the decision record', async () => {
+  it('an edit is a new version: it withdraws the approval and its text is what read() gives', async () => {
     const store = await DraftsStore.open(file, { create: true });
     store.append(draft(1));
-    const decision: DecisionRecord = { type: 'decision', row: 1, status: 'edited', version: 1, body: 'mine ✍️', at: 'x' };
-    store.append(decision);
+    store.append({ type: 'decision', key: 'k1', row: 1, status: 'approved', version: 1, at: 'a' });
+    expect(store.get('k1')).toMatchObject({ status: 'approved', version: 1, edited: false });
+    store.append({ type: 'edit', key: 'k1', row: 1, version: 2, subject: 'Mine', body: 'mine ✍️', at: 'b' });
     await store.close();
     const again = await DraftsStore.open(file);
-    expect(again.state(1)?.status).toBe('edited');
-    expect(again.readDecision(1)).toEqual(decision);
-    expect(again.readDraft(1)).toEqual(draft(1));
+    expect(again.get('k1')).toMatchObject({ status: 'drafted', version: 2, edited: true });
+    expect(again.read('k1')?.text).toEqual({ subject: 'Mine', body: 'mine ✍️' });
+    expect(again.readDraft('k1')).toEqual(draft(1));
+    // An approval of the older version does not come back.
+    again.append({ type: 'decision', key: 'k1', row: 1, status: 'approved', version: 1, at: 'c' });
+    expect(again.get('k1')?.status).toBe('drafted');
+    again.append({ type: 'decision', key: 'k1', row: 1, status: 'approved', version: 2, at: 'd' });
+    expect(again.get('k1')).toMatchObject({ status: 'approved', version: 2, edited: true });
+    expect(again.decidedAt('k1')).toBe('d');
+    await again.close();
+  });
+
+  it('a roster marks recipients no longer in the CSV as orphaned and gives the others their row now', async () => {
+    const store = await DraftsStore.open(file, { create: true });
+    for (const r of [1, 2, 3]) store.append(draft(r));
+    store.append({ type: 'roster', keys: ['k1', 'k3', 'k9'], at: 'x' });
+    const rows = () => store.recipients().map((s) => [s.key, s.row, s.orphaned]);
+    expect(rows()).toEqual([['k1', 1, false], ['k3', 2, false], ['k2', 2, true]]);
+    expect(store.roster()?.size).toBe(3);
+    // A draft for a recipient of that roster, written after it: in the list at its row.
+    store.append(draft(3, { key: 'k9', fingerprint: 'fp-9' }));
+    expect(store.get('k9')).toMatchObject({ row: 3, orphaned: false });
+    await store.close();
+    const again = await DraftsStore.open(file);
+    expect(again.recipients().map((s) => [s.key, s.row, s.orphaned])).toEqual([['k1', 1, false], ['k3', 2, false], ['k9', 3, false], ['k2', 2, true]]);
     await again.close();
   });
 
@@ -104,15 +133,15 @@ describe('DraftsStore', () => {
     const store = await DraftsStore.open(file, { create: true, lock: true });
     expect(store.warnings).toHaveLength(1);
     expect(store.warnings[0]).toContain(':3:');
-    expect(store.rows().map((s) => s.row)).toEqual([1, 2]);
+    expect(store.recipients().map((s) => s.row)).toEqual([1, 2]);
     store.append(draft(4, { body: 'après' }));
-    expect(store.readDraft(4)?.body).toBe('après');
+    expect(store.readDraft('k4')?.body).toBe('après');
     await store.close();
 
     const again = await DraftsStore.open(file);
     expect(again.warnings).toEqual([]);
     expect((await collect(again)).map((r) => r.row)).toEqual([1, 2, 4]);
-    expect(again.readDraft(4)).toEqual(draft(4, { body: 'après' }));
+    expect(again.readDraft('k4')).toEqual(draft(4, { body: 'après' }));
     await again.close();
   });
 
@@ -123,8 +152,8 @@ describe('DraftsStore', () => {
     store.append(draft(5));
     await store.close();
     const again = await DraftsStore.open(file);
-    expect(again.rows().map((s) => s.row)).toEqual([1, 5]);
-    expect(again.readDraft(5)).toEqual(draft(5));
+    expect(again.recipients().map((s) => s.row)).toEqual([1, 5]);
+    expect(again.readDraft('k5')).toEqual(draft(5));
     await again.close();
   });
 
@@ -136,18 +165,18 @@ describe('DraftsStore', () => {
     await store.close();
     const again = await DraftsStore.open(file);
     expect((await collect(again)).map((r) => r.row)).toEqual([1, 2, 3]);
-    expect(again.readDraft(3)).toEqual(draft(3));
+    expect(again.readDraft('k3')).toEqual(draft(3));
     await again.close();
   });
 
   it('skips blank lines and CRLF endings', async () => {
     writeFileSync(file, `${JSON.stringify(draft(1))}\r\n\n${JSON.stringify(draft(2, { body: 'ö' }))}\r\n`);
     const store = await DraftsStore.open(file);
-    expect(store.readDraft(2)).toEqual(draft(2, { body: 'ö' }));
+    expect(store.readDraft('k2')).toEqual(draft(2, { body: 'ö' }));
     store.append(draft(3));
     await store.close();
     const again = await DraftsStore.open(file);
-    expect(again.readDraft(3)).toEqual(draft(3));
+    expect(again.readDraft('k3')).toEqual(draft(3));
     await again.close();
   });
 
@@ -179,7 +208,7 @@ describe('DraftsStore', () => {
 
   it('creates the file when asked', async () => {
     const store = await DraftsStore.open(file, { create: true });
-    expect(store.rows()).toEqual([]);
+    expect(store.recipients()).toEqual([]);
     await store.close();
     expect(readFileSync(file, 'utf8')).toBe('');
   });
@@ -204,13 +233,13 @@ describe('DraftsStore', () => {
     // Each of the three drafts is far smaller than the prompt it names.
     for (const l of lines.slice(1, 4)) expect(JSON.stringify(l).length).toBeLessThan(system.length / 2);
 
-    expect(store.readDraft(2)?.messages).toEqual(withSystem(2).messages);
+    expect(store.readDraft('k2')?.messages).toEqual(withSystem(2).messages);
     await store.close();
 
     // A later run (a fresh open) finds the prompt by its position, and reuses it for new drafts.
     const again = await DraftsStore.open(file, { create: true });
-    expect(again.readDraft(3)?.messages).toEqual(withSystem(3).messages);
-    expect(again.readDraft(4)?.messages).toEqual(withSystem(4, other).messages);
+    expect(again.readDraft('k3')?.messages).toEqual(withSystem(3).messages);
+    expect(again.readDraft('k4')?.messages).toEqual(withSystem(4, other).messages);
     again.append(withSystem(6));
     await again.close();
     const after = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -226,8 +255,8 @@ describe('DraftsStore', () => {
     const rec = { ...draft(1), messages: [{ role: 'system', prompt: '0123456789abcdef' }, { role: 'user', content: 'row:1' }] };
     writeFileSync(file, line(rec as unknown as JournalRecord));
     const store = await DraftsStore.open(file);
-    expect(store.readDraft(1)?.messages?.[0]).toEqual({ role: 'system', content: '[prompt 0123456789abcdef is missing from the drafts file]' });
-    expect(store.state(1)?.status).toBe('drafted');
+    expect(store.readDraft('k1')?.messages?.[0]).toEqual({ role: 'system', content: '[prompt 0123456789abcdef is missing from the drafts file]' });
+    expect(store.get('k1')?.status).toBe('drafted');
     await store.close();
   });
 
@@ -236,8 +265,8 @@ describe('DraftsStore', () => {
     for (let row = 1; row <= 20_000; row++) text.push(line(draft(row, { body: `körper ${row} ✓` })));
     writeFileSync(file, text.join(''));
     const store = await DraftsStore.open(file);
-    expect(store.rows()).toHaveLength(20_000);
-    for (const row of [1, 777, 12_345, 20_000]) expect(store.readDraft(row)?.body).toBe(`körper ${row} ✓`);
+    expect(store.recipients()).toHaveLength(20_000);
+    for (const row of [1, 777, 12_345, 20_000]) expect(store.readDraft(`k${row}`)?.body).toBe(`körper ${row} ✓`);
     await store.close();
   });
 });
@@ -299,7 +328,7 @@ const [file] = process.argv.slice(2);
 writeFileSync(file + '.lock', JSON.stringify({ pid: process.pid, host: hostname(), started: 'now' }), { flag: 'wx' });
 const fd = openSync(file, 'a');
 for (let row = 1; ; row++) {
-  const rec = { type: 'draft', row, fingerprint: 'fp' + row, status: 'drafted', recipient: { Name: 'Zoë' },
+  const rec = { type: 'draft', key: 'k' + row, row, fingerprint: 'fp' + row, status: 'drafted', recipient: { Name: 'Zoë' },
     body: 'ü'.repeat(3000) + row, engine: 'fake', model: 'm', version: 1, timing: { ms: 1 }, at: 'now' };
   const buf = Buffer.from(JSON.stringify(rec) + '\\n');
   if (row === 5) process.stdout.write('ready\\n');
@@ -315,17 +344,17 @@ for (let row = 1; ; row++) {
     await new Promise((resolve) => child.on('exit', resolve));
 
     const store = await DraftsStore.open(file, { create: true, lock: true });
-    const rows = store.rows();
+    const rows = store.recipients();
     expect(rows.length).toBeGreaterThanOrEqual(5);
     // Every complete record is there, contiguous from row 1, and reads back exactly.
     expect(rows.map((s) => s.row)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
     const lastRow = rows.length;
-    expect(store.readDraft(lastRow)?.body).toBe('ü'.repeat(3000) + lastRow);
+    expect(store.readDraft(`k${lastRow}`)?.body).toBe('ü'.repeat(3000) + lastRow);
     store.append(draft(lastRow + 1));
     await store.close();
     const again = await DraftsStore.open(file);
     expect(again.warnings).toEqual([]);
-    expect(again.readDraft(lastRow + 1)).toEqual(draft(lastRow + 1));
+    expect(again.readDraft(`k${lastRow + 1}`)).toEqual(draft(lastRow + 1));
     await again.close();
   });
 });

@@ -20,8 +20,12 @@ describe('parseStatusList (--status of review and export)', () => {
       return undefined;
     })();
     expect(err).toBeInstanceOf(UsageError);
-    expect(err!.hint).toBe('use one or more of drafted, failed, approved, edited, skipped, comma-separated.');
+    expect(err!.hint).toBe('use one or more of drafted, approved, skipped, failed, comma-separated.');
     expect(err!.exitCode).toBe(2);
+  });
+
+  it('says `edited` is no longer a status (an edit is a version, drafted until approved)', () => {
+    expect(() => parseStatusList('edited')).toThrow(/`edited` is no longer a status/);
   });
 
   it('refuses a list with no status in it', () => {

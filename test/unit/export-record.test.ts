@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { DraftRecord } from '../../src/core/draft.js';
-import { recipientLabel, toExportRecord } from '../../src/core/export-record.js';
+import type { ShownText } from '../../src/core/decisions.js';
+import type { DraftRecord, DraftStatus } from '../../src/core/draft.js';
+import { recipientLabel, toExportRecord as exportOf } from '../../src/core/export-record.js';
+import type { RecipientState } from '../../src/core/recipient-index.js';
+
+/** A stored recipient whose latest version is the draft's (or `text`), with this state. */
+function toExportRecord(d: DraftRecord, over: Partial<RecipientState> = {}, text?: ShownText) {
+  const state: RecipientState = {
+    key: 'k', row: d.row, draftRow: d.row, status: d.status as DraftStatus, version: d.version, edited: false,
+    fingerprint: d.fingerprint, legacy: false, stale: false, orphaned: false, draft: { offset: 0, length: 1 }, ...over,
+  };
+  const shownText = text ?? (d.status === 'drafted' ? { ...(d.subject !== undefined ? { subject: d.subject } : {}), body: d.body ?? '' } : undefined);
+  return exportOf({ state, draft: d, text: shownText });
+}
 
 function draft(over: Partial<DraftRecord> = {}): DraftRecord {
   return {
@@ -50,12 +62,14 @@ describe('toExportRecord', () => {
     expect(rec.body).toBe('');
   });
 
-  it('applies a review decision: status, edited text and version', () => {
-    const rec = toExportRecord(draft({ version: 2 }), { status: 'edited', subject: 'New subject', body: 'New body' });
-    expect(rec).toMatchObject({ status: 'edited', subject: 'New subject', body: 'New body', version: 2, edited: true });
+  it('takes the latest version: status, a person\'s text and its version; stale and orphaned only when true', () => {
+    const rec = toExportRecord(draft(), { status: 'approved', version: 2, edited: true }, { subject: 'New subject', body: 'New body' });
+    expect(rec).toMatchObject({ status: 'approved', subject: 'New subject', body: 'New body', version: 2, edited: true });
     const approved = toExportRecord(draft(), { status: 'approved' });
     expect(approved).toMatchObject({ status: 'approved', body: 'Hi Ana,\nloved it.', edited: false });
     expect(approved.error).toBeUndefined();
+    expect('stale' in approved || 'orphaned' in approved).toBe(false);
+    expect(toExportRecord(draft(), { stale: true, orphaned: true, row: 9 })).toMatchObject({ row: 9, stale: true, orphaned: true });
   });
 
   it('does not share the recipient object with the journal record', () => {

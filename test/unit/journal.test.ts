@@ -1,81 +1,103 @@
+// The decision model as a fold over journal records: one table row per sequence of records, with
+// the state a reader must see afterwards.
 import { describe, expect, it } from 'vitest';
-import type { DecisionRecord, DraftRecord } from '../../src/core/draft.js';
-import { applyRecord, parseJournalLine, type RowState } from '../../src/core/journal.js';
+import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord } from '../../src/core/draft.js';
+import { applyRecord, parseJournalLine, type FoldContext } from '../../src/core/journal.js';
+import { RecipientIndex } from '../../src/core/recipient-index.js';
 
-function draft(row: number, over: Partial<DraftRecord> = {}): DraftRecord {
+function draft(version = 1, over: Partial<DraftRecord> = {}): DraftRecord {
   return {
-    type: 'draft',
-    row,
-    fingerprint: `fp${row}`,
-    status: 'drafted',
-    recipient: { Name: `n${row}` },
-    body: 'hi',
-    engine: 'fake',
-    model: 'm',
-    version: 1,
-    timing: { ms: 5 },
-    at: '2025-01-01T00:00:00.000Z',
-    ...over,
+    type: 'draft', key: 'email:ana@x.org', row: 3, fingerprint: `fp${version}`, status: 'drafted',
+    recipient: { email: 'ana@x.org' }, body: `text ${version}`, engine: 'fake', model: 'm', version,
+    timing: { ms: 5 }, at: '2025-01-01T00:00:00.000Z', ...over,
   };
 }
+const legacy = (version = 1, over: Partial<DraftRecord> = {}): DraftRecord => {
+  const { key: _none, ...rest } = draft(version, over);
+  return rest;
+};
+const decision = (status: DecisionRecord['status'], version: number, over: Partial<DecisionRecord> = {}): DecisionRecord => ({
+  type: 'decision', key: 'email:ana@x.org', row: 3, status, version, at: 't', ...over,
+});
+const oldDecision = (status: DecisionRecord['status'], version: number, over: Partial<DecisionRecord> = {}): DecisionRecord => {
+  const { key: _none, ...rest } = decision(status, version, over);
+  return rest;
+};
+const edit = (version: number): EditRecord => ({ type: 'edit', key: 'email:ana@x.org', row: 3, version, body: `edit ${version}`, at: 't' });
+const inputs = (fingerprint: string): JournalRecord => ({ type: 'inputs', key: 'email:ana@x.org', fingerprint, at: 't' });
 
-function decision(row: number, status: DecisionRecord['status'], version = 1): DecisionRecord {
-  return { type: 'decision', row, status, version, at: '2025-01-01T00:00:00.000Z' };
+function fold(records: JournalRecord[]) {
+  const ctx: FoldContext = { index: new RecipientIndex(), legacyKey: (r) => `email:${r.email}` };
+  records.forEach((rec, i) => applyRecord(ctx, rec, { offset: i * 100, length: 90 }));
+  return ctx.index.get('email:ana@x.org');
 }
 
-describe('applyRecord', () => {
-  it('folds drafts, redrafts and decisions into the latest state per row', () => {
-    const states = new Map<number, RowState>();
-    applyRecord(states, draft(1), 0, 100);
-    applyRecord(states, draft(2, { status: 'failed', error: 'boom' }), 101, 50);
-    applyRecord(states, decision(1, 'approved'), 152, 40);
-    expect(states.get(1)).toEqual({
-      row: 1, fingerprint: 'fp1', status: 'approved', version: 1, offset: 0, length: 100,
-      decision: { offset: 152, length: 40 },
+describe('the decision model (applyRecord)', () => {
+  it.each<[string, JournalRecord[], { status: string; version: number; edited: boolean; stale?: boolean } | undefined]>([
+    ['a draft is undecided', [draft()], { status: 'drafted', version: 1, edited: false }],
+    ['approving names the version', [draft(), decision('approved', 1)], { status: 'approved', version: 1, edited: false }],
+    ['skipping names the version', [draft(), decision('skipped', 1)], { status: 'skipped', version: 1, edited: false }],
+    ['an edit after approval is a new, undecided version', [draft(), decision('approved', 1), edit(2)], { status: 'drafted', version: 2, edited: true }],
+    ['approving the edit', [draft(), edit(2), decision('approved', 2)], { status: 'approved', version: 2, edited: true }],
+    ['an approval of an older version does not apply', [draft(), edit(2), decision('approved', 1)], { status: 'drafted', version: 2, edited: true }],
+    ['a regeneration withdraws the approval', [draft(), decision('approved', 1), draft(2)], { status: 'drafted', version: 2, edited: false }],
+    ['a failed draft', [draft(1, { status: 'failed', error: 'x' })], { status: 'failed', version: 1, edited: false }],
+    ['changed inputs mark a decided draft stale', [draft(), decision('approved', 1), inputs('fpX')], { status: 'approved', version: 1, edited: false, stale: true }],
+    ['inputs matching the draft again clear it', [draft(), decision('approved', 1), inputs('fpX'), inputs('fp1')], { status: 'approved', version: 1, edited: false, stale: false }],
+    ['a new draft clears staleness', [draft(), decision('approved', 1), inputs('fpX'), draft(2)], { status: 'drafted', version: 2, edited: false, stale: false }],
+    ['old file: an approval by row', [legacy(), oldDecision('approved', 1)], { status: 'approved', version: 1, edited: false }],
+    ['old file: an `edited` decision is an edit nobody approved', [legacy(), oldDecision('edited', 1, { body: 'mine' })], { status: 'drafted', version: 2, edited: true }],
+    ['old file: approved, then edited', [legacy(), oldDecision('approved', 1), oldDecision('edited', 1, { body: 'mine' })], { status: 'drafted', version: 2, edited: true }],
+    ['old file: edited twice (edit, then approve of the edit)', [legacy(), oldDecision('edited', 1, { body: 'a' }), oldDecision('edited', 1, { body: 'a' })], { status: 'drafted', version: 3, edited: true }],
+    ['old file: a skip carrying edited text', [legacy(), oldDecision('skipped', 1, { body: 'mine' })], { status: 'skipped', version: 2, edited: true }],
+    ['a decision with no draft is ignored', [decision('approved', 1)], undefined],
+  ])('%s', (_label, records, expected) => {
+    const state = fold(records);
+    if (expected === undefined) expect(state).toBeUndefined();
+    else expect(state).toMatchObject({ stale: false, ...expected });
+  });
+
+  it('keeps where the latest draft, edit text and decision are', () => {
+    expect(fold([draft(), edit(2), decision('approved', 2)])).toMatchObject({
+      draft: { offset: 0, length: 90 },
+      text: { offset: 100, length: 90 },
+      decision: { offset: 200, length: 90 },
     });
-    expect(states.get(2)).toMatchObject({ status: 'failed', offset: 101, length: 50 });
-
-    // A new version replaces the state and clears the decision.
-    applyRecord(states, draft(1, { fingerprint: 'fp1b', version: 2 }), 200, 90);
-    expect(states.get(1)).toEqual({ row: 1, fingerprint: 'fp1b', status: 'drafted', version: 2, offset: 200, length: 90 });
-
-    applyRecord(states, draft(2, { version: 2 }), 300, 80);
-    expect(states.get(2)).toMatchObject({ status: 'drafted', version: 2, offset: 300 });
+    expect(fold([draft(), edit(2), draft(3)])).not.toHaveProperty('text');
   });
 
-  it.each(['approved', 'edited', 'skipped'] as const)('a %s decision sets the status', (status) => {
-    const states = new Map<number, RowState>();
-    applyRecord(states, draft(7), 0, 10);
-    applyRecord(states, decision(7, status), 11, 10);
-    expect(states.get(7)?.status).toBe(status);
-  });
-
-  it('ignores a decision about a row that has no draft', () => {
-    const states = new Map<number, RowState>();
-    applyRecord(states, decision(9, 'approved'), 0, 10);
-    expect(states.size).toBe(0);
+  it('an old draft is keyed from its recipient and marked legacy (its fingerprint folded in the row)', () => {
+    expect(fold([legacy()])).toMatchObject({ key: 'email:ana@x.org', legacy: true, draftRow: 3 });
+    expect(fold([draft()])).toMatchObject({ legacy: false });
   });
 });
 
 describe('parseJournalLine', () => {
-  it('accepts draft and decision records', () => {
-    expect(parseJournalLine(JSON.stringify(draft(3)))).toEqual(draft(3));
-    expect(parseJournalLine(JSON.stringify(decision(3, 'edited')))).toEqual(decision(3, 'edited'));
+  it('accepts every record type', () => {
+    for (const rec of [draft(), decision('approved', 1), oldDecision('edited', 1, { body: 'x' }), edit(2), inputs('f')] as JournalRecord[]) {
+      expect(parseJournalLine(JSON.stringify(rec))).toEqual(rec);
+    }
+    const source = { type: 'source', csv: null, header: ['a'], profile: '/p.yaml', at: 't' };
+    expect(parseJournalLine(JSON.stringify(source))).toEqual(source);
+    expect(parseJournalLine(JSON.stringify({ type: 'roster', keys: ['a', 'b'], at: 't' }))).toBeDefined();
   });
 
   it.each([
-    ['a torn line', JSON.stringify(draft(1)).slice(0, 40)],
+    ['a torn line', JSON.stringify(draft()).slice(0, 40)],
     ['not an object', '[1,2]'],
     ['null', 'null'],
-    ['an unknown type', JSON.stringify({ ...draft(1), type: 'note' })],
-    ['a row of 0', JSON.stringify(draft(0))],
-    ['a fractional row', JSON.stringify({ ...draft(1), row: 1.5 })],
-    ['a string row', JSON.stringify({ ...draft(1), row: '1' })],
-    ['a missing fingerprint', JSON.stringify({ ...draft(1), fingerprint: undefined })],
-    ['a decision status on a draft', JSON.stringify({ ...draft(1), status: 'approved' })],
-    ['a draft status on a decision', JSON.stringify({ ...decision(1, 'approved'), status: 'drafted' })],
-    ['a missing version', JSON.stringify({ ...draft(1), version: undefined })],
-    ['a missing recipient', JSON.stringify({ ...draft(1), recipient: undefined })],
+    ['an unknown type', JSON.stringify({ ...draft(), type: 'note' })],
+    ['a row of 0', JSON.stringify(draft(1, { row: 0 }))],
+    ['a fractional row', JSON.stringify({ ...draft(), row: 1.5 })],
+    ['a string row', JSON.stringify({ ...draft(), row: '1' })],
+    ['a missing fingerprint', JSON.stringify({ ...draft(), fingerprint: undefined })],
+    ['a decision status on a draft', JSON.stringify({ ...draft(), status: 'approved' })],
+    ['a draft status on a decision', JSON.stringify({ ...decision('approved', 1), status: 'drafted' })],
+    ['a missing version', JSON.stringify({ ...draft(), version: undefined })],
+    ['a missing recipient', JSON.stringify({ ...draft(), recipient: undefined })],
+    ['an edit without a key', JSON.stringify({ ...edit(2), key: undefined })],
+    ['an edit without text', JSON.stringify({ ...edit(2), body: undefined })],
+    ['a roster with a non-string key', JSON.stringify({ type: 'roster', keys: [1], at: 't' })],
   ])('rejects %s', (_label, line) => {
     expect(parseJournalLine(line)).toBeUndefined();
   });

@@ -84,7 +84,7 @@ describe('renderFindings and renderPosition', () => {
   });
 
   it('shows position and counts', () => {
-    const line = renderPosition({ index: 12, total: 240 }, { approved: 5, edited: 2, skipped: 4, left: 229 }, 17, plain);
-    expect(line).toBe('Draft 12 of 240  (row 17)  approved 5 · edited 2 · skipped 4 · left 229');
+    const line = renderPosition({ index: 12, total: 240 }, { approved: 5, skipped: 4, left: 231 }, 17, plain);
+    expect(line).toBe('Draft 12 of 240  (row 17)  approved 5 · skipped 4 · left 231');
   });
 });

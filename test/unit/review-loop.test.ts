@@ -1,31 +1,33 @@
 // The review loop with scripted answers, an in-memory journal and stub editor/model: no terminal.
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
-import type { DecisionRecord, DraftRecord, JournalRecord } from '../../src/core/draft.js';
-import { applyRecord, type RowState } from '../../src/core/journal.js';
+import { effectiveText } from '../../src/core/decisions.js';
+import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord } from '../../src/core/draft.js';
+import { applyRecord } from '../../src/core/journal.js';
+import { RecipientIndex } from '../../src/core/recipient-index.js';
 import type { Ask, Choice } from '../../src/ui/ask.js';
 import { runReview, type ReviewDeps, type ReviewStore } from '../../src/ui/review.js';
-import type { Finding, ShownDraft } from '../../src/ui/render-draft.js';
+import type { Finding } from '../../src/ui/render-draft.js';
+import type { StoredRecipient } from '../../src/core/decisions.js';
 
-/** Journal in memory: offsets are indices into `records`. */
+/** Journal in memory, folded by the real rules: offsets are indices into `records`. */
 function memoryStore(initial: JournalRecord[]): ReviewStore & { records: JournalRecord[] } {
   const records: JournalRecord[] = [];
-  const states = new Map<number, RowState>();
+  const index = new RecipientIndex();
+  const ctx = { index, legacyKey: (r: Record<string, string>) => `k${r.first_name}` };
   const store = {
     records,
-    rows: () => [...states.values()].sort((a, b) => a.row - b.row),
-    state: (row: number) => states.get(row),
-    readDraft: (row: number) => {
-      const s = states.get(row);
-      return s ? (records[s.offset] as DraftRecord) : undefined;
-    },
-    readDecision: (row: number) => {
-      const d = states.get(row)?.decision;
-      return d ? (records[d.offset] as DecisionRecord) : undefined;
+    recipients: () => index.values(),
+    read: (key: string): StoredRecipient | undefined => {
+      const state = index.get(key);
+      if (!state) return undefined;
+      const draft = records[state.draft.offset] as DraftRecord;
+      const edit = state.text ? (records[state.text.offset] as EditRecord | DecisionRecord) : undefined;
+      return { state, draft, text: effectiveText(draft, edit) };
     },
     append: (rec: JournalRecord) => {
       records.push(structuredClone(rec));
-      applyRecord(states, rec, records.length - 1, 1);
+      applyRecord(ctx, rec, { offset: records.length - 1, length: 1 });
     },
   };
   for (const r of initial) store.append(r);
@@ -35,6 +37,7 @@ function memoryStore(initial: JournalRecord[]): ReviewStore & { records: Journal
 function draft(row: number, over: Partial<DraftRecord> = {}): DraftRecord {
   return {
     type: 'draft',
+    key: `k${row}`,
     row,
     fingerprint: `fp${row}`,
     status: 'drafted',
@@ -58,7 +61,7 @@ interface Harness {
   store: ReturnType<typeof memoryStore>;
   screens: string[];
   prompts: string[];
-  regenerations: { row: number; shown?: ShownDraft; feedback: string }[];
+  regenerations: { row: number; shown?: { subject?: string; body: string }; feedback: string; version: number }[];
 }
 
 function harness(records: JournalRecord[], answers: Answer[], over: Partial<ReviewDeps> = {}): Harness {
@@ -94,9 +97,10 @@ function harness(records: JournalRecord[], answers: Answer[], over: Partial<Revi
     store,
     ask,
     edit: async (d) => ({ ok: true, draft: { subject: d.subject, body: `${d.body}\nEDITED` } }),
-    regenerate: async (rec, shown, feedback) => {
-      regenerations.push({ row: rec.row, shown, feedback });
-      return { ...rec, version: rec.version + 1, body: `regenerated ${rec.row}`, feedback, at: 'later' };
+    regenerate: async (shown, feedback, version) => {
+      const rec = shown.draft;
+      regenerations.push({ row: rec.row, shown: shown.text, feedback, version });
+      return { ...rec, status: 'drafted', error: undefined, version, body: `regenerated ${rec.row}`, feedback, at: 'later' };
     },
     lint: (d): Finding[] => (d.body.includes('{{') ? [{ level: 'error', code: 'placeholder', message: 'unfilled placeholder' }] : []),
     isPrivate: (h) => h === 'notes',
@@ -110,6 +114,7 @@ function harness(records: JournalRecord[], answers: Answer[], over: Partial<Revi
 }
 
 const decisions = (h: Harness) => h.store.records.filter((r): r is DecisionRecord => r.type === 'decision');
+const edits = (h: Harness) => h.store.records.filter((r): r is EditRecord => r.type === 'edit');
 
 describe('runReview', () => {
   it('approves, skips, goes back and re-decides, then finishes with every decision in the journal', async () => {
@@ -122,7 +127,7 @@ describe('runReview', () => {
       [2, 'approved'],
       [3, 'approved'],
     ]);
-    expect(result.counts).toEqual({ approved: 3, edited: 0, skipped: 0, left: 0 });
+    expect(result.counts).toEqual({ approved: 3, skipped: 0, left: 0 });
     expect(h.screens[0]).toMatch(/Draft 1 of 3/);
     expect(h.screens[0]).toMatch(/notes\s+secret \(private, never sent\)/);
   });
@@ -140,7 +145,7 @@ describe('runReview', () => {
   });
 
   it('starts at the first undecided draft; --all starts at the first', async () => {
-    const recs = [draft(1), draft(2), { type: 'decision', row: 1, status: 'approved', version: 1, at: 'x' } as DecisionRecord];
+    const recs = [draft(1), draft(2), { type: 'decision', key: 'k1', row: 1, status: 'approved', version: 1, at: 'x' } as DecisionRecord];
     const h = harness(recs, ['q']);
     expect((await runReview(h.deps)).row).toBe(2);
     const all = harness(recs, ['q']);
@@ -159,17 +164,41 @@ describe('runReview', () => {
     expect(decisions(rows).map((d) => d.row)).toEqual([3]);
   });
 
-  it('an edit is saved at once as "edited" with the text, shown again, and approving keeps it edited', async () => {
+  it('an edit is a new version, saved at once and shown again undecided; only `a` approves it, naming that version', async () => {
     const h = harness([draft(1), draft(2)], ['e', 'a', 'q']);
     await runReview(h.deps);
-    const ds = decisions(h);
-    expect(ds.map((d) => d.status)).toEqual(['edited', 'edited']);
-    expect(ds[0]!.body).toContain('EDITED');
-    expect(ds[1]!.body).toBe(ds[0]!.body);
-    expect(ds[1]!.subject).toBe('Hello 1');
-    // The second screen is the same draft with the new text.
+    expect(edits(h)).toEqual([{ type: 'edit', key: 'k1', row: 1, version: 2, subject: 'Hello 1', body: expect.stringContaining('EDITED'), at: 'NOW' }]);
+    expect(decisions(h)).toEqual([{ type: 'decision', key: 'k1', row: 1, status: 'approved', version: 2, at: 'NOW' }]);
+    // The second screen is the same draft with the new text, undecided, saying so.
     expect(h.screens[1]).toMatch(/Draft 1 of 2/);
     expect(h.screens[1]).toContain('EDITED');
+    expect(h.screens[1]).toMatch(/version 2 · drafted · edited by you/);
+    expect(h.screens[1]).toMatch(/not approved yet/);
+  });
+
+  it('edit then quit decides nothing: the edited version waits, undecided', async () => {
+    const h = harness([draft(1)], ['e', 'q']);
+    await runReview(h.deps);
+    expect(decisions(h)).toEqual([]);
+    expect(h.store.recipients()[0]).toMatchObject({ status: 'drafted', version: 2, edited: true });
+  });
+
+  it('an edit after an approval withdraws it (revisiting with --all)', async () => {
+    const h = harness([draft(1), { type: 'decision', key: 'k1', row: 1, status: 'approved', version: 1, at: 'x' }], ['e', 'q']);
+    await runReview(h.deps, { all: true });
+    expect(h.store.recipients()[0]).toMatchObject({ status: 'drafted', version: 2 });
+  });
+
+  it('Enter alone is no answer: choose is asked without a default', async () => {
+    const defaults: (string | undefined)[] = [];
+    const h = harness([draft(1)], ['q']);
+    const choose = h.deps.ask.choose.bind(h.deps.ask);
+    h.deps.ask.choose = (message, choices, defaultKey) => {
+      defaults.push(defaultKey);
+      return choose(message, choices, defaultKey);
+    };
+    await runReview(h.deps);
+    expect(defaults).toEqual([undefined]);
   });
 
   it('a cancelled edit changes nothing and says why', async () => {
@@ -182,20 +211,20 @@ describe('runReview', () => {
   it('regenerates with feedback and the previous text, appends the new version, and shows it', async () => {
     const h = harness([draft(1)], ['e', 'r', 'shorter please', 'a']);
     await runReview(h.deps);
-    expect(h.regenerations).toEqual([{ row: 1, shown: expect.objectContaining({ body: expect.stringContaining('EDITED') }), feedback: 'shorter please' }]);
+    expect(h.regenerations).toEqual([{ row: 1, shown: expect.objectContaining({ body: expect.stringContaining('EDITED') }), feedback: 'shorter please', version: 3 }]);
     const drafts = h.store.records.filter((r) => r.type === 'draft') as DraftRecord[];
-    expect(drafts.map((d) => d.version)).toEqual([1, 2]);
+    expect(drafts.map((d) => d.version)).toEqual([1, 3]);
     expect(drafts[1]!.feedback).toBe('shorter please');
-    // The model's new text replaces the edit: approving it is a plain approval of version 2.
+    // The model's new text replaces the edit: approving it is a plain approval of version 3.
     const last = decisions(h).at(-1)!;
-    expect(last).toMatchObject({ status: 'approved', version: 2 });
+    expect(last).toMatchObject({ status: 'approved', version: 3 });
     expect(last.body).toBeUndefined();
     expect(h.screens.some((s) => s.includes('regenerated 1'))).toBe(true);
   });
 
   it('a failed or unavailable regeneration keeps the current draft', async () => {
     const failing = harness([draft(1)], ['r', '', 'q'], {
-      regenerate: async (rec) => ({ ...rec, status: 'failed', body: undefined, error: 'model gone', version: 2 }),
+      regenerate: async (shown) => ({ ...shown.draft, status: 'failed', body: undefined, error: 'model gone', version: 2 }),
     });
     await runReview(failing.deps);
     expect(failing.store.records).toHaveLength(1);
@@ -239,17 +268,18 @@ describe('runReview', () => {
     expect(decisions(h)).toHaveLength(1);
   });
 
-  it('a skip keeps text a person edited, so revisiting later still shows it', async () => {
+  it('a skip keeps text a person edited, so revisiting later still shows it, and approving approves that version', async () => {
     const h = harness([draft(1)], ['e', 's']);
     await runReview(h.deps);
+    expect(decisions(h)).toEqual([expect.objectContaining({ status: 'skipped', version: 2 })]);
     const again = harness(h.store.records, ['a']);
     await runReview(again.deps, { all: true });
     expect(again.screens[0]).toContain('EDITED');
-    expect(decisions(again).at(-1)).toMatchObject({ status: 'edited', body: expect.stringContaining('EDITED') });
+    expect(decisions(again).at(-1)).toMatchObject({ status: 'approved', version: 2 });
   });
 
   it('nothing to review is reported as empty', async () => {
-    const h = harness([draft(1), { type: 'decision', row: 1, status: 'approved', version: 1, at: 'x' }], []);
+    const h = harness([draft(1), { type: 'decision', key: 'k1', row: 1, status: 'approved', version: 1, at: 'x' }], []);
     expect((await runReview(h.deps)).end).toBe('empty');
     expect(h.screens).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { planRow, type KnownRecipient, type PlanOptions } from '../../src/core/decisions.js';
 import type { DraftRecord, DraftStatus } from '../../src/core/draft.js';
 import { EngineError } from '../../src/core/errors.js';
 import { runDrafts, type DraftJob, type RunEvent, type RunOptions } from '../../src/core/run.js';
@@ -7,6 +8,7 @@ import { createFakeEngine, type Step, type TextStep } from '../helpers/fake-engi
 
 function job(row: number, fingerprint = `fp-${row}`): DraftJob {
   return {
+    key: `k${row}`,
     recipient: { row, line: row + 1, cells: [`Name ${row}`] },
     recipientRecord: { Name: `Name ${row}` },
     fingerprint,
@@ -46,21 +48,28 @@ interface Harness {
   emitted: { row: number; outcome: DraftRecord | 'cached' }[];
   events: RunEvent[];
   sleeps: number[];
-  latest: Map<number, { fingerprint: string; status: DraftStatus; version: number }>;
+  latest: Map<number, KnownRecipient>;
 }
+
+type Prior = { fingerprint: string; status: DraftStatus; version: number; edited?: boolean };
 
 function harness(
   engine: Engine,
   jobs: AsyncIterable<DraftJob>,
-  over: Partial<RunOptions> = {},
-  prior: [number, { fingerprint: string; status: DraftStatus; version: number }][] = [],
+  over: Partial<RunOptions> & Partial<PlanOptions> = {},
+  prior: [number, Prior][] = [],
 ): { h: Harness; options: RunOptions } {
-  const h: Harness = { saved: [], emitted: [], events: [], sleeps: [], latest: new Map(prior) };
+  const known = (p: Prior): KnownRecipient => ({ edited: false, legacy: false, stale: false, ...p });
+  const h: Harness = { saved: [], emitted: [], events: [], sleeps: [], latest: new Map(prior.map(([row, p]) => [row, known(p)])) };
+  const planOptions: PlanOptions = { force: over.force ?? false, redraftDecided: over.redraftDecided ?? false };
   const options: RunOptions = {
     jobs,
     engine,
-    lookup: (row) => h.latest.get(row),
-    force: false,
+    // The draft command's rule (core/decisions.ts planRow), over what this harness saved.
+    plan: (j) => {
+      const k = h.latest.get(j.recipient.row);
+      return { plan: planRow(k, k?.fingerprint === j.fingerprint, planOptions), version: (k?.version ?? 0) + 1 };
+    },
     concurrency: 4,
     backoffMs: 100,
     random: () => 0,
@@ -70,13 +79,13 @@ function harness(
     parse,
     save: (rec) => {
       h.saved.push(rec);
-      h.latest.set(rec.row, { fingerprint: rec.fingerprint, status: rec.status, version: rec.version });
+      h.latest.set(rec.row, known({ fingerprint: rec.fingerprint, status: rec.status, version: rec.version }));
     },
     onEvent: (e) => h.events.push(e),
-    emit: (row, outcome) => {
+    emit: (j, outcome) => {
       // Durability first: whatever is announced must already be saved.
       if (outcome !== 'cached') expect(h.saved).toContain(outcome);
-      h.emitted.push({ row, outcome });
+      h.emitted.push({ row: j.recipient.row, outcome });
     },
     now: () => new Date('2025-05-05T12:00:00Z'),
     ...over,
@@ -385,9 +394,9 @@ describe('runDrafts', () => {
     const { h, options } = harness(engine, jobs, {
       concurrency: 4,
       maxAhead: 10,
-      emit: (row, outcome) => {
-        if (row === 1) pulledWhenRow1Emitted = counter.pulled;
-        h.emitted.push({ row, outcome });
+      emit: (j, outcome) => {
+        if (j.recipient.row === 1) pulledWhenRow1Emitted = counter.pulled;
+        h.emitted.push({ row: j.recipient.row, outcome });
       },
     });
     const summary = await runDrafts(options);
@@ -412,17 +421,16 @@ describe('runDrafts', () => {
     const summary = await runDrafts({
       jobs,
       engine: instant,
-      lookup: () => undefined,
-      force: false,
+      plan: () => ({ plan: 'draft', version: 1 }),
       concurrency: 8,
       parse,
       save: () => {
         saved++;
       },
-      emit: (row) => {
+      emit: (j) => {
         emitted++;
-        if (row !== lastRow + 1) inOrder = false;
-        lastRow = row;
+        if (j.recipient.row !== lastRow + 1) inOrder = false;
+        lastRow = j.recipient.row;
       },
     });
     expect(summary).toMatchObject({ drafted: 100_000, failed: 0, interrupted: false, evalCount: 200_000 });

@@ -1,92 +1,128 @@
-// `draftsmith approve`: review's `a` for scripts. Approves drafted rows by number (--rows) or every
-// drafted row the lint finds no error in (--clean). Decided and failed rows are left alone.
+// `draftsmith approve`: review's `a` for scripts. Approves the latest version of undecided drafts
+// by row (--rows) or every one the lint has nothing to say about (--clean). Failed, skipped,
+// approved and orphaned recipients are left alone and named.
 import path from 'node:path';
+import { loadLintContext, type LintContext } from '../../app/lint-context.js';
 import { UsageError } from '../../core/errors.js';
-import { parseRowSelection } from '../../core/row-selection.js';
+import type { StoredRecipient } from '../../core/decisions.js';
+import { listRows, parseRowSelection, type RowSelection } from '../../core/row-selection.js';
 import { stripControlsInline } from '../../core/sanitize.js';
+import { shellWord } from '../../core/shell-word.js';
 import { locateDraftsFile, profileForDrafts } from '../../io/drafts-path.js';
 import { DraftsStore } from '../../io/drafts-store.js';
 import type { CliIo } from '../io.js';
-import { loadLintContext, type LintContext } from './review.js';
-import { shellWord } from '../../core/shell-word.js';
 
 export interface ApproveFlags {
   rows?: string;
   clean?: boolean;
+  /** Lint codes --clean tolerates, comma-separated. */
+  allow?: string;
+  /** With --rows: approve drafts with error findings too. */
+  force?: boolean;
   profile?: string;
+}
+
+interface Outcome {
+  approved: number[];
+  /** --clean: rows with any finding not allowed; --rows: rows with an error finding (without --force). */
+  held: { row: number; codes: string[] }[];
+  forced: { row: number; codes: string[] }[];
+  leftAlone: string[];
 }
 
 export async function runApproveCommand(file: string | undefined, flags: ApproveFlags, io: CliIo): Promise<void> {
   if (Boolean(flags.rows) === Boolean(flags.clean)) {
     throw new UsageError('approve needs exactly one of --rows or --clean.', {
-      hint: 'e.g. `draftsmith approve --rows 3,5-9`, or `draftsmith approve --clean --profile profile.yaml`.',
+      hint: 'e.g. `draftsmith approve --rows 3,5-9`, or `draftsmith approve --clean`.',
     });
   }
+  if (flags.allow && !flags.clean) throw new UsageError('--allow goes with --clean.', { hint: 'e.g. `draftsmith approve --clean --allow long-draft,unknown-url`.' });
   const selection = flags.rows ? parseRowSelection(flags.rows) : undefined;
+  const allowed = new Set((flags.allow ?? '').split(',').map((c) => c.trim()).filter(Boolean));
   const draftsPath = await locateDraftsFile(file, io.cwd);
   const store = await DraftsStore.open(draftsPath, { lock: true, create: false });
-  let ctx: LintContext | undefined;
+  let outcome: Outcome;
   try {
     const profileFile = profileForDrafts(flags.profile, store.recordedProfile(), io.cwd);
-    if (flags.clean && !profileFile) {
-      throw new UsageError('--clean needs the tone profile the lint checks against, and the drafts file names none that exists.', {
+    if (!profileFile) {
+      throw new UsageError('approving needs the tone profile the lint checks against, and the drafts file names none that exists.', {
         hint: 'add --profile <file> (the one you drafted with).',
       });
     }
-    ctx = profileFile ? await loadLintContext(profileFile) : undefined;
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  const approved: number[] = [];
-  const withErrors: number[] = [];
-  const notDrafted: string[] = [];
-  try {
+    const ctx = await loadLintContext(profileFile);
     for (const w of store.warnings) io.stderr.write(`draftsmith: warning: ${stripControlsInline(w)}\n`);
-    const at = new Date().toISOString();
-    for (const state of store.rows()) {
-      if (selection && !selection.has(state.row)) continue;
-      if (state.status !== 'drafted') {
-        if (selection) notDrafted.push(`${state.row} (${state.status})`);
-        continue;
-      }
-      const record = store.readDraft(state.row);
-      if (!record) continue;
-      if (flags.clean && ctx) {
-        const findings = ctx.lint({ subject: record.subject, body: record.body ?? '' }, record.recipient);
-        if (findings.some((f) => f.level === 'error')) {
-          withErrors.push(state.row);
-          continue;
-        }
-      }
-      // Appended one by one: an interrupted run keeps the approvals already made.
-      store.append({ type: 'decision', row: state.row, status: 'approved', version: state.version, at });
-      approved.push(state.row);
-    }
+    if (selection) assertRowsMatch(store, selection, flags.rows!);
+    outcome = approveAll(store, ctx, { selection, allowed, force: Boolean(flags.force) });
   } finally {
     await store.close();
   }
-
-  const rel = path.relative(io.cwd, draftsPath) || draftsPath;
-  const lines = [`draftsmith: approved ${approved.length} draft(s)${approved.length ? `: rows ${listRows(approved)}` : ''}`];
-  if (notDrafted.length) lines.push(`  left alone (not a fresh draft): rows ${notDrafted.join(', ')}`);
-  if (withErrors.length) {
-    lines.push(`  not approved, lint errors: rows ${listRows(withErrors)}`);
-    const profile = flags.profile ? ` --profile ${shellWord(flags.profile)}` : '';
-    lines.push(`  hint: look at them with \`draftsmith review ${shellWord(rel)}${profile}\``);
-  }
-  if (approved.length) lines.push(`  next: draftsmith export ${shellWord(rel)}`);
-  io.stderr.write(`${lines.join('\n')}\n`);
+  io.stderr.write(report(outcome, flags, path.relative(io.cwd, draftsPath) || draftsPath));
 }
 
-/** 1,2,3,5,7,8 -> "1-3, 5, 7-8". */
-export function listRows(rows: readonly number[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < rows.length; ) {
-    let j = i;
-    while (j + 1 < rows.length && rows[j + 1] === rows[j]! + 1) j++;
-    out.push(i === j ? `${rows[i]}` : `${rows[i]}-${rows[j]}`);
-    i = j + 1;
+function approveAll(store: DraftsStore, ctx: LintContext, opts: { selection?: RowSelection; allowed: Set<string>; force: boolean }): Outcome {
+  const out: Outcome = { approved: [], held: [], forced: [], leftAlone: [] };
+  const at = new Date().toISOString();
+  for (const state of store.recipients()) {
+    if (opts.selection && !opts.selection.has(state.row)) continue;
+    if (state.orphaned) {
+      if (opts.selection) out.leftAlone.push(`${state.row} (no longer in the CSV)`);
+      continue;
+    }
+    if (state.status !== 'drafted') {
+      if (opts.selection) out.leftAlone.push(`${state.row} (${state.status})`);
+      continue;
+    }
+    const shown = store.read(state.key);
+    if (!shown?.text) continue;
+    const findings = lintOf(ctx, shown);
+    if (!opts.selection) {
+      // --clean means no finding at all, warnings included, unless a code is allowed.
+      const codes = findings.filter((f) => !opts.allowed.has(f.code)).map((f) => f.code);
+      if (codes.length > 0) {
+        out.held.push({ row: state.row, codes });
+        continue;
+      }
+    } else {
+      const errors = findings.filter((f) => f.level === 'error').map((f) => f.code);
+      if (errors.length > 0 && !opts.force) {
+        out.held.push({ row: state.row, codes: errors });
+        continue;
+      }
+      if (errors.length > 0) out.forced.push({ row: state.row, codes: errors });
+    }
+    // Appended one by one: an interrupted run keeps the approvals already made. The decision names
+    // the exact version whose text was linted.
+    store.append({ type: 'decision', key: state.key, row: state.row, status: 'approved', version: state.version, at });
+    out.approved.push(state.row);
   }
-  return out.join(', ');
+  return out;
+}
+
+function lintOf(ctx: LintContext, shown: StoredRecipient) {
+  return ctx.lint(shown.text!, shown.draft.recipient);
+}
+
+function assertRowsMatch(store: DraftsStore, selection: RowSelection, spec: string): void {
+  const rows = store.recipients().filter((s) => !s.orphaned);
+  if (rows.some((s) => selection.has(s.row))) return;
+  const last = Math.max(0, ...rows.map((s) => s.row));
+  throw new UsageError(`--rows ${spec} matches none of the ${rows.length} drafted row(s).`, {
+    hint: rows.length ? `drafted rows lie between 1 and ${last}; \`draftsmith status\` lists them.` : 'run `draftsmith draft` first.',
+  });
+}
+
+function report(o: Outcome, flags: ApproveFlags, rel: string): string {
+  const lines = [`draftsmith: approved ${o.approved.length} draft(s)${o.approved.length ? `: rows ${listRows(o.approved, 40)}` : ''}`];
+  for (const f of o.forced) lines.push(`  approved despite lint errors (--force): row ${f.row} (${f.codes.join(', ')})`);
+  if (o.leftAlone.length) lines.push(`  left alone (not an undecided draft): rows ${o.leftAlone.join(', ')}`);
+  if (o.held.length) {
+    const why = flags.clean ? 'lint findings' : 'lint errors; add --force to approve them anyway';
+    lines.push(`  not approved, ${why}:`);
+    for (const h of o.held.slice(0, 20)) lines.push(`    row ${h.row}: ${h.codes.join(', ')}`);
+    if (o.held.length > 20) lines.push(`    ... and ${o.held.length - 20} more`);
+    const profile = flags.profile ? ` --profile ${shellWord(flags.profile)}` : '';
+    lines.push(`  hint: look at them with \`draftsmith review ${shellWord(rel)}${profile}\`${flags.clean ? ', or tolerate a code with --allow CODE' : ''}`);
+  }
+  if (o.approved.length) lines.push(`  next: draftsmith export ${shellWord(rel)}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 // `draftsmith draft`: wires the CSV reader, profile, prompts, engine, runner and drafts file.
 import path from 'node:path';
 import { InterruptedError, PartialFailureError, UsageError } from '../../core/errors.js';
-import { fingerprint } from '../../core/fingerprint.js';
+import { draftFingerprint } from '../../core/fingerprint.js';
 import {
   buildMessages,
   draftSchema,
@@ -10,7 +10,12 @@ import {
   unknownFieldNames,
 } from '../../core/prompt.js';
 import { recipientRecord, type Recipient } from '../../core/recipients.js';
-import { parseRowSelection, type RowSelection } from '../../core/row-selection.js';
+import { stripControlsInline } from '../../core/sanitize.js';
+import { bindDraftsFile, campaignNotes, planJobs, rosterReader } from '../../app/campaign.js';
+import { storedRecipientKey } from '../../core/recipient-key.js';
+import type { RosterBuilder } from '../../core/roster.js';
+import { DRAFT_RESUME_FLAGS, resumeCommand } from '../resume.js';
+import { listRows, parseRowSelection, type RowSelection } from '../../core/row-selection.js';
 import { runDrafts, type DraftJob } from '../../core/run.js';
 import { toExportRecord } from '../../core/export-record.js';
 import { startBackgroundLint } from '../../io/lint-in-background.js';
@@ -26,7 +31,6 @@ import { createProgress } from '../../ui/progress.js';
 import { renderLintSummary } from '../../ui/lint-summary.js';
 import { renderSummary } from '../../ui/summary.js';
 import { renderDryRun } from '../../ui/dry-run.js';
-import { shellWord } from '../../core/shell-word.js';
 import { createEngineFromFlags, type EngineFlags } from '../engine-choice.js';
 import { onInterrupt } from '../interrupt.js';
 import type { CliIo } from '../io.js';
@@ -41,6 +45,8 @@ export interface DraftFlags extends EngineFlags {
   limit?: number;
   dryRun?: boolean;
   force?: boolean;
+  redraftDecided?: boolean;
+  relink?: boolean;
   seed?: number;
   temperature?: number;
   retries: number;
@@ -71,15 +77,24 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       encoding: flags.encoding,
       skipLines: flags.skipLines,
     };
-    const scan = await scanCsv(csv);
+    const reader = rosterReader(profile);
+    const scan = await scanCsv(csv, reader.visitor);
+    const roster = reader.roster();
     for (const notice of scan.notices) ui.note(notice);
     for (const warning of scan.warnings) ui.warn(warning);
+    for (const warning of preflightWarnings(roster, profile.channel)) ui.warn(warning);
     const unknown = unknownFieldNames(profile, scan.columns);
     if (unknown.length > 0) {
       ui.warn(`profile names column(s) the CSV does not have: ${unknown.join(', ')} (check fields.private / fields.use)`);
     }
 
-    const selected = selectedRows(scan.rows, selection, flags.limit);
+    // A recipient's later rows in the same CSV are not drafted: one person gets one message.
+    const selected = selectedRows(scan.rows, selection, flags.limit, (row) => roster.keyAt(row)?.first === true);
+    if (selection && !selection.within(scan.rows)) {
+      throw new UsageError(`--rows ${flags.rows} matches none of the ${scan.rows} data row(s) in ${stripControlsInline(csv.displayName ?? csv.file)}.`, {
+        hint: `data rows are numbered 1-${scan.rows} (row 1 is the first row after the header).`,
+      });
+    }
     const schema = draftSchema(profile.channel);
     const options = generationOptions(profile, { temperature: flags.temperature, seed: flags.seed });
     const recipients = () => filterRows(readRecipients(csv, scan), selected);
@@ -99,7 +114,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
 
     const engine = await createEngineFromFlags(flags, profile, io);
     const draftsPath = flags.drafts ? path.resolve(io.cwd, flags.drafts) : defaultDraftsPath(fromStdin ? null : csvArg, io.cwd);
-    const store = await DraftsStore.open(draftsPath, { lock: true, create: true });
+    const store = await DraftsStore.open(draftsPath, { lock: true, create: true, legacyKey: storedRecipientKey({ identity: profile.identity }) });
     const controller = new AbortController();
     let stopLint = () => {};
     const stopListening = onInterrupt(io, () => {
@@ -108,6 +123,9 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
     });
     try {
       for (const w of store.warnings) ui.warn(w);
+      const draftsName = path.relative(io.cwd, draftsPath) || draftsPath;
+      const source = { csv: fromStdin ? null : csv.file, header: scan.columns.headers, profile: profileFile };
+      const orphans = bindDraftsFile(store, source, roster, { relink: Boolean(flags.relink), draftsName });
       await engine.prepare(controller.signal);
       ui.info(`drafting ${selected.count} recipient(s) with ${engine.info.engine} · ${engine.info.model} (${engine.info.location})`);
 
@@ -115,16 +133,10 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
         for await (const r of recipients()) {
           const messages = buildMessages(profile, templates, r, scan.columns);
           yield {
+            key: roster.keyAt(r.row)!.key,
             recipient: r,
             recipientRecord: recipientRecord(r, scan.columns),
-            fingerprint: fingerprint({
-              row: r.row,
-              messages,
-              schema,
-              options,
-              engine: engine.info.engine,
-              model: engine.info.model,
-            }),
+            fingerprint: draftFingerprint({ messages, schema, options, engine: engine.info.engine, model: engine.info.model }),
             request: { messages, schema, options },
           };
         }
@@ -142,24 +154,27 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
         summary = await runDrafts({
           jobs: jobs(),
           engine,
-          lookup: (row) => store.state(row),
-          force: Boolean(flags.force),
+          plan: planJobs(store, engine.info, { force: Boolean(flags.force), redraftDecided: Boolean(flags.redraftDecided) }),
+          profile: profileFile,
           concurrency: flags.concurrency,
           retries: flags.retries,
           signal: controller.signal,
           parse: (text) => parseDraftOutput(text, profile.channel),
-          save: (record) => store.append({ ...record, profile: profileFile }),
+          save: (record) => store.append(record),
           onEvent: (e) => {
             progress.onEvent(e);
-            const record = e.type === 'drafted' ? e.record : e.type === 'cached' ? store.readDraft(e.row) : undefined;
-            if (record?.status === 'drafted') lint.add(record.row, { subject: record.subject, body: record.body ?? '', recipient: record.recipient });
+            // The lint tallies what a reviewer will see: the latest version of undecided drafts.
+            const key = e.type === 'drafted' ? e.record.key! : e.type === 'cached' ? e.key : undefined;
+            const shown = key === undefined ? undefined : store.read(key);
+            if (shown?.text && shown.state.status === 'drafted') lint.add(shown.state.row, { ...shown.text, recipient: shown.draft.recipient });
           },
           emit: writer
-            ? (row, outcome) => {
-                const record = outcome === 'cached' ? store.readDraft(row) : outcome;
-                if (!record || readerGone) return;
+            ? (job) => {
+                // What a person decided shows, not the model's first text: the same version everywhere.
+                const shown = store.read(job.key);
+                if (!shown || readerGone) return;
                 pending = pending
-                  .then(() => writer.write(toExportRecord(record)))
+                  .then(() => writer.write(toExportRecord(shown)))
                   .catch((err: unknown) => {
                     if (!isBrokenPipe(err)) throw err;
                     // `draft --out - | head`: nobody reads the rest, so stop paying for drafts.
@@ -179,7 +194,8 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       }
 
       const tally = await lint.finish();
-      const resume = resumeCommand(csvArg, flags);
+      const resume = resumeCommand('draft', [csvArg, '--profile', flags.profile], flags as never, DRAFT_RESUME_FLAGS);
+      const notes = campaignNotes(roster, orphans, summary.stale, `${resume} --redraft-decided`);
       if (readerGone) {
         ui.note(`the reader of --out closed the pipe: stopped, ${summary.drafted} new draft(s) kept in ${path.relative(io.cwd, draftsPath) || draftsPath}.`);
         return;
@@ -190,7 +206,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
             draftsFile: path.relative(io.cwd, draftsPath) || draftsPath,
             color: ui.chalk,
             resumeCommand: resume,
-            lint: renderLintSummary(tally, ui.chalk),
+            lint: [...notes, ...renderLintSummary(tally, ui.chalk)],
             review: true,
           }),
         );
@@ -222,28 +238,28 @@ interface Selected {
 }
 
 /** Which data rows `--rows` and `--limit` keep, and how many that is (for progress). */
-function selectedRows(total: number, selection: RowSelection | undefined, limit: number | undefined): Selected {
+function selectedRows(total: number, selection: RowSelection | undefined, limit: number | undefined, eligible: (row: number) => boolean): Selected {
   let count = 0;
   let last = 0;
   for (let row = 1; row <= total; row++) {
-    if (selection && !selection.has(row)) continue;
+    if ((selection && !selection.has(row)) || !eligible(row)) continue;
     if (limit !== undefined && count >= limit) break;
     count++;
     last = row;
   }
-  return { count, has: (row) => row <= last && (!selection || selection.has(row)) };
+  return { count, has: (row) => row <= last && (!selection || selection.has(row)) && eligible(row) };
 }
 
 async function* filterRows(source: AsyncIterable<Recipient>, selected: Selected): AsyncGenerator<Recipient> {
   for await (const r of source) if (selected.has(r.row)) yield r;
 }
 
-function resumeCommand(csvArg: string, flags: DraftFlags): string {
-  const parts = ['draftsmith draft', shellWord(csvArg), '--profile', shellWord(flags.profile)];
-  if (flags.drafts) parts.push('--drafts', shellWord(flags.drafts));
-  if (flags.engine) parts.push('--engine', flags.engine);
-  if (flags.model) parts.push('--model', shellWord(flags.model));
-  if (flags.host) parts.push('--host', shellWord(flags.host));
-  if (flags.rows) parts.push('--rows', flags.rows);
-  return parts.join(' ');
+/** Rows that will make poor drafts, said before any model time is spent. */
+function preflightWarnings(roster: RosterBuilder, channel: string): string[] {
+  const out: string[] = [];
+  if (roster.noName.length > 0) out.push(`${roster.noName.length} row(s) have no name (rows ${listRows(roster.noName)}): their drafts cannot greet anyone by name`);
+  if (channel === 'email' && roster.noEmail.length > 0) {
+    out.push(`${roster.noEmail.length} row(s) have no e-mail address (rows ${listRows(roster.noEmail)}): they cannot be exported as mail`);
+  }
+  return out;
 }

@@ -1,7 +1,9 @@
-// `draftsmith export`: approved (and edited) drafts, or a chosen set of statuses, for the next tool:
-// JSONL or CSV to a file or stdout, one .eml per draft into a folder, or one mbox file.
+// `draftsmith export`: approved drafts (the exact version approved), or a chosen set of statuses,
+// for the next tool: JSONL or CSV to a file or stdout, one .eml per draft into a folder, or one mbox
+// file. Recipients no longer in the CSV are never exported unless --include-orphans.
 import path from 'node:path';
-import { DECIDED, parseStatusList, type DraftStatus } from '../../core/draft.js';
+import { APPROVED_ONLY, isExportable, type ExportChoice } from '../../core/decisions.js';
+import { DECIDED, parseStatusList } from '../../core/draft.js';
 import { UsageError } from '../../core/errors.js';
 import { toExportRecord, type ExportRecord } from '../../core/export-record.js';
 import { stripControlsInline } from '../../core/sanitize.js';
@@ -19,12 +21,11 @@ export interface ExportFlags {
   all?: boolean;
   status?: string;
   profile?: string;
+  includeOrphans?: boolean;
 }
 
-const DEFAULT_STATUSES: ReadonlySet<DraftStatus> = new Set(['approved', 'edited']);
-
 export async function runExportCommand(file: string | undefined, flags: ExportFlags, io: CliIo): Promise<void> {
-  const wanted = statusFilter(flags);
+  const choice = exportChoice(flags);
   const mail = flags.format === 'eml' || flags.format === 'mbox';
   if (mail && (flags.out === undefined || flags.out === '-')) {
     throw new UsageError(`--format ${flags.format} writes files: give --out ${flags.format === 'eml' ? 'FOLDER' : 'FILE.mbox'}`, {
@@ -36,19 +37,14 @@ export async function runExportCommand(file: string | undefined, flags: ExportFl
   try {
     const profileFile = mail ? profileForDrafts(flags.profile, store.recordedProfile(), io.cwd) : undefined;
     const sender = profileFile ? await senderFrom(profileFile) : undefined;
-    const rows = store.rows().filter((s) => wanted === 'all' || wanted.has(s.status));
-    // Read lazily, one record at a time, so a 100k-row drafts file is never held whole.
+    const all = store.recipients();
+    const rows = all.filter((s) => isExportable(s, choice));
+    // Read lazily, one record at a time, so a 100k-row drafts file is never held whole. The text is
+    // the latest version's, which for an approved recipient is the version approved.
     function* records(): Generator<ExportRecord> {
       for (const s of rows) {
-        const draft = store.readDraft(s.row);
-        if (!draft) continue;
-        const decision = DECIDED.has(s.status) ? store.readDecision(s.row) : undefined;
-        yield toExportRecord(draft, {
-          status: s.status,
-          ...(decision?.subject !== undefined ? { subject: decision.subject } : {}),
-          ...(decision?.body !== undefined ? { body: decision.body } : {}),
-          ...(decision ? { version: decision.version } : {}),
-        });
+        const shown = store.read(s.key);
+        if (shown) yield toExportRecord(shown);
       }
     }
 
@@ -64,9 +60,11 @@ export async function runExportCommand(file: string | undefined, flags: ExportFl
       written = result.written;
       skipped = result.skipped;
     } else {
-      const first = rows.length > 0 ? store.readDraft(rows[0]!.row) : undefined;
+      // An empty export keeps its columns: the CSV's header as `draft` recorded it.
+      const first = rows.length > 0 ? store.readDraft(rows[0]!.key) : undefined;
+      const headers = first ? Object.keys(first.recipient) : (store.source()?.header ?? []);
       const target = await openOutput(out, io);
-      const writer = createRecordWriter(flags.format, target.stream, { headers: first ? Object.keys(first.recipient) : [] });
+      const writer = createRecordWriter(flags.format, target.stream, { headers });
       written = 0;
       try {
         for (const rec of records()) {
@@ -80,10 +78,16 @@ export async function runExportCommand(file: string | undefined, flags: ExportFl
     }
 
     for (const s of skipped) io.stderr.write(`draftsmith: row ${s.row} not exported: ${stripControlsInline(s.reason)}\n`);
-    if (written === 0 && wanted !== 'all' && flags.status === undefined) {
-      const undecided = store.rows().filter((s) => !DECIDED.has(s.status)).length;
+    const orphans = all.filter((s) => s.orphaned && !choice.includeOrphans && isExportable(s, { ...choice, includeOrphans: true })).length;
+    if (orphans > 0) {
+      io.stderr.write(`draftsmith: ${orphans} draft(s) not exported: their recipients are no longer in the CSV (--include-orphans exports them).\n`);
+    }
+    if (written === 0 && choice.statuses !== 'all' && flags.status === undefined) {
+      const undecided = all.filter((s) => !s.orphaned && !DECIDED.has(s.status)).length;
+      const edited = all.filter((s) => !s.orphaned && s.status === 'drafted' && s.edited).length;
+      const reapprove = edited > 0 ? ` ${edited} of them edited and waiting for approval of the edited text.` : '';
       io.stderr.write(
-        `draftsmith: no approved drafts yet (${undecided} waiting for review).\n  hint: review them with \`draftsmith review\`, or export everything with --all.\n`,
+        `draftsmith: no approved drafts yet (${undecided} waiting for review).${reapprove}\n  hint: review them with \`draftsmith review\`, or export everything with --all.\n`,
       );
     } else if (out !== '-') {
       const what = flags.format === 'eml' ? 'message file(s) into' : 'record(s) to';
@@ -99,12 +103,13 @@ export async function runExportCommand(file: string | undefined, flags: ExportFl
   }
 }
 
-function statusFilter(flags: ExportFlags): ReadonlySet<DraftStatus> | 'all' {
+function exportChoice(flags: ExportFlags): ExportChoice {
   if (flags.all && flags.status !== undefined) {
     throw new UsageError('--all and --status cannot be used together', { hint: 'use --all for every record, or --status to pick some.' });
   }
-  if (flags.all) return 'all';
-  return flags.status === undefined ? DEFAULT_STATUSES : parseStatusList(flags.status);
+  const includeOrphans = Boolean(flags.includeOrphans);
+  if (flags.all) return { statuses: 'all', includeOrphans };
+  return flags.status === undefined ? { ...APPROVED_ONLY, includeOrphans } : { statuses: parseStatusList(flags.status), includeOrphans };
 }
 
 async function senderFrom(profileFile: string): Promise<Sender> {

@@ -1,5 +1,6 @@
-// `draftsmith lint FILE --profile P`: lints JSONL records shaped like `export`'s (row, recipient,
-// subject, body), from anywhere, one finding a line on stdout. Exit 1 when any finding is an error.
+// `draftsmith lint FILE [--profile P]`: lints a drafts file (the latest version of every draft,
+// against the profile it was made with) or JSONL records shaped like `export`'s (row, recipient,
+// subject, body) from anywhere, one finding a line on stdout. Exit 1 when any finding is an error.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,6 +9,9 @@ import { ExitError, InputError, UsageError } from '../../core/errors.js';
 import { lintDraft, type LintFinding } from '../../core/lint.js';
 import { addToTally, emptyTally } from '../../core/lint-tally.js';
 import { stripControlsInline } from '../../core/sanitize.js';
+import { parseJournalLine } from '../../core/journal.js';
+import { profileForDrafts } from '../../io/drafts-path.js';
+import { DraftsStore } from '../../io/drafts-store.js';
 import { readProfile } from '../../io/profile-file.js';
 import { toJsonLine } from '../../io/record-writer.js';
 import { renderLintSummary } from '../../ui/lint-summary.js';
@@ -16,8 +20,16 @@ import { writeWithBackpressure } from '../output.js';
 import type { CliIo } from '../io.js';
 
 export interface LintFlags {
-  profile: string;
+  profile?: string;
   format: 'text' | 'jsonl';
+}
+
+/** One draft to lint, as read from a drafts file or an export. */
+interface LintItem {
+  row: number;
+  subject?: string;
+  body: string;
+  recipient: Record<string, string>;
 }
 
 export async function runLintCommand(file: string, flags: LintFlags, io: CliIo): Promise<void> {
@@ -27,31 +39,74 @@ export async function runLintCommand(file: string, flags: LintFlags, io: CliIo):
     });
   }
   const ui = createUi({ env: io.env, stdout: io.stdout, stderr: io.stderr, quiet: false });
-  const { profile } = await readProfile(path.resolve(io.cwd, flags.profile));
   const shown = file === '-' ? '<stdin>' : file;
-  const input = file === '-' ? io.stdin : await openInput(path.resolve(io.cwd, file), shown);
-  const tally = emptyTally();
+  const draftsFile = file !== '-' && (await isDraftsFile(path.resolve(io.cwd, file), shown));
+  const store = draftsFile ? await DraftsStore.open(path.resolve(io.cwd, file), { lock: false, create: false }) : undefined;
+  try {
+    const profileFile = flags.profile ? path.resolve(io.cwd, flags.profile) : profileForDrafts(undefined, store?.recordedProfile(), io.cwd);
+    if (!profileFile) {
+      throw new UsageError(store ? 'the drafts file names no tone profile that still exists.' : 'linting exported records needs the tone profile.', {
+        hint: 'add --profile <file> (the one the drafts were made with).',
+      });
+    }
+    const { profile } = await readProfile(profileFile);
+    const items = store ? latestVersions(store) : exportedRecords(file === '-' ? io.stdin : await openInput(path.resolve(io.cwd, file), shown), shown);
+    const tally = emptyTally();
+    for await (const item of items) {
+      const findings = lintDraft({ subject: item.subject, body: item.body, recipient: item.recipient }, profile);
+      addToTally(tally, item.row, findings);
+      for (const f of findings) await writeWithBackpressure(io.stdout, formatFinding(item.row, f, flags.format));
+    }
+    if (tally.linted === 0) {
+      throw new InputError(`no drafts in ${shown}`, {
+        hint: store ? 'the drafts file holds no draft with text yet: run `draftsmith draft` first.' : 'pass a JSONL file with one record per line, e.g. from `draftsmith export --all`.',
+      });
+    }
+    for (const l of renderLintSummary(tally, ui.chalk)) io.stderr.write(`${l}\n`);
+    if (tally.errorRows.length > 0) throw new ExitError(1);
+  } finally {
+    await store?.close();
+  }
+}
+
+/** Every recipient's latest version that has text (a failed draft has none), orphans left out. */
+function* latestVersions(store: DraftsStore): Generator<LintItem> {
+  for (const s of store.recipients()) {
+    if (s.orphaned) continue;
+    const shown = store.read(s.key);
+    if (shown?.text) yield { row: s.row, ...shown.text, recipient: shown.draft.recipient };
+  }
+}
+
+async function* exportedRecords(input: NodeJS.ReadableStream, shown: string): AsyncGenerator<LintItem> {
   let line = 0;
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     line++;
     if (text.trim() === '') continue;
     const draft = parseRecord(text, shown, line);
     if (draft === undefined) continue;
-    const row = typeof draft.row === 'number' ? draft.row : line;
-    const findings = lintDraft(
-      { subject: draft.subject as string | undefined, body: draft.body as string, recipient: draft.recipient as Record<string, string> },
-      profile,
-    );
-    addToTally(tally, row, findings);
-    for (const f of findings) await writeWithBackpressure(io.stdout, formatFinding(row, f, flags.format));
+    yield {
+      row: typeof draft.row === 'number' ? draft.row : line,
+      subject: draft.subject as string | undefined,
+      body: draft.body as string,
+      recipient: (draft.recipient ?? {}) as Record<string, string>,
+    };
   }
-  if (tally.linted === 0) {
-    throw new InputError(`no drafts in ${shown}`, {
-      hint: 'pass a JSONL file with one record per line, e.g. from `draftsmith export --all`.',
-    });
+}
+
+/** A drafts file starts with a draftsmith journal record (`type`), an export record does not. */
+async function isDraftsFile(file: string, shown: string): Promise<boolean> {
+  const input = await openInput(file, shown);
+  try {
+    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+      if (text.trim() === '') continue;
+      const rec = parseJournalLine(text);
+      return rec !== undefined;
+    }
+    return false;
+  } finally {
+    (input as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
   }
-  for (const l of renderLintSummary(tally, ui.chalk)) io.stderr.write(`${l}\n`);
-  if (tally.errorRows.length > 0) throw new ExitError(1);
 }
 
 async function openInput(file: string, shown: string): Promise<NodeJS.ReadableStream> {

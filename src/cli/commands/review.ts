@@ -6,6 +6,9 @@
 // through the inherited stdin/stdout.
 import path from 'node:path';
 import { parseStatusList, type DraftRecord } from '../../core/draft.js';
+import type { StoredRecipient } from '../../core/decisions.js';
+import { loadLintContext, type LintContext } from '../../app/lint-context.js';
+import { regenerateDraft } from '../../app/regenerate.js';
 import { shellWord } from '../../core/shell-word.js';
 import { DraftsmithError, InterruptedError, UsageError } from '../../core/errors.js';
 import { parseRowSelection } from '../../core/row-selection.js';
@@ -19,9 +22,6 @@ import { runReview, type ReviewResult } from '../../ui/review.js';
 import { createUi } from '../../ui/terminal.js';
 import type { CliIo } from '../io.js';
 import { createEngineFromFlags } from '../engine-choice.js';
-import type { Recipient } from '../../core/recipients.js';
-import type { loadTemplates } from '../../io/templates.js';
-import type { Finding, ShownDraft } from '../../ui/render-draft.js';
 
 export interface ReviewFlags {
   engine?: 'auto' | 'ollama' | 'llama-cpp';
@@ -62,14 +62,15 @@ export async function runReviewCommand(file: string | undefined, flags: ReviewFl
   let result: ReviewResult;
   try {
     for (const w of store.warnings) ui.warn(w);
-    // By default a regeneration uses the engine and model that wrote the draft; flags override.
+    // By default a regeneration uses the engine, host and model that wrote the draft; flags override.
     const engineFor = async (record: DraftRecord, profile: ToneProfile): Promise<Engine> => {
       const model = flags.model ?? record.model;
       const engineName = flags.engine ?? (record.engine === 'llama-cpp' || record.engine === 'ollama' ? record.engine : undefined);
-      const key = `${engineName ?? 'auto'}\u0000${model}`;
+      const host = flags.host ?? record.host;
+      const key = `${engineName ?? 'auto'}\u0000${model}\u0000${host ?? ''}`;
       let engine = engines.get(key);
       if (!engine) {
-        const created = await createEngineFromFlags({ ...flags, model, ...(engineName ? { engine: engineName } : {}) }, profile, io);
+        const created = await createEngineFromFlags({ ...flags, model, ...(host ? { host } : {}), ...(engineName ? { engine: engineName } : {}) }, profile, io);
         try {
           await created.prepare();
         } catch (err) {
@@ -85,9 +86,9 @@ export async function runReviewCommand(file: string | undefined, flags: ReviewFl
         store,
         ask: createAsk({ input: io.stdin, output: io.stderr }),
         edit: (draft, record) => editDraft(draft, { env: io.env, withSubject: record.subject !== undefined }),
-        regenerate: async (record, shown, feedback) => {
+        regenerate: async (shown, feedback, version) => {
           if (!ctx) return 'regenerating needs the tone profile, and the one the drafts were made with is gone: run review again with --profile <file>';
-          return withInterrupt((signal) => regenerate(ctx, record, shown, feedback, engineFor, signal));
+          return withInterrupt((signal) => regenerate(ctx, shown, feedback, version, engineFor, signal));
         },
         lint: (draft, record) =>
           ctx
@@ -107,7 +108,7 @@ export async function runReviewCommand(file: string | undefined, flags: ReviewFl
   }
 
   const c = result.counts;
-  const tally = `approved ${c.approved} · edited ${c.edited} · skipped ${c.skipped} · left ${c.left}`;
+  const tally = `approved ${c.approved} · skipped ${c.skipped} · left ${c.left}`;
   const rel = path.relative(io.cwd, draftsPath) || draftsPath;
   switch (result.end) {
     case 'empty':
@@ -126,15 +127,15 @@ export async function runReviewCommand(file: string | undefined, flags: ReviewFl
 
 async function regenerate(
   ctx: LintContext,
-  record: DraftRecord,
-  shown: { subject?: string; body: string } | undefined,
+  shown: StoredRecipient,
   feedback: string,
+  version: number,
   engineFor: (record: DraftRecord, profile: ToneProfile) => Promise<Engine>,
   signal: AbortSignal,
 ): Promise<DraftRecord | string> {
   try {
-    const engine = await engineFor(record, ctx.profile);
-    return await regenerateDraft(ctx, engine, record, shown, feedback, signal);
+    const engine = await engineFor(shown.draft, ctx.profile);
+    return await regenerateDraft(ctx, engine, shown, feedback, version, signal);
   } catch (err) {
     // Engine trouble or an unusable answer: say so on the same screen; the draft stays as it was.
     if (err instanceof DraftsmithError) return `regeneration failed: ${err.message}${err.hint ? ` (${err.hint})` : ''}`;
@@ -152,90 +153,6 @@ async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promis
   } finally {
     process.off('SIGINT', stop);
   }
-}
-
-/** What lint and regeneration need from the tone profile (review and approve share it). */
-export interface LintContext {
-  profile: ToneProfile;
-  templates: Awaited<ReturnType<typeof loadTemplates>>;
-  lint: (draft: ShownDraft, recipient: Record<string, string>) => Finding[];
-  isPrivate: (header: string) => boolean;
-}
-
-// Profile, templates, lint and prompts load only when a profile is given: reviewing and quitting
-// need none of them.
-export async function loadLintContext(file: string): Promise<LintContext> {
-  const [{ readProfile }, { loadTemplates }, { lintDraft }, { isPrivateHeader }] = await Promise.all([
-    import('../../io/profile-file.js'),
-    import('../../io/templates.js'),
-    import('../../core/lint.js'),
-    import('../../core/prompt.js'),
-  ]);
-  const { profile, dir } = await readProfile(file);
-  const templates = await loadTemplates(profile, dir);
-  const privateByHeader = new Map<string, boolean>();
-  return {
-    profile,
-    templates,
-    lint: (draft, recipient) => lintDraft({ subject: draft.subject, body: draft.body, recipient }, profile),
-    isPrivate: (header) => {
-      let hidden = privateByHeader.get(header);
-      if (hidden === undefined) privateByHeader.set(header, (hidden = isPrivateHeader(profile, header)));
-      return hidden;
-    },
-  };
-}
-
-/**
- * A new version of a row's draft: the recipient is rebuilt from the record (its columns in
- * order), the previous text and the feedback go to the model. The fingerprint stays the row's, so
- * a later `draft` run still sees the row as drafted from the same inputs and keeps this version.
- */
-export async function regenerateDraft(
-  ctx: LintContext,
-  engine: Engine,
-  record: DraftRecord,
-  shown: ShownDraft | undefined,
-  feedback: string,
-  signal?: AbortSignal,
-): Promise<DraftRecord> {
-  const { buildColumns } = await import('../../core/recipients.js');
-  const { buildRegenerateMessages, draftSchema, generationOptions, parseDraftOutput } = await import('../../core/prompt.js');
-  const headers = Object.keys(record.recipient);
-  const { columns } = buildColumns(headers);
-  const recipient: Recipient = { row: record.row, line: 0, cells: headers.map((h) => record.recipient[h] ?? '') };
-  const previous = shown ?? { subject: record.subject, body: record.body ?? '' };
-  const { profile, templates } = ctx;
-  const messages = buildRegenerateMessages(profile, templates, recipient, columns, previous, feedback);
-  const started = Date.now();
-  const result = await engine.generate({
-    messages,
-    schema: draftSchema(profile.channel),
-    options: generationOptions(profile, {}),
-    signal,
-  });
-  const parsed = parseDraftOutput(result.text, profile.channel);
-  const ms = Date.now() - started;
-  return {
-    type: 'draft',
-    row: record.row,
-    fingerprint: record.fingerprint,
-    status: 'drafted',
-    recipient: record.recipient,
-    ...(parsed.subject !== undefined ? { subject: parsed.subject } : {}),
-    body: parsed.body,
-    engine: engine.info.engine,
-    model: engine.info.model,
-    messages,
-    version: record.version + 1,
-    ...(feedback ? { feedback } : {}),
-    timing: {
-      ms,
-      ...(result.evalCount !== undefined ? { evalCount: result.evalCount } : {}),
-      ...(result.evalCount && result.evalMs ? { tokensPerSecond: (result.evalCount * 1000) / result.evalMs } : {}),
-    },
-    at: new Date().toISOString(),
-  };
 }
 
 function resumeCommand(file: string | undefined, flags: ReviewFlags): string {

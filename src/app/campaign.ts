@@ -1,0 +1,102 @@
+// A campaign's bookkeeping around a `draft` run: who is in the CSV (the roster), which list and
+// profile the drafts file belongs to, and what the run does with each recipient it already knows.
+// Composes the drafts file (io) with the pure rules (core); prints nothing.
+import { planRow, type PlanOptions, type RowPlan } from '../core/decisions.js';
+import { UsageError } from '../core/errors.js';
+import { listRows } from '../core/row-selection.js';
+import { legacyDraftFingerprint, type DraftInputs } from '../core/fingerprint.js';
+import { privateColumns } from '../core/prompt.js';
+import type { ToneProfile } from '../core/profile.js';
+import type { RecipientState } from '../core/recipient-index.js';
+import { recipientKeyFor } from '../core/recipient-key.js';
+import { RosterBuilder, sourceMismatch, type SourceIdentity } from '../core/roster.js';
+import type { DraftJob } from '../core/run.js';
+import type { RowVisitor } from '../io/csv-reader.js';
+import { rosterDigest, type DraftsStore } from '../io/drafts-store.js';
+
+/** A scan visitor that keys every row by the profile's rules, and the roster it fills. */
+export function rosterReader(profile: ToneProfile): { visitor: RowVisitor; roster: () => RosterBuilder } {
+  let roster: RosterBuilder | undefined;
+  const visitor: RowVisitor = (columns) => {
+    const keyOf = recipientKeyFor(columns, { identity: profile.identity, privateColumns: privateColumns(profile, columns) });
+    const built = new RosterBuilder(keyOf, columns, profile.channel === 'email');
+    roster = built;
+    return (r) => built.add(r);
+  };
+  return {
+    visitor,
+    roster: () => {
+      if (!roster) throw new Error('the CSV scan did not reach its header');
+      return roster;
+    },
+  };
+}
+
+export interface BindOptions {
+  /** `--relink`: the list or profile moved; the drafts file follows it. */
+  relink: boolean;
+  /** The drafts file as the user typed it, for hints. */
+  draftsName: string;
+}
+
+/**
+ * Makes sure the drafts file belongs to this list and profile (recording them in a new file),
+ * and records who is in the list now when that changed. Returns the recipients no longer in it.
+ */
+export function bindDraftsFile(store: DraftsStore, source: SourceIdentity, roster: RosterBuilder, opts: BindOptions): RecipientState[] {
+  const recorded = store.source();
+  const why = recorded ? sourceMismatch(recorded, source) : undefined;
+  if (why && !opts.relink) {
+    throw new UsageError(`${opts.draftsName} belongs to another list: ${why}.`, {
+      hint: `draft this list into its own file with --drafts NEW.drafts.jsonl; if it is the same list moved or renamed (or the profile moved), add --relink.`,
+    });
+  }
+  const at = new Date().toISOString();
+  if (!recorded || why) store.append({ type: 'source', csv: source.csv, header: [...source.header], profile: source.profile, at });
+  if (store.roster()?.digest !== rosterDigest(roster.keys)) store.append({ type: 'roster', keys: roster.keys, at });
+  return store.recipients().filter((s) => s.orphaned);
+}
+
+/**
+ * What the runner does with each job: planRow's rule over what the file holds. A decided
+ * recipient whose inputs changed is marked stale once (an `inputs` record), and unmarked when its
+ * inputs match its draft again.
+ */
+export function planJobs(store: DraftsStore, engine: { engine: string; model: string }, opts: PlanOptions): (job: DraftJob) => { plan: RowPlan; version: number } {
+  return (job) => {
+    const known = store.get(job.key);
+    const matches = known !== undefined && fingerprintMatches(known, job, engine);
+    const plan = planRow(known, matches, opts);
+    if (known && plan === 'stale' && !known.stale) {
+      store.append({ type: 'inputs', key: job.key, fingerprint: job.fingerprint, at: new Date().toISOString() });
+    } else if (known && plan === 'cached' && known.stale) {
+      store.append({ type: 'inputs', key: job.key, fingerprint: known.fingerprint, at: new Date().toISOString() });
+    }
+    return { plan, version: (known?.version ?? 0) + 1 };
+  };
+}
+
+function fingerprintMatches(known: RecipientState, job: DraftJob, engine: { engine: string; model: string }): boolean {
+  if (known.fingerprint === job.fingerprint) return true;
+  if (!known.legacy) return false;
+  const inputs: DraftInputs = { ...job.request, ...engine };
+  return known.fingerprint === legacyDraftFingerprint(inputs, known.draftRow);
+}
+
+/** Lines for the run's summary about the list itself: repeats, orphans and stale decisions. */
+export function campaignNotes(roster: RosterBuilder, orphans: readonly RecipientState[], stale: number, redraftHint: string): string[] {
+  const lines: string[] = [];
+  if (roster.duplicates.length > 0) {
+    const shown = roster.duplicates.slice(0, 5).map((d) => `row ${d.row} (= row ${d.firstRow})`).join(', ');
+    lines.push(`${roster.duplicates.length} row(s) repeat a recipient already in the CSV and were not drafted: ${shown}${roster.duplicates.length > 5 ? ', ...' : ''}`);
+  }
+  if (orphans.length > 0) {
+    lines.push(
+      `${orphans.length} draft(s) belong to recipients no longer in the CSV (orphaned; never exported): last at row(s) ${listRows(orphans.map((o) => o.row))}`,
+    );
+  }
+  if (stale > 0) {
+    lines.push(`${stale} decided or edited draft(s) are stale (their inputs changed since): kept as they are`, `  to redraft them: ${redraftHint}`);
+  }
+  return lines;
+}

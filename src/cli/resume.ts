@@ -1,0 +1,34 @@
+// The command a person types to pick up where a run stopped. It repeats every flag that selects
+// rows, changes a draft's fingerprint, or changes how the input is read: leaving one out would
+// redraft finished rows (--seed, --temperature), draft others (--limit, --rows) or fail (--encoding).
+import { shellWord } from '../core/shell-word.js';
+
+type FlagValue = string | number | boolean | undefined;
+
+/** [option property, flag]: what `draft`'s resume command repeats. */
+export const DRAFT_RESUME_FLAGS: readonly (readonly [string, string])[] = [
+  ['drafts', '--drafts'],
+  ['engine', '--engine'],
+  ['model', '--model'],
+  ['host', '--host'],
+  ['allowRemote', '--allow-remote'],
+  ['threads', '--threads'],
+  ['rows', '--rows'],
+  ['limit', '--limit'],
+  ['seed', '--seed'],
+  ['temperature', '--temperature'],
+  ['encoding', '--encoding'],
+  ['skipLines', '--skip-lines'],
+  ['redraftDecided', '--redraft-decided'],
+];
+
+/** `draftsmith <command> <args> --flag value ...` for the flags of `table` that are set. */
+export function resumeCommand(command: string, args: readonly string[], flags: Record<string, FlagValue>, table: readonly (readonly [string, string])[]): string {
+  const parts = [`draftsmith ${command}`, ...args.map(shellWord)];
+  for (const [prop, flag] of table) {
+    const value = flags[prop];
+    if (value === undefined || value === false) continue;
+    parts.push(value === true ? flag : `${flag} ${shellWord(String(value))}`);
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,83 @@
+// Who is in a CSV, read once before any model time: each row's recipient key in row order, rows
+// that repeat a recipient already seen (not drafted: one person gets one message), and rows that
+// will make poor drafts (no name; on the email channel, no address). Pure.
+import type { RecipientKeyOf } from './recipient-key.js';
+import type { Columns, Recipient } from './recipients.js';
+
+export interface Duplicate {
+  row: number;
+  /** The earlier row with the same recipient. */
+  firstRow: number;
+}
+
+export class RosterBuilder {
+  /** Keys of first occurrences, in row order. */
+  readonly keys: string[] = [];
+  readonly duplicates: Duplicate[] = [];
+  readonly noName: number[] = [];
+  readonly noEmail: number[] = [];
+  private readonly firstRow = new Map<string, number>();
+  private readonly keyByRow: string[] = [];
+
+  constructor(
+    private readonly keyOf: RecipientKeyOf,
+    private readonly columns: Columns,
+    private readonly needsEmail: boolean,
+  ) {}
+
+  add(r: Recipient): void {
+    const key = this.keyOf(r.cells);
+    this.keyByRow[r.row] = key;
+    const first = this.firstRow.get(key);
+    if (first !== undefined) {
+      this.duplicates.push({ row: r.row, firstRow: first });
+      return;
+    }
+    this.firstRow.set(key, r.row);
+    this.keys.push(key);
+    if (!this.hasName(r.cells)) this.noName.push(r.row);
+    if (this.needsEmail && !this.cell(r.cells, 'email').includes('@')) this.noEmail.push(r.row);
+  }
+
+  /** The key of a data row, and whether it is the recipient's first row in this CSV. */
+  keyAt(row: number): { key: string; first: boolean } | undefined {
+    const key = this.keyByRow[row];
+    return key === undefined ? undefined : { key, first: this.firstRow.get(key) === row };
+  }
+
+  has(key: string): boolean {
+    return this.firstRow.has(key);
+  }
+
+  private hasName(cells: readonly string[]): boolean {
+    return this.cell(cells, 'full_name') !== '' || this.cell(cells, 'first_name') !== '';
+  }
+
+  private cell(cells: readonly string[], field: 'full_name' | 'first_name' | 'email'): string {
+    const i = this.columns.canonical[field];
+    return i === undefined ? '' : (cells[i] ?? '').trim();
+  }
+}
+
+/** What list and profile a drafts file belongs to, as this run sees them. */
+export interface SourceIdentity {
+  csv: string | null;
+  header: readonly string[];
+  profile: string;
+}
+
+/**
+ * Whether this run's list and profile are the ones a drafts file belongs to. For stdin the
+ * header identifies the list. Changed *content* of the same files is not a mismatch (rows go stale).
+ */
+export function sourceMismatch(recorded: SourceIdentity, now: SourceIdentity): string | undefined {
+  if (recorded.csv !== now.csv) {
+    if (recorded.csv === null || now.csv === null) return `it was made from ${recorded.csv ?? 'stdin'}, not ${now.csv ?? 'stdin'}`;
+    return `it was made from ${recorded.csv}`;
+  }
+  if (now.csv === null && recorded.header.join('\u0000') !== now.header.join('\u0000')) {
+    return 'it was made from a CSV piped in with other columns';
+  }
+  if (recorded.profile !== now.profile) return `it was made with the profile ${recorded.profile}`;
+  return undefined;
+}
