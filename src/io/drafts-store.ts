@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import {
   closeSync,
+  fchmodSync,
   fstatSync,
   fsyncSync,
   ftruncateSync,
@@ -68,7 +69,8 @@ export class DraftsStore {
     }
     const store = new DraftsStore(file, release);
     try {
-      if (opts.create) store.appendFd = openSync(file, 'a');
+      if (opts.create) store.appendFd = openSync(file, 'a', 0o600);
+      if (store.appendFd !== undefined) fchmodSync(store.appendFd, 0o600); // private columns: 0600 whatever the umask
       await store.load();
     } catch (err) {
       await store.close().catch(() => {});
@@ -94,7 +96,7 @@ export class DraftsStore {
   append(rec: JournalRecord): void {
     if (this.closed) throw new Error(`drafts file ${this.path} is closed`);
     if (this.appendFd === undefined) {
-      this.appendFd = openSync(this.path, 'a');
+      this.appendFd = openSync(this.path, 'a', 0o600);
       this.size = fstatSync(this.appendFd).size;
     }
     if (this.truncateAt !== undefined) {
