@@ -10,13 +10,15 @@
 //   4. otherwise one error listing the three ways to get going.
 // --engine llama-cpp takes a GGUF reference; a plain name means Ollama's copy of it (ollama:NAME);
 // no model at all means the one cached GGUF file. --engine ollama takes a name (ollama:NAME too).
-// A non-local Ollama host is refused unless --allow-remote, before any request goes to it.
+// A non-local Ollama host (by what its name resolves to) is refused unless --allow-remote, before
+// any request goes to it.
 import { formatBytes } from '../core/bytes.js';
-import { assertHostAllowed, resolveHost } from '../core/host.js';
+import { resolveHost } from '../core/host.js';
 import { EngineError, InterruptedError, UsageError, isAbortError } from '../core/errors.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { Engine } from '../engines/engine.js';
 import type { DownloadProgress } from '../io/model-ref.js';
+import { assertHostAllowed } from '../io/resolve-host.js';
 import type { CliIo } from './io.js';
 
 export const DEFAULT_MODEL = 'llama3.2';
@@ -62,7 +64,7 @@ export async function createEngineFromFlags(flags: EngineFlags, profile: TonePro
   if (choice === 'auto' && configured !== undefined && isGgufRef(configured)) return embeddedEngine(configured, flags, profile, io);
 
   const host = resolveHost(flags.host, io.env.OLLAMA_HOST);
-  assertHostAllowed(host, Boolean(flags.allowRemote));
+  await assertHostAllowed(host, Boolean(flags.allowRemote), io.lookup);
   if (choice === 'ollama') return ollamaEngine(host, ollamaName(configured ?? DEFAULT_MODEL), flags);
 
   const installed = await ollamaModels(host);

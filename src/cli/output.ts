@@ -11,6 +11,8 @@ export interface OutputTarget {
   write(text: string): Promise<void>;
   /** Finish: flush, and for files move the temp file into place. */
   close(): Promise<void>;
+  /** Give up after an error: a file's temp copy is removed and the previous file stays as it was. */
+  abort(): Promise<void>;
   /** Where it goes, for messages. */
   name: string;
 }
@@ -18,16 +20,21 @@ export interface OutputTarget {
 export async function openOutput(target: string, io: CliIo): Promise<OutputTarget> {
   if (target === '-') {
     const stream = io.stdout;
-    return { stream, name: '<stdout>', write: (text) => writeWithBackpressure(stream, text), close: async () => {} };
+    const nothing = async () => {};
+    return { stream, name: '<stdout>', write: (text) => writeWithBackpressure(stream, text), close: nothing, abort: nothing };
   }
   // writeOutputFile owns the temp file for as long as its callback runs: hand its stream out and
-  // keep the callback pending until close().
+  // keep the callback pending until close() (or make it fail on abort(), which discards the temp file).
   let finish!: () => void;
+  let fail!: (err: Error) => void;
   let opened!: (stream: NodeJS.WritableStream) => void;
   const streamReady = new Promise<NodeJS.WritableStream>((resolve) => (opened = resolve));
   const done = writeOutputFile(path.resolve(io.cwd, target), (stream) => {
     opened(stream);
-    return new Promise<void>((resolve) => (finish = resolve));
+    return new Promise<void>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
   });
   const stream = await Promise.race([streamReady, done.then(() => never())]);
   let closing: Promise<void> | undefined;
@@ -39,6 +46,13 @@ export async function openOutput(target: string, io: CliIo): Promise<OutputTarge
       if (!closing) {
         finish();
         closing = done;
+      }
+      return closing;
+    },
+    abort: () => {
+      if (!closing) {
+        fail(new Error('output abandoned'));
+        closing = done.catch(() => {});
       }
       return closing;
     },

@@ -5,6 +5,7 @@
 // without is a warning; it is a failure when no path the chosen --engine allows is usable.
 import { stripControlsInline } from './sanitize.js';
 import { formatBytes } from './bytes.js';
+import { resolvedNote } from './host.js';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
 
@@ -39,8 +40,8 @@ export interface DoctorFacts {
   host: string;
   ollama:
     | { state: 'ok'; version: string; models: string[] }
-    /** Not contacted: not a loopback host and no --allow-remote. */
-    | { state: 'remote' }
+    /** Not contacted: not a loopback host and no --allow-remote; `addresses`: what it resolved to. */
+    | { state: 'remote'; addresses?: string[] }
     | { state: 'unreachable'; reason: string; hint?: string }
     /** $OLLAMA_HOST does not parse (a bad --host is a usage error instead). */
     | { state: 'invalid-host'; reason: string; hint?: string };
@@ -176,7 +177,7 @@ function ollamaChecks(f: DoctorFacts, bad: CheckLevel, unused: string): CheckRes
     server = {
       name: 'ollama',
       level: bad,
-      detail: `not contacted: ${f.host} is not this machine${unused}`,
+      detail: `not contacted: ${f.host} is not this machine${o.addresses ? resolvedNote(f.host, o.addresses) : ''}${unused}`,
       fix: 'add --allow-remote to check it (drafting there sends recipient data to that host), or run Ollama locally',
     };
   else if (o.state === 'invalid-host')

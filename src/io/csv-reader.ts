@@ -3,7 +3,7 @@
 // it again, so memory stays flat however many rows there are.
 import { isUtf8 } from 'node:buffer';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Transform, pipeline, type TransformCallback } from 'node:stream';
@@ -11,6 +11,7 @@ import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { InputError, UsageError } from '../core/errors.js';
 import { buildColumns, detectPreamble, sniffDelimiter, type Columns, type Recipient } from '../core/recipients.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.js';
 
 export interface CsvOptions {
   file: string;
@@ -132,7 +133,9 @@ export async function spoolToTempFile(input: NodeJS.ReadableStream): Promise<{ p
   const file = path.join(dir, 'recipients.csv');
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
-    await pipelineAsync(input, createWriteStream(file));
+    // The recipients' data, in a shared /tmp: only this user may list or read it.
+    await chmod(dir, PRIVATE_DIR_MODE);
+    await pipelineAsync(input, createWriteStream(file, { flags: 'wx', mode: PRIVATE_FILE_MODE }));
   } catch (err) {
     await cleanup();
     throw new InputError('could not read the recipients CSV from stdin.', { location: { file: '<stdin>' }, cause: err, hint: 'pipe a CSV file in, or pass its path instead of -.' });

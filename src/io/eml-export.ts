@@ -3,9 +3,8 @@
 // File names never come from raw CSV text: safeFileStem rebuilds them from [a-z0-9-] and the row
 // number, and every path is checked to sit directly in the chosen folder before anything is
 // written. Each file is written atomically (temp file beside it + rename), and the rename replaces
-// a planted symlink rather than writing through it.
+// a planted symlink rather than writing through it. Files are 0600, a folder it creates 0700.
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportRecord } from '../core/export-record.js';
 import { InputError } from '../core/errors.js';
@@ -13,7 +12,8 @@ import { safeFileStem } from '../core/file-names.js';
 import { buildMessage, parseAddress, toMboxEntry, type MailAddress } from '../core/mime.js';
 import { buildColumns } from '../core/recipients.js';
 import { stripControlsInline } from '../core/sanitize.js';
-import { writeOutputFile } from './atomic-file.js';
+import { removeStaleTempFiles, writeOutputFile } from './atomic-file.js';
+import { makePrivateDir } from './private-files.js';
 
 export interface Sender {
   name?: string;
@@ -51,13 +51,15 @@ export async function writeEmlFolder(
   const from = senderAddress(opts.sender);
   const dir = path.resolve(opts.dir);
   try {
-    await mkdir(dir, { recursive: true });
+    await makePrivateDir(dir);
   } catch (err) {
     throw new InputError(`cannot create the folder ${opts.dir}: ${(err as Error).message}`, {
       hint: 'choose an --out folder you can write to.',
       cause: err,
     });
   }
+  // Once for the folder, not per message: what a killed export left here.
+  await removeStaleTempFiles(dir, (name) => name.endsWith('.eml'));
   const written: string[] = [];
   const skipped: Skipped[] = [];
   const used = new Set<string>();
@@ -68,9 +70,13 @@ export async function writeEmlFolder(
       continue;
     }
     const file = uniquePath(dir, safeFileStem(built.to.name || localPart(built.to.email), rec.row), used);
-    await writeOutputFile(file, async (stream) => {
-      stream.write(built.text);
-    });
+    await writeOutputFile(
+      file,
+      async (stream) => {
+        stream.write(built.text);
+      },
+      { sweep: false },
+    );
     written.push(file);
   }
   return { written, skipped };

@@ -5,11 +5,12 @@
 //   ollama:NAME[:TAG]         the blob of a model Ollama has already pulled; the daemon is not needed
 // Anything else (`llama3.2`, `qwen2.5:7b`) is an Ollama model name, for the Ollama engine.
 // A path is told from a name by its `.gguf` ending or a leading `/`, `./`, `../` or `~/`.
-import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { abortError, EngineError, InputError, UsageError } from '../core/errors.js';
 import { loadNodeLlamaCpp, type NodeLlamaCpp } from '../engines/node-llama-cpp.js';
+import { makePrivateDir } from './private-files.js';
 
 export type ModelRef =
   | { kind: 'file'; path: string }
@@ -273,7 +274,7 @@ async function resolveHf(uri: string, opts: ResolveOptions): Promise<string> {
     }
   }
   if (opts.signal?.aborted) throw abortError(opts.signal.reason);
-  await mkdir(dir, { recursive: true });
+  await makePrivateDir(dir);
   try {
     return await library.resolveModelFile(uri, {
       directory: dir,

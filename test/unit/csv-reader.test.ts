@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -250,6 +250,18 @@ describe('spoolToTempFile', () => {
     expect(rows[0]!.cells).toEqual(['1', '2']);
     await cleanup();
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('keeps the recipients private in the shared temp folder: folder 0700, file 0600 under umask 022', async () => {
+    const old = process.umask(0o022);
+    try {
+      const { path: file, cleanup } = await spoolToTempFile(Readable.from(['a,b\n1,2\n']));
+      expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      await cleanup();
+    } finally {
+      process.umask(old);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 // Model references: parsing, Ollama's on-disk layout (a fake models tree), the hf: download consent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EngineError, InputError, UsageError } from '../../src/core/errors.js';
@@ -239,6 +239,20 @@ describe('the model cache and hf:', () => {
     const again = recordingResolver();
     await resolveModelRef(parseModelRef('hf:owner/repo:Q8_0'), base(env, { yes: true, interactive: false, library: again }));
     expect(again.downloads).toHaveLength(1);
+  });
+
+  it('creates the cache folders 0700 (downloads are private), leaving a folder that existed alone', async () => {
+    const old = process.umask(0o022);
+    try {
+      const home = path.join(root, 'home-cache');
+      mkdirSync(home, { mode: 0o755 });
+      const env = { DRAFTSMITH_CACHE: path.join(home, 'draftsmith', 'models') };
+      await resolveModelRef(parseModelRef('hf:owner/repo:Q4_K_M'), base(env, { yes: true, interactive: false, library: recordingResolver() }));
+      for (const d of ['draftsmith', 'draftsmith/models']) expect(statSync(path.join(home, d)).mode & 0o777).toBe(0o700);
+      expect(statSync(home).mode & 0o777).toBe(0o755);
+    } finally {
+      process.umask(old);
+    }
   });
 
   it('a model already in the cache needs no question (real node-llama-cpp resolver, offline)', async () => {

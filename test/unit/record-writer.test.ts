@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -224,10 +224,13 @@ describe('atomic output files', () => {
     expect((err as InputError).hint).toMatch(/folder/);
   });
 
-  it('writes small files atomically too', async () => {
+  it('writes small files atomically too, 0600 even over a 0644 file', async () => {
     const target = path.join(dir, 'a.eml');
+    await writeFile(target, 'old', { mode: 0o644 });
+    await chmod(target, 0o644);
     await writeSmallFile(target, 'Subject: hi\r\n\r\nbody\r\n');
     expect(await readFile(target, 'utf8')).toBe('Subject: hi\r\n\r\nbody\r\n');
     expect(await readdir(dir)).toEqual(['a.eml']);
+    expect((await stat(target)).mode & 0o777).toBe(0o600);
   });
 });

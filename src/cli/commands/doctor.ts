@@ -8,9 +8,10 @@ import path from 'node:path';
 import { Chalk } from 'chalk';
 import { NETWORK_TIMEOUT_MS, buildDoctorReport, networkReason, renderDoctorReport, type DoctorFacts, type EngineChoice, type Paint, type Source } from '../../core/doctor.js';
 import { DraftsmithError, ExitError } from '../../core/errors.js';
-import { isLoopbackHost, resolveHost } from '../../core/host.js';
+import { resolveHost } from '../../core/host.js';
 import type { ToneProfile } from '../../core/profile.js';
 import { editorCommand } from '../../io/editor.js';
+import { hostLocality } from '../../io/resolve-host.js';
 import { colorLevel, isCi } from '../../ui/terminal.js';
 import type { ModelRef } from '../../io/model-ref.js';
 import { DEFAULT_MODEL } from '../engine-choice.js';
@@ -108,9 +109,12 @@ async function checkOllama(opts: DoctorOptions, io: CliIo): Promise<{ host: stri
     if (opts.host !== undefined || !(err instanceof DraftsmithError)) throw err;
     return { host: 'OLLAMA_HOST', ollama: { state: 'invalid-host', reason: err.message, ...(err.hint ? { hint: err.hint } : {}) } };
   }
-  if (!opts.allowRemote && !isLoopbackHost(host)) return { host, ollama: { state: 'remote' } };
   const { listOllamaModels, ollamaVersion } = await import('../../engines/ollama.js');
   try {
+    if (!opts.allowRemote) {
+      const { local, addresses } = await hostLocality(host, io.lookup);
+      if (!local) return { host, ollama: { state: 'remote', addresses } };
+    }
     const signal = AbortSignal.timeout(NETWORK_TIMEOUT_MS);
     const [version, models] = await Promise.all([ollamaVersion(host, signal), listOllamaModels(host, signal)]);
     return { host, ollama: { state: 'ok', version, models: models.map((m) => m.name) } };

@@ -106,9 +106,12 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
           const messages = buildMessages(profile, templates, r, scan.columns);
           await out.write(renderDryRun({ row: r.row, messages, schema, options }, flags.format));
         }
-      } finally {
-        await out.close();
+      } catch (err) {
+        // A half-written file never replaces the previous one.
+        await out.abort();
+        throw err;
       }
+      await out.close();
       return;
     }
 
@@ -150,6 +153,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       const lint = startBackgroundLint(profile);
       stopLint = () => lint.close();
       let summary;
+      let broke = false;
       try {
         summary = await runDrafts({
           jobs: jobs(),
@@ -184,13 +188,17 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
               }
             : undefined,
         });
+      } catch (err) {
+        broke = true;
+        throw err;
       } finally {
         progress.stop();
         await pending;
         await writer?.end().catch((err: unknown) => {
           if (!isBrokenPipe(err)) throw err;
         });
-        await out?.close();
+        // An interrupted run's --out holds every finished row in order; a failed one is discarded.
+        await (broke ? out?.abort() : out?.close());
       }
 
       const tally = await lint.finish();

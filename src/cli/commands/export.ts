@@ -71,10 +71,13 @@ export async function runExportCommand(file: string | undefined, flags: ExportFl
           await writer.write(rec);
           written++;
         }
-      } finally {
         await writer.end();
-        await target.close();
+      } catch (err) {
+        // A half-written file never replaces the previous one.
+        await target.abort();
+        throw err;
       }
+      await target.close();
     }
 
     for (const s of skipped) io.stderr.write(`draftsmith: row ${s.row} not exported: ${stripControlsInline(s.reason)}\n`);

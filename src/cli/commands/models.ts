@@ -3,9 +3,10 @@
 // note on stderr, not a failure: the exit code is 0 either way (2 only for a bad --host).
 import { formatBytes } from '../../core/bytes.js';
 import { NETWORK_TIMEOUT_MS, networkReason } from '../../core/doctor.js';
-import { isLoopbackHost, resolveHost } from '../../core/host.js';
+import { resolveHost, resolvedNote } from '../../core/host.js';
 import { stripControlsInline } from '../../core/sanitize.js';
 import type { OllamaModelInfo } from '../../engines/ollama.js';
+import { hostLocality, type LookupAll } from '../../io/resolve-host.js';
 import type { CliIo } from '../io.js';
 
 export interface ModelsOptions {
@@ -22,7 +23,7 @@ export interface ModelsListing {
 export async function runModelsCommand(opts: ModelsOptions, io: CliIo): Promise<void> {
   const host = resolveHost(opts.host, io.env.OLLAMA_HOST); // a bad --host is a usage error
   const { listCachedModels, modelCacheDir } = await import('../../io/model-ref.js');
-  const [ollama, files] = await Promise.all([listOllama(host, Boolean(opts.allowRemote)), listCachedModels(io.env)]);
+  const [ollama, files] = await Promise.all([listOllama(host, Boolean(opts.allowRemote), io.lookup), listCachedModels(io.env)]);
   const listing: ModelsListing = {
     ollama,
     cache: { dir: modelCacheDir(io.env), files: files.map((f) => ({ path: f.file, size: f.size })) },
@@ -36,12 +37,16 @@ export async function runModelsCommand(opts: ModelsOptions, io: CliIo): Promise<
   io.stdout.write(opts.json ? `${JSON.stringify(listing, null, 2)}\n` : renderModels(listing));
 }
 
-async function listOllama(host: string, allowRemote: boolean): Promise<ModelsListing['ollama']> {
-  if (!allowRemote && !isLoopbackHost(host)) {
-    return { host, reachable: false, error: `not contacted: Ollama at ${host} is not on this machine`, models: [] };
-  }
+async function listOllama(host: string, allowRemote: boolean, lookup: LookupAll | undefined): Promise<ModelsListing['ollama']> {
   const { listOllamaModels } = await import('../../engines/ollama.js');
   try {
+    if (!allowRemote) {
+      const { local, addresses } = await hostLocality(host, lookup);
+      if (!local) {
+        const error = `not contacted: Ollama at ${host} is not on this machine${resolvedNote(host, addresses)}`;
+        return { host, reachable: false, error, models: [] };
+      }
+    }
     const models = await listOllamaModels(host, AbortSignal.timeout(NETWORK_TIMEOUT_MS));
     return { host, reachable: true, models };
   } catch (err) {

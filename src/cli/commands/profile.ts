@@ -1,9 +1,9 @@
 // `draftsmith profile init [FILE]` and `draftsmith profile check FILE`.
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { ToneProfile } from '../../core/profile.js';
 import { stripControls } from '../../core/sanitize.js';
+import { writePrivateFile } from '../../io/private-files.js';
 import { readProfile, starterProfile } from '../../io/profile-file.js';
 import { loadTemplates, templateSources } from '../../io/templates.js';
 
@@ -23,8 +23,8 @@ export async function profileInit(opts: ProfileInitOptions): Promise<void> {
   }
   const target = path.resolve(opts.cwd, file);
   try {
-    // `wx` refuses an existing file atomically: no check-then-write race.
-    await writeFile(target, starterProfile(), { flag: opts.force ? 'w' : 'wx' });
+    // `wx` refuses an existing file atomically: no check-then-write race. 0600 like every output.
+    await writePrivateFile(target, starterProfile(), opts.force ? 'w' : 'wx');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {
