@@ -4,8 +4,10 @@
 // hands results back in job order. Pure: the engine, the store and the clock are injected.
 import type { Engine, GenerateRequest, GenerateResult } from '../engines/engine.js';
 import type { DraftRecord, DraftStatus } from './draft.js';
+import { EngineHealth, type EngineDown } from './engine-health.js';
 import { abortError, EngineError, isAbortError } from './errors.js';
 import type { Recipient } from './recipients.js';
+import { countRetry, type RetryCount } from './retry-tally.js';
 
 /** Everything needed to draft one recipient, built by the caller (prompt + fingerprint). */
 export interface DraftJob {
@@ -39,6 +41,10 @@ export interface RunSummary {
   evalMs: number;
   /** Rows whose answer stopped at the token limit (num_predict): they may end mid-sentence. */
   cutRows: number[];
+  /** Retries by reason, in first-seen order. */
+  retries: RetryCount[];
+  /** Set when the run stopped because the engine stopped answering (see giveUpAfterMs). */
+  engineDown?: EngineDown;
 }
 
 export interface RunOptions {
@@ -66,9 +72,21 @@ export interface RunOptions {
   random?: () => number;
   /** How far finished jobs may run ahead of the oldest unfinished one while `emit` waits for it. */
   maxAhead?: number;
+  /**
+   * Stop the run when the engine has not answered for this long and every worker's latest attempt
+   * failed (default 30 s). Rows caught in the outage get no failed record: a re-run drafts them.
+   */
+  giveUpAfterMs?: number;
 }
 
-type Outcome = DraftRecord | 'cached' | 'aborted';
+/** 'down': the engine stopped answering; the row is left undrafted and the run stops. */
+type Outcome = DraftRecord | 'cached' | 'aborted' | 'down';
+
+/** The health tracker and the worker ("slot") a job runs on. */
+interface Watch {
+  health: EngineHealth;
+  slot: number;
+}
 
 export async function runDrafts(options: RunOptions): Promise<RunSummary> {
   const started = performance.now();
@@ -83,8 +101,11 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
   else o.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
   const summary: RunSummary = {
-    drafted: 0, cached: 0, failed: 0, failures: [], interrupted: false, wallMs: 0, evalCount: 0, evalMs: 0, cutRows: [],
+    drafted: 0, cached: 0, failed: 0, failures: [], interrupted: false, wallMs: 0, evalCount: 0, evalMs: 0, cutRows: [], retries: [],
   };
+  // Monotonic unless the caller injects a clock (tests: a fake one that their sleep advances).
+  const clock = o.now ? () => o.now!().getTime() : () => performance.now();
+  const health = new EngineHealth(o.giveUpAfterMs ?? 30_000, clock);
   let fatal: { error: unknown } | undefined;
   const iterator = o.jobs[Symbol.asyncIterator]();
   let exhausted = false;
@@ -92,7 +113,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
   let pulled = 0;
 
   // In-order hand-back: results wait here until every earlier job has finished.
-  const finished = new Map<number, { row: number; outcome: Outcome }>();
+  const finished = new Map<number, { row: number; outcome: Exclude<Outcome, 'down'> }>();
   let nextEmit = 0;
   let emitHalted = false;
   let waiters: (() => void)[] = [];
@@ -133,7 +154,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
     return p;
   };
 
-  const worker = async () => {
+  const worker = async (slot: number) => {
     while (!stop.signal.aborted) {
       // Back-pressure on the reorder buffer: one slow row must not let the rest pile up in memory.
       while (o.emit && pulled - nextEmit >= maxAhead && !stop.signal.aborted) {
@@ -154,19 +175,26 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
       const seq = pulled++;
       const job = next.value;
       try {
-        const outcome = await draftOne(job, o, stop.signal, summary);
+        let outcome = await draftOne(job, o, stop.signal, summary, { health, slot });
+        if (outcome === 'down') {
+          // draftOne noted summary.engineDown. Keep what is drafted, leave the rest undrafted.
+          stop.abort();
+          outcome = 'aborted';
+        }
         if (outcome === 'aborted') anyAborted = true;
         finished.set(seq, { row: job.recipient.row, outcome });
         flush();
       } catch (err) {
         fail(err);
         return;
+      } finally {
+        health.idle(slot);
       }
     }
   };
 
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(Array.from({ length: concurrency }, (_, slot) => worker(slot)));
   } finally {
     o.signal?.removeEventListener('abort', onOuterAbort);
     // Let the source close its file handles (e.g. the CSV stream).
@@ -181,7 +209,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
 }
 
 /** Draft one job: cached, a new record (drafted or failed, already saved), or aborted. */
-async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summary: RunSummary): Promise<Outcome> {
+async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summary: RunSummary, watch: Watch): Promise<Outcome> {
   const row = job.recipient.row;
   const prev = o.lookup(row);
   if (!o.force && prev && prev.fingerprint === job.fingerprint && prev.status !== 'failed') {
@@ -208,10 +236,14 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
     version: (prev?.version ?? 0) + 1,
   };
 
+  // Answers the engine had given anyone when this row first got none: unchanged = an outage.
+  let answersAtFirstFailure: number | undefined;
   for (let attempt = 0; ; attempt++) {
     let result: GenerateResult;
     let parsed: { subject?: string; body: string };
+    let answered = false;
     try {
+      watch.health.attempting(watch.slot);
       result = await o.engine.generate({
         ...job.request,
         // A retry under the same seed would write the same unusable answer again: step the seed.
@@ -219,15 +251,32 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
         signal,
         onText: o.onEvent ? (text) => o.onEvent?.({ type: 'text', row, chars: text.length }) : undefined,
       });
+      answered = true;
+      watch.health.answered(watch.slot);
       parsed = o.parse(result.text);
     } catch (err) {
       // Only our signal means "interrupted"; an engine's own timeout is a failure like any other.
       if (signal.aborted) return 'aborted';
       const retryable = err instanceof EngineError && err.retryable;
       const message = errorMessage(err);
-      if (retryable && attempt < retries) {
-        // Exponential backoff with jitter, so parallel workers do not retry in lockstep.
-        const delayMs = Math.round(backoff * 2 ** attempt * (0.5 + random() * 0.5));
+      if (retryable && !answered) {
+        watch.health.failed(watch.slot, message);
+        answersAtFirstFailure ??= watch.health.answers;
+        const down = watch.health.down();
+        if (down) {
+          summary.engineDown ??= down;
+          return 'down';
+        }
+      }
+      // Out of retries while nobody has had an answer since this row's first failure: the host is
+      // out, not this row. Keep trying (until it answers or counts as down) rather than fail it.
+      const outage = answersAtFirstFailure === watch.health.answers;
+      if (retryable && (attempt < retries || outage)) {
+        // Exponential backoff with jitter, so parallel workers do not retry in lockstep; never past
+        // the moment the engine would count as down, so a dead host is noticed on time.
+        const exp = Math.round(backoff * 2 ** attempt * (0.5 + random() * 0.5));
+        const delayMs = Math.min(exp, Math.max(Math.ceil(watch.health.msUntilGiveUp()), backoff));
+        countRetry(summary.retries, message);
         o.onEvent?.({ type: 'retry', row, attempt: attempt + 1, delayMs, error: message });
         try {
           await sleep(delayMs, signal);
