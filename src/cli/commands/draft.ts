@@ -1,6 +1,6 @@
 // `draftsmith draft`: wires the CSV reader, profile, prompts, engine, runner and drafts file.
 import path from 'node:path';
-import { InterruptedError, PartialFailureError, UsageError } from '../../core/errors.js';
+import { EngineError, InterruptedError, PartialFailureError, UsageError } from '../../core/errors.js';
 import { fingerprint } from '../../core/fingerprint.js';
 import {
   buildMessages,
@@ -44,6 +44,7 @@ export interface DraftFlags extends EngineFlags {
   seed?: number;
   temperature?: number;
   retries: number;
+  giveUpAfter: number;
   encoding?: string;
   skipLines?: number;
   quiet?: boolean;
@@ -146,6 +147,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
           force: Boolean(flags.force),
           concurrency: flags.concurrency,
           retries: flags.retries,
+          giveUpAfterMs: flags.giveUpAfter * 1000,
           signal: controller.signal,
           parse: (text) => parseDraftOutput(text, profile.channel),
           save: (record) => store.append({ ...record, profile: profileFile }),
@@ -194,6 +196,13 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
             review: true,
           }),
         );
+      }
+      if (summary.engineDown) {
+        const { sinceMs, lastError } = summary.engineDown;
+        const left = selected.count - summary.drafted - summary.cached - summary.failed;
+        throw new EngineError(`the engine stopped answering (nothing for ${Math.round(sinceMs / 1000)}s; last error: ${lastError}): stopped with ${summary.drafted} new draft(s) kept, ${left} row(s) not drafted yet.`, {
+          hint: `once it answers again (\`draftsmith doctor\` checks), ${fromStdin ? 'pipe the same CSV into the same command' : `resume with: ${resume}`}`,
+        });
       }
       if (summary.interrupted) {
         throw new InterruptedError('interrupted: every finished draft is saved.', {
