@@ -45,6 +45,7 @@ export interface DraftFlags extends EngineFlags {
   temperature?: number;
   retries: number;
   giveUpAfter: number;
+  rawCells?: boolean;
   encoding?: string;
   skipLines?: number;
   quiet?: boolean;
@@ -132,7 +133,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       };
 
       const out = flags.out ? await openOutput(flags.out, io) : undefined;
-      const writer = out ? createRecordWriter(flags.format, out.stream, { headers: scan.columns.headers, channel: profile.channel }) : undefined;
+      const writer = out ? createRecordWriter(flags.format, out.stream, { headers: scan.columns.headers, channel: profile.channel, rawCells: flags.rawCells }) : undefined;
       let pending: Promise<void> = Promise.resolve();
       let readerGone = false;
       const progress = await createProgress(ui, { total: selected.count });

@@ -19,6 +19,7 @@ export interface ExportFlags {
   all?: boolean;
   status?: string;
   profile?: string;
+  rawCells?: boolean;
 }
 
 const DEFAULT_STATUSES: ReadonlySet<DraftStatus> = new Set(['approved', 'edited']);
@@ -66,7 +67,7 @@ export async function runExportCommand(file: string | undefined, flags: ExportFl
     } else {
       const first = rows.length > 0 ? store.readDraft(rows[0]!.row) : undefined;
       const target = await openOutput(out, io);
-      const writer = createRecordWriter(flags.format, target.stream, { headers: first ? Object.keys(first.recipient) : [] });
+      const writer = createRecordWriter(flags.format, target.stream, { headers: first ? Object.keys(first.recipient) : [], rawCells: flags.rawCells });
       written = 0;
       try {
         for (const rec of records()) {
