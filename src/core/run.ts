@@ -236,8 +236,7 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
     version: (prev?.version ?? 0) + 1,
   };
 
-  // Answers the engine had given anyone when this row first got none: unchanged = an outage.
-  let answersAtFirstFailure: number | undefined;
+  const since: Since = {};
   for (let attempt = 0; ; attempt++) {
     let result: GenerateResult;
     let parsed: { subject?: string; body: string };
@@ -257,25 +256,14 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
     } catch (err) {
       // Only our signal means "interrupted"; an engine's own timeout is a failure like any other.
       if (signal.aborted) return 'aborted';
-      const retryable = err instanceof EngineError && err.retryable;
       const message = errorMessage(err);
-      if (retryable && !answered) {
-        watch.health.failed(watch.slot, message);
-        answersAtFirstFailure ??= watch.health.answers;
-        const down = watch.health.down();
-        if (down) {
-          summary.engineDown ??= down;
-          return 'down';
-        }
+      const next = afterFailure(err, message, { answered, attempt, since }, { retries, backoff, random }, watch);
+      if (typeof next === 'object') {
+        summary.engineDown ??= next;
+        return 'down';
       }
-      // Out of retries while nobody has had an answer since this row's first failure: the host is
-      // out, not this row. Keep trying (until it answers or counts as down) rather than fail it.
-      const outage = answersAtFirstFailure === watch.health.answers;
-      if (retryable && (attempt < retries || outage)) {
-        // Exponential backoff with jitter, so parallel workers do not retry in lockstep; never past
-        // the moment the engine would count as down, so a dead host is noticed on time.
-        const exp = Math.round(backoff * 2 ** attempt * (0.5 + random() * 0.5));
-        const delayMs = Math.min(exp, Math.max(Math.ceil(watch.health.msUntilGiveUp()), backoff));
+      if (next !== 'fail') {
+        const delayMs = next;
         countRetry(summary.retries, message);
         o.onEvent?.({ type: 'retry', row, attempt: attempt + 1, delayMs, error: message });
         try {
@@ -327,6 +315,39 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
     o.onEvent?.({ type: 'drafted', row, record });
     return record;
   }
+}
+
+/** The engine's answer count when this row first got no answer (unchanged since: an outage). */
+interface Since {
+  answers?: number;
+}
+
+/**
+ * What a failed attempt leads to: the delay (ms) before the next one, 'fail' (save a failed
+ * record), or the engine counting as down (stop the run; the row stays undrafted).
+ */
+function afterFailure(
+  err: unknown,
+  message: string,
+  at: { answered: boolean; attempt: number; since: Since },
+  policy: { retries: number; backoff: number; random: () => number },
+  { health, slot }: Watch,
+): number | 'fail' | EngineDown {
+  if (!(err instanceof EngineError && err.retryable)) return 'fail';
+  if (!at.answered) {
+    health.failed(slot, message);
+    at.since.answers ??= health.answers;
+    const down = health.down();
+    if (down) return down;
+  }
+  // Out of retries while nobody has had an answer since this row's first failure: the host is
+  // out, not this row. Keep trying (until it answers or counts as down) rather than fail it.
+  const outage = at.since.answers === health.answers;
+  if (at.attempt >= policy.retries && !outage) return 'fail';
+  // Exponential backoff with jitter, so parallel workers do not retry in lockstep; never past the
+  // moment the engine would count as down, so a dead host is noticed on time.
+  const exp = Math.round(policy.backoff * 2 ** at.attempt * (0.5 + policy.random() * 0.5));
+  return Math.min(exp, Math.max(Math.ceil(health.msUntilGiveUp()), policy.backoff));
 }
 
 function errorMessage(err: unknown): string {
