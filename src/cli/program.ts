@@ -53,6 +53,8 @@ Exit codes: 0 success, 1 runtime failure (engine, failed rows), 2 usage or input
     .option('--temperature <x>', 'sampling temperature', nonNegativeNumber)
     .option('--timeout <seconds>', 'give up on one request after this long', positiveInt, 600)
     .option('--retries <n>', 'extra attempts on connection errors and 5xx', nonNegativeInt, 3)
+    .option('--give-up-after <seconds>', 'stop the run when the engine has answered nothing for this long (drafts are kept; re-run to resume)', positiveInt, 30)
+    .option('--raw-cells', 'with --format csv: write cells as they are, without the formula guard (for CRM imports)')
     .option('--encoding <name>', 'CSV text encoding, e.g. windows-1252 (default: utf-8)')
     .option('--skip-lines <n>', 'skip n lines before the CSV header', nonNegativeInt)
     .option('-q, --quiet', 'print nothing but errors')
@@ -116,6 +118,7 @@ One finding per line on stdout (row, level, code, message). Exit 0 when no findi
     .option('--status <list>', 'only these statuses, e.g. drafted or skipped,failed')
     .option('--include-orphans', 'also drafts whose recipient is no longer in the CSV')
     .option('-p, --profile <file>', "tone profile whose sender becomes the From: of eml/mbox messages")
+    .option('--raw-cells', "csv: write cells as they are, without the ' formula guard (for CRM imports, not spreadsheets)")
     .addHelpText(
       'after',
       `
@@ -125,7 +128,8 @@ Examples:
   $ draftsmith export leads.drafts.jsonl --all | jq .body
   $ draftsmith export --status skipped,failed --format csv --out later.csv
 
-CSV cells starting with = + - @ are neutralised so spreadsheets do not run them as formulas.`,
+CSV cells starting with = + - @ are neutralised so spreadsheets do not run them as formulas;
+--raw-cells turns that off for tools that import the file rather than open it.`,
     )
     .action(async (file: string | undefined, opts: Record<string, unknown>) => {
       const { runExportCommand } = await import('./commands/export.js');

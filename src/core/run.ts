@@ -6,8 +6,10 @@ import type { Engine, GenerateRequest, GenerateResult } from '../engines/engine.
 import type { RowPlan } from './decisions.js';
 import type { DraftRecord } from './draft.js';
 import { draftedRecord, failedRecord, type DraftOrigin } from './draft-record.js';
+import { EngineHealth, type EngineDown } from './engine-health.js';
 import { abortError, EngineError, isAbortError } from './errors.js';
 import type { Recipient } from './recipients.js';
+import { countRetry, type RetryCount } from './retry-tally.js';
 
 /** Everything needed to draft one recipient, built by the caller (prompt + fingerprint). */
 export interface DraftJob {
@@ -47,6 +49,10 @@ export interface RunSummary {
   evalMs: number;
   /** Rows whose answer stopped at the token limit (num_predict): they may end mid-sentence. */
   cutRows: number[];
+  /** Retries by reason, in first-seen order. */
+  retries: RetryCount[];
+  /** Set when the run stopped because the engine stopped answering (see giveUpAfterMs). */
+  engineDown?: EngineDown;
 }
 
 export interface RunOptions {
@@ -75,9 +81,21 @@ export interface RunOptions {
   random?: () => number;
   /** How far finished jobs may run ahead of the oldest unfinished one while `emit` waits for it. */
   maxAhead?: number;
+  /**
+   * Stop the run when the engine has not answered for this long and every worker's latest attempt
+   * failed (default 30 s). Rows caught in the outage get no failed record: a re-run drafts them.
+   */
+  giveUpAfterMs?: number;
 }
 
-type Outcome = DraftRecord | 'cached' | 'aborted';
+/** 'down': the engine stopped answering; the row is left undrafted and the run stops. */
+type Outcome = DraftRecord | 'cached' | 'aborted' | 'down';
+
+/** The health tracker and the worker ("slot") a job runs on. */
+interface Watch {
+  health: EngineHealth;
+  slot: number;
+}
 
 export async function runDrafts(options: RunOptions): Promise<RunSummary> {
   const started = performance.now();
@@ -92,8 +110,11 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
   else o.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
   const summary: RunSummary = {
-    drafted: 0, cached: 0, stale: 0, failed: 0, failures: [], interrupted: false, wallMs: 0, evalCount: 0, evalMs: 0, cutRows: [],
+    drafted: 0, cached: 0, stale: 0, failed: 0, failures: [], interrupted: false, wallMs: 0, evalCount: 0, evalMs: 0, cutRows: [], retries: [],
   };
+  // Monotonic unless the caller injects a clock (tests: a fake one that their sleep advances).
+  const clock = o.now ? () => o.now!().getTime() : () => performance.now();
+  const health = new EngineHealth(o.giveUpAfterMs ?? 30_000, clock);
   let fatal: { error: unknown } | undefined;
   const iterator = o.jobs[Symbol.asyncIterator]();
   let exhausted = false;
@@ -101,7 +122,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
   let pulled = 0;
 
   // In-order hand-back: results wait here until every earlier job has finished.
-  const finished = new Map<number, { job: DraftJob; outcome: Outcome }>();
+  const finished = new Map<number, { job: DraftJob; outcome: Exclude<Outcome, 'down'> }>();
   let nextEmit = 0;
   let emitHalted = false;
   let waiters: (() => void)[] = [];
@@ -142,7 +163,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
     return p;
   };
 
-  const worker = async () => {
+  const worker = async (slot: number) => {
     while (!stop.signal.aborted) {
       // Back-pressure on the reorder buffer: one slow row must not let the rest pile up in memory.
       while (o.emit && pulled - nextEmit >= maxAhead && !stop.signal.aborted) {
@@ -163,19 +184,26 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
       const seq = pulled++;
       const job = next.value;
       try {
-        const outcome = await draftOne(job, o, stop.signal, summary);
+        let outcome = await draftOne(job, o, stop.signal, summary, { health, slot });
+        if (outcome === 'down') {
+          // draftOne noted summary.engineDown. Keep what is drafted, leave the rest undrafted.
+          stop.abort();
+          outcome = 'aborted';
+        }
         if (outcome === 'aborted') anyAborted = true;
         finished.set(seq, { job, outcome });
         flush();
       } catch (err) {
         fail(err);
         return;
+      } finally {
+        health.idle(slot);
       }
     }
   };
 
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(Array.from({ length: concurrency }, (_, slot) => worker(slot)));
   } finally {
     o.signal?.removeEventListener('abort', onOuterAbort);
     // Let the source close its file handles (e.g. the CSV stream).
@@ -190,7 +218,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
 }
 
 /** Draft one job: cached, a new record (drafted or failed, already saved), or aborted. */
-async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summary: RunSummary): Promise<Outcome> {
+async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summary: RunSummary, watch: Watch): Promise<Outcome> {
   const row = job.recipient.row;
   const { plan, version } = o.plan(job);
   if (plan !== 'draft') {
@@ -218,10 +246,13 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
     ...(o.profile ? { profile: o.profile } : {}),
   };
 
+  const since: Since = {};
   for (let attempt = 0; ; attempt++) {
     let result: GenerateResult;
     let parsed: { subject?: string; body: string };
+    let answered = false;
     try {
+      watch.health.attempting(watch.slot);
       result = await o.engine.generate({
         ...job.request,
         // A retry under the same seed would write the same unusable answer again: step the seed.
@@ -229,15 +260,21 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
         signal,
         onText: o.onEvent ? (text) => o.onEvent?.({ type: 'text', row, chars: text.length }) : undefined,
       });
+      answered = true;
+      watch.health.answered(watch.slot);
       parsed = o.parse(result.text);
     } catch (err) {
       // Only our signal means "interrupted"; an engine's own timeout is a failure like any other.
       if (signal.aborted) return 'aborted';
-      const retryable = err instanceof EngineError && err.retryable;
       const message = errorMessage(err);
-      if (retryable && attempt < retries) {
-        // Exponential backoff with jitter, so parallel workers do not retry in lockstep.
-        const delayMs = Math.round(backoff * 2 ** attempt * (0.5 + random() * 0.5));
+      const next = afterFailure(err, message, { answered, attempt, since }, { retries, backoff, random }, watch);
+      if (typeof next === 'object') {
+        summary.engineDown ??= next;
+        return 'down';
+      }
+      if (next !== 'fail') {
+        const delayMs = next;
+        countRetry(summary.retries, message);
         o.onEvent?.({ type: 'retry', row, attempt: attempt + 1, delayMs, error: message });
         try {
           await sleep(delayMs, signal);
@@ -268,6 +305,39 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
     o.onEvent?.({ type: 'drafted', row, record });
     return record;
   }
+}
+
+/** The engine's answer count when this row first got no answer (unchanged since: an outage). */
+interface Since {
+  answers?: number;
+}
+
+/**
+ * What a failed attempt leads to: the delay (ms) before the next one, 'fail' (save a failed
+ * record), or the engine counting as down (stop the run; the row stays undrafted).
+ */
+function afterFailure(
+  err: unknown,
+  message: string,
+  at: { answered: boolean; attempt: number; since: Since },
+  policy: { retries: number; backoff: number; random: () => number },
+  { health, slot }: Watch,
+): number | 'fail' | EngineDown {
+  if (!(err instanceof EngineError && err.retryable)) return 'fail';
+  if (!at.answered) {
+    health.failed(slot, message);
+    at.since.answers ??= health.answers;
+    const down = health.down();
+    if (down) return down;
+  }
+  // Out of retries while nobody has had an answer since this row's first failure: the host is
+  // out, not this row. Keep trying (until it answers or counts as down) rather than fail it.
+  const outage = at.since.answers === health.answers;
+  if (at.attempt >= policy.retries && !outage) return 'fail';
+  // Exponential backoff with jitter, so parallel workers do not retry in lockstep; never past the
+  // moment the engine would count as down, so a dead host is noticed on time.
+  const exp = Math.round(policy.backoff * 2 ** at.attempt * (0.5 + policy.random() * 0.5));
+  return Math.min(exp, Math.max(Math.ceil(health.msUntilGiveUp()), policy.backoff));
 }
 
 function errorMessage(err: unknown): string {

@@ -12,6 +12,11 @@ export interface RecordWriterOptions {
   headers: string[];
   /** The profile's channel; text output shows a subject line for email. */
   channel?: string;
+  /**
+   * CSV: write cells as they are, without the `'` formula guard, for tools that import the file
+   * (a CRM) rather than open it in a spreadsheet. Control characters are still stripped.
+   */
+  rawCells?: boolean;
 }
 
 export interface RecordWriter {
@@ -41,7 +46,8 @@ export function createRecordWriter(
     await waitForDrain(out, () => broken);
   };
 
-  const csvHeader = () => csvLine([...opts.headers, 'subject', 'body', 'status']);
+  const raw = Boolean(opts.rawCells);
+  const csvHeader = () => csvLine([...opts.headers, 'subject', 'body', 'status'], raw);
 
   return {
     async write(rec) {
@@ -52,7 +58,7 @@ export function createRecordWriter(
           const header = headerDone ? '' : csvHeader();
           headerDone = true;
           const cells = opts.headers.map((h) => rec.recipient[h] ?? '');
-          return put(header + csvLine([...cells, rec.subject ?? '', rec.body, rec.status]));
+          return put(header + csvLine([...cells, rec.subject ?? '', rec.body, rec.status], raw));
         }
         case 'text':
           return put(renderTextBlock(rec, opts.channel));
@@ -87,16 +93,18 @@ export function toJsonLine(value: unknown): string {
 
 /**
  * One RFC 4180 cell. Controls are stripped first (contact data has no use for them, and a CSV
- * printed to a terminal must be inert), then formula triggers are neutralised, then quoted.
+ * printed to a terminal must be inert), then formula triggers are neutralised (unless `raw`),
+ * then quoted.
  */
-export function csvCell(value: string): string {
-  const safe = neutraliseFormula(stripControls(value));
+export function csvCell(value: string, raw = false): string {
+  const clean = stripControls(value);
+  const safe = raw ? clean : neutraliseFormula(clean);
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** A CSV record with the RFC 4180 line ending (CRLF). */
-export function csvLine(cells: string[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
+export function csvLine(cells: string[], raw = false): string {
+  return `${cells.map((c) => csvCell(c, raw)).join(',')}\r\n`;
 }
 
 /** A readable block per recipient; every piece of CSV or model text is stripped of controls. */

@@ -1,7 +1,9 @@
 // Run events -> what the person watching sees, on stderr. A terminal gets one live ora line
-// (done/total, failures, tokens/s, ETA); a pipe or a log file gets a plain line now and then
-// plus one line per failure; --quiet gets nothing.
+// (done/total, failures, retries, tokens/s, ETA); a pipe or a log file gets a plain line now and
+// then, one line per failure, and one line the first time each kind of error is retried (later
+// ones are only counted; the summary names them); --quiet gets nothing.
 import type { Ora } from 'ora';
+import { countRetry, type RetryCount } from '../core/retry-tally.js';
 import type { RunEvent } from '../core/run.js';
 import { stripControlsInline } from '../core/sanitize.js';
 import type { Ui } from './terminal.js';
@@ -66,9 +68,6 @@ function spinnerProgress(ora: typeof import('ora').default, ui: Ui, stats: Progr
       if (e.type === 'failed') {
         above(`${ui.chalk.red('✖')} row ${e.row} failed: ${stripControlsInline(e.error)}`);
         update(true);
-      } else if (e.type === 'retry') {
-        spinner.text = `${stats.line(label, ui.chalk)} ${ui.chalk.dim(`· retrying row ${e.row} (attempt ${e.attempt + 1})`)}`;
-        lastUpdate = stats.now();
       } else {
         update(e.type !== 'text');
       }
@@ -86,12 +85,13 @@ function plainProgress(ui: Ui, stats: ProgressStats, label: string): Progress {
   let lastDone = stats.done;
   let lastDecile = decile(stats.done, stats.total);
   const write = (text: string) => ui.stderr.write(`draftsmith: ${text}\n`);
+  const retried: RetryCount[] = [];
   return {
     onEvent(e) {
       stats.apply(e);
       if (e.type === 'failed') write(`row ${e.row} failed: ${stripControlsInline(e.error)}`);
-      if (e.type === 'retry') {
-        write(`row ${e.row}: retrying in ${formatDuration(e.delayMs)} (attempt ${e.attempt + 1}): ${stripControlsInline(e.error)}`);
+      if (e.type === 'retry' && countRetry(retried, e.error)) {
+        write(`row ${e.row}: retrying in ${formatDuration(e.delayMs)} (attempt ${e.attempt + 1}): ${stripControlsInline(e.error)} (more retries for this are only counted)`);
       }
       if (stats.done === lastDone) return;
       const now = stats.now();
@@ -117,6 +117,7 @@ export class ProgressStats {
   drafted = 0;
   cached: number;
   failed = 0;
+  retries = 0;
   /** Generated tokens: exact (evalCount) for finished rows, streamed chunks for rows in flight. */
   tokens = 0;
   private readonly streamed = new Map<number, number>();
@@ -160,6 +161,7 @@ export class ProgressStats {
         this.streamed.delete(e.row);
         break;
       case 'retry':
+        this.retries++;
         break;
     }
   }
@@ -183,6 +185,7 @@ export class ProgressStats {
     const parts = [`${label} ${this.done}/${this.total}${this.total > 0 ? ` (${Math.floor((this.done * 100) / this.total)}%)` : ''}`];
     if (this.cached > 0) parts.push(`${this.cached} cached`);
     if (this.failed > 0) parts.push(color ? color.red(`${this.failed} failed`) : `${this.failed} failed`);
+    if (this.retries > 0) parts.push(`${this.retries} ${this.retries === 1 ? 'retry' : 'retries'}`);
     const tps = this.tokensPerSecond();
     if (tps !== undefined) parts.push(`${tps.toFixed(tps < 10 ? 1 : 0)} tok/s`);
     const eta = this.etaMs();

@@ -1,6 +1,7 @@
 // The few lines printed (to stderr) when a draft run ends: what happened, where the drafts are,
 // and the one thing to do next.
 import type { ChalkInstance } from 'chalk';
+import type { RetryCount } from '../core/retry-tally.js';
 import type { RunSummary } from '../core/run.js';
 import { stripControlsInline } from '../core/sanitize.js';
 import { shellWord } from '../core/shell-word.js';
@@ -33,8 +34,9 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
   if (summary.evalCount > 0 && summary.evalMs > 0) {
     counts.push(`${Math.round((summary.evalCount * 1000) / summary.evalMs)} tok/s`);
   }
-  const title = summary.interrupted ? c.yellow('interrupted:') : c.bold('done:');
+  const title = summary.interrupted ? c.yellow('interrupted:') : summary.engineDown ? c.yellow('stopped:') : c.bold('done:');
   const lines = [`${title} ${counts.join(' · ')}`];
+  if (summary.retries.length > 0) lines.push(c.yellow(renderRetries(summary.retries)));
 
   if (summary.failures.length > 0) {
     const max = opts.maxFailures ?? 10;
@@ -54,7 +56,9 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
   if (opts.lint) lines.push(...opts.lint);
   lines.push(`drafts: ${stripControlsInline(opts.draftsFile)}`);
   const rerun = opts.resumeCommand ? `: ${stripControlsInline(opts.resumeCommand)}` : '';
-  if (summary.interrupted) {
+  if (summary.engineDown) {
+    lines.push(`next: once the engine answers again, re-run the same command to finish; finished drafts are kept${rerun}`);
+  } else if (summary.interrupted) {
     lines.push(`next: re-run the same command to finish; finished drafts are kept${rerun}`);
   } else if (summary.failed > 0) {
     lines.push(`next: re-run the same command to retry only the failed rows${rerun}`);
@@ -64,4 +68,14 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
     lines.push(`next: draftsmith export ${file} --all --format csv --out drafts.csv`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** "12 retries (Cannot reach http://127.0.0.1:11434)"; several reasons: "(9 × A, 3 × B, ...)". */
+function renderRetries(tally: RetryCount[]): string {
+  const total = tally.reduce((n, t) => n + t.count, 0);
+  const reasons =
+    tally.length === 1
+      ? stripControlsInline(tally[0]!.reason)
+      : tally.slice(0, 3).map((t) => `${t.count} × ${stripControlsInline(t.reason)}`).join(', ') + (tally.length > 3 ? ', ...' : '');
+  return `${total} ${total === 1 ? 'retry' : 'retries'} (${reasons})`;
 }

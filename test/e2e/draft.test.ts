@@ -275,6 +275,52 @@ describe('draftsmith draft --out - when the reader goes away', () => {
   });
 });
 
+describe('draftsmith draft when Ollama goes away for good', () => {
+  it('stops within --give-up-after, keeps the drafts, writes no failed record, and a re-run drafts only the rest', async () => {
+    const d = tmp();
+    copyFileSync(fixture('recipients.csv'), path.join(d, 'p.csv'));
+    const dying = await startFakeOllama({ slots: 2, latencyMs: 150 });
+    const args = ['draft', 'p.csv', '--profile', fixture('profile.yaml'), '--host', dying.url, '--concurrency', '2'];
+    const run = runCli([...args, '--give-up-after', '2', '--retries', '50'], { cwd: d });
+    const drafts = path.join(d, 'p.drafts.jsonl');
+    await waitFor(() => existsSync(drafts) && readDrafts(drafts).length >= 2, 20_000);
+    await dying.close();
+    const closedAt = Date.now();
+    const r = await run;
+    // 2 s without an answer, plus at most one capped backoff: not 50 retries of every row.
+    expect(Date.now() - closedAt).toBeLessThan(8000);
+    expect(r.stderr).not.toMatch(STACK);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('drafting 12 recipient(s)');
+    const kept = readDrafts(drafts);
+    expect(kept.length).toBeGreaterThanOrEqual(2);
+    expect(kept.length).toBeLessThan(12);
+    // No failed record: the rows caught in the outage stay undrafted.
+    expect(kept.every((x) => x.status === 'drafted')).toBe(true);
+    expect(r.stderr).toMatch(
+      new RegExp(`error: the engine stopped answering \\(nothing for \\d+s; last error: .*\\): stopped with ${kept.length} new draft\\(s\\) kept, ${12 - kept.length} row\\(s\\) not drafted yet\\.`),
+    );
+    expect(r.stderr).toContain(`resume with: draftsmith draft p.csv --profile ${fixture('profile.yaml')} --host ${dying.url}`);
+    expect(r.stderr).toMatch(/^stopped: /m);
+    // Retries are counted, not narrated: one line for the first of its kind (stderr is not a terminal).
+    expect(r.stderr.match(/retrying/g)?.length ?? 0).toBeLessThanOrEqual(2);
+    expect(r.stderr).toMatch(/^\d+ retries \(/m);
+
+    // Ollama is back on the same port: the printed resume command drafts only the missing rows.
+    const back = await startFakeOllama({ port: dying.port });
+    try {
+      const again = await runCli(args, { cwd: d });
+      expect(again.code).toBe(0);
+      expect(back.requests.filter((q) => q.path === '/api/chat')).toHaveLength(12 - kept.length);
+      const all = readDrafts(drafts);
+      expect(new Set(all.map((x) => x.row)).size).toBe(12);
+      expect(all.every((x) => x.status === 'drafted')).toBe(true);
+    } finally {
+      await back.close();
+    }
+  });
+});
+
 async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {

@@ -138,6 +138,20 @@ describe('status, lint and export (end to end)', () => {
     expect(csv).not.toMatch(/(^|,)"?[=+@]/m);
   });
 
+  it('CSV export --raw-cells keeps phone numbers and every cell as typed, for CRM imports', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-export-'));
+    writeFileSync(path.join(dir, 'people.csv'), 'first_name,email,phone\nAna,ana@example.org,+44 20 7946 0123\nBen,ben@example.org,-\n');
+    writeFileSync(path.join(dir, 'profile.yaml'), PROFILE);
+    expect((await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir })).code).toBe(0);
+    const guarded = await runCli(['export', '--all', '--format', 'csv'], { cwd: dir });
+    const raw = await runCli(['export', '--all', '--format', 'csv', '--raw-cells', '--out', 'crm.csv'], { cwd: dir });
+    expect([guarded.code, raw.code]).toEqual([0, 0]);
+    const phones = (text: string) => text.split('\r\n').slice(1, 3).map((line) => line.split(',')[2]);
+    expect(phones(guarded.stdout)).toEqual(["'+44 20 7946 0123", "'-"]);
+    expect(phones(readFileSync(path.join(dir, 'crm.csv'), 'utf8'))).toEqual(['+44 20 7946 0123', '-']);
+    expect(raw.stderr).toBe('draftsmith: wrote 2 record(s) to crm.csv\n');
+  });
+
   it('eml export: one message per approved draft, inside the folder only, From the profile sender', async () => {
     const dir = await drafted();
     // Rows 2 and 3 have lint errors: --rows leaves them unless --force, and names them.

@@ -57,6 +57,8 @@ export interface FakeOllamaOptions extends Behaviour {
   version?: string;
   /** Keep every request in `requests` (default true; a 100k-request benchmark may not want to). */
   record?: boolean;
+  /** Listen on this port (default 0: any free one), e.g. to bring a closed server back. */
+  port?: number;
 }
 
 export interface RecordedRequest {
@@ -110,7 +112,7 @@ const ROUTES: Record<string, string[]> = {
 };
 
 export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<FakeOllama> {
-  const { slots = 1, maxQueue = 512, models, version = '0.33.0', record = true, ...baseBehaviour } = opts;
+  const { slots = 1, maxQueue = 512, models, version = '0.33.0', record = true, port: listenPort = 0, ...baseBehaviour } = opts;
   const life = new AbortController();
   const sockets = new Set<Socket>();
   const requests: RecordedRequest[] = [];
@@ -289,7 +291,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(listenPort, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
         url: `http://127.0.0.1:${port}`,

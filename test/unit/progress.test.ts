@@ -131,10 +131,22 @@ describe('createProgress without a terminal', () => {
     expect(s.stderr.text()).toMatch(/^draftsmith: drafting 1\/100 \(1%\)/);
   });
 
-  it('reports retries on their own line', async () => {
-    const { s, progress } = await setup();
-    progress.onEvent({ type: 'retry', row: 7, attempt: 1, delayMs: 500, error: 'HTTP 503' });
-    expect(s.stderr.text()).toBe('draftsmith: row 7: retrying in 500ms (attempt 2): HTTP 503\n');
+  it('prints one line the first time each kind of error is retried, then only counts', async () => {
+    const { s, progress, clock } = await setup();
+    for (let i = 0; i < 50; i++) {
+      clock.advance(500);
+      progress.onEvent({ type: 'retry', row: 7 + (i % 2), attempt: 1 + (i >> 1), delayMs: 500, error: 'Cannot reach http://127.0.0.1:11434' });
+    }
+    progress.onEvent({ type: 'retry', row: 9, attempt: 1, delayMs: 500, error: 'http://h/api/chat failed (HTTP 503): busy' });
+    progress.onEvent({ type: 'retry', row: 9, attempt: 2, delayMs: 1000, error: 'http://h/api/chat failed (HTTP 503): still busy' });
+    expect(s.stderr.text()).toBe(
+      'draftsmith: row 7: retrying in 500ms (attempt 2): Cannot reach http://127.0.0.1:11434 (more retries for this are only counted)\n' +
+        'draftsmith: row 9: retrying in 500ms (attempt 2): http://h/api/chat failed (HTTP 503): busy (more retries for this are only counted)\n',
+    );
+    // The count shows on the next progress line.
+    progress.onEvent({ type: 'started', row: 1 });
+    progress.onEvent(drafted(1));
+    expect(s.stderr.text()).toMatch(/\ndraftsmith: drafting 1\/100 \(1%\) · 52 retries · /);
   });
 
   it('prints nothing with --quiet', async () => {
@@ -164,12 +176,16 @@ describe('createProgress on a terminal', () => {
     now += 1000;
     progress.onEvent(drafted(1, 40));
     progress.onEvent({ type: 'failed', row: 2, error: 'boom' });
+    for (let attempt = 1; attempt <= 3; attempt++) progress.onEvent({ type: 'retry', row: 3, attempt, delayMs: 500, error: 'HTTP 503' });
     await new Promise((r) => setTimeout(r, 120)); // let a frame render
     progress.stop();
     progress.stop(); // safe twice
     const out = s.stderr.text();
     expect(out).toContain('row 2 failed: boom');
     expect(out).toMatch(/2\/3/);
+    // Retries are a count on the live line, never lines of their own.
+    expect(out).toMatch(/2\/3 \(66%\) · \S*1 failed\S* · 3 retries · /);
+    expect(out).not.toMatch(/retrying|HTTP 503/);
     expect(out).toMatch(/[\u2800-\u28ff]/); // a spinner frame was drawn
     expect(s.stdout.text()).toBe('');
   });
@@ -221,7 +237,7 @@ describe('ProgressStats', () => {
 describe('renderSummary', () => {
   const plain = new Chalk({ level: 0 });
   const base: RunSummary = {
-    drafted: 10, cached: 2, failed: 0, failures: [], interrupted: false, wallMs: 12_300, evalCount: 2000, evalMs: 50_000, cutRows: [],
+    drafted: 10, cached: 2, failed: 0, failures: [], interrupted: false, wallMs: 12_300, evalCount: 2000, evalMs: 50_000, cutRows: [], retries: [],
   };
 
   it('gives counts, wall time, tokens/s, the drafts file and the next step', () => {
@@ -256,6 +272,26 @@ describe('renderSummary', () => {
     expect(text).toContain('2 draft(s) stopped at the token limit and may end mid-sentence: rows 4, 9');
     expect(text).toContain('raise model.num_predict');
     expect(renderSummary(base, { draftsFile: 'd.jsonl', color: plain })).not.toContain('token limit');
+  });
+
+  it('counts retries by reason in one line', () => {
+    const one = renderSummary({ ...base, retries: [{ reason: 'Cannot reach http://127.0.0.1:11434', count: 12 }] }, { draftsFile: 'd', color: plain });
+    expect(one.split('\n')[1]).toBe('12 retries (Cannot reach http://127.0.0.1:11434)');
+    const many = renderSummary(
+      { ...base, retries: [{ reason: 'A', count: 9 }, { reason: 'B\u001b[2J', count: 3 }, { reason: 'C', count: 1 }, { reason: 'D', count: 1 }] },
+      { draftsFile: 'd', color: plain },
+    );
+    expect(many.split('\n')[1]).toBe('14 retries (9 × A, 3 × B, 1 × C, ...)');
+    expect(renderSummary(base, { draftsFile: 'd', color: plain })).not.toContain('retr');
+  });
+
+  it('says when the run stopped because the engine stopped answering, and how to finish', () => {
+    const text = renderSummary(
+      { ...base, engineDown: { sinceMs: 31_000, lastError: 'Cannot reach h' } },
+      { draftsFile: 'd.jsonl', color: plain, resumeCommand: 'draftsmith draft leads.csv --profile p.yaml' },
+    );
+    expect(text.startsWith('stopped: 10 drafted')).toBe(true);
+    expect(text).toContain('next: once the engine answers again, re-run the same command to finish; finished drafts are kept: draftsmith draft leads.csv --profile p.yaml');
   });
 
   it('says when the run was interrupted', () => {

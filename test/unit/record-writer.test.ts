@@ -32,11 +32,11 @@ function rec(over: Partial<ExportRecord> = {}): ExportRecord {
   };
 }
 
-async function collect(format: OutputFormat, records: ExportRecord[], headers = ['Name', 'Email', 'Notes'], channel?: string) {
+async function collect(format: OutputFormat, records: ExportRecord[], headers = ['Name', 'Email', 'Notes'], channel?: string, rawCells = false) {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
-  const writer = createRecordWriter(format, out, { headers, channel });
+  const writer = createRecordWriter(format, out, { headers, channel, rawCells });
   for (const r of records) await writer.write(r);
   await writer.end();
   return Buffer.concat(chunks).toString('utf8');
@@ -80,6 +80,28 @@ describe('csv writer', () => {
     const rows: string[][] = parse(await collect('csv', [r], ['=Name', 'Email', 'Notes']));
     expect(rows[0]![0]).toBe("'=Name");
     expect(rows[1]).toEqual(["'=1+2", "'@SUM(A1)", "'-5", "'+cmd", `'=HYPERLINK("x")`, 'drafted']);
+  });
+
+  // The guard stays on for phone numbers: spreadsheets evaluate `+44 20 7946 0123` (a space is
+  // Excel's intersection operator: #NULL!) and `+1-555-0100` (arithmetic), so only the raw mode
+  // keeps them as typed.
+  it.each([
+    // cell, guarded (default), raw
+    ['+44 20 7946 0123', "'+44 20 7946 0123", '+44 20 7946 0123'],
+    ['+1 (555) 010-0199', "'+1 (555) 010-0199", '+1 (555) 010-0199'],
+    ['-5', "'-5", '-5'],
+    ['=1+2', "'=1+2", '=1+2'],
+    ['@SUM(A1)', "'@SUM(A1)", '@SUM(A1)'],
+    [' =1+2', "' =1+2", ' =1+2'],
+    ['\uff1dcmd', "'\uff1dcmd", '\uff1dcmd'],
+    ['020 7946 0123', '020 7946 0123', '020 7946 0123'],
+    ['ana@example.org', 'ana@example.org', 'ana@example.org'],
+    ['a\u001b[31mred', 'ared', 'ared'],
+  ])('cell %j: guarded %j, raw %j', async (cell, guarded, raw) => {
+    const r = rec({ recipient: { Name: cell, Email: 'a@x.org', Notes: '' } });
+    const cellOf = async (rawCells: boolean) => (parse(await collect('csv', [r], undefined, undefined, rawCells)) as string[][])[1]![0];
+    expect(await cellOf(false)).toBe(guarded);
+    expect(await cellOf(true)).toBe(raw);
   });
 
   it('fills columns a record lacks with empty cells', async () => {

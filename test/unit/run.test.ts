@@ -369,6 +369,92 @@ describe('runDrafts', () => {
     expect(h.emitted.map((e) => e.row)).toEqual([1, 2]);
   });
 
+  /** A fake clock that only the (instant) sleeps move: seconds of backoff cost no real time. */
+  function fakeTime() {
+    let t = 0;
+    return {
+      elapsed: () => t,
+      now: () => new Date(Date.UTC(2025, 4, 5) + t),
+      sleep: async (ms: number) => {
+        t += ms;
+        await new Promise((r) => setImmediate(r));
+      },
+    };
+  }
+  const refused = { error: 'retryable', message: 'Cannot reach http://127.0.0.1:11434' } as const;
+
+  it('stops the run when the engine stops answering: keeps the drafts, writes no failed record', async () => {
+    // Rows 1 and 2 are drafted, then the host is gone for good.
+    const engine = createFakeEngine({ script: { 1: [text(1)], 2: [text(2)] }, fallback: () => refused });
+    const time = fakeTime();
+    const { jobs, counter } = source(range(200));
+    const { h, options } = harness(engine, jobs, {
+      concurrency: 2, retries: 50, backoffMs: 100, giveUpAfterMs: 2000, now: time.now,
+      sleep: async (ms) => {
+        h.sleeps.push(ms);
+        await time.sleep(ms);
+      },
+    });
+    const summary = await runDrafts(options);
+
+    expect(summary.engineDown).toEqual({ sinceMs: expect.any(Number), lastError: 'Cannot reach http://127.0.0.1:11434' });
+    expect(summary.engineDown!.sinceMs).toBeGreaterThanOrEqual(2000);
+    expect(summary).toMatchObject({ drafted: 2, failed: 0, failures: [], interrupted: false });
+    expect(h.saved.map((r) => [r.row, r.status])).toEqual([[1, 'drafted'], [2, 'drafted']]);
+    expect(h.emitted.map((e) => e.row)).toEqual([1, 2]);
+    expect(h.events.some((e) => e.type === 'failed')).toBe(false);
+    // Stopped within one backoff of the deadline, without working through the other 198 rows.
+    expect(time.elapsed()).toBeLessThan(2000 + 2 * 100);
+    expect(counter.pulled).toBeLessThanOrEqual(4);
+    expect(Math.max(...h.sleeps)).toBeLessThanOrEqual(2000);
+    expect(summary.retries).toEqual([{ reason: 'Cannot reach http://127.0.0.1:11434', count: h.sleeps.length }]);
+  });
+
+  it('a row out of retries while nothing answers waits for the engine instead of failing', async () => {
+    // Ollama restarting: 5 refused connections, then it answers again.
+    const engine = createFakeEngine({ script: { 1: [refused, refused, refused, refused, refused, text(1)] } });
+    const time = fakeTime();
+    const { h, options } = harness(engine, source([1, 2]).jobs, {
+      concurrency: 1, retries: 2, backoffMs: 100, giveUpAfterMs: 30_000, now: time.now, sleep: time.sleep,
+    });
+    const summary = await runDrafts(options);
+    expect(summary).toMatchObject({ drafted: 2, failed: 0 });
+    expect(summary.engineDown).toBeUndefined();
+    expect(engine.calls.filter((c) => c.row === 1)).toHaveLength(6);
+    expect(h.saved.map((r) => [r.row, r.status])).toEqual([[1, 'drafted'], [2, 'drafted']]);
+  });
+
+  it('a request still running keeps the engine alive; a row failing while others get answers fails', async () => {
+    // Row 1 takes a while (real time) to answer; row 2 is refused every time meanwhile.
+    const engine = createFakeEngine({ script: { 1: [text(1, { delayMs: 40 })] }, fallback: () => refused });
+    const time = fakeTime();
+    const { h, options } = harness(engine, source([1, 2]).jobs, {
+      concurrency: 2, retries: 2, backoffMs: 100, giveUpAfterMs: 500, now: time.now, sleep: time.sleep,
+    });
+    const summary = await runDrafts(options);
+    // Far more than 500 ms of fake backoff passed while row 1 was generating: not "down".
+    expect(time.elapsed()).toBeGreaterThan(500);
+    expect(summary.engineDown).toBeUndefined();
+    expect(summary).toMatchObject({ drafted: 1, failed: 1, failures: [{ row: 2, error: 'Cannot reach http://127.0.0.1:11434' }] });
+    expect(h.saved.find((r) => r.row === 2)).toMatchObject({ status: 'failed' });
+  });
+
+  it('an unusable answer is an answer: retried and failed as before, never "engine down"', async () => {
+    const engine = createFakeEngine({ fallback: () => ({ text: 'not json at all' }) });
+    const time = fakeTime();
+    const bad = (t: string) => {
+      throw new EngineError(`the answer is not JSON: ${t}`, { retryable: true });
+    };
+    const { h, options } = harness(engine, source([1, 2, 3]).jobs, {
+      concurrency: 1, retries: 3, backoffMs: 10_000, giveUpAfterMs: 1000, now: time.now, sleep: time.sleep, parse: bad,
+    });
+    const summary = await runDrafts(options);
+    expect(summary.engineDown).toBeUndefined();
+    expect(summary).toMatchObject({ drafted: 0, failed: 3 });
+    expect(h.saved.every((r) => r.status === 'failed')).toBe(true);
+    expect(summary.retries).toEqual([{ reason: 'the answer is not JSON', count: 9 }]);
+  });
+
   it('fails the run when the job source fails (e.g. a CSV read error)', async () => {
     async function* broken(): AsyncGenerator<DraftJob> {
       yield job(1);

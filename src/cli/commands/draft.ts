@@ -1,6 +1,6 @@
 // `draftsmith draft`: wires the CSV reader, profile, prompts, engine, runner and drafts file.
 import path from 'node:path';
-import { InterruptedError, PartialFailureError, UsageError } from '../../core/errors.js';
+import { EngineError, InterruptedError, PartialFailureError, UsageError } from '../../core/errors.js';
 import { draftFingerprint } from '../../core/fingerprint.js';
 import {
   buildMessages,
@@ -50,6 +50,8 @@ export interface DraftFlags extends EngineFlags {
   seed?: number;
   temperature?: number;
   retries: number;
+  giveUpAfter: number;
+  rawCells?: boolean;
   encoding?: string;
   skipLines?: number;
   quiet?: boolean;
@@ -146,7 +148,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       };
 
       const out = flags.out ? await openOutput(flags.out, io) : undefined;
-      const writer = out ? createRecordWriter(flags.format, out.stream, { headers: scan.columns.headers, channel: profile.channel }) : undefined;
+      const writer = out ? createRecordWriter(flags.format, out.stream, { headers: scan.columns.headers, channel: profile.channel, rawCells: flags.rawCells }) : undefined;
       let pending: Promise<void> = Promise.resolve();
       let readerGone = false;
       const progress = await createProgress(ui, { total: selected.count });
@@ -162,6 +164,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
           profile: profileFile,
           concurrency: flags.concurrency,
           retries: flags.retries,
+          giveUpAfterMs: flags.giveUpAfter * 1000,
           signal: controller.signal,
           parse: (text) => parseDraftOutput(text, profile.channel),
           save: (record) => store.append(record),
@@ -218,6 +221,13 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
             review: true,
           }),
         );
+      }
+      if (summary.engineDown) {
+        const { sinceMs, lastError } = summary.engineDown;
+        const left = selected.count - summary.drafted - summary.cached - summary.failed;
+        throw new EngineError(`the engine stopped answering (nothing for ${Math.round(sinceMs / 1000)}s; last error: ${lastError}): stopped with ${summary.drafted} new draft(s) kept, ${left} row(s) not drafted yet.`, {
+          hint: `once it answers again (\`draftsmith doctor\` checks), ${fromStdin ? 'pipe the same CSV into the same command' : `resume with: ${resume}`}`,
+        });
       }
       if (summary.interrupted) {
         throw new InterruptedError('interrupted: every finished draft is saved.', {

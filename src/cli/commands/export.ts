@@ -22,6 +22,7 @@ export interface ExportFlags {
   status?: string;
   profile?: string;
   includeOrphans?: boolean;
+  rawCells?: boolean;
 }
 
 export async function runExportCommand(file: string | undefined, flags: ExportFlags, io: CliIo): Promise<void> {
@@ -64,7 +65,7 @@ export async function runExportCommand(file: string | undefined, flags: ExportFl
       const first = rows.length > 0 ? store.readDraft(rows[0]!.key) : undefined;
       const headers = first ? Object.keys(first.recipient) : (store.source()?.header ?? []);
       const target = await openOutput(out, io);
-      const writer = createRecordWriter(flags.format, target.stream, { headers });
+      const writer = createRecordWriter(flags.format, target.stream, { headers, rawCells: flags.rawCells });
       written = 0;
       try {
         for (const rec of records()) {
