@@ -51,7 +51,7 @@ Exit codes: 0 success, 1 runtime failure (engine, failed rows), 2 usage or input
     .option('--temperature <x>', 'sampling temperature', nonNegativeNumber)
     .option('--timeout <seconds>', 'give up on one request after this long', positiveInt, 600)
     .option('--retries <n>', 'extra attempts on connection errors and 5xx', nonNegativeInt, 3)
-    .option('--encoding <name>', 'CSV text encoding, e.g. windows-1252 (default: utf-8)')
+    .option('--encoding <name>', 'CSV text encoding, e.g. windows-1252 (default: utf-8; a file that is not is detected, with a notice)')
     .option('--skip-lines <n>', 'skip n lines before the CSV header', nonNegativeInt)
     .option('-q, --quiet', 'print nothing but errors')
     .addHelpText(
