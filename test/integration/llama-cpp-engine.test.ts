@@ -336,6 +336,18 @@ describe('llama-cpp engine: files that are not a model', () => {
   });
 });
 
+describe('llama-cpp engine: where it says it runs (no model loaded)', () => {
+  it('a model named by its path runs "in this process"; a reference names the file it resolved to', async () => {
+    const byPath = createLlamaCppEngine({ modelPath: '/models/tiny.gguf', modelLabel: '/models/tiny.gguf' });
+    expect(byPath.info).toEqual({ engine: 'llama-cpp', model: '/models/tiny.gguf', location: 'in this process' });
+    const relative = createLlamaCppEngine({ modelPath: path.resolve('models/tiny.gguf'), modelLabel: './models/tiny.gguf' });
+    expect(relative.info.location).toBe('in this process');
+    const ref = createLlamaCppEngine({ modelPath: '/cache/tiny.gguf', modelLabel: 'hf:someone/tiny:Q4_K_M' });
+    expect(ref.info.location).toBe('/cache/tiny.gguf');
+    await Promise.all([byPath.close(), relative.close(), ref.close()]);
+  });
+});
+
 describe('llama-cpp engine: thread defaults', () => {
   it('uses one thread for tiny models and every core otherwise', () => {
     expect(defaultThreads(1_200_000, 8)).toBe(1);
