@@ -282,7 +282,7 @@ function applyCommonSettings(cmd: Command, io: CliIo): void {
 }
 
 /** "error: unknown command 'drafts'\n(Did you mean draft?)" -> message, and a hint naming the help to read. */
-export function usageError(err: CommanderError, command: string): UsageError {
+function usageError(err: CommanderError, command: string): UsageError {
   const [first = '', ...rest] = err.message.split('\n');
   const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest.join(' ').trim())?.[1];
   return new UsageError(first.replace(/^error: /, ''), {
