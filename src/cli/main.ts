@@ -26,12 +26,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 
 function report(err: unknown, io: CliIo, debug: boolean): number {
   if (err instanceof CommanderError) {
-    // Help and version are "errors" to commander; commander already printed its message.
-    if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {
-      return EXIT.ok;
-    }
-    if (err.code === 'commander.help') return EXIT.ok;
-    return EXIT.usage;
+    // Help and version, already printed. program.ts turns commander's real errors into UsageErrors.
+    return err.exitCode === 0 || err.code === 'commander.help' ? EXIT.ok : EXIT.usage;
   }
   if (err instanceof DraftsmithError) {
     if (err.message) io.stderr.write(renderError(err));

@@ -1,6 +1,7 @@
 // Commander wiring only: flags, help text, and a lazy import of the command that runs.
 // Lazy imports keep `draftsmith --help` fast: nothing heavy (ollama, inquirer, ora) loads for it.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../core/errors.js';
 import { createRequire } from 'node:module';
 import type { CliIo } from './io.js';
 
@@ -12,12 +13,6 @@ export function buildProgram(io: CliIo): Command {
     .description('Draft personalized messages with a local LLM. A person reviews every draft before it goes anywhere.')
     .version(version, '-V, --version')
     .option('--debug', 'show stack traces for internal errors')
-    .showHelpAfterError('(add --help for usage)')
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    })
-    .exitOverride()
     .addHelpText(
       'after',
       `
@@ -55,7 +50,7 @@ Exit codes: 0 success, 1 runtime failure (engine, failed rows), 2 usage or input
     .option('--retries <n>', 'extra attempts on connection errors and 5xx', nonNegativeInt, 3)
     .option('--give-up-after <seconds>', 'stop the run when the engine has answered nothing for this long (drafts are kept; re-run to resume)', positiveInt, 30)
     .option('--raw-cells', 'with --format csv: write cells as they are, without the formula guard (for CRM imports)')
-    .option('--encoding <name>', 'CSV text encoding, e.g. windows-1252 (default: utf-8)')
+    .option('--encoding <name>', 'CSV text encoding, e.g. windows-1252 (default: utf-8; a file that is not is detected, with a notice)')
     .option('--skip-lines <n>', 'skip n lines before the CSV header', nonNegativeInt)
     .option('-q, --quiet', 'print nothing but errors')
     .addHelpText(
@@ -141,7 +136,7 @@ CSV cells starting with = + - @ are neutralised so spreadsheets do not run them 
       .command('review')
       .description('go through the drafts in the terminal: approve, edit, regenerate or skip each one')
       .argument('[drafts]', 'drafts file (default: the one *.drafts.jsonl in this folder)')
-      .option('-p, --profile <file>', 'tone profile: needed to lint and to regenerate')
+      .option('-p, --profile <file>', 'tone profile to lint and regenerate with (default: the one the drafts were made with)')
       .option('--all', 'revisit drafts already decided')
       .option('--status <list>', 'only drafts with these statuses, e.g. failed or skipped,drafted')
       .option('--rows <list>', 'only these data rows, e.g. 3,5-9')
@@ -172,10 +167,10 @@ Examples:
     .option('--clean', 'approve every undecided draft the lint has no finding about, warnings included')
     .option('--allow <codes>', 'with --clean: lint codes to tolerate, e.g. long-draft,unknown-url')
     .option('--force', 'with --rows: approve drafts with lint errors too (each is named)')
-    .option('-p, --profile <file>', 'tone profile the lint checks against')
+    .option('-p, --profile <file>', 'tone profile the lint checks against (default: the one the drafts were made with)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ draftsmith approve --rows 1-20\n  $ draftsmith approve leads.drafts.jsonl --clean --profile profile.yaml',
+      '\nExamples:\n  $ draftsmith approve --rows 1-20\n  $ draftsmith approve leads.drafts.jsonl --clean\n  $ draftsmith approve --clean --profile edited-profile.yaml',
     )
     .action(async (file: string | undefined, opts: Record<string, unknown>) => {
       const { runApproveCommand } = await import('./commands/approve.js');
@@ -237,6 +232,16 @@ Examples:
     .description('write a commented starter profile')
     .argument('[file]', 'where to write it (- for stdout)', 'profile.yaml')
     .option('--force', 'overwrite an existing file')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ draftsmith profile init                      # writes profile.yaml here
+  $ draftsmith profile init my-profile.yaml
+  $ draftsmith profile init - > my-profile.yaml  # to stdout
+
+Every key is explained in a comment; edit goal, sender and tone, then run \`draftsmith profile check\`.`,
+    )
     .action(async (file: string, opts: { force?: boolean }) => {
       const { profileInit } = await import('./commands/profile.js');
       await profileInit({ file, cwd: io.cwd, force: opts.force, stdout: io.stdout, stderr: io.stderr });
@@ -245,13 +250,21 @@ Examples:
     .command('check')
     .description('validate a profile and print a summary')
     .argument('<file>', 'profile to check')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ draftsmith profile check my-profile.yaml
+  $ draftsmith profile check my-profile.yaml && draftsmith draft leads.csv -p my-profile.yaml
+
+Every problem is listed with file:line:column and its key; exit 0 when the profile is valid, 2 otherwise.`,
+    )
     .action(async (file: string) => {
       const { profileCheck } = await import('./commands/profile.js');
       await profileCheck({ file, cwd: io.cwd, stdout: io.stdout, stderr: io.stderr });
     });
 
-  for (const cmd of program.commands) applyCommonSettings(cmd, io);
-  for (const cmd of profile.commands) applyCommonSettings(cmd, io);
+  for (const cmd of [program, ...program.commands, ...profile.commands]) applyCommonSettings(cmd, io);
   return program;
 }
 
@@ -265,17 +278,34 @@ function withEngineOptions(cmd: Command): Command {
     .option('-y, --yes', 'do not ask before downloading a model (needed for hf: models when not on a terminal)');
 }
 
+/**
+ * Commander prints nothing of its own errors and never exits: each becomes a UsageError, which
+ * main.ts prints as `draftsmith: error: ...` with a hint and exit code 2, like every other error.
+ * Help and version are CommanderErrors with exit code 0, passed on as they are.
+ */
 function applyCommonSettings(cmd: Command, io: CliIo): void {
+  const command = ['draftsmith', ...commandPath(cmd)].join(' ');
   cmd
-    .exitOverride()
-    .showHelpAfterError(`(run \`draftsmith ${fullName(cmd)} --help\` for usage)`)
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .exitOverride((err) => {
+      throw err.exitCode === 0 || err.code === 'commander.help' ? err : usageError(err, command);
+    })
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => {} });
 }
 
-function fullName(cmd: Command): string {
+/** "error: unknown command 'drafts'\n(Did you mean draft?)" -> message, and a hint naming the help to read. */
+function usageError(err: CommanderError, command: string): UsageError {
+  const [first = '', ...rest] = err.message.split('\n');
+  const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest.join(' ').trim())?.[1];
+  return new UsageError(first.replace(/^error: /, ''), {
+    cause: err,
+    hint: suggestion ? `did you mean ${suggestion}? See \`${command} --help\`.` : `see \`${command} --help\`.`,
+  });
+}
+
+function commandPath(cmd: Command): string[] {
   const names: string[] = [];
   for (let c: Command | null = cmd; c && c.parent; c = c.parent) names.unshift(c.name());
-  return names.join(' ');
+  return names;
 }
 
 function integer(value: string): number {

@@ -42,7 +42,7 @@ export interface EngineInfo {
   /** "ollama" | "llama-cpp" | ... */
   engine: string;
   model: string;
-  /** Where it runs: a host URL or a file path. */
+  /** Where it runs: a host URL; for an in-process model, its file when `model` does not name it. */
   location: string;
 }
 

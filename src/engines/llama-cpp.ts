@@ -9,6 +9,7 @@
 // subject) get a maxLength, so a rambling subject cannot use up the budget of the body.
 import { open, stat } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type {
   ChatHistoryItem,
   ChatWrapper,
@@ -84,6 +85,11 @@ interface Runtime {
   threads: number;
 }
 
+/** The file, when the label does not already name it (hf: and ollama: references), else "in this process". */
+function modelLocation(opts: LlamaCppEngineOptions): string {
+  return path.resolve(opts.modelLabel) === path.resolve(opts.modelPath) ? 'in this process' : opts.modelPath;
+}
+
 export function createLlamaCppEngine(opts: LlamaCppEngineOptions): Engine {
   const lifetime = new AbortController(); // fires on close(): stops loads and generations
   const inflight = new Set<Promise<unknown>>();
@@ -109,7 +115,7 @@ export function createLlamaCppEngine(opts: LlamaCppEngineOptions): Engine {
   };
 
   return {
-    info: { engine: 'llama-cpp', model: opts.modelLabel, location: opts.modelPath },
+    info: { engine: 'llama-cpp', model: opts.modelLabel, location: modelLocation(opts) },
 
     async prepare(signal) {
       if (lifetime.signal.aborted) throw closedError();

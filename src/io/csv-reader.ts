@@ -1,6 +1,6 @@
-// Streams a recipients CSV: decode (strict UTF-8 or --encoding), normalise line endings, skip a
-// preamble, parse with csv-parse. scanCsv validates the whole file in one pass; readRecipients streams
-// it again, so memory stays flat however many rows there are.
+// Streams a recipients CSV: decode (strict UTF-8, --encoding, or what csv-encoding.ts detects),
+// normalise line endings, skip a preamble, parse with csv-parse. scanCsv validates the whole file in
+// one pass; readRecipients streams it again, so memory stays flat however many rows there are.
 import { isUtf8 } from 'node:buffer';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
@@ -9,7 +9,8 @@ import path from 'node:path';
 import { Transform, pipeline, type TransformCallback } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import { InputError, UsageError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
+import { UTF8, chooseEncoding, completeLength, countLines, decodeHead, iconv, startsWithUtf8Bom, type Iconv } from './csv-encoding.js';
 import { buildColumns, detectPreamble, sniffDelimiter, type Columns, type Recipient } from '../core/recipients.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.js';
 
@@ -37,16 +38,15 @@ export interface CsvScan {
 const HEAD_BYTES = 1 << 20; // enough to sniff a preamble and a very wide header
 const MAX_RECORD_BYTES = 8 << 20; // a runaway quote stops here instead of buffering the whole file
 const MAX_DETAILS = 50;
-const UTF8 = 'utf-8';
 
 /** Validate the whole file in one streaming pass; throws InputError on the first fatal problem. */
 export async function scanCsv(opts: CsvOptions, visitor?: RowVisitor): Promise<CsvScan> {
   const name = opts.displayName ?? opts.file;
   const head = await readHead(opts.file, name);
   if (head.length === 0) throw emptyError(name);
-  const encoding = await chooseEncoding(opts.encoding, head, name);
+  const { encoding, notice } = await chooseEncoding(opts.encoding, head, name);
   const lines = (await decodeHead(head, encoding)).split(/\r\n|\r|\n/);
-  const notices: string[] = [];
+  const notices: string[] = notice ? [notice] : [];
   let skipLines = opts.skipLines ?? 0;
   if (opts.skipLines === undefined) {
     const found = detectPreamble(lines);
@@ -219,59 +219,6 @@ function raggedError(name: string, line: number, expected: number, got: number, 
   });
 }
 
-type Iconv = typeof import('iconv-lite');
-let iconvLib: Iconv | undefined;
-/** iconv-lite is loaded only for text that is not UTF-8: UTF-8 files never pay its start-up. */
-async function iconv(): Promise<Iconv> {
-  return (iconvLib ??= ((await import('iconv-lite')) as { default: Iconv }).default);
-}
-
-async function chooseEncoding(requested: string | undefined, head: Buffer, name: string): Promise<string> {
-  if (requested !== undefined) {
-    const wanted = requested.trim().toLowerCase();
-    if (wanted === 'utf8' || wanted === 'utf-8') return UTF8;
-    if (!(await iconv()).encodingExists(wanted)) {
-      throw new UsageError(`unknown --encoding "${requested}".`, { hint: 'try utf-8, windows-1252, latin1 or utf-16le.' });
-    }
-    return wanted;
-  }
-  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
-  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
-  const nul = head.indexOf(0);
-  if (nul >= 0) {
-    // Many NULs at odd (even) offsets: UTF-16 without a byte order mark.
-    let odd = 0;
-    let even = 0;
-    for (let i = 0; i < Math.min(head.length, 4096); i++) if (head[i] === 0) (i % 2 ? odd++ : even++);
-    const guess = odd > head.length / 8 ? 'utf-16le' : even > head.length / 8 ? 'utf-16be' : undefined;
-    throw new InputError('this is not a text file (it contains NUL bytes).', {
-      location: { file: name, line: countLines(head.subarray(0, nul)) },
-      hint: guess ? `it looks like ${guess.toUpperCase()}: re-run with --encoding ${guess}.` : 'export the data as CSV text, then try again.',
-    });
-  }
-  return UTF8;
-}
-
-async function decodeHead(head: Buffer, encoding: string): Promise<string> {
-  if (encoding === UTF8) return head.subarray(startsWithUtf8Bom(head) ? 3 : 0).toString('utf8');
-  return (await iconv()).decode(head, encoding);
-}
-
-function startsWithUtf8Bom(buf: Buffer): boolean {
-  return buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-}
-
-/** 1-based line of the end of `bytes` (LF, or CR in old Mac files). */
-function countLines(bytes: Buffer): number {
-  let lf = 0;
-  let cr = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] === 10) lf++;
-    else if (bytes[i] === 13) cr++;
-  }
-  return 1 + (lf > 0 ? lf : cr);
-}
-
 function countNewlines(raw: string): number {
   let n = 0;
   for (let i = raw.indexOf('\n'); i >= 0; i = raw.indexOf('\n', i + 1)) n++;
@@ -386,17 +333,6 @@ class Utf8Guard extends Transform {
     const at = Math.max(0, firstInvalidUtf8(body));
     return new DecodeProblem('utf8', this.offset + at, body[at] ?? 0);
   }
-}
-
-/** Length of `buf` without a multi-byte character cut off at its end. */
-function completeLength(buf: Buffer): number {
-  for (let i = buf.length - 1; i >= Math.max(0, buf.length - 4); i--) {
-    const b = buf[i]!;
-    if ((b & 0xc0) === 0x80) continue; // continuation byte
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return i + need > buf.length ? i : buf.length;
-  }
-  return buf.length;
 }
 
 function firstInvalidUtf8(b: Buffer): number {

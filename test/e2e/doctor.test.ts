@@ -1,11 +1,11 @@
 // `draftsmith doctor` and `draftsmith models`: the built binary against the fake Ollama server,
 // the real tiny GGUF model, and a fake model cache.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { binPath, fixture, runCli, sharedDir } from '../helpers/cli.js';
+import { binPath, cliNode, fixture, runCli, sharedDir } from '../helpers/cli.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
 import { pulledModel } from '../helpers/ollama-models.js';
 import { closedPort } from '../helpers/net.js';
@@ -51,7 +51,9 @@ describe('draftsmith doctor (end to end)', () => {
     const r = await runCli(['doctor', '--host', server.url], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(line(r.stdout, 'node')).toMatch(/^ok\s+node\s+v\d+\.\d+\.\d+ \(>= 20\.17\.0 needed\)/);
+    // The node the CLI runs on: $DRAFTSMITH_TEST_NODE (Node 24 in .ci/run), else the one running the tests.
+    const cliVersion = execFileSync(process.env.DRAFTSMITH_TEST_NODE || process.execPath, ['--version'], { encoding: 'utf8' }).trim();
+    expect(line(r.stdout, 'node')).toMatch(new RegExp(`^ok\\s+node\\s+${cliVersion.replace(/\./g, '\\.')} \\(>= 20\\.17\\.0 needed\\)`));
     expect(line(r.stdout, 'ollama')).toMatch(/^ok\s+ollama\s+version 0\.33\.0 at http:\/\/127\.0\.0\.1:\d+$/);
     expect(line(r.stdout, 'model')).toMatch(/^ok\s+model\s+llama3\.2 is pulled$/);
     // No GGUF configured: a warning, since Ollama can draft.
@@ -185,7 +187,7 @@ describe('draftsmith doctor (end to end)', () => {
 
   it.skipIf(!hasScript)('on a terminal: coloured level words and the width; NO_COLOR turns colour off', async () => {
     const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
-    const cmd = `stty cols 97; ${q(process.execPath)} ${q(binPath)} doctor --host ${q(server.url)}`;
+    const cmd = `stty cols 97; ${q(cliNode)} ${q(binPath)} doctor --host ${q(server.url)}`;
     const base: NodeJS.ProcessEnv = { ...process.env, ...env, TERM: 'xterm' };
     // CI=... (set by CI runners) makes Node offer no colour even on a terminal; the run below checks that case on purpose.
     for (const k of ['NO_COLOR', 'FORCE_COLOR', 'OLLAMA_HOST', 'NODE_OPTIONS', 'CI']) delete base[k];

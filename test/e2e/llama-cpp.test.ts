@@ -60,7 +60,7 @@ function expectDrafted(records: Record<string, any>[], rows: number[]): void {
     expect(r.engine).toBe('llama-cpp');
     expect(typeof r.body).toBe('string');
     expect(r.body.trim().length).toBeGreaterThan(0);
-    if (r.subject !== undefined) expect(typeof r.subject).toBe('string');
+    expect(typeof r.subject).toBe('string'); // the profile's channel is email
     expect(r.timing.evalCount).toBeGreaterThan(0);
   }
 }
@@ -71,7 +71,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     const a = await runCli([...draftArgs(first, '--rows', '1-3', '--seed', '7'), '--engine', 'llama-cpp', '--model', modelArg], { env: bareEnv });
     expect(a.stderr).not.toMatch(STACK);
     expect(a.code).toBe(0);
-    expect(a.stderr).toContain(`drafting 3 recipient(s) with llama-cpp · ${modelPath} (${modelPath})`);
+    expect(a.stderr).toContain(`drafting 3 recipient(s) with llama-cpp · ${modelPath} (in this process)\n`);
     const recordsA = readDrafts(first);
     expectDrafted(recordsA, [1, 2, 3]);
     expect(recordsA.every((r) => r.model === modelPath)).toBe(true);
@@ -85,7 +85,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
 
   it('runs the GGUF blob of a model Ollama pulled (ollama:NAME), without the daemon', async () => {
     const models = dir('fake-ollama-models');
-    pulledModel(models, 'tinystories', modelPath, 'ef'.repeat(32));
+    const blob = pulledModel(models, 'tinystories', modelPath, 'ef'.repeat(32));
 
     const drafts = path.join(root, 'ollama-ref.drafts.jsonl');
     const result = await runCli([...draftArgs(drafts, '--limit', '1'), '--engine', 'llama-cpp', '--model', 'ollama:tinystories'], {
@@ -93,7 +93,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     });
     expect(result.stderr).not.toMatch(STACK);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('with llama-cpp · ollama:tinystories (');
+    expect(result.stderr).toContain(`drafting 1 recipient(s) with llama-cpp · ollama:tinystories (${blob})\n`);
     const records = readDrafts(drafts);
     expectDrafted(records, [1]);
     expect(records[0]!.model).toBe('ollama:tinystories');
@@ -135,7 +135,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     const cached = await runCli(draftArgs(cachedDrafts, '--limit', '1'), { env: { ...bareEnv, DRAFTSMITH_CACHE: cache } });
     expect(cached.code).toBe(0);
     expect(cached.stderr).toContain(`note: Ollama is not answering at ${deadHost}`);
-    expect(cached.stderr).toContain(`with llama-cpp · ${path.join(cache, 'stories260K.gguf')}`);
+    expect(cached.stderr).toContain(`with llama-cpp · ${path.join(cache, 'stories260K.gguf')} (in this process)\n`);
     expectDrafted(readDrafts(cachedDrafts), [1]);
   });
 

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { binPath, repoRoot, runCli } from '../helpers/cli.js';
+import { binPath, cliNode, repoRoot, runCli } from '../helpers/cli.js';
 import { readJsonl } from '../helpers/jsonl.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
 import { hasTmux, TmuxPane } from '../helpers/tmux.js';
@@ -69,7 +69,7 @@ async function draftedDir(): Promise<{ dir: string; drafts: string }> {
 
 function review(dir: string, extraEnv: Record<string, string> = {}): TmuxPane {
   const pane = new TmuxPane({
-    command: [process.execPath, binPath, 'review', 'people.drafts.jsonl', '--profile', 'profile.yaml', '--host', server.url],
+    command: [cliNode, binPath, 'review', 'people.drafts.jsonl', '--profile', 'profile.yaml', '--host', server.url],
     cwd: dir,
     env: {
       PATH: process.env.PATH,

@@ -9,6 +9,11 @@ export const binPath = path.join(repoRoot, 'bin/draftsmith.js');
 export const sharedDir = path.resolve(repoRoot, '../shared');
 export const hasShared = existsSync(sharedDir);
 export const fixture = (name: string) => path.join(repoRoot, 'fixtures', name);
+/**
+ * The node that runs the CLI under test: $DRAFTSMITH_TEST_NODE when set (.ci/run points it at
+ * Node 24 while vitest itself runs on the machine's node), else the node running the tests.
+ */
+export const cliNode = process.env.DRAFTSMITH_TEST_NODE || process.execPath;
 
 export interface CliResult {
   code: number | null;
@@ -25,7 +30,7 @@ export function runCli(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string | Buffer; timeoutMs?: number } = {},
 ): CliRun {
-  const child = spawn(process.execPath, [binPath, ...args], {
+  const child = spawn(cliNode, [binPath, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: { ...cleanEnv(), ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],

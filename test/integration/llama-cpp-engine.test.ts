@@ -117,20 +117,21 @@ describe.skipIf(!hasModel)('llama-cpp engine on stories260K.gguf', () => {
     const seeds = [21, 22, 23];
     const alone: string[] = [];
     for (const seed of seeds) alone.push((await shared.generate(request({ seed }))).text);
-    let running = 0;
+    // A request is generating from its first streamed text until its answer is back.
+    const generating = new Set<number>();
     let most = 0;
     const together = await Promise.all(
       seeds.map(async (seed) => {
-        running++;
-        most = Math.max(most, running);
-        try {
-          return (await shared.generate(request({ seed }))).text;
-        } finally {
-          running--;
-        }
+        const onText = () => {
+          generating.add(seed);
+          most = Math.max(most, generating.size);
+        };
+        const { text } = await shared.generate(request({ seed, onText }));
+        generating.delete(seed);
+        return text;
       }),
     );
-    expect(most).toBe(3);
+    expect(most).toBe(2); // two at once (not one after another), and the third waited for a sequence
     expect(together).toEqual(alone);
     for (const text of together) expectEmailShape(text);
   });
@@ -309,8 +310,13 @@ describe('llama-cpp engine: files that are not a model', () => {
     expect((err as EngineError).hint).toContain('npm install -g node-llama-cpp@3.22');
     expect(installCommand(false)).toBe('npm install node-llama-cpp@3.22');
 
-    const e = engine({ load: () => Promise.reject(missing) });
-    if (hasModel) expect(await failure(e.prepare())).toBeInstanceOf(EngineError);
+    // The engine asks the loader only once the model file passed its checks: a GGUF header is enough.
+    const header = path.join(dir, 'header-only.gguf');
+    writeFileSync(header, Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(60)]));
+    const e = engine({ modelPath: header, load: () => Promise.reject(missing) });
+    const loadErr = await failure(e.prepare());
+    expect(loadErr).toBeInstanceOf(EngineError);
+    expect((loadErr as EngineError).hint).toContain('npm install node-llama-cpp@3.22');
     await e.close();
   });
 
@@ -333,6 +339,18 @@ describe('llama-cpp engine: files that are not a model', () => {
     const found = await isNodeLlamaCppInstalled();
     expect(found.installed).toBe(true);
     expect(found.version).toMatch(/^3\.\d+\.\d+/);
+  });
+});
+
+describe('llama-cpp engine: where it says it runs (no model loaded)', () => {
+  it('a model named by its path runs "in this process"; a reference names the file it resolved to', async () => {
+    const byPath = createLlamaCppEngine({ modelPath: '/models/tiny.gguf', modelLabel: '/models/tiny.gguf' });
+    expect(byPath.info).toEqual({ engine: 'llama-cpp', model: '/models/tiny.gguf', location: 'in this process' });
+    const relative = createLlamaCppEngine({ modelPath: path.resolve('models/tiny.gguf'), modelLabel: './models/tiny.gguf' });
+    expect(relative.info.location).toBe('in this process');
+    const ref = createLlamaCppEngine({ modelPath: '/cache/tiny.gguf', modelLabel: 'hf:someone/tiny:Q4_K_M' });
+    expect(ref.info.location).toBe('/cache/tiny.gguf');
+    await Promise.all([byPath.close(), relative.close(), ref.close()]);
   });
 });
 
