@@ -4,7 +4,7 @@
 import { planRow, type PlanOptions, type RowPlan } from '../core/decisions.js';
 import { UsageError } from '../core/errors.js';
 import { listRows } from '../core/row-selection.js';
-import { legacyDraftFingerprint, type DraftInputs } from '../core/fingerprint.js';
+import { inputsDigest, legacyDraftFingerprint, type DraftInputs } from '../core/fingerprint.js';
 import { privateColumns } from '../core/prompt.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { RecipientState } from '../core/recipient-index.js';
@@ -54,7 +54,7 @@ export function bindDraftsFile(store: DraftsStore, source: SourceIdentity, roste
   const at = new Date().toISOString();
   if (!recorded || why) store.append({ type: 'source', csv: source.csv, header: [...source.header], profile: source.profile, at });
   if (store.roster()?.digest !== rosterDigest(roster.keys)) store.append({ type: 'roster', keys: roster.keys, at });
-  return store.recipients().filter((s) => s.orphaned);
+  return store.orphans();
 }
 
 /**
@@ -76,7 +76,43 @@ export function planJobs(store: DraftsStore, engine: { engine: string; model: st
   };
 }
 
+/**
+ * Rows whose recipient is already drafted from these very inputs and needs nothing: settled from
+ * the scan's digests alone, so a finished campaign is never parsed twice or prompted at all.
+ * Returns a flag per row (1 = settled) and how many.
+ */
+export function settleUnchanged(
+  rows: Iterable<number>,
+  roster: RosterBuilder,
+  run: string,
+  plan: (job: DraftJob) => { plan: RowPlan },
+  known: (key: string) => RecipientState | undefined,
+): { settled: Uint8Array; count: number } {
+  let settled: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+  let count = 0;
+  for (const row of rows) {
+    const key = roster.keyAt(row)!.key;
+    const inputs = known(key)?.inputs;
+    if (inputs === undefined || inputs !== inputsDigest(run, roster.digestAt(row))) continue;
+    // Only the key and inputs are read: equal inputs decide without the fingerprint.
+    const probe = { key, inputs } as DraftJob;
+    if (plan(probe).plan !== 'cached') continue;
+    if (row >= settled.length) settled = grow(settled, row + 1);
+    settled[row] = 1;
+    count++;
+  }
+  return { settled, count };
+}
+
+function grow(bytes: Uint8Array, min: number): Uint8Array<ArrayBuffer> {
+  const next = new Uint8Array(Math.max(min, bytes.length * 2, 1024));
+  next.set(bytes);
+  return next;
+}
+
 function fingerprintMatches(known: RecipientState, job: DraftJob, engine: { engine: string; model: string }): boolean {
+  // Same row under the same run settings: the same messages, without building them.
+  if (job.inputs !== undefined && known.inputs === job.inputs) return true;
   if (known.fingerprint === job.fingerprint) return true;
   if (!known.legacy) return false;
   const inputs: DraftInputs = { ...job.request, ...engine };

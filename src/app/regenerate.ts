@@ -31,7 +31,7 @@ export async function regenerateDraft(
   // The fingerprint stays the recipient's: a later `draft` run still sees it drafted from the same
   // inputs and keeps this version.
   const record = draftedRecord(
-    { key: state.key, row: state.row, fingerprint: draft.fingerprint, recipient: draft.recipient, engine: engine.info, messages, version, profile: ctx.file, ...(feedback ? { feedback } : {}) },
+    { key: state.key, row: state.row, fingerprint: draft.fingerprint, ...(draft.inputs ? { inputs: draft.inputs } : {}), recipient: draft.recipient, engine: engine.info, messages, version, profile: ctx.file, ...(feedback ? { feedback } : {}) },
     parsed,
     result,
     new Date(),

@@ -9,6 +9,7 @@ export interface DraftOrigin {
   key: string;
   row: number;
   fingerprint: string;
+  inputs?: string;
   recipient: Record<string, string>;
   engine: EngineInfo;
   messages: ChatMessage[];
@@ -41,7 +42,7 @@ export function failedRecord(origin: DraftOrigin, error: string, ms: number, at:
 
 // Key order is the order a reader sees in the JSONL: keep it stable.
 function head(o: DraftOrigin) {
-  return { type: 'draft' as const, key: o.key, row: o.row, fingerprint: o.fingerprint };
+  return { type: 'draft' as const, key: o.key, row: o.row, fingerprint: o.fingerprint, ...(o.inputs ? { inputs: o.inputs } : {}) };
 }
 
 function tail(o: DraftOrigin) {

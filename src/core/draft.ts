@@ -41,6 +41,8 @@ export interface DraftRecord {
   row: number;
   /** Hash of everything that produced this draft; same fingerprint = reusable. */
   fingerprint: string;
+  /** Digest of the row and the run's settings (core/fingerprint.ts inputsDigest): a cheaper same-inputs test. */
+  inputs?: string;
   status: 'drafted' | 'failed';
   /** Every CSV column by its (deduplicated) header, private ones included: this file stays local. */
   recipient: Record<string, string>;

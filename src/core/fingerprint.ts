@@ -49,18 +49,70 @@ export function fingerprint(parts: Record<string, unknown>): string {
 
 /** Everything that makes a draft what it is. The row is not part of it: rows move, recipients stay. */
 export interface DraftInputs {
-  messages: unknown;
+  messages: readonly { role: string; content: string }[];
   schema: unknown;
   options: unknown;
   engine: string;
   model: string;
 }
 
+/**
+ * A draft's fingerprint: every message in full, the schema, options, engine and model. Each
+ * message goes in length-prefixed (no two message lists hash alike); a long one (the system
+ * prompt, the same for every recipient) goes in as its own sha256, computed once per run.
+ */
 export function draftFingerprint(inputs: DraftInputs): string {
-  return fingerprint({ messages: inputs.messages, schema: inputs.schema, options: inputs.options, engine: inputs.engine, model: inputs.model });
+  const hash = createHash('sha256').update(settingsOf(inputs));
+  for (const m of inputs.messages) {
+    const content = m.content.length >= LONG_STRING ? digestOf(m.content) : m.content;
+    hash.update(`${m.role}:${m.content.length}:${content.length}:`).update(content);
+  }
+  return hash.digest().subarray(0, 16).toString('hex');
 }
 
 /** The fingerprint of drafts written before recipient keys, which folded in the row. */
 export function legacyDraftFingerprint(inputs: DraftInputs, row: number): string {
   return fingerprint({ row, messages: inputs.messages, schema: inputs.schema, options: inputs.options, engine: inputs.engine, model: inputs.model });
+}
+
+// A run passes the same schema and options objects for every recipient: serialise them once.
+let lastSettings: { schema: unknown; options: unknown; engine: string; model: string; text: string } | undefined;
+function settingsOf(i: DraftInputs): string {
+  const last = lastSettings;
+  if (last && last.schema === i.schema && last.options === i.options && last.engine === i.engine && last.model === i.model) return last.text;
+  const text = stableStringify({ schema: i.schema, options: i.options, engine: i.engine, model: i.model });
+  lastSettings = { schema: i.schema, options: i.options, engine: i.engine, model: i.model, text };
+  return text;
+}
+
+const digests = new Map<string, string>();
+function digestOf(s: string): string {
+  let d = digests.get(s);
+  if (d === undefined) {
+    if (digests.size >= 16) digests.clear();
+    d = createHash('sha256').update(s).digest('hex');
+    digests.set(s, d);
+  }
+  return d;
+}
+
+/**
+ * What every recipient of a run shares: the profile, the templates, the CSV's header, schema,
+ * options, engine, model and the prompt format. With a row's cells it determines the messages,
+ * so an unchanged row can be recognised without building its prompt (inputsDigest).
+ */
+export function runDigest(parts: Record<string, unknown>): string {
+  return createHash('sha256').update(stableStringify(parts)).digest('hex');
+}
+
+/** A row's cells as 16 bytes (kept per row by the roster while the CSV is scanned). */
+export function cellsDigest(cells: readonly string[]): Uint8Array {
+  const hash = createHash('sha256');
+  for (const c of cells) hash.update(`${c.length}:`).update(c);
+  return hash.digest().subarray(0, 16);
+}
+
+/** A row's inputs under a run digest: equal digests mean equal messages, hence an equal fingerprint. */
+export function inputsDigest(run: string, cells: Uint8Array): string {
+  return createHash('sha256').update(run).update(cells).digest().subarray(0, 16).toString('hex');
 }

@@ -47,6 +47,7 @@ function applyDraft(ctx: FoldContext, rec: DraftRecord, at: At): void {
     version: rec.version,
     edited: false,
     fingerprint: rec.fingerprint,
+    ...(rec.inputs !== undefined ? { inputs: rec.inputs } : {}),
     legacy: rec.key === undefined,
     stale: false,
     draft: at,

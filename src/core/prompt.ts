@@ -240,6 +240,13 @@ function recipientView(profile: ToneProfile, recipient: Recipient, columns: Colu
   return { ...profileView(profile), recipient_json: dataJson(data), language: targetLanguage(profile, recipient, columns) };
 }
 
+/**
+ * Bump when a change to how prompts are built should redraft existing drafts: a draft's inputs
+ * digest (core/fingerprint.ts) trusts that the same profile, templates and row give the same
+ * messages under the same format.
+ */
+export const PROMPT_FORMAT = 1;
+
 export function buildMessages(profile: ToneProfile, templates: Templates, recipient: Recipient, columns: Columns): ChatMessage[] {
   return [
     systemMessage(profile, templates),

@@ -27,6 +27,8 @@ export interface RecipientState {
   edited: boolean;
   /** Fingerprint of the latest model draft. */
   fingerprint: string;
+  /** Its inputs digest, when it recorded one. */
+  inputs?: string;
   /** The latest draft was written before recipient keys (its fingerprint included the row). */
   legacy: boolean;
   /** A decided or edited recipient whose inputs changed since its draft. */
@@ -47,6 +49,7 @@ export type FoldState = Omit<RecipientState, 'orphaned' | 'row'>;
 const EDITED = 1;
 const LEGACY = 2;
 const STALE = 4;
+const HAS_INPUTS = 8;
 
 export class RecipientIndex {
   private readonly slots = new Map<string, number>();
@@ -66,6 +69,7 @@ export class RecipientIndex {
   private decisionOffset = new Float64Array(0);
   private decisionLength = new Uint32Array(0);
   private prints = new Uint8Array(0);
+  private inputPrints = new Uint8Array(0);
   private readonly oddPrints = new Map<number, string>();
   private hasRoster = false;
 
@@ -98,7 +102,9 @@ export class RecipientIndex {
     }
     this.row[slot] = state.draftRow;
     this.status[slot] = statusCode(state.status);
-    this.flags[slot] = (state.edited ? EDITED : 0) | (state.legacy ? LEGACY : 0) | (state.stale ? STALE : 0);
+    const inputs = state.inputs !== undefined && HEX_FINGERPRINT.test(state.inputs);
+    this.flags[slot] = (state.edited ? EDITED : 0) | (state.legacy ? LEGACY : 0) | (state.stale ? STALE : 0) | (inputs ? HAS_INPUTS : 0);
+    if (inputs) this.inputPrints.set(Buffer.from(state.inputs!, 'hex'), slot * FP_BYTES);
     this.version[slot] = state.version;
     this.draftOffset[slot] = state.draft.offset;
     this.draftLength[slot] = state.draft.length;
@@ -136,6 +142,14 @@ export class RecipientIndex {
     return slot < 0 ? undefined : this.keyOf[slot];
   }
 
+  /** Recipients not in the roster, by their last row (without building every recipient's state). */
+  orphans(): RecipientState[] {
+    if (!this.hasRoster) return [];
+    const out: RecipientState[] = [];
+    for (let slot = 0; slot < this.keyOf.length; slot++) if (this.rosterRow[slot] === 0) out.push(this.read(slot));
+    return out.sort((a, b) => a.row - b.row);
+  }
+
   /** Every recipient: those in the CSV by row, then orphans by their last row. */
   values(): RecipientState[] {
     const all: RecipientState[] = [];
@@ -155,7 +169,8 @@ export class RecipientIndex {
       status: DRAFT_STATUSES[this.status[slot]!]!,
       version: this.version[slot]!,
       edited: (flags & EDITED) !== 0,
-      fingerprint: this.oddPrints.get(slot) ?? Buffer.from(this.prints.buffer, slot * FP_BYTES, FP_BYTES).toString('hex'),
+      fingerprint: this.oddPrints.get(slot) ?? hexAt(this.prints, slot),
+      ...((flags & HAS_INPUTS) !== 0 ? { inputs: hexAt(this.inputPrints, slot) } : {}),
       legacy: (flags & LEGACY) !== 0,
       stale: (flags & STALE) !== 0,
       orphaned: this.hasRoster && inRoster === 0,
@@ -187,8 +202,13 @@ export class RecipientIndex {
     this.decisionOffset = widen(this.decisionOffset, f64);
     this.decisionLength = widen(this.decisionLength, u32);
     this.prints = widen(this.prints, u8, FP_BYTES);
+    this.inputPrints = widen(this.inputPrints, u8, FP_BYTES);
     this.capacity = capacity;
   }
+}
+
+function hexAt(bytes: Uint8Array, slot: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + slot * FP_BYTES, FP_BYTES).toString('hex');
 }
 
 function statusCode(status: DraftStatus): number {

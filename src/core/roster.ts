@@ -1,6 +1,7 @@
 // Who is in a CSV, read once before any model time: each row's recipient key in row order, rows
 // that repeat a recipient already seen (not drafted: one person gets one message), and rows that
 // will make poor drafts (no name; on the email channel, no address). Pure.
+import { cellsDigest } from './fingerprint.js';
 import type { RecipientKeyOf } from './recipient-key.js';
 import type { Columns, Recipient } from './recipients.js';
 
@@ -18,6 +19,8 @@ export class RosterBuilder {
   readonly noEmail: number[] = [];
   private readonly firstRow = new Map<string, number>();
   private readonly keyByRow: string[] = [];
+  /** Each row's cells as 16 bytes, so a re-run can tell unchanged rows without reading the CSV again. */
+  private digests = new Uint8Array(0);
 
   constructor(
     private readonly keyOf: RecipientKeyOf,
@@ -28,6 +31,12 @@ export class RosterBuilder {
   add(r: Recipient): void {
     const key = this.keyOf(r.cells);
     this.keyByRow[r.row] = key;
+    if ((r.row + 1) * 16 > this.digests.length) {
+      const grown = new Uint8Array(Math.max(1024, this.digests.length * 2, (r.row + 1) * 16));
+      grown.set(this.digests);
+      this.digests = grown;
+    }
+    this.digests.set(cellsDigest(r.cells), r.row * 16);
     const first = this.firstRow.get(key);
     if (first !== undefined) {
       this.duplicates.push({ row: r.row, firstRow: first });
@@ -43,6 +52,11 @@ export class RosterBuilder {
   keyAt(row: number): { key: string; first: boolean } | undefined {
     const key = this.keyByRow[row];
     return key === undefined ? undefined : { key, first: this.firstRow.get(key) === row };
+  }
+
+  /** The cells digest of a data row (core/fingerprint.ts cellsDigest). */
+  digestAt(row: number): Uint8Array {
+    return this.digests.subarray(row * 16, row * 16 + 16);
   }
 
   has(key: string): boolean {

@@ -19,6 +19,8 @@ export interface DraftJob {
   /** All CSV columns by header, stored in the record (the drafts file is local). */
   recipientRecord: Record<string, string>;
   fingerprint: string;
+  /** The row's inputs digest, when the caller can tell unchanged rows without building prompts. */
+  inputs?: string;
   request: Omit<GenerateRequest, 'signal' | 'onText'>;
 }
 
@@ -239,6 +241,7 @@ async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summa
     key: job.key,
     row,
     fingerprint: job.fingerprint,
+    ...(job.inputs ? { inputs: job.inputs } : {}),
     recipient: job.recipientRecord,
     engine: o.engine.info,
     messages: job.request.messages,

@@ -103,6 +103,11 @@ export class DraftsStore {
     return this.index.values();
   }
 
+  /** Recipients no longer in the CSV as last read. */
+  orphans(): RecipientState[] {
+    return this.index.orphans();
+  }
+
   /** What list and profile this file belongs to, when `draft` recorded it. */
   source(): SourceRecord | undefined {
     return this.sourceRec;

@@ -1,7 +1,6 @@
 // `draftsmith draft`: wires the CSV reader, profile, prompts, engine, runner and drafts file.
 import path from 'node:path';
 import { EngineError, InterruptedError, PartialFailureError, UsageError } from '../../core/errors.js';
-import { draftFingerprint } from '../../core/fingerprint.js';
 import {
   buildMessages,
   draftSchema,
@@ -9,16 +8,19 @@ import {
   parseDraftOutput,
   unknownFieldNames,
 } from '../../core/prompt.js';
-import { recipientRecord, type Recipient } from '../../core/recipients.js';
+import type { Recipient } from '../../core/recipients.js';
 import { stripControlsInline } from '../../core/sanitize.js';
-import { bindDraftsFile, campaignNotes, planJobs, rosterReader } from '../../app/campaign.js';
+import { shellWord } from '../../core/shell-word.js';
+import { bindDraftsFile, campaignNotes, planJobs, rosterReader, settleUnchanged } from '../../app/campaign.js';
+import { draftJobs, runDigestOf, type JobSettings } from '../../app/draft-jobs.js';
+import { emptyTally } from '../../core/lint-tally.js';
 import { storedRecipientKey } from '../../core/recipient-key.js';
 import type { RosterBuilder } from '../../core/roster.js';
 import { DRAFT_RESUME_FLAGS, resumeCommand } from '../resume.js';
 import { listRows, parseRowSelection, type RowSelection } from '../../core/row-selection.js';
-import { runDrafts, type DraftJob } from '../../core/run.js';
+import { runDrafts } from '../../core/run.js';
 import { toExportRecord } from '../../core/export-record.js';
-import { startBackgroundLint } from '../../io/lint-in-background.js';
+import { startBackgroundLint, type BackgroundLint } from '../../io/lint-in-background.js';
 import { readRecipients, scanCsv, spoolToTempFile, type CsvOptions } from '../../io/csv-reader.js';
 import { defaultDraftsPath } from '../../io/drafts-path.js';
 import { DraftsStore } from '../../io/drafts-store.js';
@@ -134,33 +136,32 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       await engine.prepare(controller.signal);
       ui.info(`drafting ${selected.count} recipient(s) with ${engine.info.engine} · ${engine.info.model} (${engine.info.location})`);
 
-      const jobs = async function* (): AsyncGenerator<DraftJob> {
-        for await (const r of recipients()) {
-          const messages = buildMessages(profile, templates, r, scan.columns);
-          yield {
-            key: roster.keyAt(r.row)!.key,
-            recipient: r,
-            recipientRecord: recipientRecord(r, scan.columns),
-            fingerprint: draftFingerprint({ messages, schema, options, engine: engine.info.engine, model: engine.info.model }),
-            request: { messages, schema, options },
-          };
-        }
+      const plan = planJobs(store, engine.info, { force: Boolean(flags.force), redraftDecided: Boolean(flags.redraftDecided) });
+      const settings: JobSettings = {
+        profile, templates, columns: scan.columns, schema, options, engine: engine.info,
+        keyAt: (row) => roster.keyAt(row)!.key,
+        digestAt: (row) => roster.digestAt(row),
       };
+      const run = runDigestOf(settings);
+      // --out writes every row, cached ones included, in order: those runs take the full path.
+      const { settled, count: settledCount } = flags.out ? { settled: new Uint8Array(0), count: 0 } : settleUnchanged(selected.rows(), roster, run, plan, (key) => store.get(key));
+      const toRead = settledCount === selected.count ? undefined : recipients();
 
       const out = flags.out ? await openOutput(flags.out, io) : undefined;
       const writer = out ? createRecordWriter(flags.format, out.stream, { headers: scan.columns.headers, channel: profile.channel, rawCells: flags.rawCells }) : undefined;
       let pending: Promise<void> = Promise.resolve();
       let readerGone = false;
-      const progress = await createProgress(ui, { total: selected.count });
-      const lint = startBackgroundLint(profile);
-      stopLint = () => lint.close();
+      const progress = await createProgress(ui, { total: selected.count, cached: settledCount });
+      // The lint thread starts with the first new draft: a re-run with nothing to draft never pays for it.
+      let lint: BackgroundLint | undefined;
+      stopLint = () => lint?.close();
       let summary;
       let broke = false;
       try {
         summary = await runDrafts({
-          jobs: jobs(),
+          jobs: toRead ? draftJobs(skipSettled(toRead, settled), settings, run) : noJobs(),
           engine,
-          plan: planJobs(store, engine.info, { force: Boolean(flags.force), redraftDecided: Boolean(flags.redraftDecided) }),
+          plan,
           profile: profileFile,
           concurrency: flags.concurrency,
           retries: flags.retries,
@@ -170,10 +171,11 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
           save: (record) => store.append(record),
           onEvent: (e) => {
             progress.onEvent(e);
-            // The lint tallies what a reviewer will see: the latest version of undecided drafts.
-            const key = e.type === 'drafted' ? e.record.key! : e.type === 'cached' ? e.key : undefined;
-            const shown = key === undefined ? undefined : store.read(key);
-            if (shown?.text && shown.state.status === 'drafted') lint.add(shown.state.row, { ...shown.text, recipient: shown.draft.recipient });
+            // Only this run's new drafts: re-linting 100k unchanged ones would cost minutes and say
+            // nothing new (`status` lints every undecided draft).
+            if (e.type === 'drafted' && e.record.status === 'drafted') {
+              (lint ??= startBackgroundLint(profile)).add(e.record.row, { subject: e.record.subject, body: e.record.body ?? '', recipient: e.record.recipient });
+            }
           },
           emit: writer
             ? (job) => {
@@ -204,7 +206,8 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
         await (broke ? out?.abort() : out?.close());
       }
 
-      const tally = await lint.finish();
+      summary.cached += settledCount;
+      const tally = lint ? await lint.finish() : emptyTally();
       const resume = resumeCommand('draft', [csvArg, '--profile', flags.profile], flags as never, DRAFT_RESUME_FLAGS);
       const notes = campaignNotes(roster, orphans, summary.stale, `${resume} --redraft-decided`);
       if (readerGone) {
@@ -217,7 +220,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
             draftsFile: path.relative(io.cwd, draftsPath) || draftsPath,
             color: ui.chalk,
             resumeCommand: resume,
-            lint: [...notes, ...renderLintSummary(tally, ui.chalk)],
+            lint: [...notes, ...renderLintSummary(tally, ui.chalk), ...(summary.cached + summary.stale > 0 ? [unchangedNote(draftsPath, io.cwd)] : [])],
             review: true,
           }),
         );
@@ -253,6 +256,8 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
 interface Selected {
   count: number;
   has: (row: number) => boolean;
+  /** The selected rows, in order. */
+  rows: () => Iterable<number>;
 }
 
 /** Which data rows `--rows` and `--limit` keep, and how many that is (for progress). */
@@ -265,8 +270,21 @@ function selectedRows(total: number, selection: RowSelection | undefined, limit:
     count++;
     last = row;
   }
-  return { count, has: (row) => row <= last && (!selection || selection.has(row)) && eligible(row) };
+  const has = (row: number) => row <= last && (!selection || selection.has(row)) && eligible(row);
+  return {
+    count,
+    has,
+    rows: function* () {
+      for (let row = 1; row <= last; row++) if (has(row)) yield row;
+    },
+  };
 }
+
+async function* skipSettled(source: AsyncIterable<Recipient>, settled: Uint8Array): AsyncGenerator<Recipient> {
+  for await (const r of source) if (settled[r.row] !== 1) yield r;
+}
+
+async function* noJobs(): AsyncGenerator<never> {}
 
 async function* filterRows(source: AsyncIterable<Recipient>, selected: Selected): AsyncGenerator<Recipient> {
   for await (const r of source) if (selected.has(r.row)) yield r;
@@ -280,4 +298,8 @@ function preflightWarnings(roster: RosterBuilder, channel: string): string[] {
     out.push(`${roster.noEmail.length} row(s) have no e-mail address (rows ${listRows(roster.noEmail)}): they cannot be exported as mail`);
   }
   return out;
+}
+
+function unchangedNote(draftsPath: string, cwd: string): string {
+  return `lint: unchanged drafts are not linted again; \`draftsmith status ${shellWord(path.relative(cwd, draftsPath) || draftsPath)}\` lints every undecided one`;
 }
