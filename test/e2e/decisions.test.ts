@@ -136,6 +136,18 @@ describe('rows are identified by recipient, not position', () => {
     expect(parseJsonl((await runCli(['export', '--all'], { cwd: d })).stdout).map((r) => r.recipient.first_name)).toEqual(['Ana', 'Ben', 'Cleo']);
   });
 
+  it('rows after a repeated row keep their CSV numbers once the drafts file is reopened: in export, in draft --rows 3 --out - (no request) and in approve --rows 3', async () => {
+    const d = campaign(REPEATED);
+    expect((await draft(d)).code).toBe(0);
+    const rows = (out: string) => parseJsonl(out).map((r) => [r.row, r.recipient.first_name]);
+    expect(rows((await runCli(['export', '--all'], { cwd: d })).stdout)).toEqual([[1, 'Ana'], [3, 'Ben'], [4, 'Cleo']]);
+    const { result: ben, sent } = await requestsDuring(() => draft(d, '--rows', '3', '--out', '-'));
+    expect(sent).toHaveLength(0);
+    expect(rows(ben.stdout)).toEqual([[3, 'Ben']]);
+    expect((await runCli(['approve', '--rows', '3'], { cwd: d })).stderr).toMatch(/approved 1 draft\(s\): rows 3\n/);
+    expect(rows((await runCli(['export'], { cwd: d })).stdout)).toEqual([[3, 'Ben']]);
+  });
+
   it("the profile's identity: [crm_id] keys recipients by that column (one e-mail, two crm_ids = two drafts); an identity column the CSV lacks is exit 2 naming it", async () => {
     const d = campaign('crm_id,first_name,email,company\nC-1,Ana,shared@example.org,Acme\nC-2,Ben,shared@example.org,Globex\n', 'identity: [crm_id]\n');
     const { result, sent } = await requestsDuring(() => draft(d));
