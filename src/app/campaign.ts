@@ -53,7 +53,8 @@ export function bindDraftsFile(store: DraftsStore, source: SourceIdentity, roste
   }
   const at = new Date().toISOString();
   if (!recorded || why) store.append({ type: 'source', csv: source.csv, header: [...source.header], profile: source.profile, at });
-  if (store.roster()?.digest !== rosterDigest(roster.keys)) store.append({ type: 'roster', keys: roster.keys, at });
+  const rows = roster.rowsIfShifted();
+  if (store.roster()?.digest !== rosterDigest(roster.keys, rows)) store.append({ type: 'roster', keys: roster.keys, ...(rows ? { rows } : {}), at });
   return store.orphans();
 }
 

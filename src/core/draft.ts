@@ -123,6 +123,11 @@ export interface SourceRecord {
 export interface RosterRecord {
   type: 'roster';
   keys: string[];
+  /**
+   * The CSV data row of each key, when they are not 1, 2, 3...: a row that repeats a recipient is
+   * not in `keys`, and the rows after it keep their own numbers.
+   */
+  rows?: number[];
   at: string;
 }
 

@@ -106,7 +106,11 @@ function isValid(rec: Record<string, unknown>): boolean {
     case 'source':
       return (rec.csv === null || str(rec.csv)) && Array.isArray(rec.header) && str(rec.profile);
     case 'roster':
-      return Array.isArray(rec.keys) && rec.keys.every(str);
+      return (
+        Array.isArray(rec.keys) &&
+        rec.keys.every(str) &&
+        (rec.rows === undefined || (Array.isArray(rec.rows) && rec.rows.length === rec.keys.length && rec.rows.every((r) => isCount(r, 1))))
+      );
     case 'inputs':
       return str(rec.key) && str(rec.fingerprint);
     default:

@@ -120,13 +120,16 @@ export class RecipientIndex {
     }
   }
 
-  /** Who is in the CSV now, in row order; recipients not in it read as orphaned. */
-  applyRoster(keys: readonly string[]): void {
+  /**
+   * Who is in the CSV now, in row order; recipients not in it read as orphaned. `rows` gives each
+   * key's data row when they are not 1, 2, 3... (a repeated row is not in `keys`).
+   */
+  applyRoster(keys: readonly string[], rows?: readonly number[]): void {
     this.rosterRow.fill(0);
     this.hasRoster = true;
     keys.forEach((key, i) => {
       const slot = this.slots.get(key);
-      if (slot !== undefined) this.rosterRow[slot] = i + 1;
+      if (slot !== undefined) this.rosterRow[slot] = rows?.[i] ?? i + 1;
     });
   }
 

@@ -14,6 +14,8 @@ export interface Duplicate {
 export class RosterBuilder {
   /** Keys of first occurrences, in row order. */
   readonly keys: string[] = [];
+  /** The data row of each of `keys`. */
+  readonly rows: number[] = [];
   readonly duplicates: Duplicate[] = [];
   readonly noName: number[] = [];
   readonly noEmail: number[] = [];
@@ -44,6 +46,7 @@ export class RosterBuilder {
     }
     this.firstRow.set(key, r.row);
     this.keys.push(key);
+    this.rows.push(r.row);
     if (!this.hasName(r.cells)) this.noName.push(r.row);
     if (this.needsEmail && !this.cell(r.cells, 'email').includes('@')) this.noEmail.push(r.row);
   }
@@ -61,6 +64,11 @@ export class RosterBuilder {
 
   has(key: string): boolean {
     return this.firstRow.has(key);
+  }
+
+  /** `rows` when a repeated row made them differ from 1, 2, 3... (what a roster record stores). */
+  rowsIfShifted(): number[] | undefined {
+    return this.rows.every((row, i) => row === i + 1) ? undefined : this.rows;
   }
 
   private hasName(cells: readonly string[]): boolean {

@@ -199,8 +199,8 @@ export class DraftsStore {
   }
 
   private useRoster(rec: RosterRecord): void {
-    this.index.applyRoster(rec.keys);
-    this.rosterInfo = { size: rec.keys.length, digest: rosterDigest(rec.keys) };
+    this.index.applyRoster(rec.keys, rec.rows);
+    this.rosterInfo = { size: rec.keys.length, digest: rosterDigest(rec.keys, rec.rows) };
   }
 
   private promptText(id: string): string | undefined {
@@ -326,10 +326,11 @@ export class DraftsStore {
   }
 }
 
-/** Identifies a roster's list of keys, so an unchanged list is not written again. */
-export function rosterDigest(keys: readonly string[]): string {
+/** Identifies a roster's list of keys (and their rows, when stored), so an unchanged list is not written again. */
+export function rosterDigest(keys: readonly string[], rows?: readonly number[]): string {
   const hash = createHash('sha256');
   for (const k of keys) hash.update(k).update('\u0000');
+  if (rows) hash.update(`rows:${rows.join(',')}`);
   return hash.digest('hex').slice(0, 32);
 }
 

@@ -1,0 +1,121 @@
+// A campaign across runs (issue 8): the resume command a stopped run prints picks up exactly where
+// it stopped, and drafts files written by draftsmith before recipient keys still read and are reused.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot, runCli } from '../helpers/cli.js';
+import { parseJsonl, readDrafts, readJsonl } from '../helpers/jsonl.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+
+let server: FakeOllama;
+beforeAll(async () => {
+  server = await startFakeOllama();
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(() => server.setBehaviour(undefined));
+
+function chatCount(): number {
+  return server.requests.filter((r) => r.path === '/api/chat').length;
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The words of a command line as a POSIX shell splits them (plain words and '...' quoting). */
+function shellSplit(line: string): string[] {
+  const words: string[] = [];
+  for (const m of line.matchAll(/(?:[^\s']+|'[^']*')+/g)) words.push(m[0].replace(/'([^']*)'/g, '$1'));
+  return words;
+}
+
+const PROFILE = `goal: Invite people to a short call about their work.
+channel: email
+sign_off: Best regards
+sender:
+  name: Sam Lee
+  email: sam@example.org
+`;
+
+describe('the resume command of an interrupted run', () => {
+  it('Ctrl-C during a run with --temperature --seed --limit --encoding on a Windows-1252 CSV prints a resume command with all four; running it requests only the rows not finished', async () => {
+    const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-campaign-'));
+    writeFileSync(path.join(d, 'p.yaml'), PROFILE);
+    const names = ['Zoé', 'Jürgen', 'Núria', 'Søren', 'Amélie', 'Çelik', 'Inès', 'Björn', 'Ana', 'Ben', 'Cleo', 'Dan'];
+    const csv = ['first_name,email,company', ...names.map((n, i) => `${n},p${i + 1}@example.org,Café ${i + 1}`)].join('\r\n');
+    // Latin-1 bytes are Windows-1252 for these letters: not UTF-8, as Excel on Windows writes it.
+    writeFileSync(path.join(d, 'people.csv'), Buffer.from(`${csv}\r\n`, 'latin1'));
+
+    server.setBehaviour(() => ({ latencyMs: 300 }));
+    const args = ['draft', 'people.csv', '-p', 'p.yaml', '--host', server.url, '--concurrency', '1'];
+    const run = runCli([...args, '--temperature', '0.3', '--seed', '5', '--limit', '10', '--encoding', 'windows-1252'], { cwd: d });
+    const drafts = path.join(d, 'people.drafts.jsonl');
+    await waitFor(() => existsSync(drafts) && readDrafts(drafts).length >= 2, 20_000);
+    run.child.kill('SIGINT');
+    const stopped = await run;
+    expect(stopped.code).toBe(130);
+    const kept = readDrafts(drafts).length;
+    expect(kept).toBeLessThan(10);
+
+    const resume = /resume with: (draftsmith draft .*)$/m.exec(stopped.stderr)?.[1];
+    expect(resume).toBeDefined();
+    const words = shellSplit(resume!);
+    for (const [flag, value] of [['--temperature', '0.3'], ['--seed', '5'], ['--limit', '10'], ['--encoding', 'windows-1252']]) {
+      expect(words[words.indexOf(flag) + 1], flag).toBe(value);
+    }
+
+    server.setBehaviour(undefined);
+    const before = chatCount();
+    const resumed = await runCli(words.slice(1), { cwd: d });
+    expect(resumed.code).toBe(0);
+    const sent = server.requests.filter((r) => r.path === '/api/chat').slice(before);
+    expect(sent).toHaveLength(10 - kept);
+    for (const q of sent) expect(q.body.options).toMatchObject({ temperature: 0.3, seed: 5 });
+    const all = readDrafts(drafts);
+    expect(all.map((r) => r.row).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(all.find((r) => r.row === 1)!.recipient.first_name).toBe('Zoé');
+  });
+});
+
+// test/fixtures/legacy-drafts: a drafts file written by draftsmith 9a98652 (before recipient keys;
+// see its README): rows 1 and 3 approved, row 2 edited the old way, row 4 drafted.
+const LEGACY = path.join(repoRoot, 'test/fixtures/legacy-drafts');
+
+describe('a drafts file written before recipient keys', () => {
+  it('status shows its approvals and the edited row as drafted, waiting for approval; export takes the approved only; re-running draft sends no request and marks nothing stale', async () => {
+    const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-legacy-'));
+    cpSync(LEGACY, d, { recursive: true });
+    const file = path.join(d, 'recipients.drafts.jsonl');
+
+    const status = await runCli(['status', '--format', 'json'], { cwd: d });
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ recipients: 4, counts: { approved: 2, drafted: 2, skipped: 0, failed: 0 }, edited: 1, stale: 0, orphaned: 0 });
+    expect((await runCli(['status'], { cwd: d })).stdout).toMatch(/drafted +2 +\(1 edited by a person, waiting for approval of the edited text\)/);
+
+    const exported = parseJsonl((await runCli(['export'], { cwd: d })).stdout);
+    expect(exported.map((r) => [r.row, r.recipient.first_name, r.status, r.version])).toEqual([
+      [1, 'Ana', 'approved', 1],
+      [3, 'Cleo', 'approved', 1],
+    ]);
+    const ben = parseJsonl((await runCli(['export', '--status', 'drafted'], { cwd: d })).stdout).find((r) => r.row === 2)!;
+    expect(ben).toMatchObject({ edited: true, version: 2, body: 'Hi Ben, edited by a person: would a short call next week suit you?\n\nBest regards' });
+
+    const before = chatCount();
+    const again = await runCli(['draft', 'recipients.csv', '-p', 'profile.yaml', '--host', server.url], { cwd: d });
+    expect(again.code).toBe(0);
+    expect(chatCount() - before).toBe(0);
+    expect(again.stderr).toMatch(/done: 0 drafted · 4 cached · 0 failed/);
+    expect(again.stderr).not.toMatch(/stale/);
+    expect(readJsonl(file).filter((r) => r.type === 'inputs')).toEqual([]);
+    expect(JSON.parse((await runCli(['status', '--format', 'json'], { cwd: d })).stdout)).toMatchObject({ counts: { approved: 2, drafted: 2 }, edited: 1, stale: 0 });
+    // What was on file before this run is still there, byte for byte, ahead of what the run added.
+    expect(readFileSync(file, 'utf8').startsWith(readFileSync(path.join(LEGACY, 'recipients.drafts.jsonl'), 'utf8'))).toBe(true);
+  });
+});
