@@ -54,7 +54,9 @@ export function bindDraftsFile(store: DraftsStore, source: SourceIdentity, roste
   const at = new Date().toISOString();
   if (!recorded || why) store.append({ type: 'source', csv: source.csv, header: [...source.header], profile: source.profile, at });
   const rows = roster.rowsIfShifted();
-  if (store.roster()?.digest !== rosterDigest(roster.keys, rows)) store.append({ type: 'roster', keys: roster.keys, ...(rows ? { rows } : {}), at });
+  const digest = rosterDigest(roster.keys, rows);
+  if (store.roster()?.digest !== digest) store.append({ type: 'roster', digest, keys: roster.keys, ...(rows ? { rows } : {}), at });
+  else store.useRoster({ keys: roster.keys, ...(rows ? { rows } : {}) });
   return store.orphans();
 }
 

@@ -19,7 +19,7 @@ export function buildProgram(io: CliIo): Command {
 Examples:
   $ draftsmith profile init my-profile.yaml
   $ draftsmith draft contacts.csv --profile my-profile.yaml
-  $ cat contacts.csv | draftsmith draft - --profile p.yaml --out - > drafts.jsonl
+  $ cat contacts.csv | draftsmith draft - --profile p.yaml --out - > records.jsonl
   $ draftsmith status
   $ draftsmith export --format csv --out approved.csv
 

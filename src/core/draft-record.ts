@@ -40,9 +40,11 @@ export function failedRecord(origin: DraftOrigin, error: string, ms: number, at:
   return { ...head(origin), status: 'failed', error, ...tail(origin), timing: { ms: Math.round(ms) }, at: at.toISOString() };
 }
 
-// Key order is the order a reader sees in the JSONL: keep it stable.
+// Key order is the order a reader sees in the JSONL: keep it stable. What the drafts file's fold
+// needs comes first, in this order, so loading a big file reads only each line's head
+// (core/journal.ts parseDraftHead).
 function head(o: DraftOrigin) {
-  return { type: 'draft' as const, key: o.key, row: o.row, fingerprint: o.fingerprint, ...(o.inputs ? { inputs: o.inputs } : {}) };
+  return { type: 'draft' as const, key: o.key, row: o.row, version: o.version, fingerprint: o.fingerprint, ...(o.inputs ? { inputs: o.inputs } : {}) };
 }
 
 function tail(o: DraftOrigin) {
@@ -53,7 +55,6 @@ function tail(o: DraftOrigin) {
     model: o.engine.model,
     ...(host ? { host } : {}),
     messages: o.messages,
-    version: o.version,
     ...(o.profile ? { profile: o.profile } : {}),
     ...(o.feedback ? { feedback: o.feedback } : {}),
   };

@@ -122,6 +122,8 @@ export interface SourceRecord {
 /** The recipients of the CSV as last read, in row order: who is in the list now. */
 export interface RosterRecord {
   type: 'roster';
+  /** Identifies the list (keys and rows), written first so a reader can compare lists cheaply. */
+  digest?: string;
   keys: string[];
   /**
    * The CSV data row of each key, when they are not 1, 2, 3...: a row that repeats a recipient is

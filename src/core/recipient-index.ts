@@ -73,6 +73,11 @@ export class RecipientIndex {
   private readonly oddPrints = new Map<number, string>();
   private hasRoster = false;
 
+  /** `expected`: how many recipients to make room for at once (a run knows its roster's size). */
+  constructor(expected = 0) {
+    if (expected > 0) this.grow(expected);
+  }
+
   get size(): number {
     return this.keyOf.length;
   }

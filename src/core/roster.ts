@@ -62,6 +62,12 @@ export class RosterBuilder {
     return this.digests.subarray(row * 16, row * 16 + 16);
   }
 
+  /** This roster's own instance of a key equal to `key` (or `key` when it is not in the CSV). */
+  intern(key: string): string {
+    const row = this.firstRow.get(key);
+    return row === undefined ? key : this.keyByRow[row]!;
+  }
+
   has(key: string): boolean {
     return this.firstRow.has(key);
   }

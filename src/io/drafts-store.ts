@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
 import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord, RosterRecord, SourceRecord } from '../core/draft.js';
 import { effectiveText, type StoredRecipient } from '../core/decisions.js';
-import { applyRecord, isShareable, parseJournalLine, promptId, resolveMessages, type FoldContext, type StoredMessage } from '../core/journal.js';
+import { applyRecord, isShareable, parseDraftHead, parseJournalLine, promptId, resolveMessages, type FoldContext, type StoredMessage } from '../core/journal.js';
 import { RecipientIndex, type At, type RecipientState } from '../core/recipient-index.js';
 import { storedRecipientKey } from '../core/recipient-key.js';
 import { acquireLock, type ReleaseLock } from './lock.js';
@@ -29,6 +29,15 @@ export interface OpenOptions {
   create?: boolean;
   /** The key of a stored recipient, for drafts written before keys (default: e-mail, URL, cells). */
   legacyKey?: (recipient: Record<string, string>) => string;
+  /** How many recipients to make room for at once (draft knows its CSV's count). */
+  expected?: number;
+  /**
+   * `draft` reads the CSV's roster itself: only the stored roster's digest is read (the keys of a
+   * 100k list are a 3 MB line), and the caller applies its own with useRoster().
+   */
+  rosterDigestOnly?: boolean;
+  /** An equal key's instance the caller already holds (see FoldContext.intern). */
+  intern?: (key: string) => string;
 }
 
 interface Line {
@@ -41,12 +50,17 @@ interface Line {
   terminated: boolean;
 }
 
+const DRAFT_PREFIX = Buffer.from('{"type":"draft","key":');
+const ROSTER_PREFIX = Buffer.from('{"type":"roster",');
+/** Enough for a draft record's head with a long identity key; a longer one is parsed whole. */
+const HEAD_BYTES = 1024;
+
 // Drafts files hold every column, private ones included: only their owner may read them.
 const FILE_MODE = 0o600;
 
 export class DraftsStore {
   readonly warnings: string[] = [];
-  private readonly index = new RecipientIndex();
+  private readonly index: RecipientIndex;
   private readonly fold: FoldContext;
   /** Where each shared prompt record is, and the contents read back so far (a run has one or two). */
   private readonly prompts = new Map<string, At>();
@@ -57,6 +71,7 @@ export class DraftsStore {
   private rosterAt: At | undefined;
   private rosterInfo: { size: number; digest: string } | undefined;
   private loading = true;
+  private rosterDigestOnly = false;
   private size = 0;
   private appendFd: number | undefined;
   private readFd: number | undefined;
@@ -70,7 +85,9 @@ export class DraftsStore {
     readonly path: string,
     private readonly release: ReleaseLock | undefined,
     legacyKey: (recipient: Record<string, string>) => string,
+    expected: number,
   ) {
+    this.index = new RecipientIndex(expected);
     this.fold = { index: this.index, legacyKey };
   }
 
@@ -83,7 +100,9 @@ export class DraftsStore {
         throw wrapFsError(err, file, opts.create ?? false);
       }
     }
-    const store = new DraftsStore(file, release, opts.legacyKey ?? storedRecipientKey());
+    const store = new DraftsStore(file, release, opts.legacyKey ?? storedRecipientKey(), opts.expected ?? 0);
+    store.rosterDigestOnly = Boolean(opts.rosterDigestOnly);
+    if (opts.intern) store.fold.intern = opts.intern;
     try {
       if (opts.create) store.openForAppend();
       await store.load();
@@ -198,9 +217,16 @@ export class DraftsStore {
     }
   }
 
-  private useRoster(rec: RosterRecord): void {
+  /** Who is in the CSV now (a roster record read or written, or the caller's own list). */
+  useRoster(rec: Pick<RosterRecord, 'keys' | 'rows'>): void {
     this.index.applyRoster(rec.keys, rec.rows);
     this.rosterInfo = { size: rec.keys.length, digest: rosterDigest(rec.keys, rec.rows) };
+  }
+
+  /** The last roster's digest from the start of its line alone (records that carry one). */
+  private rosterDigestAt(at: At): string | undefined {
+    const head = this.readBytes({ offset: at.offset, length: Math.min(at.length, 96) }).toString('utf8');
+    return /^\{"type":"roster","digest":"([0-9a-f]{32})"/.exec(head)?.[1];
   }
 
   private promptText(id: string): string | undefined {
@@ -278,7 +304,13 @@ export class DraftsStore {
     }
   }
 
-  private readAt({ offset, length }: At): JournalRecord | undefined {
+  private readAt(at: At): JournalRecord | undefined {
+    const buf = this.readBytes(at);
+    return buf.length === at.length ? parseJournalLine(buf.toString('utf8')) : undefined;
+  }
+
+  /** The bytes at a position (fewer when the file is shorter). */
+  private readBytes({ offset, length }: At): Buffer {
     this.readFd ??= openSync(this.path, 'r');
     const buf = Buffer.allocUnsafe(length);
     let done = 0;
@@ -287,7 +319,25 @@ export class DraftsStore {
       if (n === 0) break;
       done += n;
     }
-    return done === length ? parseJournalLine(buf.toString('utf8')) : undefined;
+    return buf.subarray(0, done);
+  }
+
+  /**
+   * Draft and roster lines of a whole (newline-ended, `}`-closed) record are taken without parsing
+   * them whole: a draft by its head, a roster by position (only the last one is read, at the end).
+   */
+  private loadFast(line: Line, at: At): boolean {
+    const buf = line.buf;
+    if (!line.terminated || buf[buf.length - 1] !== 0x7d) return false;
+    if (buf.subarray(0, ROSTER_PREFIX.length).equals(ROSTER_PREFIX)) {
+      this.rosterAt = at;
+      return true;
+    }
+    if (!buf.subarray(0, DRAFT_PREFIX.length).equals(DRAFT_PREFIX)) return false;
+    const rec = parseDraftHead(buf.toString('utf8', 0, Math.min(buf.length, HEAD_BYTES)));
+    if (!rec) return false;
+    this.take(rec, at);
+    return true;
   }
 
   private async load(): Promise<void> {
@@ -297,17 +347,25 @@ export class DraftsStore {
       if (isBlank(line.buf)) continue;
       // A bad line with a record after it is damage, not a torn write.
       if (bad) throw corruptLine(this.path, bad);
-      const rec = parseJournalLine(line.buf.toString('utf8'));
-      if (!rec) {
-        bad = line;
-        continue;
+      const at = { offset: line.offset, length: line.buf.length };
+      if (!this.loadFast(line, at)) {
+        const rec = parseJournalLine(line.buf.toString('utf8'));
+        if (!rec) {
+          bad = line;
+          continue;
+        }
+        this.take(rec, at);
       }
-      this.take(rec, { offset: line.offset, length: line.buf.length });
       last = line;
     }
     this.loading = false;
-    const roster = this.rosterAt ? this.readAt(this.rosterAt) : undefined;
-    if (roster?.type === 'roster') this.useRoster(roster);
+    const digest = this.rosterDigestOnly && this.rosterAt ? this.rosterDigestAt(this.rosterAt) : undefined;
+    if (digest) {
+      this.rosterInfo = { size: -1, digest };
+    } else {
+      const roster = this.rosterAt ? this.readAt(this.rosterAt) : undefined;
+      if (roster?.type === 'roster') this.useRoster(roster);
+    }
     // The file's real end (appends go there), whatever line endings it had.
     if (this.appendFd !== undefined) this.size = fstatSync(this.appendFd).size;
     if (bad) {
@@ -340,7 +398,9 @@ async function* scanLines(file: string): AsyncGenerator<Line> {
   let carryLen = 0;
   let offset = 0; // file offset of the first byte of the current (partial) line
   let number = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  // Chunks of 256 KB, and a line's tail copied out of its chunk: a chunk that outlived a young-
+  // generation GC would wait for a full one, and 100k-row files held dozens of them (RSS).
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 18 }) as AsyncIterable<Buffer>) {
     let start = 0;
     let nl = chunk.indexOf(0x0a, start);
     while (nl !== -1) {
@@ -354,7 +414,7 @@ async function* scanLines(file: string): AsyncGenerator<Line> {
       nl = chunk.indexOf(0x0a, start);
     }
     if (start < chunk.length) {
-      const rest = chunk.subarray(start);
+      const rest = Buffer.from(chunk.subarray(start));
       carry.push(rest);
       carryLen += rest.length;
     }

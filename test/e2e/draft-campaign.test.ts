@@ -119,3 +119,46 @@ describe('a drafts file written before recipient keys', () => {
     expect(readFileSync(file, 'utf8').startsWith(readFileSync(path.join(LEGACY, 'recipients.drafts.jsonl'), 'utf8'))).toBe(true);
   });
 });
+
+describe('re-running a campaign tells unchanged rows from the CSV scan alone', () => {
+  const csvOf = (notes: string[]) =>
+    ['first_name,email,company,notes', ...notes.map((n, i) => `P${i + 1},p${i + 1}@example.org,Co ${i + 1},${n}`)].join('\n');
+
+  it('a re-run of a finished campaign sends nothing; a changed cell redrafts that row only; a changed profile redrafts every undecided row; --out still prints every row', async () => {
+    const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-settle-'));
+    const notes = Array.from({ length: 8 }, (_, i) => `note ${i + 1}`);
+    writeFileSync(path.join(d, 'people.csv'), csvOf(notes));
+    writeFileSync(path.join(d, 'p.yaml'), PROFILE);
+    const args = ['draft', 'people.csv', '-p', 'p.yaml', '--host', server.url];
+    expect((await runCli(args, { cwd: d })).code).toBe(0);
+    expect((await runCli(['approve', '--rows', '2'], { cwd: d })).code).toBe(0);
+
+    let before = chatCount();
+    const same = await runCli(args, { cwd: d });
+    expect(same.stderr).toMatch(/done: 0 drafted · 8 cached · 0 failed/);
+    expect(chatCount() - before).toBe(0);
+
+    notes[4] = 'met again at the conference';
+    writeFileSync(path.join(d, 'people.csv'), csvOf(notes));
+    before = chatCount();
+    const oneChanged = await runCli(args, { cwd: d });
+    expect(oneChanged.stderr).toMatch(/done: 1 drafted · 7 cached · 0 failed/);
+    const sent = server.requests.filter((r) => r.path === '/api/chat').slice(before);
+    expect(sent).toHaveLength(1);
+    expect(JSON.stringify(sent[0]!.body.messages)).toContain('met again at the conference');
+
+    writeFileSync(path.join(d, 'p.yaml'), `${PROFILE}banned_phrases: [circle back]\n`);
+    before = chatCount();
+    const profileChanged = await runCli(args, { cwd: d });
+    // Row 2 is approved: kept and marked stale, never redrafted by itself.
+    expect(profileChanged.stderr).toMatch(/done: 7 drafted · 0 cached · 1 stale · 0 failed/);
+    expect(chatCount() - before).toBe(7);
+
+    before = chatCount();
+    const out = await runCli([...args, '--out', '-'], { cwd: d });
+    expect(chatCount() - before).toBe(0);
+    expect(parseJsonl(out.stdout).map((r) => [r.row, r.status])).toEqual(
+      Array.from({ length: 8 }, (_, i) => [i + 1, i === 1 ? 'approved' : 'drafted']),
+    );
+  });
+});

@@ -2,7 +2,8 @@
 // the state a reader must see afterwards.
 import { describe, expect, it } from 'vitest';
 import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord } from '../../src/core/draft.js';
-import { applyRecord, parseJournalLine, type FoldContext } from '../../src/core/journal.js';
+import { applyRecord, parseDraftHead, parseJournalLine, type FoldContext } from '../../src/core/journal.js';
+import { draftedRecord, failedRecord } from '../../src/core/draft-record.js';
 import { RecipientIndex } from '../../src/core/recipient-index.js';
 
 function draft(version = 1, over: Partial<DraftRecord> = {}): DraftRecord {
@@ -100,5 +101,32 @@ describe('parseJournalLine', () => {
     ['a roster with a non-string key', JSON.stringify({ type: 'roster', keys: [1], at: 't' })],
   ])('rejects %s', (_label, line) => {
     expect(parseJournalLine(line)).toBeUndefined();
+  });
+});
+
+describe('parseDraftHead (loading a big drafts file by each line head)', () => {
+  const origin = {
+    key: 'email:"quoted"\\slash@x.org', row: 12, fingerprint: 'a'.repeat(32), inputs: 'b'.repeat(32),
+    recipient: { email: 'x' }, engine: { engine: 'ollama', model: 'm', location: 'http://127.0.0.1:11434' },
+    messages: [{ role: 'user' as const, content: 'hi' }], version: 3, profile: '/p.yaml',
+  };
+
+  it.each([
+    ['a drafted record', draftedRecord(origin, { subject: 'S', body: 'B' }, { text: '', totalMs: 5 }, new Date(0))],
+    ['a failed record', failedRecord({ ...origin, inputs: undefined }, 'boom', 5, new Date(0))],
+  ])('reads what the fold needs from %s as the whole record gives it', (_label, rec) => {
+    const line = JSON.stringify(rec);
+    const whole = parseJournalLine(line) as DraftRecord;
+    const head = parseDraftHead(line.slice(0, 200))!;
+    for (const k of ['type', 'key', 'row', 'version', 'fingerprint', 'inputs', 'status'] as const) expect(head[k], k).toEqual(whole[k]);
+  });
+
+  it.each([
+    ['another key order', JSON.stringify({ type: 'draft', row: 1, key: 'k', version: 1, fingerprint: 'a'.repeat(32), status: 'drafted' })],
+    ['a record without a key (before keys)', JSON.stringify(legacy())],
+    ['a fingerprint that is not 32 hex digits', JSON.stringify({ type: 'draft', key: 'k', row: 1, version: 1, fingerprint: 'fp1', status: 'drafted' })],
+    ['a decision', JSON.stringify(decision('approved', 1))],
+  ])('leaves %s to the whole-line parse', (_label, line) => {
+    expect(parseDraftHead(line)).toBeUndefined();
   });
 });

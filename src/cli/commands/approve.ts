@@ -63,11 +63,9 @@ function approveAll(store: DraftsStore, ctx: LintContext, opts: { selection?: Ro
   const out: Outcome = { approved: [], held: [], forced: [], leftAlone: [] };
   const at = new Date().toISOString();
   for (const state of store.recipients()) {
+    // Row numbers are the CSV's as read now: a recipient no longer in it has none.
+    if (state.orphaned) continue;
     if (opts.selection && !opts.selection.has(state.row)) continue;
-    if (state.orphaned) {
-      if (opts.selection) out.leftAlone.push(`${state.row} (no longer in the CSV)`);
-      continue;
-    }
     if (state.status !== 'drafted') {
       if (opts.selection) out.leftAlone.push(`${state.row} (${state.status})`);
       continue;

@@ -121,7 +121,8 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
 
     const engine = await createEngineFromFlags(flags, profile, io);
     const draftsPath = flags.drafts ? path.resolve(io.cwd, flags.drafts) : defaultDraftsPath(fromStdin ? null : csvArg, io.cwd);
-    const store = await DraftsStore.open(draftsPath, { lock: true, create: true, legacyKey: storedRecipientKey({ identity: profile.identity }) });
+    const store = await DraftsStore.open(draftsPath, { lock: true, create: true, legacyKey: storedRecipientKey({ identity: profile.identity }), expected: roster.keys.length, rosterDigestOnly: true, intern: (key) => roster.intern(key),
+    });
     const controller = new AbortController();
     let stopLint = () => {};
     const stopListening = onInterrupt(io, () => {

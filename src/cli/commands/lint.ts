@@ -116,7 +116,7 @@ async function openInput(file: string, shown: string): Promise<NodeJS.ReadableSt
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? `file not found: ${shown}` : `cannot read ${shown}: ${(err as Error).message}`, {
-      hint: 'pass a JSONL file of drafts, e.g. one written by `draftsmith export --all --out drafts.jsonl`.',
+      hint: 'pass a JSONL file of drafts, e.g. one written by `draftsmith export --all --out all.jsonl`.',
       cause: err,
     });
   }
