@@ -6,13 +6,16 @@ import base from './vitest.config.js';
 
 const MUTATE_TESTS = [
   // decisions.ts, journal.ts, recipient-index.ts
+  'test/unit/decisions.test.ts',
   'test/unit/journal.test.ts',
   'test/unit/run.test.ts',
   'test/unit/review-loop.test.ts',
   'test/unit/export-record.test.ts',
   'test/integration/drafts-store.test.ts',
-  // fingerprint.ts
+  // fingerprint.ts, recipient-key.ts, roster.ts
   'test/unit/fingerprint.test.ts',
+  'test/unit/recipient-key.test.ts',
+  'test/unit/roster.test.ts',
   // private columns (prompt.ts), sanitize.ts
   'test/unit/prompt.test.ts',
   'test/unit/sanitize.test.ts',
