@@ -17,6 +17,7 @@ describe('recipientKeyFor', () => {
     ['identity columns before the e-mail, trimmed, joined by US', ['Ana', 'ana@x.io', ' li ', 'n'], { identity: ['Name', 'LinkedIn URL'] }, 'id:Ana\u001fli'],
     ['identity with one of its cells blank', ['Ana', 'ana@x.io', '', ''], { identity: ['Name', 'Notes'] }, 'id:Ana\u001f'],
     ['the e-mail when every identity cell is blank', ['  ', 'ana@x.io', '', ''], { identity: ['Name'] }, 'email:ana@x.io'],
+    ['the e-mail when the identity cells are missing from a short row', ['Ana', 'ana@x.io'], { identity: ['Notes'] }, 'email:ana@x.io'],
     ['an empty identity list as no identity', ['Ana', 'ana@x.io', '', ''], { identity: [] }, 'email:ana@x.io'],
   ])('keys by %s', (_label, cells, rules, key) => {
     expect(keyOf(headers, rules)(cells)).toBe(key);
@@ -28,6 +29,10 @@ describe('recipientKeyFor', () => {
       expect(keyOf(['Name', header])(['Ana', 'https://www.linkedin.com/in/ana'])).toBe('url:linkedin.com/in/ana');
     },
   );
+
+  it('finds a profile-URL column that comes first', () => {
+    expect(keyOf(['LinkedIn', 'Name'])(['linkedin.com/in/ana', 'Ana'])).toBe('url:linkedin.com/in/ana');
+  });
 
   it('prefers the most specific profile-URL column', () => {
     const key = keyOf(['Name', 'url', 'linkedin_url'])(['Ana', 'https://ana.dev', 'linkedin.com/in/ana']);
@@ -68,6 +73,9 @@ describe('recipientKeyFor', () => {
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toBe(`the profile's identity column(s) "Member ID", "crm" are not in the CSV`);
     expect(err.hint).toContain('use columns the CSV has (A, B, C, D, E, F, G, H, ...)');
+    expect(() => keyOf(many.slice(0, 8), { identity: ['Z'] })).toThrow(
+      expect.objectContaining({ hint: expect.stringContaining('(A, B, C, D, E, F, G, H), or remove') }),
+    );
     expect(() => keyOf(['A', 'B'], { identity: ['Z'] })).toThrow(
       expect.objectContaining({ hint: expect.stringContaining('(A, B), or remove') }),
     );
@@ -83,6 +91,9 @@ describe('normaliseUrl', () => {
     ['example.com/a#section', 'example.com/a'],
     ['example.com/a///', 'example.com/a'],
     ['  example.com  ', 'example.com'],
+    ['linkedin.com/in/www.ana', 'linkedin.com/in/www.ana'],
+    ['example.com/r/https://x.io', 'example.com/r/https://x.io'],
+    ['/in/Jane', '/in/Jane'],
     ['in/jane', 'in/jane'],
     ['', ''],
     ['   ', ''],
@@ -109,6 +120,12 @@ describe('storedRecipientKey', () => {
     expect(key({ Name: 'Ana', Team: 'Acme' })).toBe(keyOf(['Name', 'Team'])(['Ana', 'Acme']));
     expect(key({ Name: 'Ana', Email: 'a@x.io' })).toBe('email:a@x.io');
     expect(key({ Name: 'Bo', Company: 'Acme' })).toBe(keyOf(['Name', 'Company'])(['Bo', 'Acme']));
+  });
+
+  it('tells header lists apart that run together (Name, Email and NameEmail)', () => {
+    const key = storedRecipientKey();
+    expect(key({ Name: 'Ana', Email: '' })).toBe(keyOf(['Name', 'Email'])(['Ana', '']));
+    expect(key({ NameEmail: 'Ana' })).toBe(keyOf(['NameEmail'])(['Ana']));
   });
 
   it('keeps the identity rule but hashes every stored column (private columns were stored too)', () => {
