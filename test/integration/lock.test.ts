@@ -64,6 +64,39 @@ describe('acquireLock', () => {
     }
   });
 
+  it('records this process’s identity (boot id and start time), so a later run can tell a reused pid', async () => {
+    const release = await acquireLock(drafts);
+    expect(holder().process).toBe(processIdentity(process.pid));
+    await release();
+  });
+
+  it('refuses a lock its owner created but had not written yet when first read', async () => {
+    writeFileSync(lock, '');
+    // The owner (a live draftsmith: this process, under another token) writes it a moment later.
+    setTimeout(() => plant({ pid: process.pid, process: processIdentity(process.pid) }), 10);
+    await refusal();
+    expect(holder().token).toBe('theirs');
+  });
+
+  it.each([
+    ['no JSON at all', 'garbage'],
+    ['no pid', JSON.stringify({ host: os.hostname() })],
+    ['pid 0 (kill(0) would signal our own group)', JSON.stringify({ pid: 0, host: os.hostname() })],
+    ['a negative pid', JSON.stringify({ pid: -1, host: os.hostname() })],
+    ['a fractional pid', JSON.stringify({ pid: 1.5, host: os.hostname() })],
+    ['a pid written as a string', JSON.stringify({ pid: String(process.pid), host: os.hostname() })],
+  ])('takes over a lock that names no owner: %s', async (_label, text) => {
+    writeFileSync(lock, text);
+    const release = await acquireLock(drafts);
+    expect(holder().pid).toBe(process.pid);
+    await release();
+  });
+
+  it('reports a drafts file in a missing folder as such, not as a lock held by others', async () => {
+    const err = await acquireLock(path.join(dir, 'no-such-folder', 'x.drafts.jsonl')).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ENOENT' });
+  });
+
   it('takes over a lock whose pid now belongs to another program, even a Node one (its start time differs)', async () => {
     const pid = await live('node');
     plant({ pid, process: 'some-boot-id/12345' });

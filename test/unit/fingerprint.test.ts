@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint, stableStringify } from '../../src/core/fingerprint.js';
+import { draftFingerprint, fingerprint, legacyDraftFingerprint, stableStringify, type DraftInputs } from '../../src/core/fingerprint.js';
 
 const parts = {
   row: 3,
@@ -26,6 +26,24 @@ describe('stableStringify', () => {
     const value = { b: [1, 'two', null, true], a: { 'ü': 'ß', n: -1.5 } };
     expect(JSON.parse(stableStringify(value))).toEqual(value);
     expect(stableStringify(value).indexOf('"a"')).toBeLessThan(stableStringify(value).indexOf('"b"'));
+  });
+
+  it.each<[string, unknown, unknown]>([
+    ['function and symbol members dropped', { a: 1, f: () => 1, s: Symbol('s') }, { a: 1 }],
+  ])('treats %s as equal', (_label, a, b) => {
+    expect(stableStringify(a)).toBe(stableStringify(b));
+  });
+
+  it('writes a value JSON has no text for (undefined at the top) as null', () => {
+    expect(stableStringify(undefined)).toBe('null');
+  });
+
+  it('writes long strings (the system prompt) as JSON does, every time', () => {
+    // Past the 16 strings its cache holds, so that entries are dropped and quoted again.
+    const long = Array.from({ length: 20 }, (_, i) => `"quoted" \\ line\n ${i} `.repeat(80));
+    for (let round = 0; round < 2; round++) {
+      for (const s of long) expect(stableStringify({ content: s })).toBe(JSON.stringify({ content: s }));
+    }
   });
 
   it('keeps array order and writes undefined in arrays as null', () => {
@@ -61,5 +79,19 @@ describe('fingerprint', () => {
     ['an added option', { ...parts, options: { ...parts.options, num_ctx: 4096 } }],
   ])('changes when %s changes', (_label, changed) => {
     expect(fingerprint(changed)).not.toBe(fingerprint(parts));
+  });
+});
+
+describe('draftFingerprint', () => {
+  const inputs: DraftInputs = { messages: parts.messages, schema: parts.schema, options: parts.options, engine: 'ollama', model: 'llama3.2' };
+  it('hashes the draft inputs (equal copies alike), and a changed model changes it', () => {
+    expect(draftFingerprint(structuredClone(inputs))).toBe(draftFingerprint(inputs));
+    expect(draftFingerprint(inputs)).toMatch(/^[0-9a-f]{32}$/);
+    expect(draftFingerprint({ ...inputs, model: 'llama3.1' })).not.toBe(draftFingerprint(inputs));
+  });
+
+  it('legacyDraftFingerprint folds in the row, as drafts written before recipient keys did', () => {
+    expect(legacyDraftFingerprint(inputs, 3)).toBe(fingerprint(parts));
+    expect(legacyDraftFingerprint(inputs, 4)).not.toBe(legacyDraftFingerprint(inputs, 3));
   });
 });

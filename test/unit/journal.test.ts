@@ -2,7 +2,7 @@
 // the state a reader must see afterwards.
 import { describe, expect, it } from 'vitest';
 import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord } from '../../src/core/draft.js';
-import { applyRecord, parseDraftHead, parseJournalLine, type FoldContext } from '../../src/core/journal.js';
+import { applyRecord, isShareable, parseDraftHead, parseJournalLine, promptId, type FoldContext } from '../../src/core/journal.js';
 import { draftedRecord, failedRecord } from '../../src/core/draft-record.js';
 import { RecipientIndex } from '../../src/core/recipient-index.js';
 
@@ -51,7 +51,11 @@ describe('the decision model (applyRecord)', () => {
     ['old file: approved, then edited', [legacy(), oldDecision('approved', 1), oldDecision('edited', 1, { body: 'mine' })], { status: 'drafted', version: 2, edited: true }],
     ['old file: edited twice (edit, then approve of the edit)', [legacy(), oldDecision('edited', 1, { body: 'a' }), oldDecision('edited', 1, { body: 'a' })], { status: 'drafted', version: 3, edited: true }],
     ['old file: a skip carrying edited text', [legacy(), oldDecision('skipped', 1, { body: 'mine' })], { status: 'skipped', version: 2, edited: true }],
+    ['old file: an `edited` decision without its text is still an edit nobody approved', [legacy(), oldDecision('edited', 1)], { status: 'drafted', version: 2, edited: true }],
+    ['a decision naming only a row finds the keyed draft made from it', [draft(), oldDecision('approved', 1)], { status: 'approved', version: 1, edited: false }],
     ['a decision with no draft is ignored', [decision('approved', 1)], undefined],
+    ['an edit with no draft is ignored', [edit(2)], undefined],
+    ['inputs with no draft are ignored', [inputs('fpX')], undefined],
   ])('%s', (_label, records, expected) => {
     const state = fold(records);
     if (expected === undefined) expect(state).toBeUndefined();
@@ -67,6 +71,19 @@ describe('the decision model (applyRecord)', () => {
     expect(fold([draft(), edit(2), draft(3)])).not.toHaveProperty('text');
   });
 
+  it('a decision goes by its key, not by the row it names (rows move, recipients stay)', () => {
+    const ctx: FoldContext = { index: new RecipientIndex(), legacyKey: (r) => `email:${r.email}` };
+    const records: JournalRecord[] = [
+      draft(1, { key: 'email:ana@x.org', row: 3 }),
+      draft(1, { key: 'email:bo@x.org', row: 5 }),
+      // Ana moved to row 5 when a row above was deleted; her approval names her key.
+      decision('approved', 1, { key: 'email:ana@x.org', row: 5 }),
+    ];
+    records.forEach((rec, i) => applyRecord(ctx, rec, { offset: i * 100, length: 90 }));
+    expect(ctx.index.get('email:ana@x.org')?.status).toBe('approved');
+    expect(ctx.index.get('email:bo@x.org')?.status).toBe('drafted');
+  });
+
   it('an old draft is keyed from its recipient and marked legacy (its fingerprint folded in the row)', () => {
     expect(fold([legacy()])).toMatchObject({ key: 'email:ana@x.org', legacy: true, draftRow: 3 });
     expect(fold([draft()])).toMatchObject({ legacy: false });
@@ -75,7 +92,7 @@ describe('the decision model (applyRecord)', () => {
 
 describe('parseJournalLine', () => {
   it('accepts every record type', () => {
-    for (const rec of [draft(), decision('approved', 1), oldDecision('edited', 1, { body: 'x' }), edit(2), inputs('f')] as JournalRecord[]) {
+    for (const rec of [draft(), draft(1, { status: 'failed', error: 'x' }), decision('approved', 1), decision('skipped', 1), oldDecision('edited', 1, { body: 'x' }), edit(2), inputs('f')] as JournalRecord[]) {
       expect(parseJournalLine(JSON.stringify(rec))).toEqual(rec);
     }
     const source = { type: 'source', csv: null, header: ['a'], profile: '/p.yaml', at: 't' };
@@ -99,6 +116,17 @@ describe('parseJournalLine', () => {
     ['an edit without a key', JSON.stringify({ ...edit(2), key: undefined })],
     ['an edit without text', JSON.stringify({ ...edit(2), body: undefined })],
     ['a roster with a non-string key', JSON.stringify({ type: 'roster', keys: [1], at: 't' })],
+    ['a roster with one non-string key among others', JSON.stringify({ type: 'roster', keys: ['a', 1], at: 't' })],
+    ['a record of an unknown type that looks like a decision', JSON.stringify({ ...decision('approved', 1), type: 'note' })],
+    ['a draft with a non-string key', JSON.stringify(draft(1, { key: 5 as unknown as string }))],
+    ['a draft whose recipient is null', JSON.stringify({ ...draft(), recipient: null })],
+    ['a prompt without content', JSON.stringify({ type: 'prompt', id: 'abc' })],
+    ['a prompt without id', JSON.stringify({ type: 'prompt', content: 'You write.' })],
+    ['a source whose csv is a number', JSON.stringify({ type: 'source', csv: 5, header: ['a'], profile: '/p.yaml', at: 't' })],
+    ['a source without header', JSON.stringify({ type: 'source', csv: 'a.csv', profile: '/p.yaml', at: 't' })],
+    ['a source without profile', JSON.stringify({ type: 'source', csv: 'a.csv', header: ['a'], at: 't' })],
+    ['inputs without fingerprint', JSON.stringify({ type: 'inputs', key: 'k', at: 't' })],
+    ['inputs without key', JSON.stringify({ type: 'inputs', fingerprint: 'f', at: 't' })],
   ])('rejects %s', (_label, line) => {
     expect(parseJournalLine(line)).toBeUndefined();
   });
@@ -128,5 +156,20 @@ describe('parseDraftHead (loading a big drafts file by each line head)', () => {
     ['a decision', JSON.stringify(decision('approved', 1))],
   ])('leaves %s to the whole-line parse', (_label, line) => {
     expect(parseDraftHead(line)).toBeUndefined();
+  });
+});
+
+describe('shared prompts', () => {
+  it('names a prompt by 16 hex characters of its sha256, as files already on disk do', () => {
+    expect(promptId('You write short emails.')).toMatch(/^[0-9a-f]{16}$/);
+    expect(promptId('a')).toBe('ca978112ca1bbdca');
+  });
+
+  it.each([
+    ['a long system message', 'system', 512, true],
+    ['a system message one character short', 'system', 511, false],
+    ['a long user message (the recipient’s data)', 'user', 2000, false],
+  ] as const)('%s -> %s', (_label, role, length, shared) => {
+    expect(isShareable({ role, content: 'x'.repeat(length) })).toBe(shared);
   });
 });

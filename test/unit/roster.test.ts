@@ -1,0 +1,91 @@
+// Who is in a CSV (src/core/roster.ts): one message per person, rows that would draft poorly,
+// and whether a drafts file belongs to this list and profile.
+import { describe, expect, it } from 'vitest';
+import { recipientKeyFor } from '../../src/core/recipient-key.js';
+import { buildColumns } from '../../src/core/recipients.js';
+import { RosterBuilder, sourceMismatch, type SourceIdentity } from '../../src/core/roster.js';
+
+function roster(headers: string[], rows: string[][], needsEmail = true): RosterBuilder {
+  const { columns } = buildColumns(headers);
+  const built = new RosterBuilder(recipientKeyFor(columns), columns, needsEmail);
+  rows.forEach((cells, i) => built.add({ row: i + 1, line: i + 2, cells }));
+  return built;
+}
+
+describe('RosterBuilder', () => {
+  const rows = [
+    ['Ana Silva', '', 'ana@x.io'],
+    ['', 'Bo', 'bo@x.io'],
+    ['Ana S.', '', ' ANA@x.io '], // the same person as row 1
+    ['', '', 'nameless@x.io'],
+    ['Cy', '', 'cy at x.io'],
+    ['Di', '', ''],
+  ];
+  // Built inside each test, not at collection: Stryker activates a mutant only while tests run.
+  const built = () => roster(['Full Name', 'First Name', 'Email'], rows);
+
+  it('lists each recipient once, in row order, and names the rows that repeat one', () => {
+    expect(built().keys).toEqual(['email:ana@x.io', 'email:bo@x.io', 'email:nameless@x.io', 'email:cy at x.io', expect.stringMatching(/^cells:/)]);
+    expect(built().duplicates).toEqual([{ row: 3, firstRow: 1 }]);
+  });
+
+  it('names rows with no name (full or first) and, on e-mail, rows with no address', () => {
+    expect(built().noName).toEqual([4]);
+    expect(built().noEmail).toEqual([5, 6]);
+  });
+
+  it('does not count a repeated row as nameless or addressless again', () => {
+    const twice = roster(['Full Name', 'Email', 'Company'], [['', '', 'Acme'], ['', '', 'Acme']]);
+    expect(twice.duplicates).toEqual([{ row: 2, firstRow: 1 }]);
+    expect(twice.noName).toEqual([1]);
+    expect(twice.noEmail).toEqual([1]);
+  });
+
+  it('asks for no address off the e-mail channel, and trims names', () => {
+    const sms = roster(['Name', 'Phone'], [['  ', '555'], ['Bo', '556']], false);
+    expect(sms.noEmail).toEqual([]);
+    expect(sms.noName).toEqual([1]);
+  });
+
+  it('reads a short row’s missing cells as blank', () => {
+    const short = roster(['Email', 'Full Name'], [['a@x.io']]);
+    expect(short.noName).toEqual([1]);
+    expect(short.noEmail).toEqual([]);
+  });
+
+  it('a CSV without name or e-mail columns: every row lacks both', () => {
+    const bare = roster(['Phone'], [['555']]);
+    expect(bare.noName).toEqual([1]);
+    expect(bare.noEmail).toEqual([1]);
+  });
+
+  it('keyAt: the key of a row and whether it is its recipient’s first row', () => {
+    expect(built().keyAt(1)).toEqual({ key: 'email:ana@x.io', first: true });
+    expect(built().keyAt(3)).toEqual({ key: 'email:ana@x.io', first: false });
+    expect(built().keyAt(2)).toEqual({ key: 'email:bo@x.io', first: true });
+    expect(built().keyAt(7)).toBeUndefined();
+  });
+
+  it('has: whether a recipient is in the CSV', () => {
+    expect(built().has('email:bo@x.io')).toBe(true);
+    expect(built().has('email:zed@x.io')).toBe(false);
+  });
+});
+
+describe('sourceMismatch', () => {
+  const file: SourceIdentity = { csv: 'leads.csv', header: ['Name', 'Email'], profile: 'p.yaml' };
+  const stdin: SourceIdentity = { csv: null, header: ['Name', 'Email'], profile: 'p.yaml' };
+  it.each<[string, SourceIdentity, SourceIdentity, string | undefined]>([
+    ['the same file and profile', file, file, undefined],
+    ['the same file with other columns (its content changed)', file, { ...file, header: ['Name'] }, undefined],
+    ['another file', file, { ...file, csv: 'other.csv' }, 'it was made from leads.csv'],
+    ['stdin, then a file', stdin, file, 'it was made from stdin, not leads.csv'],
+    ['a file, then stdin', file, stdin, 'it was made from leads.csv, not stdin'],
+    ['stdin with the same columns', stdin, { ...stdin }, undefined],
+    ['stdin with other columns', stdin, { ...stdin, header: ['Name', 'Mail'] }, 'it was made from a CSV piped in with other columns'],
+    ['stdin with the columns split differently', { ...stdin, header: ['a', 'b'] }, { ...stdin, header: ['ab'] }, 'it was made from a CSV piped in with other columns'],
+    ['another profile', file, { ...file, profile: 'q.yaml' }, 'it was made with the profile p.yaml'],
+  ])('%s', (_label, recorded, now, expected) => {
+    expect(sourceMismatch(recorded, now)).toBe(expected);
+  });
+});
