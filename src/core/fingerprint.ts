@@ -2,6 +2,7 @@
 // fingerprint -> no model request on a re-run. Key order must not matter, so we hash a
 // canonical JSON form rather than JSON.stringify's insertion order.
 import { createHash } from 'node:crypto';
+import { quickHash, seedOf, toHex } from './quick-hash.js';
 
 /** JSON with object keys sorted at every depth; `undefined` members are dropped as JSON does. */
 export function stableStringify(value: unknown): string {
@@ -106,13 +107,14 @@ export function runDigest(parts: Record<string, unknown>): string {
 }
 
 /** A row's cells as 16 bytes (kept per row by the roster while the CSV is scanned). */
-export function cellsDigest(cells: readonly string[]): Uint8Array {
-  const hash = createHash('sha256');
-  for (const c of cells) hash.update(`${c.length}:`).update(c);
-  return hash.digest().subarray(0, 16);
+export function cellsDigest(cells: readonly string[], out?: Uint8Array): Uint8Array {
+  return quickHash(cells, out);
 }
 
-/** A row's inputs under a run digest: equal digests mean equal messages, hence an equal fingerprint. */
+/**
+ * A row's inputs under a run digest: equal digests mean equal messages, hence an equal
+ * fingerprint. A change detector over the user's own data (quickHash), not a security boundary.
+ */
 export function inputsDigest(run: string, cells: Uint8Array): string {
-  return createHash('sha256').update(run).update(cells).digest().subarray(0, 16).toString('hex');
+  return toHex(quickHash([run], new Uint8Array(16), seedOf(cells)));
 }

@@ -23,6 +23,8 @@ export class RosterBuilder {
   private readonly keyByRow: string[] = [];
   /** Each row's cells as 16 bytes, so a re-run can tell unchanged rows without reading the CSV again. */
   private digests = new Uint8Array(0);
+  /** 1 for a recipient's first row in this CSV (a Map lookup per question was a hot spot at 100k rows). */
+  private first = new Uint8Array(0);
 
   constructor(
     private readonly keyOf: RecipientKeyOf,
@@ -33,18 +35,19 @@ export class RosterBuilder {
   add(r: Recipient): void {
     const key = this.keyOf(r.cells);
     this.keyByRow[r.row] = key;
-    if ((r.row + 1) * 16 > this.digests.length) {
-      const grown = new Uint8Array(Math.max(1024, this.digests.length * 2, (r.row + 1) * 16));
-      grown.set(this.digests);
-      this.digests = grown;
+    if (r.row >= this.first.length) {
+      const rows = Math.max(1024, this.first.length * 2, r.row + 1);
+      this.first = widen(this.first, rows);
+      this.digests = widen(this.digests, rows * 16);
     }
-    this.digests.set(cellsDigest(r.cells), r.row * 16);
+    cellsDigest(r.cells, this.digests.subarray(r.row * 16, r.row * 16 + 16));
     const first = this.firstRow.get(key);
     if (first !== undefined) {
       this.duplicates.push({ row: r.row, firstRow: first });
       return;
     }
     this.firstRow.set(key, r.row);
+    this.first[r.row] = 1;
     this.keys.push(key);
     this.rows.push(r.row);
     if (!this.hasName(r.cells)) this.noName.push(r.row);
@@ -54,7 +57,7 @@ export class RosterBuilder {
   /** The key of a data row, and whether it is the recipient's first row in this CSV. */
   keyAt(row: number): { key: string; first: boolean } | undefined {
     const key = this.keyByRow[row];
-    return key === undefined ? undefined : { key, first: this.firstRow.get(key) === row };
+    return key === undefined ? undefined : { key, first: this.first[row] === 1 };
   }
 
   /** The cells digest of a data row (core/fingerprint.ts cellsDigest). */
@@ -108,4 +111,10 @@ export function sourceMismatch(recorded: SourceIdentity, now: SourceIdentity): s
   }
   if (recorded.profile !== now.profile) return `it was made with the profile ${recorded.profile}`;
   return undefined;
+}
+
+function widen(bytes: Uint8Array, length: number): Uint8Array<ArrayBuffer> {
+  const next = new Uint8Array(length);
+  next.set(bytes);
+  return next;
 }

@@ -52,8 +52,8 @@ interface Line {
 
 const DRAFT_PREFIX = Buffer.from('{"type":"draft","key":');
 const ROSTER_PREFIX = Buffer.from('{"type":"roster",');
-/** Enough for a draft record's head with a long identity key; a longer one is parsed whole. */
-const HEAD_BYTES = 1024;
+/** Enough for a draft record's head with a key of ~150 characters; a longer one is parsed whole. */
+const HEAD_BYTES = 320;
 
 // Drafts files hold every column, private ones included: only their owner may read them.
 const FILE_MODE = 0o600;
@@ -209,7 +209,7 @@ export class DraftsStore {
         if (!this.loading) this.useRoster(rec);
         return;
       default: {
-        const isNew = rec.type === 'draft' && rec.key !== undefined && !this.index.has(rec.key);
+        const isNew = !this.loading && rec.type === 'draft' && rec.key !== undefined && !this.index.has(rec.key);
         applyRecord(this.fold, rec, at);
         // A recipient's first draft after this run's roster: its row is its place in that roster.
         if (isNew && !this.loading) this.index.placeInRoster(rec.key!, rec.row);
