@@ -10,6 +10,7 @@ export default {
     'src/core/journal.ts',
     'src/core/recipient-index.ts',
     'src/core/fingerprint.ts',
+    'src/core/quick-hash.ts',
     'src/core/recipient-key.ts',
     'src/core/roster.ts',
     'src/io/lock.ts',

@@ -14,6 +14,8 @@ const MUTATE_TESTS = [
   'test/integration/drafts-store.test.ts',
   // fingerprint.ts, recipient-key.ts, roster.ts
   'test/unit/fingerprint.test.ts',
+  'test/unit/draft-fingerprint.test.ts',
+  'test/unit/quick-hash.test.ts',
   'test/unit/recipient-key.test.ts',
   'test/unit/roster.test.ts',
   // private columns (prompt.ts), sanitize.ts
