@@ -16,6 +16,7 @@ const MUTATE_TESTS = [
   'test/unit/fingerprint.test.ts',
   'test/unit/draft-fingerprint.test.ts',
   'test/unit/quick-hash.test.ts',
+  'test/unit/recipient-index.test.ts',
   'test/unit/recipient-key.test.ts',
   'test/unit/roster.test.ts',
   // private columns (prompt.ts), sanitize.ts

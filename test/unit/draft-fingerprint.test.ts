@@ -68,3 +68,15 @@ describe('legacyDraftFingerprint', () => {
     expect(legacyDraftFingerprint(inputs, 7)).toBe('6fefdf28affd810960b312070b7dd8ac');
   });
 });
+
+describe('runDigest (what every row of a run shares)', () => {
+  it('is the same for equal settings in any key order, and changes with any of them', async () => {
+    const { runDigest } = await import('../../src/core/fingerprint.js');
+    const base = { format: 1, profile: { goal: 'g', tone: ['warm'] }, templates: 't1', headers: ['a', 'b'], model: 'm' };
+    expect(runDigest(base)).toBe(runDigest({ model: 'm', headers: ['a', 'b'], templates: 't1', profile: { tone: ['warm'], goal: 'g' }, format: 1 }));
+    expect(runDigest(base)).toMatch(/^[0-9a-f]{64}$/);
+    for (const changed of [{ format: 2 }, { profile: { goal: 'g', tone: ['brief'] } }, { templates: 't2' }, { headers: ['a', 'c'] }, { model: 'n' }]) {
+      expect(runDigest({ ...base, ...changed })).not.toBe(runDigest(base));
+    }
+  });
+});

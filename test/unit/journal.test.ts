@@ -84,6 +84,21 @@ describe('the decision model (applyRecord)', () => {
     expect(ctx.index.get('email:bo@x.org')?.status).toBe('drafted');
   });
 
+  it('keeps a draft\'s inputs digest, and a roster line with its rows parses', () => {
+    expect(fold([draft(1, { inputs: 'c'.repeat(32) })])).toMatchObject({ inputs: 'c'.repeat(32) });
+    expect(fold([draft(1)])).not.toHaveProperty('inputs');
+    expect(parseJournalLine(JSON.stringify({ type: 'roster', keys: ['a', 'b'], rows: [1, 3], at: 't' }))).toMatchObject({ rows: [1, 3] });
+  });
+
+  it('an old decision finds its recipient by the row of an old draft, not by a newer keyed one', () => {
+    const older = legacy(1, { row: 3, recipient: { email: 'ana@x.org' } });
+    const other = draft(1, { key: 'email:ben@x.org', row: 3, recipient: { email: 'ben@x.org' } });
+    const ctx: FoldContext = { index: new RecipientIndex(), legacyKey: (r) => `email:${r.email}` };
+    [older, other, oldDecision('approved', 1)].forEach((rec, i) => applyRecord(ctx, rec, { offset: i * 100, length: 90 }));
+    expect(ctx.index.get('email:ana@x.org')?.status).toBe('approved');
+    expect(ctx.index.get('email:ben@x.org')?.status).toBe('drafted');
+  });
+
   it('an old draft is keyed from its recipient and marked legacy (its fingerprint folded in the row)', () => {
     expect(fold([legacy()])).toMatchObject({ key: 'email:ana@x.org', legacy: true, draftRow: 3 });
     expect(fold([draft()])).toMatchObject({ legacy: false });
@@ -116,6 +131,9 @@ describe('parseJournalLine', () => {
     ['an edit without a key', JSON.stringify({ ...edit(2), key: undefined })],
     ['an edit without text', JSON.stringify({ ...edit(2), body: undefined })],
     ['a roster with a non-string key', JSON.stringify({ type: 'roster', keys: [1], at: 't' })],
+    ['a roster whose rows do not match its keys', JSON.stringify({ type: 'roster', keys: ['a', 'b'], rows: [1], at: 't' })],
+    ['a roster with a row of 0', JSON.stringify({ type: 'roster', keys: ['a'], rows: [0], at: 't' })],
+    ['a roster whose rows are not a list', JSON.stringify({ type: 'roster', keys: ['a'], rows: '1', at: 't' })],
     ['a roster with one non-string key among others', JSON.stringify({ type: 'roster', keys: ['a', 1], at: 't' })],
     ['a record of an unknown type that looks like a decision', JSON.stringify({ ...decision('approved', 1), type: 'note' })],
     ['a draft with a non-string key', JSON.stringify(draft(1, { key: 5 as unknown as string }))],
