@@ -12,6 +12,37 @@ function roster(headers: string[], rows: string[][], needsEmail = true): RosterB
   return built;
 }
 
+describe('RosterBuilder: rows, digests and shared keys', () => {
+  const headers = ['Full Name', 'Email'];
+
+  it('keeps each row its own cells digest (equal cells alike), past the first 1024 rows', () => {
+    const cells = Array.from({ length: 2500 }, (_, i) => [`P${i % 1300}`, `p${i % 1300}@x.io`]);
+    const r = roster(headers, cells);
+    const hex = (row: number) => Buffer.from(r.digestAt(row)).toString('hex');
+    expect(hex(1)).toMatch(/^[0-9a-f]{32}$/);
+    expect(hex(1)).not.toBe(hex(2));
+    expect(hex(2000)).not.toBe(hex(2001));
+    expect(hex(1301)).toBe(hex(1)); // the same cells as row 1 (a repeat)
+    expect(r.keyAt(1301)).toEqual({ key: 'email:p0@x.io', first: false });
+    expect(r.keyAt(2500)).toEqual({ key: 'email:p1199@x.io', first: false });
+    expect(r.keyAt(1300)).toEqual({ key: 'email:p1299@x.io', first: true });
+    expect(r.keyAt(2501)).toBeUndefined();
+  });
+
+  it("gives back its own instance of an equal key, and the key itself when it is not in the CSV", () => {
+    const r = roster(headers, [['Ana', 'ana@x.io']]);
+    const ours = r.keyAt(1)!.key;
+    const equal = ['email:', 'ana@x.io'].join('');
+    expect(r.intern(equal)).toBe(ours);
+    expect(r.intern('email:nobody@x.io')).toBe('email:nobody@x.io');
+  });
+
+  it('reports rows only when a repeat shifted them from 1, 2, 3...', () => {
+    expect(roster(headers, [['A', 'a@x.io'], ['B', 'b@x.io']]).rowsIfShifted()).toBeUndefined();
+    expect(roster(headers, [['A', 'a@x.io'], ['A2', 'a@x.io'], ['B', 'b@x.io']]).rowsIfShifted()).toEqual([1, 3]);
+  });
+});
+
 describe('RosterBuilder', () => {
   const rows = [
     ['Ana Silva', '', 'ana@x.io'],
