@@ -2,7 +2,7 @@
 // campaign asks each job only for its inputs digest, so an unchanged row never builds its prompt,
 // fingerprint or stored columns (the bulk of the per-row cost on 100,000 rows).
 import { draftFingerprint, inputsDigest, runDigest } from '../core/fingerprint.js';
-import type { ChatMessage, GenerationOptions, JsonSchema } from '../engines/engine.js';
+import type { ChatMessage, GenerationOptions, JsonSchema } from '../core/engine.js';
 import { buildMessages, PROMPT_FORMAT, type Templates } from '../core/prompt.js';
 import type { ToneProfile } from '../core/profile.js';
 import { recipientRecord, type Columns, type Recipient } from '../core/recipients.js';

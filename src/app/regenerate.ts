@@ -5,7 +5,7 @@ import type { StoredRecipient } from '../core/decisions.js';
 import type { DraftRecord } from '../core/draft.js';
 import { draftedRecord } from '../core/draft-record.js';
 import type { Recipient } from '../core/recipients.js';
-import type { Engine } from '../engines/engine.js';
+import type { Engine } from '../core/engine.js';
 import type { LintContext } from './lint-context.js';
 
 export async function regenerateDraft(

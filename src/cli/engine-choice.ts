@@ -16,7 +16,7 @@ import { formatBytes } from '../core/bytes.js';
 import { resolveHost } from '../core/host.js';
 import { EngineError, InterruptedError, UsageError, isAbortError } from '../core/errors.js';
 import type { ToneProfile } from '../core/profile.js';
-import type { Engine } from '../engines/engine.js';
+import type { Engine } from '../core/engine.js';
 import type { DownloadProgress } from '../io/model-ref.js';
 import { assertHostAllowed } from '../io/resolve-host.js';
 import type { CliIo } from './io.js';

@@ -1,7 +1,7 @@
 // How a draft record is built from a model's answer: one function for `draft`'s runner and for
 // `review`'s regenerate, so the two cannot drift (a regenerated record once lost its profile, its
 // cut flag and its host). Pure.
-import type { ChatMessage, EngineInfo, GenerateResult } from '../engines/engine.js';
+import type { ChatMessage, EngineInfo, GenerateResult } from './engine.js';
 import type { DraftRecord } from './draft.js';
 
 /** Who and what a draft is for, known before the model answers. */

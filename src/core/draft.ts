@@ -5,7 +5,7 @@
 // written by the model (a draft record) or by a person (an edit record), numbered 1, 2, 3... A
 // decision (approved or skipped) names the version it is about and holds only while that version
 // is the latest: any new version withdraws it. Exports take approved recipients only.
-import type { ChatMessage } from '../engines/engine.js';
+import type { ChatMessage } from './engine.js';
 import { UsageError } from './errors.js';
 
 /** Where a recipient stands. An edit makes a new version, which is `drafted` until approved. */

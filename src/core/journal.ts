@@ -5,7 +5,7 @@
 // The rules (see src/core/draft.ts): the latest version wins; a draft or an edit is a new version
 // and withdraws any decision; a decision holds only for the version it names.
 import { createHash } from 'node:crypto';
-import type { ChatMessage } from '../engines/engine.js';
+import type { ChatMessage } from './engine.js';
 import type { DecisionRecord, DraftRecord, JournalRecord } from './draft.js';
 import type { At, FoldState, RecipientIndex } from './recipient-index.js';
 

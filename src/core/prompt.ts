@@ -2,7 +2,7 @@
 // templates only (identical for every recipient, so Ollama reuses its cached prefix); the
 // recipient's data comes last, fenced as a JSON block and labelled as data. Pure.
 import Mustache from 'mustache';
-import type { ChatMessage, GenerationOptions, JsonSchema } from '../engines/engine.js';
+import type { ChatMessage, GenerationOptions, JsonSchema } from './engine.js';
 import { EngineError } from './errors.js';
 import type { Channel, ProfileExample, ToneProfile } from './profile.js';
 import { buildColumns, findColumn, snakeCase, type Columns, type Recipient } from './recipients.js';

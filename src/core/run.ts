@@ -2,7 +2,7 @@
 // so memory stays flat for any input size), reuses drafts whose fingerprint is unchanged,
 // retries what the engine says may succeed, saves every outcome before announcing it, and
 // hands results back in job order. Pure: the engine, the store and the clock are injected.
-import type { Engine, GenerateRequest, GenerateResult } from '../engines/engine.js';
+import type { Engine, GenerateRequest, GenerateResult } from './engine.js';
 import type { RowPlan } from './decisions.js';
 import type { DraftRecord } from './draft.js';
 import { draftedRecord, failedRecord, type DraftOrigin } from './draft-record.js';

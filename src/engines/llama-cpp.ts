@@ -23,7 +23,7 @@ import type {
   Token,
 } from 'node-llama-cpp';
 import { abortError, EngineError } from '../core/errors.js';
-import type { ChatMessage, Engine, GenerateRequest, GenerateResult, JsonSchema } from './engine.js';
+import type { ChatMessage, Engine, GenerateRequest, GenerateResult, JsonSchema } from '../core/engine.js';
 import { loadNodeLlamaCpp, type NodeLlamaCpp } from './node-llama-cpp.js';
 import { boundSchema, buildPlainPrompt, closeJsonPrefix } from '../core/json-answer.js';
 

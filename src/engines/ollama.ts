@@ -5,7 +5,7 @@
 // Every failure is mapped in one place (toEngineError) to a message, a hint and a retry decision.
 import { Ollama, type ChatResponse } from 'ollama';
 import { abortError, EngineError } from '../core/errors.js';
-import type { Engine, GenerateRequest, GenerateResult } from './engine.js';
+import type { Engine, GenerateRequest, GenerateResult } from '../core/engine.js';
 import { keepAliveAgents, leanFetch, type LeanResponse } from './lean-fetch.js';
 
 export interface OllamaEngineOptions {

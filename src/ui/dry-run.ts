@@ -1,5 +1,5 @@
 // What `draft --dry-run` prints: exactly the messages that would be sent, per recipient.
-import type { ChatMessage, GenerationOptions, JsonSchema } from '../engines/engine.js';
+import type { ChatMessage, GenerationOptions, JsonSchema } from '../core/engine.js';
 import { stripControls } from '../core/sanitize.js';
 
 export interface DryRunEntry {

@@ -3,7 +3,7 @@
 // so nothing a contact list or a model wrote can move the cursor, retitle the window or write the
 // clipboard. Pure apart from chalk (a colour level chosen by the caller).
 import type { ChalkInstance } from 'chalk';
-import type { ChatMessage } from '../engines/engine.js';
+import type { ChatMessage } from '../core/engine.js';
 import { stripControls, stripControlsInline } from '../core/sanitize.js';
 import type { ReviewCounts, ReviewPosition } from '../core/review-session.js';
 

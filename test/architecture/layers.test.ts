@@ -22,16 +22,7 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
 };
 
 const KNOWN = new Set([
-  'core/draft-record.ts -> engines/engine.ts',
-  'core/draft.ts -> engines/engine.ts',
-  'core/journal.ts -> engines/engine.ts',
-  'core/json-answer.ts -> engines/engine.ts',
-  'core/prompt.ts -> engines/engine.ts',
-  'core/run.ts -> engines/engine.ts',
   'io/model-ref.ts -> engines/node-llama-cpp.ts',
-  'cycle: core/* <-> engines/*',
-  'ui/dry-run.ts -> engines/engine.ts',
-  'ui/render-draft.ts -> engines/engine.ts',
 ]);
 
 function sourceFiles(dir: string): string[] {

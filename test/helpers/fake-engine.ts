@@ -2,7 +2,7 @@
 // attempt (text after a delay, a retryable error, a fatal error); it records every call and the
 // highest number of calls in flight at once.
 import { EngineError } from '../../src/core/errors.js';
-import type { Engine, GenerateRequest, GenerateResult } from '../../src/engines/engine.js';
+import type { Engine, GenerateRequest, GenerateResult } from '../../src/core/engine.js';
 
 export interface TextStep {
   text: string;

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EngineError } from '../../src/core/errors.js';
 import { draftSchema, parseDraftOutput } from '../../src/core/prompt.js';
-import type { Engine, GenerateRequest } from '../../src/engines/engine.js';
+import type { Engine, GenerateRequest } from '../../src/core/engine.js';
 import { SHORT_FIELD_MAX_CHARS } from '../../src/core/json-answer.js';
 import { createLlamaCppEngine, defaultThreads } from '../../src/engines/llama-cpp.js';
 import { installCommand, isNodeLlamaCppInstalled, loadNodeLlamaCpp, normaliseCiForImport } from '../../src/engines/node-llama-cpp.js';

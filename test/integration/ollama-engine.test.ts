@@ -1,7 +1,7 @@
 // The Ollama engine against the fake Ollama server: only what crosses the wire is faked.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EngineError } from '../../src/core/errors.js';
-import type { Engine, GenerateRequest } from '../../src/engines/engine.js';
+import type { Engine, GenerateRequest } from '../../src/core/engine.js';
 import { createOllamaEngine, listOllamaModels, ollamaVersion, toEngineError } from '../../src/engines/ollama.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
 import { closedPort, failure } from '../helpers/net.js';

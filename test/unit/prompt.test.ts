@@ -16,7 +16,7 @@ import {
   type Templates,
 } from '../../src/core/prompt.js';
 import { buildColumns, type Recipient } from '../../src/core/recipients.js';
-import type { ChatMessage } from '../../src/engines/engine.js';
+import type { ChatMessage } from '../../src/core/engine.js';
 import { loadTemplates } from '../../src/io/templates.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

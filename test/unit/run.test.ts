@@ -3,7 +3,7 @@ import { planRow, type KnownRecipient, type PlanOptions } from '../../src/core/d
 import type { DraftRecord, DraftStatus } from '../../src/core/draft.js';
 import { EngineError } from '../../src/core/errors.js';
 import { runDrafts, type DraftJob, type RunEvent, type RunOptions } from '../../src/core/run.js';
-import type { Engine } from '../../src/engines/engine.js';
+import type { Engine } from '../../src/core/engine.js';
 import { createFakeEngine, type Step, type TextStep } from '../helpers/fake-engine.js';
 
 function job(row: number, fingerprint = `fp-${row}`): DraftJob {

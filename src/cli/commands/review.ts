@@ -13,7 +13,7 @@ import { shellWord } from '../../core/shell-word.js';
 import { DraftsmithError, InterruptedError, UsageError } from '../../core/errors.js';
 import { parseRowSelection } from '../../core/row-selection.js';
 import type { ToneProfile } from '../../core/profile.js';
-import type { Engine } from '../../engines/engine.js';
+import type { Engine } from '../../core/engine.js';
 import { locateDraftsFile, profileForDrafts } from '../../io/drafts-path.js';
 import { DraftsStore } from '../../io/drafts-store.js';
 import { editDraft } from '../../io/editor.js';

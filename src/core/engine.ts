@@ -1,4 +1,5 @@
-// The one interface every model engine implements. The runner knows nothing else about engines.
+// The port every model engine implements (messages, options, schema, result): it lives in core, so
+// core and the runner depend on it and each engine (src/engines/<name>) plugs into it.
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
