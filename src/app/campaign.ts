@@ -9,10 +9,10 @@ import { privateColumns } from '../core/prompt.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { RecipientState } from '../core/recipient-index.js';
 import { recipientKeyFor } from '../core/recipient-key.js';
-import { RosterBuilder, sourceMismatch, type SourceIdentity } from '../core/roster.js';
+import { RosterBuilder, rosterDigest, sourceMismatch, type SourceIdentity } from '../core/roster.js';
 import type { DraftJob } from '../core/run.js';
 import type { RowVisitor } from '../io/csv-reader.js';
-import { rosterDigest, type DraftsStore } from '../io/drafts-store.js';
+import type { DraftsStore } from '../io/drafts-store.js';
 
 /** A scan visitor that keys every row by the profile's rules, and the roster it fills. */
 export function rosterReader(profile: ToneProfile): { visitor: RowVisitor; roster: () => RosterBuilder } {

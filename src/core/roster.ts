@@ -1,6 +1,7 @@
 // Who is in a CSV, read once before any model time: each row's recipient key in row order, rows
 // that repeat a recipient already seen (not drafted: one person gets one message), and rows that
 // will make poor drafts (no name; on the email channel, no address). Pure.
+import { createHash } from 'node:crypto';
 import { cellsDigest } from './fingerprint.js';
 import type { RecipientKeyOf } from './recipient-key.js';
 import type { Columns, Recipient } from './recipients.js';
@@ -117,4 +118,12 @@ function widen(bytes: Uint8Array, length: number): Uint8Array<ArrayBuffer> {
   const next = new Uint8Array(length);
   next.set(bytes);
   return next;
+}
+
+/** Identifies a roster's list of keys (and their rows, when stored), so an unchanged list is not written again. */
+export function rosterDigest(keys: readonly string[], rows?: readonly number[]): string {
+  const hash = createHash('sha256');
+  for (const k of keys) hash.update(k).update('\u0000');
+  if (rows) hash.update(`rows:${rows.join(',')}`);
+  return hash.digest('hex').slice(0, 32);
 }

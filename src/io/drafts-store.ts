@@ -2,7 +2,6 @@
 // whole line, so a kill -9 loses at most the drafts still in flight; a torn last line is dropped
 // on the next open. Only a small state per row stays in memory; full records are read back by
 // byte position, so 100k rows stay cheap.
-import { createReadStream } from 'node:fs';
 import {
   closeSync,
   fchmodSync,
@@ -11,9 +10,7 @@ import {
   ftruncateSync,
   openSync,
   readSync,
-  writeSync,
 } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
 import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord, RosterRecord, SourceRecord } from '../core/draft.js';
 import { effectiveText, type StoredRecipient } from '../core/decisions.js';
@@ -21,6 +18,8 @@ import { applyRecord, isShareable, parseDraftHead, parseJournalLine, promptId, r
 import { RecipientIndex, type At, type RecipientState } from '../core/recipient-index.js';
 import { storedRecipientKey } from '../core/recipient-key.js';
 import { acquireLock, type ReleaseLock } from './lock.js';
+import { isBlank, scanLines, writeFully, type Line } from './journal-lines.js';
+import { rosterDigest } from '../core/roster.js';
 
 export interface OpenOptions {
   /** Take `<file>.lock` (writers: draft, review, approve). Default false. */
@@ -40,15 +39,6 @@ export interface OpenOptions {
   intern?: (key: string) => string;
 }
 
-interface Line {
-  buf: Buffer;
-  /** Byte offset of the line's first byte in the file. */
-  offset: number;
-  /** 1-based line number. */
-  number: number;
-  /** Whether a newline ended it (the last line of a torn file has none). */
-  terminated: boolean;
-}
 
 const DRAFT_PREFIX = Buffer.from('{"type":"draft","key":');
 const ROSTER_PREFIX = Buffer.from('{"type":"roster",');
@@ -384,58 +374,6 @@ export class DraftsStore {
   }
 }
 
-/** Identifies a roster's list of keys (and their rows, when stored), so an unchanged list is not written again. */
-export function rosterDigest(keys: readonly string[], rows?: readonly number[]): string {
-  const hash = createHash('sha256');
-  for (const k of keys) hash.update(k).update('\u0000');
-  if (rows) hash.update(`rows:${rows.join(',')}`);
-  return hash.digest('hex').slice(0, 32);
-}
-
-/** Lines of a file as exact byte slices (offsets must be exact for multibyte text). */
-async function* scanLines(file: string): AsyncGenerator<Line> {
-  let carry: Buffer[] = [];
-  let carryLen = 0;
-  let offset = 0; // file offset of the first byte of the current (partial) line
-  let number = 0;
-  // Chunks of 256 KB, and a line's tail copied out of its chunk: a chunk that outlived a young-
-  // generation GC would wait for a full one, and 100k-row files held dozens of them (RSS).
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 18 }) as AsyncIterable<Buffer>) {
-    let start = 0;
-    let nl = chunk.indexOf(0x0a, start);
-    while (nl !== -1) {
-      const piece = chunk.subarray(start, nl);
-      const buf = carryLen > 0 ? Buffer.concat([...carry, piece]) : piece;
-      carry = [];
-      carryLen = 0;
-      yield { buf: stripCr(buf), offset, number: ++number, terminated: true };
-      offset += buf.length + 1;
-      start = nl + 1;
-      nl = chunk.indexOf(0x0a, start);
-    }
-    if (start < chunk.length) {
-      const rest = Buffer.from(chunk.subarray(start));
-      carry.push(rest);
-      carryLen += rest.length;
-    }
-  }
-  if (carryLen > 0) yield { buf: Buffer.concat(carry), offset, number: ++number, terminated: false };
-}
-
-/** A hand-edited file may have CRLF endings; the CR is not part of the record. */
-function stripCr(buf: Buffer): Buffer {
-  return buf.length > 0 && buf[buf.length - 1] === 0x0d ? buf.subarray(0, buf.length - 1) : buf;
-}
-
-function isBlank(buf: Buffer): boolean {
-  for (const b of buf) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
-  return true;
-}
-
-function writeFully(fd: number, buf: Buffer): void {
-  let done = writeSync(fd, buf);
-  while (done < buf.length) done += writeSync(fd, buf, done);
-}
 
 function corruptLine(file: string, line: Line): InputError {
   return new InputError(`line ${line.number} is not a draftsmith record; the drafts file is damaged`, {
