@@ -86,12 +86,13 @@ export function planJobs(store: DraftsStore, engine: { engine: string; model: st
  */
 export function settleUnchanged(
   rows: Iterable<number>,
+  rowCount: number,
   roster: RosterBuilder,
   run: string,
   plan: (job: DraftJob) => { plan: RowPlan },
   known: (key: string) => RecipientState | undefined,
 ): { settled: Uint8Array; count: number } {
-  let settled: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+  const settled = new Uint8Array(rowCount + 1);
   let count = 0;
   for (const row of rows) {
     const key = roster.keyAt(row)!.key;
@@ -100,17 +101,10 @@ export function settleUnchanged(
     // Only the key and inputs are read: equal inputs decide without the fingerprint.
     const probe = { key, inputs } as DraftJob;
     if (plan(probe).plan !== 'cached') continue;
-    if (row >= settled.length) settled = grow(settled, row + 1);
     settled[row] = 1;
     count++;
   }
   return { settled, count };
-}
-
-function grow(bytes: Uint8Array, min: number): Uint8Array<ArrayBuffer> {
-  const next = new Uint8Array(Math.max(min, bytes.length * 2, 1024));
-  next.set(bytes);
-  return next;
 }
 
 function fingerprintMatches(known: RecipientState, job: DraftJob, engine: { engine: string; model: string }): boolean {

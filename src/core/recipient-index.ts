@@ -82,11 +82,6 @@ export class RecipientIndex {
     return this.keyOf.length;
   }
 
-  /** Whether a roster has been applied (so "not in it" means orphaned). */
-  get rostered(): boolean {
-    return this.hasRoster;
-  }
-
   has(key: string): boolean {
     return this.slots.has(key);
   }

@@ -61,7 +61,6 @@ export class DraftsStore {
   private rosterAt: At | undefined;
   private rosterInfo: { size: number; digest: string } | undefined;
   private loading = true;
-  private rosterDigestOnly = false;
   private size = 0;
   private appendFd: number | undefined;
   private readFd: number | undefined;
@@ -71,14 +70,16 @@ export class DraftsStore {
   private needsNewline = false;
   private closed = false;
 
+  private readonly rosterDigestOnly: boolean;
+
   private constructor(
     readonly path: string,
     private readonly release: ReleaseLock | undefined,
-    legacyKey: (recipient: Record<string, string>) => string,
-    expected: number,
+    opts: OpenOptions,
   ) {
-    this.index = new RecipientIndex(expected);
-    this.fold = { index: this.index, legacyKey };
+    this.index = new RecipientIndex(opts.expected ?? 0);
+    this.fold = { index: this.index, legacyKey: opts.legacyKey ?? storedRecipientKey(), ...(opts.intern ? { intern: opts.intern } : {}) };
+    this.rosterDigestOnly = Boolean(opts.rosterDigestOnly);
   }
 
   static async open(file: string, opts: OpenOptions = {}): Promise<DraftsStore> {
@@ -90,9 +91,7 @@ export class DraftsStore {
         throw wrapFsError(err, file, opts.create ?? false);
       }
     }
-    const store = new DraftsStore(file, release, opts.legacyKey ?? storedRecipientKey(), opts.expected ?? 0);
-    store.rosterDigestOnly = Boolean(opts.rosterDigestOnly);
-    if (opts.intern) store.fold.intern = opts.intern;
+    const store = new DraftsStore(file, release, opts);
     try {
       if (opts.create) store.openForAppend();
       await store.load();
@@ -253,13 +252,6 @@ export class DraftsStore {
     const edit = state.text ? this.readAt(state.text) : undefined;
     const text = effectiveText(draft, edit?.type === 'edit' || edit?.type === 'decision' ? (edit as EditRecord | DecisionRecord) : undefined);
     return { state, draft, text };
-  }
-
-  /** When the latest decision about a recipient was made (ISO time), if it has one. */
-  decidedAt(key: string): string | undefined {
-    const at = this.index.get(key)?.decision;
-    const rec = at ? this.readAt(at) : undefined;
-    return rec?.type === 'decision' ? rec.at : undefined;
   }
 
   /** The tone profile the drafts were made with: the source's, else the first draft that names one. */

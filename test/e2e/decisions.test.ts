@@ -1,23 +1,17 @@
 // The decision model through the built binary (issue 8): drafts and decisions follow recipients,
 // not row numbers; a drafts file belongs to one list; approve approves only what a person could
 // have approved; every command shows the latest version; lint reads a drafts file with decisions.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fixture, runCli } from '../helpers/cli.js';
 import { parseJsonl, readJsonl } from '../helpers/jsonl.js';
-import { startFakeOllama, type FakeOllama, type RecordedRequest } from '../helpers/fake-ollama.js';
+import type { RecordedRequest } from '../helpers/fake-ollama.js';
+import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { closedPort } from '../helpers/net.js';
 
-let server: FakeOllama;
-beforeAll(async () => {
-  server = await startFakeOllama();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => server.setBehaviour(undefined));
+const fake = useFakeOllama();
 
 const STACK = /\n\s+at .+:\d+:\d+/;
 
@@ -25,15 +19,11 @@ function tmp(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'draftsmith-decisions-'));
 }
 
-function chats(): RecordedRequest[] {
-  return server.requests.filter((r) => r.path === '/api/chat');
-}
-
 /** The /api/chat requests made while `act` runs. */
 async function requestsDuring<T>(act: () => Promise<T>): Promise<{ result: T; sent: RecordedRequest[] }> {
-  const before = chats().length;
+  const before = fake.chats().length;
   const result = await act();
-  return { result, sent: chats().slice(before) };
+  return { result, sent: fake.chats().slice(before) };
 }
 
 const PROFILE = `goal: Invite people to a short call about their work.
@@ -56,7 +46,7 @@ function campaign(csv: string, extra = ''): string {
 }
 
 function draft(d: string, ...args: string[]) {
-  return runCli(['draft', 'people.csv', '--profile', 'p.yaml', '--host', server.url, ...args], { cwd: d });
+  return runCli(['draft', 'people.csv', '--profile', 'p.yaml', '--host', fake.server.url, ...args], { cwd: d });
 }
 
 /** The key the drafts file gives the recipient whose first name this is. */
@@ -80,14 +70,14 @@ describe('rows are identified by recipient, not position', () => {
     const d = tmp();
     copyFileSync(fixture('recipients.csv'), path.join(d, 'people.csv'));
     const profile = fixture('profile.yaml');
-    const first = await runCli(['draft', 'people.csv', '-p', profile, '--host', server.url], { cwd: d });
+    const first = await runCli(['draft', 'people.csv', '-p', profile, '--host', fake.server.url], { cwd: d });
     expect(first.code).toBe(0);
     const approved = await runCli(['approve', '--rows', '1-12'], { cwd: d });
     expect(approved.stderr).toMatch(/approved 12 draft\(s\): rows 1-12/);
 
     // Maya Okafor (row 1) leaves the list: everyone below moves up a row.
     deleteLine(path.join(d, 'people.csv'), 1);
-    const { result: again, sent } = await requestsDuring(() => runCli(['draft', 'people.csv', '-p', profile, '--host', server.url], { cwd: d }));
+    const { result: again, sent } = await requestsDuring(() => runCli(['draft', 'people.csv', '-p', profile, '--host', fake.server.url], { cwd: d }));
     expect(again.code).toBe(0);
     expect(sent).toHaveLength(0);
     expect(again.stderr).toMatch(/1 draft\(s\) belong to recipients no longer in the CSV \(orphaned; never exported\): last at row\(s\) 1\n/);
@@ -117,10 +107,10 @@ describe('rows are identified by recipient, not position', () => {
     const d = tmp();
     copyFileSync(fixture('recipients.csv'), path.join(d, 'people.csv'));
     const profile = fixture('profile.yaml');
-    expect((await runCli(['draft', 'people.csv', '-p', profile, '--host', server.url], { cwd: d })).code).toBe(0);
+    expect((await runCli(['draft', 'people.csv', '-p', profile, '--host', fake.server.url], { cwd: d })).code).toBe(0);
     expect((await runCli(['approve', '--rows', '12'], { cwd: d })).code).toBe(0);
     deleteLine(path.join(d, 'people.csv'), 1);
-    const { result, sent } = await requestsDuring(() => runCli(['draft', 'people.csv', '-p', profile, '--host', server.url, '--rows', '11', '--out', '-'], { cwd: d }));
+    const { result, sent } = await requestsDuring(() => runCli(['draft', 'people.csv', '-p', profile, '--host', fake.server.url, '--rows', '11', '--out', '-'], { cwd: d }));
     expect(result.code).toBe(0);
     expect(sent).toHaveLength(0);
     expect(parseJsonl(result.stdout).map((r) => [r.row, r.recipient.first_name, r.recipient.last_name, r.status])).toEqual([[11, 'Wei', 'Chen', 'approved']]);
@@ -170,7 +160,7 @@ describe('a drafts file belongs to one list', () => {
     const d = campaign('');
     const a = 'first_name,email,company\nAna,ana@example.org,Acme\n';
     const b = 'name,mail\nBen,ben@example.org\n';
-    const pipe = (input: string, ...extra: string[]) => runCli(['draft', '-', '-p', 'p.yaml', '--host', server.url, ...extra], { cwd: d, input });
+    const pipe = (input: string, ...extra: string[]) => runCli(['draft', '-', '-p', 'p.yaml', '--host', fake.server.url, ...extra], { cwd: d, input });
     expect((await pipe(a)).code).toBe(0);
     const before = readFileSync(path.join(d, 'drafts.jsonl'));
     const { result: refused, sent } = await requestsDuring(() => pipe(b));
@@ -190,7 +180,7 @@ describe('a drafts file belongs to one list', () => {
     copyFileSync(path.join(d, 'people.csv'), path.join(d, 'other.csv'));
     expect((await draft(d, '--drafts', 'shared.jsonl')).code).toBe(0);
     const before = readFileSync(path.join(d, 'shared.jsonl'));
-    const refused = await runCli(['draft', 'other.csv', '-p', 'p.yaml', '--host', server.url, '--drafts', 'shared.jsonl'], { cwd: d });
+    const refused = await runCli(['draft', 'other.csv', '-p', 'p.yaml', '--host', fake.server.url, '--drafts', 'shared.jsonl'], { cwd: d });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`shared.jsonl belongs to another list: it was made from ${path.join(d, 'people.csv')}`);
     expect(refused.stderr).toMatch(/hint: .*--drafts/);
@@ -206,7 +196,7 @@ describe('a drafts file belongs to one list', () => {
 
 /** Ana's answer is clean, Ben's lacks the sign-off, Cleo's request fails (400), Dan's is clean. */
 function mixedAnswers(): void {
-  server.setBehaviour((req) => {
+  fake.server.setBehaviour((req) => {
     const text = JSON.stringify(req.body?.messages ?? []);
     if (text.includes('Initech')) return { status: 400, error: 'simulated bad request' };
     if (text.includes('Globex')) return { content: JSON.stringify({ subject: 'A short call', body: 'Hi Ben, would a short call next week suit you?' }) };
@@ -254,7 +244,7 @@ describe('approve approves only what a person could approve', () => {
   it('draft --rows 40-50 on a 12-row CSV exits 2 naming the range and the row count, before any request', async () => {
     const d = tmp();
     copyFileSync(fixture('recipients.csv'), path.join(d, 'people.csv'));
-    const { result, sent } = await requestsDuring(() => runCli(['draft', 'people.csv', '-p', fixture('profile.yaml'), '--host', server.url, '--rows', '40-50'], { cwd: d }));
+    const { result, sent } = await requestsDuring(() => runCli(['draft', 'people.csv', '-p', fixture('profile.yaml'), '--host', fake.server.url, '--rows', '40-50'], { cwd: d }));
     expect(result.code).toBe(2);
     expect(sent).toHaveLength(0);
     expect(result.stderr).toMatch(/--rows 40-50 matches none of the 12 data row\(s\) in people\.csv/);

@@ -1,25 +1,14 @@
 // A campaign across runs (issue 8): the resume command a stopped run prints picks up exactly where
 // it stopped, and drafts files written by draftsmith before recipient keys still read and are reused.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { parseJsonl, readDrafts, readJsonl } from '../helpers/jsonl.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 
-let server: FakeOllama;
-beforeAll(async () => {
-  server = await startFakeOllama();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => server.setBehaviour(undefined));
-
-function chatCount(): number {
-  return server.requests.filter((r) => r.path === '/api/chat').length;
-}
+const fake = useFakeOllama();
 
 async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -53,8 +42,8 @@ describe('the resume command of an interrupted run', () => {
     // Latin-1 bytes are Windows-1252 for these letters: not UTF-8, as Excel on Windows writes it.
     writeFileSync(path.join(d, 'people.csv'), Buffer.from(`${csv}\r\n`, 'latin1'));
 
-    server.setBehaviour(() => ({ latencyMs: 300 }));
-    const args = ['draft', 'people.csv', '-p', 'p.yaml', '--host', server.url, '--concurrency', '1'];
+    fake.server.setBehaviour(() => ({ latencyMs: 300 }));
+    const args = ['draft', 'people.csv', '-p', 'p.yaml', '--host', fake.server.url, '--concurrency', '1'];
     const run = runCli([...args, '--temperature', '0.3', '--seed', '5', '--limit', '10', '--encoding', 'windows-1252'], { cwd: d });
     const drafts = path.join(d, 'people.drafts.jsonl');
     await waitFor(() => existsSync(drafts) && readDrafts(drafts).length >= 2, 20_000);
@@ -71,11 +60,11 @@ describe('the resume command of an interrupted run', () => {
       expect(words[words.indexOf(flag) + 1], flag).toBe(value);
     }
 
-    server.setBehaviour(undefined);
-    const before = chatCount();
+    fake.server.setBehaviour(undefined);
+    const before = fake.chats().length;
     const resumed = await runCli(words.slice(1), { cwd: d });
     expect(resumed.code).toBe(0);
-    const sent = server.requests.filter((r) => r.path === '/api/chat').slice(before);
+    const sent = fake.chats().slice(before);
     expect(sent).toHaveLength(10 - kept);
     for (const q of sent) expect(q.body.options).toMatchObject({ temperature: 0.3, seed: 5 });
     const all = readDrafts(drafts);
@@ -107,10 +96,10 @@ describe('a drafts file written before recipient keys', () => {
     const ben = parseJsonl((await runCli(['export', '--status', 'drafted'], { cwd: d })).stdout).find((r) => r.row === 2)!;
     expect(ben).toMatchObject({ edited: true, version: 2, body: 'Hi Ben, edited by a person: would a short call next week suit you?\n\nBest regards' });
 
-    const before = chatCount();
-    const again = await runCli(['draft', 'recipients.csv', '-p', 'profile.yaml', '--host', server.url], { cwd: d });
+    const before = fake.chats().length;
+    const again = await runCli(['draft', 'recipients.csv', '-p', 'profile.yaml', '--host', fake.server.url], { cwd: d });
     expect(again.code).toBe(0);
-    expect(chatCount() - before).toBe(0);
+    expect(fake.chats().length - before).toBe(0);
     expect(again.stderr).toMatch(/done: 0 drafted · 4 cached · 0 failed/);
     expect(again.stderr).not.toMatch(/stale/);
     expect(readJsonl(file).filter((r) => r.type === 'inputs')).toEqual([]);
@@ -129,34 +118,34 @@ describe('re-running a campaign tells unchanged rows from the CSV scan alone', (
     const notes = Array.from({ length: 8 }, (_, i) => `note ${i + 1}`);
     writeFileSync(path.join(d, 'people.csv'), csvOf(notes));
     writeFileSync(path.join(d, 'p.yaml'), PROFILE);
-    const args = ['draft', 'people.csv', '-p', 'p.yaml', '--host', server.url];
+    const args = ['draft', 'people.csv', '-p', 'p.yaml', '--host', fake.server.url];
     expect((await runCli(args, { cwd: d })).code).toBe(0);
     expect((await runCli(['approve', '--rows', '2'], { cwd: d })).code).toBe(0);
 
-    let before = chatCount();
+    let before = fake.chats().length;
     const same = await runCli(args, { cwd: d });
     expect(same.stderr).toMatch(/done: 0 drafted · 8 cached · 0 failed/);
-    expect(chatCount() - before).toBe(0);
+    expect(fake.chats().length - before).toBe(0);
 
     notes[4] = 'met again at the conference';
     writeFileSync(path.join(d, 'people.csv'), csvOf(notes));
-    before = chatCount();
+    before = fake.chats().length;
     const oneChanged = await runCli(args, { cwd: d });
     expect(oneChanged.stderr).toMatch(/done: 1 drafted · 7 cached · 0 failed/);
-    const sent = server.requests.filter((r) => r.path === '/api/chat').slice(before);
+    const sent = fake.chats().slice(before);
     expect(sent).toHaveLength(1);
     expect(JSON.stringify(sent[0]!.body.messages)).toContain('met again at the conference');
 
     writeFileSync(path.join(d, 'p.yaml'), `${PROFILE}banned_phrases: [circle back]\n`);
-    before = chatCount();
+    before = fake.chats().length;
     const profileChanged = await runCli(args, { cwd: d });
     // Row 2 is approved: kept and marked stale, never redrafted by itself.
     expect(profileChanged.stderr).toMatch(/done: 7 drafted · 0 cached · 1 stale · 0 failed/);
-    expect(chatCount() - before).toBe(7);
+    expect(fake.chats().length - before).toBe(7);
 
-    before = chatCount();
+    before = fake.chats().length;
     const out = await runCli([...args, '--out', '-'], { cwd: d });
-    expect(chatCount() - before).toBe(0);
+    expect(fake.chats().length - before).toBe(0);
     expect(parseJsonl(out.stdout).map((r) => [r.row, r.status])).toEqual(
       Array.from({ length: 8 }, (_, i) => [i + 1, i === 1 ? 'approved' : 'drafted']),
     );

@@ -4,7 +4,6 @@
 import path from 'node:path';
 import { loadLintContext, type LintContext } from '../../app/lint-context.js';
 import { UsageError } from '../../core/errors.js';
-import type { StoredRecipient } from '../../core/decisions.js';
 import { listRows, parseRowSelection, type RowSelection } from '../../core/row-selection.js';
 import { stripControlsInline } from '../../core/sanitize.js';
 import { shellWord } from '../../core/shell-word.js';
@@ -72,7 +71,7 @@ function approveAll(store: DraftsStore, ctx: LintContext, opts: { selection?: Ro
     }
     const shown = store.read(state.key);
     if (!shown?.text) continue;
-    const findings = lintOf(ctx, shown);
+    const findings = ctx.lint(shown.text, shown.draft.recipient);
     if (!opts.selection) {
       // --clean means no finding at all, warnings included, unless a code is allowed.
       const codes = findings.filter((f) => !opts.allowed.has(f.code)).map((f) => f.code);
@@ -94,10 +93,6 @@ function approveAll(store: DraftsStore, ctx: LintContext, opts: { selection?: Ro
     out.approved.push(state.row);
   }
   return out;
-}
-
-function lintOf(ctx: LintContext, shown: StoredRecipient) {
-  return ctx.lint(shown.text!, shown.draft.recipient);
 }
 
 function assertRowsMatch(store: DraftsStore, selection: RowSelection, spec: string): void {

@@ -145,7 +145,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       };
       const run = runDigestOf(settings);
       // --out writes every row, cached ones included, in order: those runs take the full path.
-      const { settled, count: settledCount } = flags.out ? { settled: new Uint8Array(0), count: 0 } : settleUnchanged(selected.rows(), roster, run, plan, (key) => store.get(key));
+      const { settled, count: settledCount } = flags.out ? { settled: new Uint8Array(0), count: 0 } : settleUnchanged(selected.rows(), scan.rows, roster, run, plan, (key) => store.get(key));
       const toRead = settledCount === selected.count ? undefined : recipients();
 
       const out = flags.out ? await openOutput(flags.out, io) : undefined;
