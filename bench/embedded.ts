@@ -3,8 +3,8 @@
 // ~3,000 tokens with this model's tiny vocabulary, so a short, fixed prompt keeps the run brief.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createLlamaCppEngine } from '../src/engines/llama-cpp.js';
-import { draftSchema } from '../src/core/prompt.js';
+import { createLlamaCppEngine } from '../src/engines/llama-cpp/engine.js';
+import { draftSchema } from '../src/core/drafting/prompt.js';
 
 export interface EmbeddedRow {
   threads: number;

@@ -1,18 +1,18 @@
 // A campaign's bookkeeping around a `draft` run: who is in the CSV (the roster), which list and
 // profile the drafts file belongs to, and what the run does with each recipient it already knows.
 // Composes the drafts file (io) with the pure rules (core); prints nothing.
-import { planRow, type PlanOptions, type RowPlan } from '../core/decisions.js';
+import { planRow, type PlanOptions, type RowPlan } from '../core/decisions/rules.js';
 import { UsageError } from '../core/errors.js';
-import { listRows } from '../core/row-selection.js';
-import { inputsDigest, legacyDraftFingerprint, type DraftInputs } from '../core/fingerprint.js';
-import { privateColumns } from '../core/prompt.js';
+import { listRows } from '../core/recipients/row-selection.js';
+import { inputsDigest, legacyDraftFingerprint, type DraftInputs } from '../core/drafting/fingerprint.js';
+import { privateColumns } from '../core/drafting/prompt.js';
 import type { ToneProfile } from '../core/profile.js';
-import type { RecipientState } from '../core/recipient-index.js';
-import { recipientKeyFor } from '../core/recipient-key.js';
-import { RosterBuilder, rosterDigest, sourceMismatch, type SourceIdentity } from '../core/roster.js';
-import type { DraftJob } from '../core/run.js';
-import type { RowVisitor } from '../io/csv-reader.js';
-import type { DraftsStore } from '../io/drafts-store.js';
+import type { RecipientState } from '../core/decisions/recipient-index.js';
+import { recipientKeyFor } from '../core/recipients/recipient-key.js';
+import { RosterBuilder, rosterDigest, sourceMismatch, type SourceIdentity } from '../core/recipients/roster.js';
+import type { DraftJob } from '../core/drafting/run.js';
+import type { RowVisitor } from '../io/csv/reader.js';
+import type { DraftsStore } from '../io/drafts-file/store.js';
 
 /** A scan visitor that keys every row by the profile's rules, and the roster it fills. */
 export function rosterReader(profile: ToneProfile): { visitor: RowVisitor; roster: () => RosterBuilder } {

@@ -1,12 +1,12 @@
 // The runner's jobs for a campaign, one per recipient row, built lazily: a re-run of a finished
 // campaign asks each job only for its inputs digest, so an unchanged row never builds its prompt,
 // fingerprint or stored columns (the bulk of the per-row cost on 100,000 rows).
-import { draftFingerprint, inputsDigest, runDigest } from '../core/fingerprint.js';
+import { draftFingerprint, inputsDigest, runDigest } from '../core/drafting/fingerprint.js';
 import type { ChatMessage, GenerationOptions, JsonSchema } from '../core/engine.js';
-import { buildMessages, PROMPT_FORMAT, type Templates } from '../core/prompt.js';
+import { buildMessages, PROMPT_FORMAT, type Templates } from '../core/drafting/prompt.js';
 import type { ToneProfile } from '../core/profile.js';
-import { recipientRecord, type Columns, type Recipient } from '../core/recipients.js';
-import type { DraftJob } from '../core/run.js';
+import { recipientRecord, type Columns, type Recipient } from '../core/recipients/recipients.js';
+import type { DraftJob } from '../core/drafting/run.js';
 
 export interface JobSettings {
   profile: ToneProfile;
@@ -20,7 +20,7 @@ export interface JobSettings {
   digestAt: (row: number) => Uint8Array;
 }
 
-/** What every row of this run shares, as one digest (core/fingerprint.ts runDigest). */
+/** What every row of this run shares, as one digest (core/drafting/fingerprint.ts runDigest). */
 export function runDigestOf(s: JobSettings): string {
   return runDigest({
     format: PROMPT_FORMAT,

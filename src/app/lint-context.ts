@@ -1,7 +1,7 @@
 // What lint, review and regeneration need from the tone profile: loaded once per command, and only
 // when a profile is found (reviewing and quitting need none of it).
 import type { ToneProfile } from '../core/profile.js';
-import type { Finding, ShownDraft } from '../ui/render-draft.js';
+import type { Finding, ShownDraft } from '../ui/review/screen.js';
 import type { loadTemplates } from '../io/templates.js';
 
 export interface LintContext {
@@ -17,8 +17,8 @@ export async function loadLintContext(file: string): Promise<LintContext> {
   const [{ readProfile }, { loadTemplates }, { lintDraft }, { isPrivateHeader }] = await Promise.all([
     import('../io/profile-file.js'),
     import('../io/templates.js'),
-    import('../core/lint.js'),
-    import('../core/prompt.js'),
+    import('../core/lint/lint-draft.js'),
+    import('../core/drafting/prompt.js'),
   ]);
   const { profile, dir } = await readProfile(file);
   const templates = await loadTemplates(profile, dir);

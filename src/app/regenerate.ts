@@ -1,10 +1,10 @@
 // Regenerating one recipient's draft in review: the previous text and the reviewer's feedback go to
 // the model, and the answer becomes the next version, built by the same function as `draft`'s
-// records (core/draft-record.ts), so it keeps the profile, the cut flag and the engine's host.
-import type { StoredRecipient } from '../core/decisions.js';
-import type { DraftRecord } from '../core/draft.js';
-import { draftedRecord } from '../core/draft-record.js';
-import type { Recipient } from '../core/recipients.js';
+// records (core/drafting/draft-record.ts), so it keeps the profile, the cut flag and the engine's host.
+import type { StoredRecipient } from '../core/decisions/rules.js';
+import type { DraftRecord } from '../core/decisions/records.js';
+import { draftedRecord } from '../core/drafting/draft-record.js';
+import type { Recipient } from '../core/recipients/recipients.js';
 import type { Engine } from '../core/engine.js';
 import type { LintContext } from './lint-context.js';
 
@@ -16,8 +16,8 @@ export async function regenerateDraft(
   version: number,
   signal?: AbortSignal,
 ): Promise<DraftRecord> {
-  const { buildColumns } = await import('../core/recipients.js');
-  const { buildRegenerateMessages, draftSchema, generationOptions, parseDraftOutput } = await import('../core/prompt.js');
+  const { buildColumns } = await import('../core/recipients/recipients.js');
+  const { buildRegenerateMessages, draftSchema, generationOptions, parseDraftOutput } = await import('../core/drafting/prompt.js');
   const { state, draft } = shown;
   // The recipient is rebuilt from the record: its columns in order.
   const headers = Object.keys(draft.recipient);

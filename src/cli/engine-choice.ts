@@ -12,14 +12,14 @@
 // no model at all means the one cached GGUF file. --engine ollama takes a name (ollama:NAME too).
 // A non-local Ollama host (by what its name resolves to) is refused unless --allow-remote, before
 // any request goes to it.
-import { formatBytes } from '../core/bytes.js';
+import { formatBytes } from '../core/text/bytes.js';
 import { resolveHost } from '../core/host.js';
 import { EngineError, InterruptedError, UsageError, isAbortError } from '../core/errors.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { Engine } from '../core/engine.js';
-import type { DownloadProgress } from '../io/model-ref.js';
+import type { DownloadProgress } from '../engines/llama-cpp/model-ref.js';
 import { assertHostAllowed } from '../io/resolve-host.js';
-import type { CliIo } from './io.js';
+import type { CliIo } from './streams.js';
 
 export const DEFAULT_MODEL = 'llama3.2';
 /** How long `auto` waits for Ollama to answer before looking at the embedded engine. */
@@ -46,7 +46,7 @@ export interface EngineFlags {
 export async function createEngineFromFlags(flags: EngineFlags, profile: ToneProfile, io: CliIo): Promise<Engine> {
   const choice = flags.engine ?? profile.model?.engine ?? 'auto';
   const configured = flags.model ?? profile.model?.name;
-  const { isGgufRef } = await import('../io/model-ref.js');
+  const { isGgufRef } = await import('../engines/llama-cpp/model-ref.js');
 
   if (choice === 'llama-cpp') {
     const ref = await embeddedRef(configured, io);
@@ -74,14 +74,14 @@ export async function createEngineFromFlags(flags: EngineFlags, profile: TonePro
     note(io, flags, `Ollama is not answering at ${host}; drafting in-process with the llama-cpp engine (${fallback})`);
     return embeddedEngine(fallback, flags, profile, io);
   }
-  const { isNodeLlamaCppInstalled } = await import('../engines/node-llama-cpp.js');
+  const { isNodeLlamaCppInstalled } = await import('../engines/llama-cpp/node-llama-cpp.js');
   throw noEngineError(host, configured, (await isNodeLlamaCppInstalled()).installed);
 }
 
 // ---- Ollama -----------------------------------------------------------------------------------
 
 async function ollamaEngine(host: string, model: string, flags: EngineFlags, installedModels?: string[]): Promise<Engine> {
-  const { createOllamaEngine } = await import('../engines/ollama.js');
+  const { createOllamaEngine } = await import('../engines/ollama/engine.js');
   return createOllamaEngine({ host, model, requestTimeoutMs: flags.timeout * 1000, ...(installedModels ? { installedModels } : {}) });
 }
 
@@ -98,7 +98,7 @@ function ollamaName(model: string): string {
 
 /** The installed model names if Ollama answers within the probe time, else undefined. */
 async function ollamaModels(host: string): Promise<string[] | undefined> {
-  const { listOllamaModels } = await import('../engines/ollama.js');
+  const { listOllamaModels } = await import('../engines/ollama/engine.js');
   try {
     return (await listOllamaModels(host, AbortSignal.timeout(OLLAMA_PROBE_MS))).map((m) => m.name);
   } catch {
@@ -110,7 +110,7 @@ async function ollamaModels(host: string): Promise<string[] | undefined> {
 
 /** The model for --engine llama-cpp: as configured (a plain name means Ollama's copy), else the one cached GGUF. */
 export async function embeddedRef(configured: string | undefined, io: CliIo): Promise<string> {
-  const { isGgufRef, listCachedModels, modelCacheDir } = await import('../io/model-ref.js');
+  const { isGgufRef, listCachedModels, modelCacheDir } = await import('../engines/llama-cpp/model-ref.js');
   if (configured !== undefined) return isGgufRef(configured) ? configured : `ollama:${configured}`;
   const cached = await listCachedModels(io.env);
   if (cached.length === 1) return cached[0]!.file;
@@ -122,9 +122,9 @@ export async function embeddedRef(configured: string | undefined, io: CliIo): Pr
 
 /** What `auto` runs in-process when Ollama is down, or undefined. */
 export async function embeddedFallback(configured: string | undefined, io: CliIo): Promise<string | undefined> {
-  const { isNodeLlamaCppInstalled } = await import('../engines/node-llama-cpp.js');
+  const { isNodeLlamaCppInstalled } = await import('../engines/llama-cpp/node-llama-cpp.js');
   if (!(await isNodeLlamaCppInstalled()).installed) return undefined;
-  const { listCachedModels, parseModelRef, resolveModelRef } = await import('../io/model-ref.js');
+  const { listCachedModels, parseModelRef, resolveModelRef } = await import('../engines/llama-cpp/model-ref.js');
   const pulled = async (name: string): Promise<string | undefined> => {
     try {
       const ref = `ollama:${name}`;
@@ -141,7 +141,7 @@ export async function embeddedFallback(configured: string | undefined, io: CliIo
 }
 
 async function embeddedEngine(ref: string, flags: EngineFlags, profile: ToneProfile, io: CliIo): Promise<Engine> {
-  const { parseModelRef, resolveModelRef } = await import('../io/model-ref.js');
+  const { parseModelRef, resolveModelRef } = await import('../engines/llama-cpp/model-ref.js');
   const parsed = parseModelRef(ref);
   const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY);
   const controller = new AbortController();
@@ -169,7 +169,7 @@ async function embeddedEngine(ref: string, flags: EngineFlags, profile: ToneProf
     progress.done();
     stopListening();
   }
-  const { createLlamaCppEngine } = await import('../engines/llama-cpp.js');
+  const { createLlamaCppEngine } = await import('../engines/llama-cpp/engine.js');
   return createLlamaCppEngine({
     modelPath,
     // What the drafts file records, so `review` can open the same model again from any folder.

@@ -1,6 +1,6 @@
 // Ctrl-C handling for long commands: the first SIGINT asks the command to stop cleanly (it saves
 // what is done and explains how to resume); a second one quits at once with 130.
-import type { CliIo } from './io.js';
+import type { CliIo } from './streams.js';
 
 export function onInterrupt(io: CliIo, stop: () => void): () => void {
   let count = 0;

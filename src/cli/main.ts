@@ -1,8 +1,8 @@
 // The one place that turns errors into messages and exit codes.
 import { CommanderError } from 'commander';
 import { DraftsmithError, EXIT, InputError, formatLocation } from '../core/errors.js';
-import { stripControls } from '../core/sanitize.js';
-import { processIo, type CliIo } from './io.js';
+import { stripControls } from '../core/text/sanitize.js';
+import { processIo, type CliIo } from './streams.js';
 import { buildProgram } from './program.js';
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

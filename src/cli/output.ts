@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import path from 'node:path';
 import { writeOutputFile } from '../io/atomic-file.js';
-import type { CliIo } from './io.js';
+import type { CliIo } from './streams.js';
 
 export interface OutputTarget {
   stream: NodeJS.WritableStream;

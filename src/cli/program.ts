@@ -3,7 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { createRequire } from 'node:module';
-import type { CliIo } from './io.js';
+import type { CliIo } from './streams.js';
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 

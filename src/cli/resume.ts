@@ -1,7 +1,7 @@
 // The command a person types to pick up where a run stopped. It repeats every flag that selects
 // rows, changes a draft's fingerprint, or changes how the input is read: leaving one out would
 // redraft finished rows (--seed, --temperature), draft others (--limit, --rows) or fail (--encoding).
-import { shellWord } from '../core/shell-word.js';
+import { shellWord } from '../core/text/shell-word.js';
 
 type FlagValue = string | number | boolean | undefined;
 

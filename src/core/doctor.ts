@@ -3,8 +3,8 @@
 // Two engine paths can draft: Ollama (reachable, model pulled) and the embedded llama.cpp engine
 // (node-llama-cpp installed, a GGUF reference that loads). A problem on a path the user can do
 // without is a warning; it is a failure when no path the chosen --engine allows is usable.
-import { stripControlsInline } from './sanitize.js';
-import { formatBytes } from './bytes.js';
+import { stripControlsInline } from './text/sanitize.js';
+import { formatBytes } from './text/bytes.js';
 import { resolvedNote } from './host.js';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';

@@ -17,7 +17,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { InputError } from '../core/errors.js';
 import { PRIVATE_FILE_MODE } from './private-files.js';
-import { isPidAlive } from './process-info.js';
+import { isPidAlive } from './drafts-file/process-info.js';
 
 /** `.<name>.<pid>.<hex>.tmp`: the pid says whether its writer may still be using it. */
 const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]+\.tmp$/;

@@ -4,8 +4,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { LintInput, LintProfile } from '../core/lint.js';
-import type { LintTally } from '../core/lint-tally.js';
+import type { LintInput, LintProfile } from '../core/lint/lint-draft.js';
+import type { LintTally } from '../core/lint/tally.js';
 import type { LintThreadMessage } from './lint-thread.js';
 
 export interface BackgroundLint {
@@ -65,7 +65,7 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
  * data) loads on first use, so the main thread of a normal run never pays for it.
  */
 function inlineLint(profile: LintProfile): BackgroundLint {
-  const modules = Promise.all([import('../core/lint.js'), import('../core/lint-tally.js')]);
+  const modules = Promise.all([import('../core/lint/lint-draft.js'), import('../core/lint/tally.js')]);
   const pending: { row: number; input: LintInput }[] = [];
   return {
     add: (row, input) => void pending.push({ row, input }),

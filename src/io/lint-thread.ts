@@ -1,8 +1,8 @@
 // The worker side of background lint (see lint-in-background.ts): lints batches of drafts against
 // the profile it was started with and, when asked, sends back the tally.
 import { parentPort, workerData } from 'node:worker_threads';
-import { lintDraft, type LintInput, type LintProfile } from '../core/lint.js';
-import { addToTally, emptyTally } from '../core/lint-tally.js';
+import { lintDraft, type LintInput, type LintProfile } from '../core/lint/lint-draft.js';
+import { addToTally, emptyTally } from '../core/lint/tally.js';
 
 export type LintThreadMessage = { type: 'drafts'; items: { row: number; input: LintInput }[] } | { type: 'finish' };
 

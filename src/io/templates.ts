@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import Mustache from 'mustache';
 import { InputError } from '../core/errors.js';
 import type { ToneProfile } from '../core/profile.js';
-import type { Templates } from '../core/prompt.js';
+import type { Templates } from '../core/drafting/prompt.js';
 
-export type { Templates } from '../core/prompt.js';
+export type { Templates } from '../core/drafting/prompt.js';
 
 /** From src/io/templates.ts and from dist/io/templates.js alike, the package root is two folders up. */
 export const SHIPPED_PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));

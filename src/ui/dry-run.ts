@@ -1,6 +1,6 @@
 // What `draft --dry-run` prints: exactly the messages that would be sent, per recipient.
 import type { ChatMessage, GenerationOptions, JsonSchema } from '../core/engine.js';
-import { stripControls } from '../core/sanitize.js';
+import { stripControls } from '../core/text/sanitize.js';
 
 export interface DryRunEntry {
   row: number;

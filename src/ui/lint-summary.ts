@@ -1,6 +1,6 @@
 // The lines `draft` and `status` print about lint findings across a drafts file.
 import type { ChalkInstance } from 'chalk';
-import { rankedCodes, rowList, type LintTally } from '../core/lint-tally.js';
+import { rankedCodes, rowList, type LintTally } from '../core/lint/tally.js';
 
 export function renderLintSummary(tally: LintTally, c: ChalkInstance): string[] {
   if (tally.linted === 0) return [];

@@ -3,9 +3,9 @@
 // then, one line per failure, and one line the first time each kind of error is retried (later
 // ones are only counted; the summary names them); --quiet gets nothing.
 import type { Ora } from 'ora';
-import { countRetry, type RetryCount } from '../core/retry-tally.js';
-import type { RunEvent } from '../core/run.js';
-import { stripControlsInline } from '../core/sanitize.js';
+import { countRetry, type RetryCount } from '../core/drafting/retry-tally.js';
+import type { RunEvent } from '../core/drafting/run.js';
+import { stripControlsInline } from '../core/text/sanitize.js';
 import type { Ui } from './terminal.js';
 
 export interface ProgressOptions {

@@ -1,10 +1,10 @@
 // The few lines printed (to stderr) when a draft run ends: what happened, where the drafts are,
 // and the one thing to do next.
 import type { ChalkInstance } from 'chalk';
-import type { RetryCount } from '../core/retry-tally.js';
-import type { RunSummary } from '../core/run.js';
-import { stripControlsInline } from '../core/sanitize.js';
-import { shellWord } from '../core/shell-word.js';
+import type { RetryCount } from '../core/drafting/retry-tally.js';
+import type { RunSummary } from '../core/drafting/run.js';
+import { stripControlsInline } from '../core/text/sanitize.js';
+import { shellWord } from '../core/text/shell-word.js';
 import { formatDuration } from './progress.js';
 
 export interface SummaryOptions {

@@ -1,7 +1,7 @@
 // What the terminal can take, decided once per command: colour, spinner, width, quiet.
 // stdout carries data only; every message here goes to stderr, stripped of control sequences.
 import { Chalk, type ChalkInstance } from 'chalk';
-import { stripControls } from '../core/sanitize.js';
+import { stripControls } from '../core/text/sanitize.js';
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number; getColorDepth?: (env?: object) => number };
 

@@ -21,9 +21,7 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   core: [],
 };
 
-const KNOWN = new Set([
-  'io/model-ref.ts -> engines/node-llama-cpp.ts',
-]);
+const KNOWN = new Set<string>([]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

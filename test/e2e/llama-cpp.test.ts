@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { DraftsStore } from '../../src/io/drafts-store.js';
+import { DraftsStore } from '../../src/io/drafts-file/store.js';
 import { readDrafts } from '../helpers/jsonl.js';
 import { pulledModel } from '../helpers/ollama-models.js';
 import { fixture, repoRoot, runCli, sharedDir } from '../helpers/cli.js';

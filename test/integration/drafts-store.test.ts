@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DecisionRecord, DraftRecord, JournalRecord } from '../../src/core/draft.js';
+import type { DecisionRecord, DraftRecord, JournalRecord } from '../../src/core/decisions/records.js';
 import { InputError, LockedError } from '../../src/core/errors.js';
-import { DraftsStore } from '../../src/io/drafts-store.js';
+import { DraftsStore } from '../../src/io/drafts-file/store.js';
 import { readDrafts } from '../helpers/jsonl.js';
 
 let dir: string;

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import type { ExportRecord } from '../../src/core/export-record.js';
-import { recipientAddress, writeEmlFolder, writeMbox } from '../../src/io/eml-export.js';
+import type { ExportRecord } from '../../src/core/export/export-record.js';
+import { recipientAddress, writeEmlFolder, writeMbox } from '../../src/io/export/mail-files.js';
 import { decodeQuotedPrintable, parseAddressHeader, parseMail } from '../helpers/parse-mail.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

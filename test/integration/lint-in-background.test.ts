@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lintDraft } from '../../src/core/lint.js';
-import { addToTally, emptyTally } from '../../src/core/lint-tally.js';
+import { lintDraft } from '../../src/core/lint/lint-draft.js';
+import { addToTally, emptyTally } from '../../src/core/lint/tally.js';
 import { CASES, PROFILES, RECIPIENTS } from '../fixtures/lint-cases.js';
 import { repoRoot } from '../helpers/cli.js';
 

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { LockedError } from '../../src/core/errors.js';
-import { acquireLock } from '../../src/io/lock.js';
-import { processIdentity } from '../../src/io/process-info.js';
+import { acquireLock } from '../../src/io/drafts-file/lock.js';
+import { processIdentity } from '../../src/io/drafts-file/process-info.js';
 
 let dir: string;
 let drafts: string;

@@ -6,8 +6,8 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { detectEncoding } from '../../src/io/csv-encoding.js';
-import { readRecipients, scanCsv } from '../../src/io/csv-reader.js';
+import { detectEncoding } from '../../src/io/csv/encoding.js';
+import { readRecipients, scanCsv } from '../../src/io/csv/reader.js';
 
 let dir: string;
 beforeAll(async () => {

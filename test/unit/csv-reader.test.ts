@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/core/errors.js';
-import { recipientRecord, type Recipient } from '../../src/core/recipients.js';
-import { readRecipients, scanCsv, spoolToTempFile, type CsvOptions, type CsvScan } from '../../src/io/csv-reader.js';
+import { recipientRecord, type Recipient } from '../../src/core/recipients/recipients.js';
+import { readRecipients, scanCsv, spoolToTempFile, type CsvOptions, type CsvScan } from '../../src/io/csv/reader.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const realdata = path.resolve(repoRoot, '../shared', 'realdata');

@@ -1,4 +1,4 @@
-// The decision model's rules (src/core/decisions.ts), one table each: what a `draft` run does
+// The decision model's rules (src/core/decisions/rules.ts), one table each: what a `draft` run does
 // with a recipient it knows, which text a version has, and which recipients an export takes.
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,8 +10,8 @@ import {
   type KnownRecipient,
   type PlanOptions,
   type RowPlan,
-} from '../../src/core/decisions.js';
-import type { DecisionRecord, DraftRecord, DraftStatus, EditRecord } from '../../src/core/draft.js';
+} from '../../src/core/decisions/rules.js';
+import type { DecisionRecord, DraftRecord, DraftStatus, EditRecord } from '../../src/core/decisions/records.js';
 
 describe('planRow: a person’s decision or edit is never redrafted unasked', () => {
   const known = (status: DraftStatus, edited = false): KnownRecipient => ({

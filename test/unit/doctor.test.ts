@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes } from '../../src/core/bytes.js';
+import { formatBytes } from '../../src/core/text/bytes.js';
 import {
   buildDoctorReport,
   compareVersions,

@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { draftFingerprint, legacyDraftFingerprint, type DraftInputs } from '../../src/core/fingerprint.js';
+import { draftFingerprint, legacyDraftFingerprint, type DraftInputs } from '../../src/core/drafting/fingerprint.js';
 import { parseProfile } from '../../src/core/profile.js';
-import { buildMessages } from '../../src/core/prompt.js';
-import { buildColumns } from '../../src/core/recipients.js';
+import { buildMessages } from '../../src/core/drafting/prompt.js';
+import { buildColumns } from '../../src/core/recipients/recipients.js';
 import { loadTemplates } from '../../src/io/templates.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -64,14 +64,14 @@ describe('draftFingerprint', () => {
 
 describe('legacyDraftFingerprint', () => {
   it('equals the fingerprint old draftsmith wrote, fingerprint({row, messages, schema, options, engine, model})', () => {
-    // Computed with the old main's src/core/fingerprint.ts (commit 9a98652) on these inputs, row 7.
+    // Computed with the old main's src/core/drafting/fingerprint.ts (commit 9a98652) on these inputs, row 7.
     expect(legacyDraftFingerprint(inputs, 7)).toBe('6fefdf28affd810960b312070b7dd8ac');
   });
 });
 
 describe('runDigest (what every row of a run shares)', () => {
   it('is the same for equal settings in any key order, and changes with any of them', async () => {
-    const { runDigest } = await import('../../src/core/fingerprint.js');
+    const { runDigest } = await import('../../src/core/drafting/fingerprint.js');
     const base = { format: 1, profile: { goal: 'g', tone: ['warm'] }, templates: 't1', headers: ['a', 'b'], model: 'm' };
     expect(runDigest(base)).toBe(runDigest({ model: 'm', headers: ['a', 'b'], templates: 't1', profile: { tone: ['warm'], goal: 'g' }, format: 1 }));
     expect(runDigest(base)).toMatch(/^[0-9a-f]{64}$/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DRAFT_STATUSES, parseStatusList } from '../../src/core/draft.js';
+import { DRAFT_STATUSES, parseStatusList } from '../../src/core/decisions/records.js';
 import { UsageError } from '../../src/core/errors.js';
 
 describe('parseStatusList (--status of review and export)', () => {

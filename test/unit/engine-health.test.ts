@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EngineHealth } from '../../src/core/engine-health.js';
-import { countRetry, retryReason, type RetryCount } from '../../src/core/retry-tally.js';
+import { EngineHealth } from '../../src/core/drafting/engine-health.js';
+import { countRetry, retryReason, type RetryCount } from '../../src/core/drafting/retry-tally.js';
 
 function tracker(giveUpAfterMs = 1000) {
   let t = 0;

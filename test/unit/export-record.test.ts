@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ShownText } from '../../src/core/decisions.js';
-import type { DraftRecord, DraftStatus } from '../../src/core/draft.js';
-import { recipientLabel, toExportRecord as exportOf } from '../../src/core/export-record.js';
-import type { RecipientState } from '../../src/core/recipient-index.js';
+import type { ShownText } from '../../src/core/decisions/rules.js';
+import type { DraftRecord, DraftStatus } from '../../src/core/decisions/records.js';
+import { recipientLabel, toExportRecord as exportOf } from '../../src/core/export/export-record.js';
+import type { RecipientState } from '../../src/core/decisions/recipient-index.js';
 
 /** A stored recipient whose latest version is the draft's (or `text`), with this state. */
 function toExportRecord(d: DraftRecord, over: Partial<RecipientState> = {}, text?: ShownText) {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { safeFileStem, slugify } from '../../src/core/file-names.js';
+import { safeFileStem, slugify } from '../../src/core/export/file-names.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const traversalDir = path.resolve(repoRoot, '../shared', 'realdata/bad-inputs/path-traversal');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftFingerprint, fingerprint, legacyDraftFingerprint, stableStringify, type DraftInputs } from '../../src/core/fingerprint.js';
+import { draftFingerprint, fingerprint, legacyDraftFingerprint, stableStringify, type DraftInputs } from '../../src/core/drafting/fingerprint.js';
 
 const parts = {
   row: 3,

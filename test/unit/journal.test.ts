@@ -1,10 +1,10 @@
 // The decision model as a fold over journal records: one table row per sequence of records, with
 // the state a reader must see afterwards.
 import { describe, expect, it } from 'vitest';
-import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord } from '../../src/core/draft.js';
-import { applyRecord, isShareable, parseDraftHead, parseJournalLine, promptId, type FoldContext } from '../../src/core/journal.js';
-import { draftedRecord, failedRecord } from '../../src/core/draft-record.js';
-import { RecipientIndex } from '../../src/core/recipient-index.js';
+import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord } from '../../src/core/decisions/records.js';
+import { applyRecord, isShareable, parseDraftHead, parseJournalLine, promptId, type FoldContext } from '../../src/core/decisions/journal.js';
+import { draftedRecord, failedRecord } from '../../src/core/drafting/draft-record.js';
+import { RecipientIndex } from '../../src/core/decisions/recipient-index.js';
 
 function draft(version = 1, over: Partial<DraftRecord> = {}): DraftRecord {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLanguage, languageGaps, normaliseLanguage, sameLanguage } from '../../src/core/language.js';
+import { detectLanguage, languageGaps, normaliseLanguage, sameLanguage } from '../../src/core/lint/language.js';
 
 describe('normaliseLanguage', () => {
   it.each([

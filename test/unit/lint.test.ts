@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hasErrors, lintDraft, type LintFinding, type LintProfile } from '../../src/core/lint.js';
-import { findPlaceholders } from '../../src/core/placeholders.js';
-import { findContacts } from '../../src/core/lint-contacts.js';
-import { greetedNames } from '../../src/core/lint-greeting.js';
+import { hasErrors, lintDraft, type LintFinding, type LintProfile } from '../../src/core/lint/lint-draft.js';
+import { findPlaceholders } from '../../src/core/lint/placeholders.js';
+import { findContacts } from '../../src/core/lint/contacts.js';
+import { greetedNames } from '../../src/core/lint/greeting.js';
 import { CASES, PROFILES, RECIPIENTS } from '../fixtures/lint-cases.js';
 
 const codes = (findings: LintFinding[]) => [...new Set(findings.map((f) => f.code))].sort();

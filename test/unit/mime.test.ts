@@ -7,7 +7,7 @@ import {
   parseAddress,
   toMboxEntry,
   type MailMessage,
-} from '../../src/core/mime.js';
+} from '../../src/core/export/mime.js';
 import { decodeQuotedPrintable, parseAddressHeader, parseMail } from '../helpers/parse-mail.js';
 
 const DATE = new Date(Date.UTC(2025, 6, 1, 9, 5, 7));

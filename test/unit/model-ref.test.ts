@@ -13,7 +13,7 @@ import {
   parseModelRef,
   resolveModelRef,
   type ResolveOptions,
-} from '../../src/io/model-ref.js';
+} from '../../src/engines/llama-cpp/model-ref.js';
 import { sharedDir } from '../helpers/cli.js';
 
 const tinyModel = path.join(sharedDir, 'models/stories260K.gguf');

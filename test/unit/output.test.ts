@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openOutput } from '../../src/cli/output.js';
-import type { CliIo } from '../../src/cli/io.js';
+import type { CliIo } from '../../src/cli/streams.js';
 
 let dir: string;
 let io: CliIo;

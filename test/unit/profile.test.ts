@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatPath, parseProfile, PROFILE_KEYS, type ProfileIssue } from '../../src/core/profile.js';
-import { levenshtein, suggest } from '../../src/core/suggest.js';
+import { levenshtein, suggest } from '../../src/core/text/suggest.js';
 
 const base = { goal: 'Invite people to the meetup' };
 

@@ -14,8 +14,8 @@ import {
   sentColumns,
   unknownFieldNames,
   type Templates,
-} from '../../src/core/prompt.js';
-import { buildColumns, type Recipient } from '../../src/core/recipients.js';
+} from '../../src/core/drafting/prompt.js';
+import { buildColumns, type Recipient } from '../../src/core/recipients/recipients.js';
 import type { ChatMessage } from '../../src/core/engine.js';
 import { loadTemplates } from '../../src/io/templates.js';
 

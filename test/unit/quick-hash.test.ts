@@ -1,8 +1,8 @@
 // The change detector behind "is this row the same as last run": equal inputs hash alike, and any
 // change a CSV row can carry (a character, a cell boundary, the run's settings) changes it.
 import { describe, expect, it } from 'vitest';
-import { cellsDigest, inputsDigest } from '../../src/core/fingerprint.js';
-import { quickHash, toHex } from '../../src/core/quick-hash.js';
+import { cellsDigest, inputsDigest } from '../../src/core/drafting/fingerprint.js';
+import { quickHash, toHex } from '../../src/core/text/quick-hash.js';
 
 const hex = (parts: string[]) => toHex(quickHash(parts));
 

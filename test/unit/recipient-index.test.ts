@@ -1,7 +1,7 @@
 // What the drafts file's fold keeps per recipient, in typed arrays by slot: every field read back
 // as set, rosters deciding rows and orphans, and growth past the first allocation.
 import { describe, expect, it } from 'vitest';
-import { RecipientIndex, type FoldState } from '../../src/core/recipient-index.js';
+import { RecipientIndex, type FoldState } from '../../src/core/decisions/recipient-index.js';
 
 const hex = (n: number) => n.toString(16).padStart(32, '0');
 

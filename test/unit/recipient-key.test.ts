@@ -1,9 +1,9 @@
-// Who a recipient is (src/core/recipient-key.ts): drafts and decisions follow this key, so a
+// Who a recipient is (src/core/recipients/recipient-key.ts): drafts and decisions follow this key, so a
 // wrong key hands one person's approval to another.
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { normaliseUrl, recipientKeyFor, storedRecipientKey, type KeyRules } from '../../src/core/recipient-key.js';
-import { buildColumns } from '../../src/core/recipients.js';
+import { normaliseUrl, recipientKeyFor, storedRecipientKey, type KeyRules } from '../../src/core/recipients/recipient-key.js';
+import { buildColumns } from '../../src/core/recipients/recipients.js';
 
 function keyOf(headers: string[], rules: KeyRules = {}): (cells: string[]) => string {
   return recipientKeyFor(buildColumns(headers).columns, rules);

@@ -10,7 +10,7 @@ import {
   snakeCase,
   type CanonicalField,
   type Recipient,
-} from '../../src/core/recipients.js';
+} from '../../src/core/recipients/recipients.js';
 
 const rec = (cells: string[], row = 1): Recipient => ({ row, line: row + 1, cells });
 

@@ -6,10 +6,10 @@ import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExportRecord } from '../../src/core/export-record.js';
+import type { ExportRecord } from '../../src/core/export/export-record.js';
 import { InputError } from '../../src/core/errors.js';
 import { writeOutputFile, writeSmallFile } from '../../src/io/atomic-file.js';
-import { createRecordWriter, csvCell, isBrokenPipe, type OutputFormat } from '../../src/io/record-writer.js';
+import { createRecordWriter, csvCell, isBrokenPipe, type OutputFormat } from '../../src/io/export/record-writer.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const badInputs = path.resolve(repoRoot, '../shared', 'realdata/bad-inputs');

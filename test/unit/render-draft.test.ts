@@ -6,7 +6,7 @@ import {
   renderPosition,
   renderRecipientCard,
   wrapText,
-} from '../../src/ui/render-draft.js';
+} from '../../src/ui/review/screen.js';
 
 const plain = new Chalk({ level: 0 });
 

@@ -8,7 +8,7 @@ import { assertHostAllowed, hostLocality, lookupAll, type LookupAll } from '../.
 import { createEngineFromFlags } from '../../src/cli/engine-choice.js';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
 import { runModelsCommand } from '../../src/cli/commands/models.js';
-import type { CliIo } from '../../src/cli/io.js';
+import type { CliIo } from '../../src/cli/streams.js';
 
 /** A resolver from a table; records the names it was asked for. */
 function hosts(table: Record<string, string[]>): LookupAll & { asked: string[] } {

@@ -1,14 +1,14 @@
 // The review loop with scripted answers, an in-memory journal and stub editor/model: no terminal.
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
-import { effectiveText } from '../../src/core/decisions.js';
-import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord } from '../../src/core/draft.js';
-import { applyRecord } from '../../src/core/journal.js';
-import { RecipientIndex } from '../../src/core/recipient-index.js';
+import { effectiveText } from '../../src/core/decisions/rules.js';
+import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord } from '../../src/core/decisions/records.js';
+import { applyRecord } from '../../src/core/decisions/journal.js';
+import { RecipientIndex } from '../../src/core/decisions/recipient-index.js';
 import type { Ask, Choice } from '../../src/ui/ask.js';
-import { runReview, type ReviewDeps, type ReviewStore } from '../../src/ui/review.js';
-import type { Finding } from '../../src/ui/render-draft.js';
-import type { StoredRecipient } from '../../src/core/decisions.js';
+import { runReview, type ReviewDeps, type ReviewStore } from '../../src/ui/review/loop.js';
+import type { Finding } from '../../src/ui/review/screen.js';
+import type { StoredRecipient } from '../../src/core/decisions/rules.js';
 
 /** Journal in memory, folded by the real rules: offsets are indices into `records`. */
 function memoryStore(initial: JournalRecord[]): ReviewStore & { records: JournalRecord[] } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReviewSession, type ReviewItem } from '../../src/core/review-session.js';
+import { ReviewSession, type ReviewItem } from '../../src/ui/review/session.js';
 
 const items = (statuses: string): ReviewItem[] =>
   // one letter per row: d drafted, f failed, a approved, s skipped

@@ -1,9 +1,9 @@
-// Who is in a CSV (src/core/roster.ts): one message per person, rows that would draft poorly,
+// Who is in a CSV (src/core/recipients/roster.ts): one message per person, rows that would draft poorly,
 // and whether a drafts file belongs to this list and profile.
 import { describe, expect, it } from 'vitest';
-import { recipientKeyFor } from '../../src/core/recipient-key.js';
-import { buildColumns } from '../../src/core/recipients.js';
-import { RosterBuilder, sourceMismatch, type SourceIdentity } from '../../src/core/roster.js';
+import { recipientKeyFor } from '../../src/core/recipients/recipient-key.js';
+import { buildColumns } from '../../src/core/recipients/recipients.js';
+import { RosterBuilder, sourceMismatch, type SourceIdentity } from '../../src/core/recipients/roster.js';
 
 function roster(headers: string[], rows: string[][], needsEmail = true): RosterBuilder {
   const { columns } = buildColumns(headers);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
-import { parseRowSelection } from '../../src/core/row-selection.js';
+import { parseRowSelection } from '../../src/core/recipients/row-selection.js';
 
 const pick = (spec: string, upTo = 20): number[] => {
   const sel = parseRowSelection(spec);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { planRow, type KnownRecipient, type PlanOptions } from '../../src/core/decisions.js';
-import type { DraftRecord, DraftStatus } from '../../src/core/draft.js';
+import { planRow, type KnownRecipient, type PlanOptions } from '../../src/core/decisions/rules.js';
+import type { DraftRecord, DraftStatus } from '../../src/core/decisions/records.js';
 import { EngineError } from '../../src/core/errors.js';
-import { runDrafts, type DraftJob, type RunEvent, type RunOptions } from '../../src/core/run.js';
+import { runDrafts, type DraftJob, type RunEvent, type RunOptions } from '../../src/core/drafting/run.js';
 import type { Engine } from '../../src/core/engine.js';
 import { createFakeEngine, type Step, type TextStep } from '../helpers/fake-engine.js';
 
@@ -65,7 +65,7 @@ function harness(
   const options: RunOptions = {
     jobs,
     engine,
-    // The draft command's rule (core/decisions.ts planRow), over what this harness saved.
+    // The draft command's rule (core/decisions/rules.ts planRow), over what this harness saved.
     plan: (j) => {
       const k = h.latest.get(j.recipient.row);
       return { plan: planRow(k, k?.fingerprint === j.fingerprint, planOptions), version: (k?.version ?? 0) + 1 };

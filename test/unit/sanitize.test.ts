@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { neutraliseFormula, stripControls, stripControlsInline } from '../../src/core/sanitize.js';
+import { neutraliseFormula, stripControls, stripControlsInline } from '../../src/core/text/sanitize.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const badInputs = path.resolve(repoRoot, '../shared', 'realdata/bad-inputs');

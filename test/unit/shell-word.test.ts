@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shellWord } from '../../src/core/shell-word.js';
+import { shellWord } from '../../src/core/text/shell-word.js';
 
 describe('shellWord', () => {
   it('leaves plainly safe words alone', () => {

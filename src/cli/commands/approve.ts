@@ -4,12 +4,12 @@
 import path from 'node:path';
 import { loadLintContext, type LintContext } from '../../app/lint-context.js';
 import { UsageError } from '../../core/errors.js';
-import { listRows, parseRowSelection, type RowSelection } from '../../core/row-selection.js';
-import { stripControlsInline } from '../../core/sanitize.js';
-import { shellWord } from '../../core/shell-word.js';
-import { locateDraftsFile, profileForDrafts } from '../../io/drafts-path.js';
-import { DraftsStore } from '../../io/drafts-store.js';
-import type { CliIo } from '../io.js';
+import { listRows, parseRowSelection, type RowSelection } from '../../core/recipients/row-selection.js';
+import { stripControlsInline } from '../../core/text/sanitize.js';
+import { shellWord } from '../../core/text/shell-word.js';
+import { locateDraftsFile, profileForDrafts } from '../../io/drafts-file/drafts-path.js';
+import { DraftsStore } from '../../io/drafts-file/store.js';
+import type { CliIo } from '../streams.js';
 
 export interface ApproveFlags {
   rows?: string;

@@ -13,9 +13,9 @@ import type { ToneProfile } from '../../core/profile.js';
 import { editorCommand } from '../../io/editor.js';
 import { hostLocality } from '../../io/resolve-host.js';
 import { colorLevel, isCi } from '../../ui/terminal.js';
-import type { ModelRef } from '../../io/model-ref.js';
+import type { ModelRef } from '../../engines/llama-cpp/model-ref.js';
 import { DEFAULT_MODEL } from '../engine-choice.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../streams.js';
 
 export interface DoctorOptions {
   profile?: string;
@@ -38,7 +38,7 @@ export async function runDoctorCommand(opts: DoctorOptions, io: CliIo): Promise<
   const parsed = await parseModel(model);
   const ollamaModel = ollamaNameOf(parsed.ref, model);
   // The same test `draft`'s engine choice makes: a GGUF reference never goes to Ollama.
-  const { isGgufRef } = await import('../../io/model-ref.js');
+  const { isGgufRef } = await import('../../engines/llama-cpp/model-ref.js');
   const modelIsGguf = isGgufRef(model);
 
   // The two engine paths are independent: check them side by side.
@@ -109,7 +109,7 @@ async function checkOllama(opts: DoctorOptions, io: CliIo): Promise<{ host: stri
     if (opts.host !== undefined || !(err instanceof DraftsmithError)) throw err;
     return { host: 'OLLAMA_HOST', ollama: { state: 'invalid-host', reason: err.message, ...(err.hint ? { hint: err.hint } : {}) } };
   }
-  const { listOllamaModels, ollamaVersion } = await import('../../engines/ollama.js');
+  const { listOllamaModels, ollamaVersion } = await import('../../engines/ollama/engine.js');
   try {
     if (!opts.allowRemote) {
       const { local, addresses } = await hostLocality(host, io.lookup);
@@ -148,7 +148,7 @@ async function embeddedModelFor(
 }
 
 async function checkNodeLlamaCpp(): Promise<DoctorFacts['nodeLlamaCpp']> {
-  const { installCommand, isNodeLlamaCppInstalled } = await import('../../engines/node-llama-cpp.js');
+  const { installCommand, isNodeLlamaCppInstalled } = await import('../../engines/llama-cpp/node-llama-cpp.js');
   const found = await isNodeLlamaCppInstalled();
   if (found.installed) return { installed: true, ...(found.version ? { version: found.version } : {}) };
   return { installed: false, installCommand: installCommand() };
@@ -160,7 +160,7 @@ type ParsedModel =
   | { ref?: undefined; problem: DoctorFacts['gguf'] };
 
 async function parseModel(model: string): Promise<ParsedModel> {
-  const { parseModelRef } = await import('../../io/model-ref.js');
+  const { parseModelRef } = await import('../../engines/llama-cpp/model-ref.js');
   try {
     return { ref: parseModelRef(model) };
   } catch (err) {
@@ -171,7 +171,7 @@ async function parseModel(model: string): Promise<ParsedModel> {
 
 async function checkGguf(ref: ModelRef, model: string, installed: boolean, opts: DoctorOptions, io: CliIo): Promise<DoctorFacts['gguf']> {
   if (ref.kind === 'name') return { state: 'none' };
-  const { findCachedModel, resolveModelRef } = await import('../../io/model-ref.js');
+  const { findCachedModel, resolveModelRef } = await import('../../engines/llama-cpp/model-ref.js');
   let file: string;
   try {
     if (ref.kind === 'hf') {
@@ -190,7 +190,7 @@ async function checkGguf(ref: ModelRef, model: string, installed: boolean, opts:
   const sized = size !== undefined ? { size } : {};
   if (!installed) return { state: 'found', path: file, ...sized };
 
-  const { createLlamaCppEngine } = await import('../../engines/llama-cpp.js');
+  const { createLlamaCppEngine } = await import('../../engines/llama-cpp/engine.js');
   const engine = createLlamaCppEngine({ modelPath: file, modelLabel: model, ...(opts.threads ? { threads: opts.threads } : {}) });
   const started = performance.now();
   try {

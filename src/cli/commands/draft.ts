@@ -7,26 +7,26 @@ import {
   generationOptions,
   parseDraftOutput,
   unknownFieldNames,
-} from '../../core/prompt.js';
-import type { Recipient } from '../../core/recipients.js';
-import { stripControlsInline } from '../../core/sanitize.js';
-import { shellWord } from '../../core/shell-word.js';
+} from '../../core/drafting/prompt.js';
+import type { Recipient } from '../../core/recipients/recipients.js';
+import { stripControlsInline } from '../../core/text/sanitize.js';
+import { shellWord } from '../../core/text/shell-word.js';
 import { bindDraftsFile, campaignNotes, planJobs, rosterReader, settleUnchanged } from '../../app/campaign.js';
 import { draftJobs, runDigestOf, type JobSettings } from '../../app/draft-jobs.js';
-import { emptyTally } from '../../core/lint-tally.js';
-import { storedRecipientKey } from '../../core/recipient-key.js';
-import type { RosterBuilder } from '../../core/roster.js';
+import { emptyTally } from '../../core/lint/tally.js';
+import { storedRecipientKey } from '../../core/recipients/recipient-key.js';
+import type { RosterBuilder } from '../../core/recipients/roster.js';
 import { DRAFT_RESUME_FLAGS, resumeCommand } from '../resume.js';
-import { listRows, parseRowSelection, type RowSelection } from '../../core/row-selection.js';
-import { runDrafts } from '../../core/run.js';
-import { toExportRecord } from '../../core/export-record.js';
+import { listRows, parseRowSelection, type RowSelection } from '../../core/recipients/row-selection.js';
+import { runDrafts } from '../../core/drafting/run.js';
+import { toExportRecord } from '../../core/export/export-record.js';
 import { startBackgroundLint, type BackgroundLint } from '../../io/lint-in-background.js';
-import { readRecipients, scanCsv, spoolToTempFile, type CsvOptions } from '../../io/csv-reader.js';
-import { defaultDraftsPath } from '../../io/drafts-path.js';
-import { DraftsStore } from '../../io/drafts-store.js';
+import { readRecipients, scanCsv, spoolToTempFile, type CsvOptions } from '../../io/csv/reader.js';
+import { defaultDraftsPath } from '../../io/drafts-file/drafts-path.js';
+import { DraftsStore } from '../../io/drafts-file/store.js';
 import { readProfile } from '../../io/profile-file.js';
 import { loadTemplates } from '../../io/templates.js';
-import { createRecordWriter, isBrokenPipe, type OutputFormat } from '../../io/record-writer.js';
+import { createRecordWriter, isBrokenPipe, type OutputFormat } from '../../io/export/record-writer.js';
 import { openOutput } from '../output.js';
 import { createUi } from '../../ui/terminal.js';
 import { createProgress } from '../../ui/progress.js';
@@ -35,7 +35,7 @@ import { renderSummary } from '../../ui/summary.js';
 import { renderDryRun } from '../../ui/dry-run.js';
 import { createEngineFromFlags, type EngineFlags } from '../engine-choice.js';
 import { onInterrupt } from '../interrupt.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../streams.js';
 
 export interface DraftFlags extends EngineFlags {
   profile: string;

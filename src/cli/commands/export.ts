@@ -2,18 +2,18 @@
 // for the next tool: JSONL or CSV to a file or stdout, one .eml per draft into a folder, or one mbox
 // file. Recipients no longer in the CSV are never exported unless --include-orphans.
 import path from 'node:path';
-import { APPROVED_ONLY, isExportable, type ExportChoice } from '../../core/decisions.js';
-import { DECIDED, parseStatusList } from '../../core/draft.js';
+import { APPROVED_ONLY, isExportable, type ExportChoice } from '../../core/decisions/rules.js';
+import { DECIDED, parseStatusList } from '../../core/decisions/records.js';
 import { UsageError } from '../../core/errors.js';
-import { toExportRecord, type ExportRecord } from '../../core/export-record.js';
-import { stripControlsInline } from '../../core/sanitize.js';
-import { locateDraftsFile, profileForDrafts } from '../../io/drafts-path.js';
-import { DraftsStore } from '../../io/drafts-store.js';
-import { writeEmlFolder, writeMbox, type Sender, type Skipped } from '../../io/eml-export.js';
+import { toExportRecord, type ExportRecord } from '../../core/export/export-record.js';
+import { stripControlsInline } from '../../core/text/sanitize.js';
+import { locateDraftsFile, profileForDrafts } from '../../io/drafts-file/drafts-path.js';
+import { DraftsStore } from '../../io/drafts-file/store.js';
+import { writeEmlFolder, writeMbox, type Sender, type Skipped } from '../../io/export/mail-files.js';
 import { readProfile } from '../../io/profile-file.js';
-import { createRecordWriter } from '../../io/record-writer.js';
+import { createRecordWriter } from '../../io/export/record-writer.js';
 import { openOutput } from '../output.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../streams.js';
 
 export interface ExportFlags {
   format: 'jsonl' | 'csv' | 'eml' | 'mbox';

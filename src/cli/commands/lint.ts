@@ -6,18 +6,18 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ExitError, InputError, UsageError } from '../../core/errors.js';
-import { lintDraft, type LintFinding } from '../../core/lint.js';
-import { addToTally, emptyTally } from '../../core/lint-tally.js';
-import { stripControlsInline } from '../../core/sanitize.js';
-import { parseJournalLine } from '../../core/journal.js';
-import { profileForDrafts } from '../../io/drafts-path.js';
-import { DraftsStore } from '../../io/drafts-store.js';
+import { lintDraft, type LintFinding } from '../../core/lint/lint-draft.js';
+import { addToTally, emptyTally } from '../../core/lint/tally.js';
+import { stripControlsInline } from '../../core/text/sanitize.js';
+import { parseJournalLine } from '../../core/decisions/journal.js';
+import { profileForDrafts } from '../../io/drafts-file/drafts-path.js';
+import { DraftsStore } from '../../io/drafts-file/store.js';
 import { readProfile } from '../../io/profile-file.js';
-import { toJsonLine } from '../../io/record-writer.js';
+import { toJsonLine } from '../../io/export/record-writer.js';
 import { renderLintSummary } from '../../ui/lint-summary.js';
 import { createUi } from '../../ui/terminal.js';
 import { writeWithBackpressure } from '../output.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../streams.js';
 
 export interface LintFlags {
   profile?: string;

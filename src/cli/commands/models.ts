@@ -1,13 +1,13 @@
 // `draftsmith models`: what can be drafted with here. Ollama's pulled models (when it answers) and the
 // GGUF files in draftsmith's model cache. The listing is stdout; that Ollama did not answer is a
 // note on stderr, not a failure: the exit code is 0 either way (2 only for a bad --host).
-import { formatBytes } from '../../core/bytes.js';
+import { formatBytes } from '../../core/text/bytes.js';
 import { NETWORK_TIMEOUT_MS, networkReason } from '../../core/doctor.js';
 import { resolveHost, resolvedNote } from '../../core/host.js';
-import { stripControlsInline } from '../../core/sanitize.js';
-import type { OllamaModelInfo } from '../../engines/ollama.js';
+import { stripControlsInline } from '../../core/text/sanitize.js';
+import type { OllamaModelInfo } from '../../engines/ollama/engine.js';
 import { hostLocality, type LookupAll } from '../../io/resolve-host.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../streams.js';
 
 export interface ModelsOptions {
   host?: string;
@@ -22,7 +22,7 @@ export interface ModelsListing {
 
 export async function runModelsCommand(opts: ModelsOptions, io: CliIo): Promise<void> {
   const host = resolveHost(opts.host, io.env.OLLAMA_HOST); // a bad --host is a usage error
-  const { listCachedModels, modelCacheDir } = await import('../../io/model-ref.js');
+  const { listCachedModels, modelCacheDir } = await import('../../engines/llama-cpp/model-ref.js');
   const [ollama, files] = await Promise.all([listOllama(host, Boolean(opts.allowRemote), io.lookup), listCachedModels(io.env)]);
   const listing: ModelsListing = {
     ollama,
@@ -38,7 +38,7 @@ export async function runModelsCommand(opts: ModelsOptions, io: CliIo): Promise<
 }
 
 async function listOllama(host: string, allowRemote: boolean, lookup: LookupAll | undefined): Promise<ModelsListing['ollama']> {
-  const { listOllamaModels } = await import('../../engines/ollama.js');
+  const { listOllamaModels } = await import('../../engines/ollama/engine.js');
   try {
     if (!allowRemote) {
       const { local, addresses } = await hostLocality(host, lookup);

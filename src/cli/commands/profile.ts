@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { ToneProfile } from '../../core/profile.js';
-import { stripControls } from '../../core/sanitize.js';
+import { stripControls } from '../../core/text/sanitize.js';
 import { writePrivateFile } from '../../io/private-files.js';
 import { readProfile, starterProfile } from '../../io/profile-file.js';
 import { loadTemplates, templateSources } from '../../io/templates.js';

@@ -5,22 +5,22 @@
 // keys from stdin, the screens are drawn on stderr, and the editor takes over the terminal
 // through the inherited stdin/stdout.
 import path from 'node:path';
-import { parseStatusList, type DraftRecord } from '../../core/draft.js';
-import type { StoredRecipient } from '../../core/decisions.js';
+import { parseStatusList, type DraftRecord } from '../../core/decisions/records.js';
+import type { StoredRecipient } from '../../core/decisions/rules.js';
 import { loadLintContext, type LintContext } from '../../app/lint-context.js';
 import { regenerateDraft } from '../../app/regenerate.js';
-import { shellWord } from '../../core/shell-word.js';
+import { shellWord } from '../../core/text/shell-word.js';
 import { DraftsmithError, InterruptedError, UsageError } from '../../core/errors.js';
-import { parseRowSelection } from '../../core/row-selection.js';
+import { parseRowSelection } from '../../core/recipients/row-selection.js';
 import type { ToneProfile } from '../../core/profile.js';
 import type { Engine } from '../../core/engine.js';
-import { locateDraftsFile, profileForDrafts } from '../../io/drafts-path.js';
-import { DraftsStore } from '../../io/drafts-store.js';
+import { locateDraftsFile, profileForDrafts } from '../../io/drafts-file/drafts-path.js';
+import { DraftsStore } from '../../io/drafts-file/store.js';
 import { editDraft } from '../../io/editor.js';
 import { createAsk } from '../../ui/ask.js';
-import { runReview, type ReviewResult } from '../../ui/review.js';
+import { runReview, type ReviewResult } from '../../ui/review/loop.js';
 import { createUi } from '../../ui/terminal.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../streams.js';
 import { createEngineFromFlags } from '../engine-choice.js';
 
 export interface ReviewFlags {

@@ -3,14 +3,14 @@
 // gives scripts the same counts.
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import type { DraftStatus } from '../../core/draft.js';
-import { DRAFT_STATUSES } from '../../core/draft.js';
-import { stripControlsInline } from '../../core/sanitize.js';
-import { locateDraftsFile, profileForDrafts } from '../../io/drafts-path.js';
-import { DraftsStore } from '../../io/drafts-store.js';
-import { toJsonLine } from '../../io/record-writer.js';
+import type { DraftStatus } from '../../core/decisions/records.js';
+import { DRAFT_STATUSES } from '../../core/decisions/records.js';
+import { stripControlsInline } from '../../core/text/sanitize.js';
+import { locateDraftsFile, profileForDrafts } from '../../io/drafts-file/drafts-path.js';
+import { DraftsStore } from '../../io/drafts-file/store.js';
+import { toJsonLine } from '../../io/export/record-writer.js';
 import { createUi } from '../../ui/terminal.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../streams.js';
 
 export interface StatusFlags {
   profile?: string;
@@ -102,8 +102,8 @@ function renderReport(r: StatusReport, lintLines: string[]): string[] {
 async function lintLinesFor(store: DraftsStore, profileFile: string, chalk: ChalkInstance): Promise<string[]> {
   const [{ readProfile }, { lintDraft }, { addToTally, emptyTally }, { renderLintSummary }] = await Promise.all([
     import('../../io/profile-file.js'),
-    import('../../core/lint.js'),
-    import('../../core/lint-tally.js'),
+    import('../../core/lint/lint-draft.js'),
+    import('../../core/lint/tally.js'),
     import('../../ui/lint-summary.js'),
   ]);
   const { profile } = await readProfile(profileFile);

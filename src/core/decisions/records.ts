@@ -1,0 +1,148 @@
+// The records of a drafts file (an append-only JSONL journal). Pure: the journal I/O lives in
+// src/io/drafts-file/store.ts and the fold in src/core/decisions/journal.ts.
+//
+// The decision model: a recipient (found by its key, not its row) has versions of a message, each
+// written by the model (a draft record) or by a person (an edit record), numbered 1, 2, 3... A
+// decision (approved or skipped) names the version it is about and holds only while that version
+// is the latest: any new version withdraws it. Exports take approved recipients only.
+import type { ChatMessage } from '../engine.js';
+import { UsageError } from '../errors.js';
+
+/** Where a recipient stands. An edit makes a new version, which is `drafted` until approved. */
+export type DraftStatus = 'drafted' | 'failed' | 'approved' | 'skipped';
+
+export const DRAFT_STATUSES: readonly DraftStatus[] = ['drafted', 'approved', 'skipped', 'failed'];
+
+/** Statuses a person set. */
+export const DECIDED: ReadonlySet<DraftStatus> = new Set(['approved', 'skipped']);
+
+/** `--status skipped,failed` -> those statuses; a UsageError names one that does not exist. */
+export function parseStatusList(spec: string): ReadonlySet<DraftStatus> {
+  const hint = `use one or more of ${DRAFT_STATUSES.join(', ')}, comma-separated.`;
+  const picked = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (picked.length === 0) throw new UsageError('--status names no status.', { hint });
+  for (const part of picked) {
+    if (part === 'edited') {
+      throw new UsageError('`edited` is no longer a status: an edited draft is `drafted` until someone approves it.', { hint });
+    }
+    if (!(DRAFT_STATUSES as readonly string[]).includes(part)) {
+      throw new UsageError(`unknown status ${JSON.stringify(part)} in --status.`, { hint });
+    }
+  }
+  return new Set(picked as DraftStatus[]);
+}
+
+/** One version of a recipient's message written by the model (or a failed attempt). */
+export interface DraftRecord {
+  type: 'draft';
+  /** Who the recipient is (src/core/recipients/recipient-key.ts). Absent in files written before keys. */
+  key?: string;
+  /** 1-based data row in the CSV when this was drafted (the header is not a row). */
+  row: number;
+  /** Hash of everything that produced this draft; same fingerprint = reusable. */
+  fingerprint: string;
+  /** Digest of the row and the run's settings (core/drafting/fingerprint.ts inputsDigest): a cheaper same-inputs test. */
+  inputs?: string;
+  status: 'drafted' | 'failed';
+  /** Every CSV column by its (deduplicated) header, private ones included: this file stays local. */
+  recipient: Record<string, string>;
+  subject?: string;
+  body?: string;
+  /** Why drafting failed, for `failed`. */
+  error?: string;
+  /** The answer stopped at the token limit (num_predict), so it may end mid-sentence. */
+  cut?: boolean;
+  engine: string;
+  model: string;
+  /** The engine's host (`host:port`) for engines that talk to a server. */
+  host?: string;
+  /** The exact messages sent to the model (private columns never appear in them). */
+  messages?: ChatMessage[];
+  /** 1 for the first version of a recipient's message; every new version adds one. */
+  version: number;
+  /** Absolute path of the tone profile it was drafted with. */
+  profile?: string;
+  /** Reviewer feedback that produced this version, for regenerations. */
+  feedback?: string;
+  timing: { ms: number; evalCount?: number; tokensPerSecond?: number };
+  /** ISO time the record was written. */
+  at: string;
+}
+
+/** A version written by a person (review's `e`): a new version, not a decision. */
+export interface EditRecord {
+  type: 'edit';
+  key: string;
+  row: number;
+  /** The new version's number. */
+  version: number;
+  subject?: string;
+  body: string;
+  at: string;
+}
+
+/**
+ * A reviewer's decision about one version. Files written before edits were versions also hold
+ * `edited` decisions carrying text (and skips carrying text): the fold reads those as an edit.
+ */
+export interface DecisionRecord {
+  type: 'decision';
+  key?: string;
+  row: number;
+  status: 'approved' | 'skipped' | 'edited';
+  /** The version the decision is about. */
+  version: number;
+  /** Only in old files: edited text travelled with the decision. */
+  subject?: string;
+  body?: string;
+  at: string;
+}
+
+/**
+ * A long message shared by many drafts (the system prompt), stored once: draft records on disk
+ * name it as {"role": "system", "prompt": id}. The store resolves it when it reads a draft back.
+ */
+export interface PromptRecord {
+  type: 'prompt';
+  id: string;
+  content: string;
+}
+
+/** What list and profile a drafts file belongs to (written by `draft` when it starts a file). */
+export interface SourceRecord {
+  type: 'source';
+  /** Resolved path of the CSV, or null for stdin. */
+  csv: string | null;
+  /** The CSV's header as read (identifies stdin lists; keeps an empty export's columns). */
+  header: string[];
+  profile: string;
+  at: string;
+}
+
+/** The recipients of the CSV as last read, in row order: who is in the list now. */
+export interface RosterRecord {
+  type: 'roster';
+  /** Identifies the list (keys and rows), written first so a reader can compare lists cheaply. */
+  digest?: string;
+  keys: string[];
+  /**
+   * The CSV data row of each key, when they are not 1, 2, 3...: a row that repeats a recipient is
+   * not in `keys`, and the rows after it keep their own numbers.
+   */
+  rows?: number[];
+  at: string;
+}
+
+/**
+ * The inputs of a decided recipient changed (profile, template, row, model...): its draft no
+ * longer matches what a new draft would be. `fingerprint` is the new inputs'; a later draft of
+ * the recipient, or inputs matching its draft again, clears it.
+ */
+export interface InputsRecord {
+  type: 'inputs';
+  key: string;
+  fingerprint: string;
+  at: string;
+}
+
+export type JournalRecord = DraftRecord | EditRecord | DecisionRecord | PromptRecord | SourceRecord | RosterRecord | InputsRecord;

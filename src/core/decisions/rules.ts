@@ -1,0 +1,71 @@
+// The decision model's rules in one place. Pure.
+// - What a `draft` run does with a recipient the drafts file already knows (planRow).
+// - Which text a recipient's latest version has: a person's edit over the model's draft
+//   (effectiveText); every command that shows or exports a draft uses it.
+// - Which recipients an export takes (isExportable).
+import type { DecisionRecord, DraftRecord, DraftStatus, EditRecord } from './records.js';
+import type { RecipientState } from './recipient-index.js';
+
+/** What the fold knows of a recipient, as planRow needs it. */
+export type KnownRecipient = Pick<RecipientState, 'status' | 'version' | 'edited' | 'fingerprint' | 'legacy' | 'stale'>;
+
+export interface PlanOptions {
+  /** `--force`: draft again whatever the drafts file holds. */
+  force: boolean;
+  /** `--redraft-decided`: draft again decided (or edited) recipients whose inputs changed. */
+  redraftDecided: boolean;
+}
+
+/**
+ * - `draft`: ask the model (new recipient, failed, changed inputs of an undecided draft, or asked to);
+ * - `cached`: the draft on file is what this run would make, or a person's work is kept as it is;
+ * - `stale`: a person decided or edited it, and its inputs changed since: kept, not redrafted.
+ * `matches` says whether the stored fingerprint is this run's (old files: with the row folded in).
+ */
+export type RowPlan = 'draft' | 'cached' | 'stale';
+
+export function planRow(known: KnownRecipient | undefined, matches: boolean, opts: PlanOptions): RowPlan {
+  if (!known || opts.force || known.status === 'failed') return 'draft';
+  if (matches) return 'cached';
+  const personal = known.status === 'approved' || known.status === 'skipped' || known.edited;
+  if (!personal) return 'draft';
+  return opts.redraftDecided ? 'draft' : 'stale';
+}
+
+export interface ShownText {
+  subject?: string;
+  body: string;
+}
+
+/**
+ * The latest version's text: the person's edit when there is one, else the model's draft;
+ * undefined for a failed draft with no edit (there is no text to show or send).
+ */
+export function effectiveText(draft: DraftRecord, edit: EditRecord | DecisionRecord | undefined): ShownText | undefined {
+  if (edit && edit.body !== undefined) return { ...(edit.subject !== undefined ? { subject: edit.subject } : {}), body: edit.body };
+  if (draft.status !== 'drafted') return undefined;
+  return { ...(draft.subject !== undefined ? { subject: draft.subject } : {}), body: draft.body ?? '' };
+}
+
+/** A recipient as every command shows it: its state, latest model draft and latest version's text. */
+export interface StoredRecipient {
+  state: RecipientState;
+  draft: DraftRecord;
+  /** undefined for a failed draft no one has edited. */
+  text: ShownText | undefined;
+}
+
+export interface ExportChoice {
+  /** `--all`: every status; else only these. */
+  statuses: ReadonlySet<DraftStatus> | 'all';
+  /** `--include-orphans`: also recipients no longer in the CSV. */
+  includeOrphans: boolean;
+}
+
+/** Default export: approved only. Orphans never, unless asked. */
+export const APPROVED_ONLY: ExportChoice = { statuses: new Set<DraftStatus>(['approved']), includeOrphans: false };
+
+export function isExportable(s: { status: DraftStatus; orphaned: boolean }, choice: ExportChoice): boolean {
+  if (s.orphaned && !choice.includeOrphans) return false;
+  return choice.statuses === 'all' || choice.statuses.has(s.status);
+}

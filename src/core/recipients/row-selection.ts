@@ -1,0 +1,59 @@
+// `--rows 3,5-9,12-`: which 1-based data rows to draft. Pure.
+import { UsageError } from '../errors.js';
+
+export interface RowSelection {
+  has(row: number): boolean;
+  /** Whether any selected row is among rows 1..count. */
+  within(count: number): boolean;
+  describe(): string;
+}
+
+interface Range {
+  from: number;
+  to: number; // Infinity for an open range `12-`
+}
+
+const HINT = 'use 1-based data row numbers and ranges, e.g. --rows 3,5-9 (or 12- for row 12 to the end)';
+
+export function parseRowSelection(spec: string): RowSelection {
+  const parts = spec.split(',').map((p) => p.trim());
+  if (parts.every((p) => p === '')) throw new UsageError('--rows is empty.', { hint: HINT });
+  const ranges = parts.filter((p) => p !== '').map(parseRange);
+  ranges.sort((a, b) => a.from - b.from);
+  return {
+    has: (row) => ranges.some((r) => row >= r.from && row <= r.to),
+    within: (count) => ranges.some((r) => r.from <= count),
+    describe: () => `rows ${ranges.map(formatRange).join(', ')}`,
+  };
+}
+
+function parseRange(part: string): Range {
+  const m = /^(\d+)(?:\s*(-)\s*(\d*))?$/.exec(part);
+  if (!m) throw new UsageError(`--rows: "${part}" is not a row number or a range.`, { hint: HINT });
+  const from = Number(m[1]);
+  const to = m[2] ? (m[3] ? Number(m[3]) : Infinity) : from;
+  if (from < 1) throw new UsageError(`--rows: rows start at 1, got "${part}".`, { hint: HINT });
+  if (to < from) throw new UsageError(`--rows: range "${part}" ends before it starts.`, { hint: `write it as ${to}-${from}` });
+  if (!Number.isSafeInteger(from) || (to !== Infinity && !Number.isSafeInteger(to))) {
+    throw new UsageError(`--rows: "${part}" is too large.`, { hint: HINT });
+  }
+  return { from, to };
+}
+
+function formatRange(r: Range): string {
+  if (r.to === r.from) return String(r.from);
+  return r.to === Infinity ? `${r.from}-` : `${r.from}-${r.to}`;
+}
+
+/** 1,2,3,5,7,8 -> "1-3, 5, 7-8" (sorted, at most `max` runs shown). */
+export function listRows(rows: readonly number[], max = 12): string {
+  const sorted = [...rows].sort((a, b) => a - b);
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    out.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return out.length > max ? `${out.slice(0, max).join(', ')}, ...` : out.join(', ');
+}

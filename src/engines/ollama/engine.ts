@@ -1,0 +1,305 @@
+// The Ollama engine: ollama-js speaks the protocol, one client per request so each stream aborts on
+// its own. Its fetch is lean-fetch.ts (node:http with keep-alive, no web streams, no hidden
+// timeouts): our own deadline (requestTimeoutMs) is the only one, so a slow queue or model load is
+// not cut at fetch's 300 s.
+// Every failure is mapped in one place (toEngineError) to a message, a hint and a retry decision.
+import { Ollama, type ChatResponse } from 'ollama';
+import { abortError, EngineError } from '../../core/errors.js';
+import type { Engine, GenerateRequest, GenerateResult } from '../../core/engine.js';
+import { keepAliveAgents, leanFetch, type LeanResponse } from './lean-fetch.js';
+
+export interface OllamaEngineOptions {
+  host: string;
+  model: string;
+  /** Deadline for one whole request, queue wait included. Default 10 minutes. */
+  requestTimeoutMs?: number;
+  keepAlive?: string;
+  /** Model names from an /api/tags answer the caller already has: prepare() checks them instead of asking again. */
+  installedModels?: string[];
+}
+
+export interface OllamaModelInfo {
+  name: string;
+  size: number;
+  parameterSize: string;
+  quantization: string;
+  modifiedAt: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+/** /api/tags answers at once on a healthy server; do not wait minutes to say it is not there. */
+const PREPARE_TIMEOUT_MS = 30_000;
+const SERVE_HINT = 'Start it with `ollama serve` (or pass --host / set OLLAMA_HOST)';
+
+export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
+  const { host, model } = opts;
+  const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const agent = keepAliveAgents();
+  let closed = false;
+
+  return {
+    info: { engine: 'ollama', model, location: host },
+
+    async prepare(signal) {
+      const names =
+        opts.installedModels ??
+        (await withDeadline(signal, Math.min(timeoutMs, PREPARE_TIMEOUT_MS), host, { retryable: false }, async (s) => {
+          const list = await client(host, agent, s).list();
+          return list.models.map((m) => m.name);
+        }));
+      if (!hasModel(names, model)) {
+        const installed = names.length > 0 ? `installed: ${names.join(', ')}` : 'no models are installed';
+        throw new EngineError(`Model "${model}" is not available on Ollama at ${host} (${installed})`, {
+          hint: `Run \`ollama pull ${model}\`, or choose an installed model with --model`,
+        });
+      }
+    },
+
+    async generate(request: GenerateRequest): Promise<GenerateResult> {
+      const started = performance.now();
+      return withDeadline(request.signal, timeoutMs, host, { model }, async (s, ctx) => {
+        const stream = await client(host, agent, s).chat({
+          model,
+          messages: request.messages,
+          format: request.schema,
+          options: request.options,
+          stream: true,
+          // false is accepted by every model (only true is refused by non-thinking ones) and keeps
+          // thinking models from spending tokens on hidden reasoning before the JSON answer.
+          think: false,
+          ...(opts.keepAlive !== undefined ? { keep_alive: opts.keepAlive } : {}),
+        });
+        ctx.midStream = true;
+        let text = '';
+        let last: ChatResponse | undefined;
+        let complete = false;
+        try {
+          for await (const part of stream) {
+            const piece = part.message?.content ?? '';
+            if (piece !== '') {
+              text += piece;
+              notify(request.onText, piece);
+            }
+            last = part;
+          }
+          complete = true;
+        } finally {
+          // A throw mid-stream does not cancel the HTTP request; this does. A finished stream
+          // needs nothing (aborting it would only build an AbortError to throw away).
+          if (!complete) stream.abort();
+        }
+        return {
+          text,
+          evalCount: last?.eval_count || undefined,
+          evalMs: last?.eval_duration ? last.eval_duration / 1e6 : undefined,
+          promptEvalCount: last?.prompt_eval_count || undefined,
+          totalMs: performance.now() - started,
+          doneReason: last?.done_reason || undefined,
+        };
+      });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      agent.destroy();
+    },
+  };
+}
+
+/** Installed models, for `models` and `doctor`. */
+export async function listOllamaModels(host: string, signal?: AbortSignal): Promise<OllamaModelInfo[]> {
+  return oneShot(host, signal, async (c) => {
+    const list = await c.list();
+    return list.models.map((m) => ({
+      name: m.name,
+      size: m.size,
+      parameterSize: m.details?.parameter_size ?? '',
+      quantization: m.details?.quantization_level ?? '',
+      modifiedAt: String(m.modified_at), // typed Date, a string on the wire
+    }));
+  });
+}
+
+/** The server's version string, e.g. "0.33.0". */
+export async function ollamaVersion(host: string, signal?: AbortSignal): Promise<string> {
+  return oneShot(host, signal, async (c) => (await c.version()).version);
+}
+
+async function oneShot<T>(host: string, signal: AbortSignal | undefined, fn: (c: Ollama) => Promise<T>): Promise<T> {
+  const agent = keepAliveAgents();
+  try {
+    return await withDeadline(signal, PREPARE_TIMEOUT_MS, host, { retryable: false }, (s) => fn(client(host, agent, s)));
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** An error thrown by the caller's own callback: not Ollama's fault, so it passes through unmapped. */
+class CallbackError extends Error {
+  constructor(readonly original: unknown) {
+    super('onText failed');
+  }
+}
+
+function notify(onText: ((t: string) => void) | undefined, piece: string): void {
+  try {
+    onText?.(piece);
+  } catch (err) {
+    throw new CallbackError(err);
+  }
+}
+
+function hasModel(names: string[], model: string): boolean {
+  const tagged = (n: string) => (/:[^/]+$/.test(n) ? n : `${n}:latest`);
+  return names.some((n) => n === model || tagged(n) === tagged(model));
+}
+
+// ---- transport --------------------------------------------------------------------------
+
+/** A client whose every request carries `signal` and goes through `agent`. */
+function client(host: string, agent: ReturnType<typeof keepAliveAgents>, request: AbortController): Ollama {
+  const send = leanFetch(agent, request);
+  const fetchFn = async (input: string, init?: Parameters<typeof send>[1]) => {
+    const res = await send(input, init);
+    return res.ok ? res : normaliseErrorResponse(res);
+  };
+  return new Ollama({ host, fetch: fetchFn as unknown as typeof fetch });
+}
+
+/**
+ * ollama-js prints "Getting text from response" to stdout for a non-JSON error body (and another
+ * line for bad JSON), which would corrupt piped output. Hand it a clean {"error"} JSON instead.
+ */
+async function normaliseErrorResponse(res: LeanResponse): Promise<Response> {
+  const text = await res.text().catch(() => '');
+  let message = '';
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    if (typeof parsed?.error === 'string') message = parsed.error;
+  } catch {
+    /* not JSON: use the text */
+  }
+  if (message === '') message = readableBody(text, res.headers.get('content-type') ?? '') || `HTTP ${res.status} ${res.statusText}`.trim();
+  return new Response(JSON.stringify({ error: message }), {
+    status: res.status,
+    statusText: res.statusText,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+}
+
+function readableBody(text: string, contentType: string): string {
+  const plain = /html/i.test(contentType) || /^\s*</.test(text) ? text.replace(/<[^>]*>/g, ' ') : text;
+  const oneLine = plain.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+}
+
+// ---- deadlines and errors ---------------------------------------------------------------
+
+interface ErrorContext {
+  host: string;
+  model?: string;
+  /** Set once the stream has started: an error then is a broken answer, worth retrying. */
+  midStream?: boolean;
+  /** Override whether unreachable-host errors are retryable (false for the one-off checks). */
+  retryable?: boolean;
+  timeoutMs?: number;
+}
+
+/** Runs fn with a signal that fires on the caller's abort or our deadline; maps what it throws. */
+async function withDeadline<T>(
+  callerSignal: AbortSignal | undefined,
+  timeoutMs: number,
+  host: string,
+  extra: Omit<ErrorContext, 'host'>,
+  fn: (request: AbortController, ctx: ErrorContext) => Promise<T>,
+): Promise<T> {
+  const ctx: ErrorContext = { host, timeoutMs, ...extra };
+  if (callerSignal?.aborted) throw abortError(callerSignal.reason);
+  // One controller per request, fed by the caller's signal and our deadline. Every AbortSignal
+  // (AbortSignal.any included) costs a transferable object and bookkeeping; at thousands of
+  // requests a second, listeners on a single controller are far cheaper.
+  const request = new AbortController();
+  let timedOut = false;
+  // Our own timer, cleared on every exit, instead of AbortSignal.timeout: thousands of requests
+  // must not leave thousands of 10-minute timers behind.
+  const timer = setTimeout(() => {
+    timedOut = true;
+    request.abort(new DOMException('deadline', 'TimeoutError'));
+  }, timeoutMs);
+  const forward = () => request.abort(callerSignal?.reason);
+  callerSignal?.addEventListener('abort', forward, { once: true });
+  try {
+    return await fn(request, ctx);
+  } catch (err) {
+    if (err instanceof CallbackError) throw err.original;
+    if (callerSignal?.aborted) throw abortError(callerSignal.reason, err);
+    if (timedOut) throw toEngineError(new DOMException('deadline', 'TimeoutError'), ctx);
+    throw toEngineError(err, ctx);
+  } finally {
+    clearTimeout(timer);
+    callerSignal?.removeEventListener('abort', forward);
+  }
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+// node:http: "socket hang up" before the answer, "aborted" during it.
+const CUT_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+function errorCode(err: unknown): string | undefined {
+  for (let e: any = err, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    if (typeof e.code === 'string') return e.code;
+  }
+  return undefined;
+}
+
+/** The one place that decides what an Ollama failure means to the user and whether to retry. */
+export function toEngineError(err: unknown, ctx: ErrorContext): EngineError {
+  if (err instanceof EngineError) return err;
+  const e = err as { name?: string; message?: string; status_code?: number; error?: string };
+  const message = String(e?.message ?? err);
+  const code = errorCode(err);
+  const at = `Ollama at ${ctx.host}`;
+
+  if (e?.name === 'ResponseError' && typeof e.status_code === 'number') {
+    const status = e.status_code;
+    const detail = e.error ?? message;
+    if (status === 404 && /model/i.test(detail) && /not found/i.test(detail)) {
+      const model = ctx.model ?? 'the model';
+      return new EngineError(`Model "${model}" is not available on ${at}: ${detail}`, {
+        cause: err,
+        hint: `Run \`ollama pull ${model}\`, or choose an installed model with --model`,
+      });
+    }
+    if (status >= 500) return new EngineError(`${at} failed (HTTP ${status}): ${detail}`, { cause: err, retryable: true });
+    const hint =
+      status === 404
+        ? 'Check that --host points at an Ollama server'
+        : status >= 300 && status < 400
+          ? 'The server redirects elsewhere (requests are not followed): pass the address it redirects to with --host'
+          : undefined;
+    return new EngineError(`${at} refused the request (HTTP ${status}): ${detail}`, { cause: err, hint });
+  }
+
+  if (e?.name === 'TimeoutError') {
+    const secs = ctx.timeoutMs !== undefined ? Math.round(ctx.timeoutMs / 100) / 10 : undefined;
+    return new EngineError(`no answer from ${at} within ${secs ?? '?'}s`, {
+      cause: err,
+      retryable: true,
+      hint: 'The model may be loading or busy; raise the request timeout with --timeout, or lower --concurrency',
+    });
+  }
+
+  const cut = code !== undefined && CUT_CODES.has(code);
+  if ((code && UNREACHABLE_CODES.has(code)) || (!ctx.midStream && cut)) {
+    return new EngineError(`Cannot reach ${at}`, { cause: err, retryable: ctx.retryable ?? true, hint: SERVE_HINT });
+  }
+
+  if (ctx.midStream || cut || /Did not receive done/.test(message)) {
+    const why = cut ? 'the connection was cut' : message;
+    return new EngineError(`${at} stopped mid-answer: ${why}`, { cause: err, retryable: true });
+  }
+
+  // Unknown before any output: most likely a bug or a bad request; retrying would only repeat it.
+  return new EngineError(`${at} failed: ${message}`, { cause: err, retryable: false });
+}

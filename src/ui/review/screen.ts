@@ -1,0 +1,185 @@
+// The review screen as plain strings: position line, recipient card, the draft wrapped to the
+// terminal width, lint findings. Every CSV value and model text goes through stripControls here,
+// so nothing a contact list or a model wrote can move the cursor, retitle the window or write the
+// clipboard. Pure apart from chalk (a colour level chosen by the caller).
+import type { ChalkInstance } from 'chalk';
+import type { ChatMessage } from '../../core/engine.js';
+import { stripControls, stripControlsInline } from '../../core/text/sanitize.js';
+import type { ReviewCounts, ReviewPosition } from './session.js';
+
+export interface Finding {
+  level: 'error' | 'warning';
+  code: string;
+  message: string;
+}
+
+export interface ShownDraft {
+  subject?: string;
+  body: string;
+}
+
+export interface DraftScreen {
+  row: number;
+  position: ReviewPosition;
+  counts: ReviewCounts;
+  recipient: Record<string, string>;
+  isPrivate: (header: string) => boolean;
+  /** Undefined for a failed row (nothing was drafted). */
+  draft: ShownDraft | undefined;
+  /** Why drafting failed, for a failed row. */
+  error?: string;
+  findings: readonly Finding[];
+  version: number;
+  /** The recipient's status as stored (drafted, approved, ...). */
+  status: string;
+  /** This version was written by a person. */
+  edited?: boolean;
+  /** Decided or edited, and the inputs changed since (profile, row, model...). */
+  stale?: boolean;
+  /** One line about what just happened (regenerated, edit cancelled...). */
+  notice?: string;
+  width: number;
+  chalk: ChalkInstance;
+}
+
+const KEYS = 'a approve · e edit · r regenerate · s skip · b back · v view row and prompt · q save and quit (letter, then Enter)';
+
+const CARD_FIRST = ['name', 'full_name', 'first_name', 'last_name', 'company', 'organization', 'role', 'title', 'email'];
+
+export function renderPosition(pos: ReviewPosition, counts: ReviewCounts, row: number, chalk: ChalkInstance): string {
+  const head = chalk.bold(`Draft ${pos.index} of ${pos.total}`);
+  const tally = `approved ${counts.approved} · skipped ${counts.skipped} · left ${counts.left}`;
+  return `${head}  ${chalk.dim(`(row ${row})`)}  ${tally}`;
+}
+
+/** Name, company and role first, then the other columns; private ones marked. */
+export function renderRecipientCard(
+  recipient: Record<string, string>,
+  isPrivate: (header: string) => boolean,
+  width: number,
+  chalk: ChalkInstance,
+  opts: { all?: boolean } = {},
+): string {
+  const headers = Object.keys(recipient);
+  const rank = (h: string) => {
+    const i = CARD_FIRST.indexOf(snake(h));
+    return i < 0 ? CARD_FIRST.length : i;
+  };
+  const ordered = headers
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => rank(a.h) - rank(b.h) || a.i - b.i)
+    .map((x) => x.h)
+    .filter((h) => opts.all || recipient[h]!.trim() !== '');
+  const labels = ordered.map((h) => stripControlsInline(h));
+  const labelWidth = Math.min(24, Math.max(0, ...labels.map((l) => l.length)));
+  const lines = ordered.map((h, i) => {
+    const label = labels[i]!.padEnd(labelWidth);
+    const mark = isPrivate(h) ? chalk.yellow(' (private, never sent)') : '';
+    const valueWidth = Math.max(20, width - labelWidth - 4);
+    const value = stripControlsInline(recipient[h]!);
+    const shown = opts.all ? value : truncate(value, valueWidth - (mark ? 22 : 0));
+    return `  ${chalk.cyan(label)}  ${shown}${mark}`;
+  });
+  return lines.join('\n');
+}
+
+/** Subject and body, wrapped to the width; the body keeps its own line breaks. */
+export function renderDraftText(draft: ShownDraft, width: number, chalk: ChalkInstance): string {
+  const out: string[] = [];
+  if (draft.subject !== undefined) {
+    out.push(...wrapText(`Subject: ${stripControlsInline(draft.subject)}`, width).map((l) => chalk.bold(l)));
+    out.push('');
+  }
+  out.push(...wrapText(stripControls(draft.body), width));
+  return out.join('\n');
+}
+
+/** Errors first, then warnings; each on its own line. */
+export function renderFindings(findings: readonly Finding[], chalk: ChalkInstance): string {
+  if (findings.length === 0) return chalk.green('lint: no findings');
+  const sorted = [...findings].sort((a, b) => levelRank(a.level) - levelRank(b.level));
+  return sorted
+    .map((f) => {
+      const tag = f.level === 'error' ? chalk.red('error  ') : chalk.yellow('warning');
+      return `  ${tag} ${stripControlsInline(f.message)} ${chalk.dim(`[${stripControlsInline(f.code)}]`)}`;
+    })
+    .join('\n');
+}
+
+export function renderScreen(s: DraftScreen): string {
+  const { chalk, width } = s;
+  const rule = chalk.dim('─'.repeat(Math.max(10, Math.min(width, 100))));
+  const parts = [renderPosition(s.position, s.counts, s.row, chalk)];
+  if (s.notice) parts.push(chalk.magenta(stripControlsInline(s.notice)));
+  parts.push(rule, renderRecipientCard(s.recipient, s.isPrivate, width, chalk), rule);
+  const marks = [s.edited ? 'edited by you' : '', s.stale ? chalk.yellow('stale: its inputs changed since it was drafted') : ''].filter(Boolean);
+  const meta = chalk.dim([`version ${s.version}`, s.status, ...marks].join(' · '));
+  if (s.draft) parts.push(renderDraftText(s.draft, width, chalk), '', meta);
+  else parts.push(chalk.red(`drafting failed: ${stripControlsInline(s.error ?? 'unknown error')}`), chalk.dim('regenerate (r) or skip (s)'));
+  parts.push(rule, renderFindings(s.findings, chalk), '', chalk.dim(KEYS));
+  return `${parts.join('\n')}\n`;
+}
+
+/** `v`: every column of the row and the exact messages sent to the model. */
+export function renderFullView(
+  recipient: Record<string, string>,
+  isPrivate: (header: string) => boolean,
+  messages: readonly ChatMessage[] | undefined,
+  width: number,
+  chalk: ChalkInstance,
+): string {
+  const parts = [chalk.bold('Recipient row'), renderRecipientCard(recipient, isPrivate, width, chalk, { all: true }), ''];
+  parts.push(chalk.bold('Prompt sent to the model'));
+  if (!messages || messages.length === 0) parts.push('  (not recorded)');
+  for (const m of messages ?? []) {
+    parts.push(chalk.cyan(`[${m.role}]`), ...wrapText(stripControls(m.content), width), '');
+  }
+  return `${parts.join('\n')}\n`;
+}
+
+/**
+ * Greedy word wrap to `width` columns. Existing newlines are kept; words longer than a line are
+ * cut. Counts UTF-16 units, which is close enough for the mostly-Latin text of a draft.
+ */
+export function wrapText(text: string, width: number): string[] {
+  const w = Math.max(10, width);
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    const words = para.split(/ +/).filter((x, i) => x !== '' || i === 0);
+    let line = '';
+    for (let word of words) {
+      while (word.length > w) {
+        if (line) {
+          out.push(line);
+          line = '';
+        }
+        out.push(word.slice(0, w));
+        word = word.slice(w);
+      }
+      if (!line) line = word;
+      else if (line.length + 1 + word.length <= w) line += ` ${word}`;
+      else {
+        out.push(line);
+        line = word;
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+function truncate(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, Math.max(1, max - 1))}…`;
+}
+
+function levelRank(level: string): number {
+  return level === 'error' ? 0 : 1;
+}
+
+function snake(h: string): string {
+  return h
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+}
