@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasErrors, lintDraft, type LintFinding, type LintProfile } from '../../src/core/lint/lint-draft.js';
+import type { LintFinding } from '../../src/core/lint/finding.js';
+import { hasErrors, lintDraft, type LintProfile } from '../../src/core/lint/lint-draft.js';
 import { findPlaceholders } from '../../src/core/lint/placeholders.js';
 import { findContacts } from '../../src/core/lint/contacts.js';
 import { greetedNames } from '../../src/core/lint/greeting.js';

@@ -1,7 +1,7 @@
 // Does the draft greet the right person? Pure. The greeting is read from the first line as word
 // tokens (so "Olá, Ana!" and "Sehr geehrte Frau Dr. Müller," parse alike); names compare
 // folded (case and accents ignored). A generic greeting ("Hi team") is left alone.
-import type { LintFinding } from './lint-draft.js';
+import type { LintFinding } from './finding.js';
 
 export interface RecipientNames {
   first?: string;

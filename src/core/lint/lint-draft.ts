@@ -8,12 +8,7 @@ import { DETECTABLE, languageGaps, normaliseLanguage, sameLanguage } from './lan
 import { checkGreeting, type RecipientNames } from './greeting.js';
 import { unknownContacts } from './contacts.js';
 
-export type LintLevel = 'error' | 'warning';
-export interface LintFinding {
-  level: LintLevel;
-  code: string;
-  message: string;
-}
+import type { LintFinding, LintLevel } from './finding.js';
 
 /** The part of the tone profile the lint reads (the profile's YAML keys); the whole profile may be passed. */
 export interface LintProfile {

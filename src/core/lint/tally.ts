@@ -1,5 +1,5 @@
 // Lint findings over many drafts, folded into what a summary line needs. Pure.
-import type { LintFinding, LintLevel } from './lint-draft.js';
+import type { LintFinding, LintLevel } from './finding.js';
 
 export interface LintTally {
   linted: number;
