@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fixture, runCli } from '../helpers/cli.js';
 import { parseJsonl, readJsonl } from '../helpers/jsonl.js';
-import type { RecordedRequest } from '../helpers/fake-ollama.js';
+import type { RecordedRequest } from '../helpers/fake-ollama/index.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { closedPort } from '../helpers/net.js';
 

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { binPath, cliNode, fixture, runCli, sharedDir } from '../helpers/cli.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
 import { pulledModel } from '../helpers/ollama-models.js';
 import { closedPort } from '../helpers/net.js';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fixture, runCli } from '../helpers/cli.js';
 import { readDrafts } from '../helpers/jsonl.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
 
 let server: FakeOllama;
 let dir: string;

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { parseJsonl as readJsonl } from '../helpers/jsonl.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
 import { parseMail } from '../helpers/parse-mail.js';
 
 const ESC = '\u001b';

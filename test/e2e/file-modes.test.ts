@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sta
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
 
 const PROFILE = `goal: Invite people to a short call.
 channel: email

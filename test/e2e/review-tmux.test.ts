@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { binPath, cliNode, repoRoot, runCli } from '../helpers/cli.js';
 import { readJsonl } from '../helpers/jsonl.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
 import { hasTmux, TmuxPane } from '../helpers/tmux.js';
 
 const fakeEditor = path.join(repoRoot, 'test/helpers/fake-editor.mjs');

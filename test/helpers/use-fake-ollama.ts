@@ -1,7 +1,7 @@
 // One fake Ollama server for a test file: started before its tests, closed after them, and its
 // behaviour reset after each test. `chats()` is what it was asked to generate so far.
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startFakeOllama, type FakeOllama, type FakeOllamaOptions, type RecordedRequest } from './fake-ollama.js';
+import { startFakeOllama, type FakeOllama, type FakeOllamaOptions, type RecordedRequest } from './fake-ollama/index.js';
 
 export interface FakeOllamaSuite {
   /** The running server (set once the file's tests start). */

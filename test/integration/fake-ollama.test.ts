@@ -2,7 +2,7 @@
 // ../shared/docs/ollama-and-libraries.md, so the engine tests that rely on it test something real.
 import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
 
 interface RawResponse {
   status: number;

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { EngineError } from '../../src/core/errors.js';
 import type { Engine, GenerateRequest } from '../../src/core/engine.js';
 import { createOllamaEngine, listOllamaModels, ollamaVersion, toEngineError } from '../../src/engines/ollama/engine.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
 import { closedPort, failure } from '../helpers/net.js';
 
 const schema = {

@@ -11,7 +11,7 @@ import { regenerateDraft } from '../../src/app/regenerate.js';
 import { createOllamaEngine } from '../../src/engines/ollama/engine.js';
 import { DraftsStore } from '../../src/io/drafts-file/store.js';
 import { runCli } from '../helpers/cli.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
 import { parseMail } from '../helpers/parse-mail.js';
 
 const PROFILE = `goal: Invite people to a short call about their work.
