@@ -1,12 +1,12 @@
 // `draftsmith doctor` and `draftsmith models`: the built binary against the fake Ollama server,
 // the real tiny GGUF model, and a fake model cache.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { binPath, cliNode, fixture, runCli, sharedDir } from '../helpers/cli.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
+import { useFakeOllama, withFakeOllama } from '../helpers/use-fake-ollama.js';
 import { pulledModel } from '../helpers/ollama-models.js';
 import { closedPort } from '../helpers/net.js';
 
@@ -19,7 +19,7 @@ if (!hasScript) console.warn('doctor e2e: util-linux `script` is absent; the ter
 const STACK = /\n\s+at .+\(.*:\d+:\d+\)/;
 const ANSI = /\u001b\[/;
 
-let server: FakeOllama;
+const fake = useFakeOllama();
 let deadHost: string;
 let tmp: string;
 let badProfile: string;
@@ -27,15 +27,11 @@ let badProfile: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  server = await startFakeOllama();
   deadHost = `http://127.0.0.1:${await closedPort()}`;
   tmp = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-doctor-'));
   badProfile = path.join(tmp, 'bad.yaml');
   writeFileSync(badProfile, 'name: x\nchannel: fax\ntemperature: 3\n');
   env = { DRAFTSMITH_CACHE: path.join(tmp, 'cache'), OLLAMA_MODELS: path.join(tmp, 'ollama-models'), EDITOR: 'sh' };
-});
-afterAll(async () => {
-  await server.close();
 });
 
 /** The report line of one check: "<level>  <name>  <detail>". */
@@ -48,7 +44,7 @@ const level = (stdout: string, name: string) => line(stdout, name).split(/\s+/)[
 
 describe('draftsmith doctor (end to end)', () => {
   it('Ollama answering with the model: ready, exit 0, the report on stdout only', async () => {
-    const r = await runCli(['doctor', '--host', server.url], { env });
+    const r = await runCli(['doctor', '--host', fake.server.url], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     // The node the CLI runs on: $DRAFTSMITH_TEST_NODE (Node 24 in .ci/run), else the one running the tests.
@@ -61,11 +57,11 @@ describe('draftsmith doctor (end to end)', () => {
     expect(line(r.stdout, 'editor')).toMatch(/^ok\s+editor\s+\$EDITOR=sh$/);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^ready: a draft can run with Ollama \(llama3\.2 at http:/);
     expect(r.stdout).not.toMatch(ANSI); // piped: no colour
-    expect(server.requests.some((q) => q.path === '/api/version')).toBe(true);
+    expect(fake.server.requests.some((q) => q.path === '/api/version')).toBe(true);
   });
 
   it('the model not pulled: fail with the `ollama pull` line, exit 1', async () => {
-    const r = await runCli(['doctor', '--host', server.url, '--model', 'mistral:7b', '--engine', 'ollama'], { env });
+    const r = await runCli(['doctor', '--host', fake.server.url, '--model', 'mistral:7b', '--engine', 'ollama'], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(line(r.stdout, 'model')).toMatch(/^fail\s+model\s+mistral:7b is not pulled \(installed: llama3\.2:latest, qwen3:0\.6b\); fix: `ollama pull mistral:7b`/);
@@ -89,18 +85,18 @@ describe('draftsmith doctor (end to end)', () => {
   });
 
   it('a hanging server: the check gives up after 2 s', async () => {
-    server.setEndpointBehaviour('/api/tags', { hang: true });
+    fake.server.setEndpointBehaviour('/api/tags', { hang: true });
     try {
-      const r = await runCli(['doctor', '--host', server.url, '--engine', 'ollama'], { env });
+      const r = await runCli(['doctor', '--host', fake.server.url, '--engine', 'ollama'], { env });
       expect(r.code).toBe(1);
       expect(line(r.stdout, 'ollama')).toMatch(/no usable answer from .*: no answer within 2 s/);
     } finally {
-      server.setEndpointBehaviour('/api/tags', undefined);
+      fake.server.setEndpointBehaviour('/api/tags', undefined);
     }
   });
 
   it('a valid profile: ok, and its model is the one checked; no $EDITOR: a warning naming the fallback', async () => {
-    const r = await runCli(['doctor', '--host', server.url, '--profile', fixture('profile.yaml')], { env: { ...env, EDITOR: undefined } });
+    const r = await runCli(['doctor', '--host', fake.server.url, '--profile', fixture('profile.yaml')], { env: { ...env, EDITOR: undefined } });
     expect(r.code).toBe(0);
     expect(line(r.stdout, 'profile')).toMatch(/^ok\s+profile\s+.*profile\.yaml is valid/);
     expect(line(r.stdout, 'config')).toMatch(/model llama3\.2 \(from the profile\)/);
@@ -109,7 +105,7 @@ describe('draftsmith doctor (end to end)', () => {
   });
 
   it('an invalid profile: fail with its problems summarised, exit 1 though Ollama works', async () => {
-    const r = await runCli(['doctor', '--host', server.url, '--profile', badProfile], { env });
+    const r = await runCli(['doctor', '--host', fake.server.url, '--profile', badProfile], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(line(r.stdout, 'profile')).toMatch(/^fail\s+profile\s+.*bad\.yaml:\d+:\d+: .* \(and \d+ more problems?\); fix: /);
@@ -118,14 +114,11 @@ describe('draftsmith doctor (end to end)', () => {
   });
 
   it('text from the server is sanitised before it reaches the terminal', async () => {
-    const evil = await startFakeOllama({ version: '0.1\u001b]0;owned\u0007\u001b[2J', models: [{ name: 'bad\u001b[31mname' }] });
-    try {
+    await withFakeOllama({ version: '0.1\u001b]0;owned\u0007\u001b[2J', models: [{ name: 'bad\u001b[31mname' }] }, async (evil) => {
       const r = await runCli(['doctor', '--host', evil.url, '--model', 'x'], { env });
       expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       expect(line(r.stdout, 'ollama')).toMatch(/version 0\.1 at/);
-    } finally {
-      await evil.close();
-    }
+    });
   });
 
   it('a bad --host is a usage error (exit 2)', async () => {
@@ -187,7 +180,7 @@ describe('draftsmith doctor (end to end)', () => {
 
   it.skipIf(!hasScript)('on a terminal: coloured level words and the width; NO_COLOR turns colour off', async () => {
     const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
-    const cmd = `stty cols 97; ${q(cliNode)} ${q(binPath)} doctor --host ${q(server.url)}`;
+    const cmd = `stty cols 97; ${q(cliNode)} ${q(binPath)} doctor --host ${q(fake.server.url)}`;
     const base: NodeJS.ProcessEnv = { ...process.env, ...env, TERM: 'xterm' };
     // CI=... (set by CI runners) makes Node offer no colour even on a terminal; the run below checks that case on purpose.
     for (const k of ['NO_COLOR', 'FORCE_COLOR', 'OLLAMA_HOST', 'NODE_OPTIONS', 'CI']) delete base[k];
@@ -212,7 +205,7 @@ describe('draftsmith models (end to end)', () => {
     mkdirSync(cache, { recursive: true });
     writeFileSync(path.join(cache, 'tiny-Q4_K_M.gguf'), Buffer.alloc(1_500, 1));
     writeFileSync(path.join(cache, 'README.txt'), 'not a model');
-    const r = await runCli(['models', '--host', server.url], { env: { ...env, DRAFTSMITH_CACHE: cache } });
+    const r = await runCli(['models', '--host', fake.server.url], { env: { ...env, DRAFTSMITH_CACHE: cache } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
@@ -226,10 +219,10 @@ describe('draftsmith models (end to end)', () => {
   });
 
   it('--json: one object with both sources', async () => {
-    const r = await runCli(['models', '--host', server.url, '--json'], { env });
+    const r = await runCli(['models', '--host', fake.server.url, '--json'], { env });
     expect(r.code).toBe(0);
     const data = JSON.parse(r.stdout);
-    expect(data.ollama).toMatchObject({ host: server.url, reachable: true });
+    expect(data.ollama).toMatchObject({ host: fake.server.url, reachable: true });
     expect(data.ollama.models[0]).toMatchObject({ name: 'llama3.2:latest', size: 2019393189, parameterSize: '3.2B', quantization: 'Q4_K_M' });
     expect(data.cache).toEqual({ dir: env.DRAFTSMITH_CACHE, files: [] });
   });
@@ -252,14 +245,11 @@ describe('draftsmith models (end to end)', () => {
   });
 
   it('sanitises model names from the server', async () => {
-    const evil = await startFakeOllama({ models: [{ name: 'bad\u001b[31mname', parameterSize: '1B\u0007' }] });
-    try {
+    await withFakeOllama({ models: [{ name: 'bad\u001b[31mname', parameterSize: '1B\u0007' }] }, async (evil) => {
       const r = await runCli(['models', '--host', evil.url], { env });
       expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       expect(r.stdout).toMatch(/^ {2}badname:latest\s+1\.0 GB\s+1B\s+Q4_K_M$/m);
-    } finally {
-      await evil.close();
-    }
+    });
   });
 });
 

@@ -2,13 +2,13 @@
 // `export` writes JSONL/CSV/.eml/mbox with the reviewer's text. Hostile CSV cells and hostile model
 // output go through the whole pipeline: nothing reaches the terminal raw, no export cell is a live
 // formula, no file lands outside the export folder.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { parseJsonl as readJsonl } from '../helpers/jsonl.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
+import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { parseMail } from '../helpers/parse-mail.js';
 
 const ESC = '\u001b';
@@ -38,19 +38,12 @@ const CSV = [
   'Finn,Berg,finn@example.org,Hooli,,400',
 ].join('\n');
 
-let server: FakeOllama;
-beforeAll(async () => {
-  server = await startFakeOllama();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => server.setBehaviour(undefined));
+const fake = useFakeOllama();
 
 
 /** Row 2's draft has a placeholder and a banned phrase; row 3's carries terminal escapes and a formula. */
 function answers(): void {
-  server.setBehaviour((req) => {
+  fake.server.setBehaviour((req) => {
     const text = JSON.stringify(req.body?.messages ?? []);
     let draft = { subject: 'A short call', body: 'Hi Ana, I enjoyed meeting you at the meetup. Would a short call next week suit you?\n\nBest regards' };
     if (text.includes('Okafor')) draft = { subject: 'Quick idea', body: 'Hi {{first_name}}, our synergy would be great. Could we talk?\n\nBest regards' };
@@ -70,7 +63,7 @@ async function drafted(): Promise<string> {
   writeFileSync(path.join(dir, 'people.csv'), CSV);
   writeFileSync(path.join(dir, 'profile.yaml'), PROFILE);
   answers();
-  const r = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir });
+  const r = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', fake.server.url], { cwd: dir });
   expect(r.stderr).not.toMatch(STACK);
   expect(r.code).toBe(0);
   expect(r.stderr).not.toMatch(RAW_CONTROL);
@@ -142,7 +135,7 @@ describe('status, lint and export (end to end)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-export-'));
     writeFileSync(path.join(dir, 'people.csv'), 'first_name,email,phone\nAna,ana@example.org,+44 20 7946 0123\nBen,ben@example.org,-\n');
     writeFileSync(path.join(dir, 'profile.yaml'), PROFILE);
-    expect((await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', fake.server.url], { cwd: dir })).code).toBe(0);
     const guarded = await runCli(['export', '--all', '--format', 'csv'], { cwd: dir });
     const raw = await runCli(['export', '--all', '--format', 'csv', '--raw-cells', '--out', 'crm.csv'], { cwd: dir });
     expect([guarded.code, raw.code]).toEqual([0, 0]);
@@ -236,7 +229,7 @@ describe('status, lint and export (end to end)', () => {
 
   it('never sends the private column, even when a note asks the model for it', async () => {
     await drafted();
-    const chats = server.requests.filter((r) => r.path === '/api/chat');
+    const chats = fake.chats();
     const sent = chats.slice(-4).map((c) => JSON.stringify(c.body));
     for (const body of sent) {
       expect(body).not.toMatch(/salary/i);

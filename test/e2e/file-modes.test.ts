@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sta
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
+import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 
 const PROFILE = `goal: Invite people to a short call.
 channel: email
@@ -20,23 +20,21 @@ const CSV = 'first_name,email,company,salary\nAna,ana@example.org,Acme,100\nBen,
 
 const mode = (file: string) => statSync(file).mode & 0o777;
 
-let server: FakeOllama;
+const fake = useFakeOllama();
 let dir: string;
 let oldUmask: number;
 beforeAll(async () => {
   oldUmask = process.umask(0o022);
-  server = await startFakeOllama();
   dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-modes-'));
   writeFileSync(path.join(dir, 'people.csv'), CSV);
   writeFileSync(path.join(dir, 'profile.yaml'), PROFILE);
-  const drafted = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir });
+  const drafted = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', fake.server.url], { cwd: dir });
   expect(drafted.code, drafted.stderr).toBe(0);
   const approved = await runCli(['approve', '--rows', '1-2'], { cwd: dir });
   expect(approved.code, approved.stderr).toBe(0);
 });
 afterAll(async () => {
   process.umask(oldUmask);
-  await server?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,13 +2,13 @@
 // fake Ollama server: approve, edit with a scripted $VISUAL, regenerate with feedback, skip, go
 // back, quit; resume; kill -9 mid-review; Ctrl-C; then `export`. Plus the non-TTY refusal and
 // `approve` for scripts, which need no terminal.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { binPath, cliNode, repoRoot, runCli } from '../helpers/cli.js';
 import { readJsonl } from '../helpers/jsonl.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
+import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { hasTmux, TmuxPane } from '../helpers/tmux.js';
 
 const fakeEditor = path.join(repoRoot, 'test/helpers/fake-editor.mjs');
@@ -42,17 +42,10 @@ const CSV = [
   'Finn,Berg,finn@example.org,Hooli,Sales,,600',
 ].join('\n');
 
-let server: FakeOllama;
+const fake = useFakeOllama();
 const panes: TmuxPane[] = [];
 
-beforeAll(async () => {
-  server = await startFakeOllama();
-});
-afterAll(async () => {
-  await server.close();
-});
 afterEach(() => {
-  server.setBehaviour(undefined);
   while (panes.length) panes.pop()!.close();
 });
 
@@ -61,7 +54,7 @@ async function draftedDir(): Promise<{ dir: string; drafts: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-review-'));
   writeFileSync(path.join(dir, 'people.csv'), CSV);
   writeFileSync(path.join(dir, 'profile.yaml'), PROFILE);
-  const r = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir });
+  const r = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', fake.server.url], { cwd: dir });
   expect(r.stderr).not.toMatch(STACK);
   expect(r.code).toBe(0);
   return { dir, drafts: path.join(dir, 'people.drafts.jsonl') };
@@ -69,7 +62,7 @@ async function draftedDir(): Promise<{ dir: string; drafts: string }> {
 
 function review(dir: string, extraEnv: Record<string, string> = {}): TmuxPane {
   const pane = new TmuxPane({
-    command: [cliNode, binPath, 'review', 'people.drafts.jsonl', '--profile', 'profile.yaml', '--host', server.url],
+    command: [cliNode, binPath, 'review', 'people.drafts.jsonl', '--profile', 'profile.yaml', '--host', fake.server.url],
     cwd: dir,
     env: {
       PATH: process.env.PATH,
@@ -100,7 +93,7 @@ const edits = (file: string) => readJsonl(file).filter((r) => r.type === 'edit')
 describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
   it('approves, edits, regenerates, skips, goes back, quits; resumes; survives kill -9; exports what was decided', async () => {
     const { dir, drafts } = await draftedDir();
-    server.setBehaviour((req) => {
+    fake.server.setBehaviour((req) => {
       const text = JSON.stringify(req.body?.messages ?? '');
       return /shorter/.test(text) ? { content: JSON.stringify({ subject: 'Short note', body: `Hi Cleo, ${REGEN}. Best regards` }) } : undefined;
     });
@@ -144,7 +137,7 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
     expect(quitScreen).toMatch(/resume with: draftsmith review people\.drafts\.jsonl --profile profile\.yaml/);
 
     // The model got the feedback together with the previous draft.
-    const regen = server.requests.filter((r) => r.path === '/api/chat' && /shorter/.test(JSON.stringify(r.body?.messages)));
+    const regen = fake.chats().filter((r) => /shorter/.test(JSON.stringify(r.body?.messages)));
     expect(regen).toHaveLength(1);
     expect(JSON.stringify(regen[0]!.body.messages)).toMatch(/Hi Cleo — I came across/);
 
@@ -226,10 +219,10 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
     // approval and are marked stale; the edited row keeps its edit; only the others are redrafted.
     expect((await runCli(['approve', '--rows', '2-4'], { cwd: dir })).code).toBe(0);
     writeFileSync(path.join(dir, 'profile.yaml'), `${PROFILE}banned_phrases: [circle back]\n`);
-    const before = server.requests.length;
-    const redraft = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir });
+    const before = fake.chats().length;
+    const redraft = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', fake.server.url], { cwd: dir });
     expect(redraft.code).toBe(0);
-    expect(server.requests.filter((r) => r.path === '/api/chat').length - server.requests.slice(0, before).filter((r) => r.path === '/api/chat').length).toBe(2);
+    expect(fake.chats().length - before).toBe(2);
     expect(redraft.stderr).toMatch(/2 drafted · 0 cached · 4 stale/);
     expect(redraft.stderr).toMatch(/4 decided or edited draft\(s\) are stale[\s\S]*--redraft-decided/);
     const after = JSON.parse((await runCli(['status', '--format', 'json'], { cwd: dir })).stdout);
