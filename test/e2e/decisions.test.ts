@@ -10,6 +10,7 @@ import { parseJsonl, readJsonl } from '../helpers/jsonl.js';
 import type { RecordedRequest } from '../helpers/fake-ollama/index.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { closedPort } from '../helpers/net.js';
+import { LINTED_CALL_PROFILE } from '../helpers/profiles.js';
 
 const fake = useFakeOllama();
 
@@ -26,21 +27,10 @@ async function requestsDuring<T>(act: () => Promise<T>): Promise<{ result: T; se
   return { result, sent: fake.chats().slice(before) };
 }
 
-const PROFILE = `goal: Invite people to a short call about their work.
-channel: email
-length:
-  max_words: 60
-sign_off: Best regards
-banned_phrases: [synergy]
-sender:
-  name: Sam Lee
-  email: sam@example.org
-`;
-
-/** A folder with p.yaml (PROFILE plus `extra`) and people.csv. */
+/** A folder with p.yaml (LINTED_CALL_PROFILE plus `extra`) and people.csv. */
 function campaign(csv: string, extra = ''): string {
   const d = tmp();
-  writeFileSync(path.join(d, 'p.yaml'), PROFILE + extra);
+  writeFileSync(path.join(d, 'p.yaml'), LINTED_CALL_PROFILE + extra);
   writeFileSync(path.join(d, 'people.csv'), csv);
   return d;
 }

@@ -7,16 +7,10 @@ import path from 'node:path';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { parseJsonl, readDrafts, readJsonl } from '../helpers/jsonl.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
+import { CALL_PROFILE } from '../helpers/profiles.js';
+import { waitFor } from '../helpers/wait.js';
 
 const fake = useFakeOllama();
-
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The words of a command line as a POSIX shell splits them (plain words and '...' quoting). */
 function shellSplit(line: string): string[] {
@@ -25,18 +19,10 @@ function shellSplit(line: string): string[] {
   return words;
 }
 
-const PROFILE = `goal: Invite people to a short call about their work.
-channel: email
-sign_off: Best regards
-sender:
-  name: Sam Lee
-  email: sam@example.org
-`;
-
 describe('the resume command of an interrupted run', () => {
   it('Ctrl-C during a run with --temperature --seed --limit --encoding on a Windows-1252 CSV prints a resume command with all four; running it requests only the rows not finished', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-campaign-'));
-    writeFileSync(path.join(d, 'p.yaml'), PROFILE);
+    writeFileSync(path.join(d, 'p.yaml'), CALL_PROFILE);
     const names = ['Zoé', 'Jürgen', 'Núria', 'Søren', 'Amélie', 'Çelik', 'Inès', 'Björn', 'Ana', 'Ben', 'Cleo', 'Dan'];
     const csv = ['first_name,email,company', ...names.map((n, i) => `${n},p${i + 1}@example.org,Café ${i + 1}`)].join('\r\n');
     // Latin-1 bytes are Windows-1252 for these letters: not UTF-8, as Excel on Windows writes it.
@@ -117,7 +103,7 @@ describe('re-running a campaign tells unchanged rows from the CSV scan alone', (
     const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-settle-'));
     const notes = Array.from({ length: 8 }, (_, i) => `note ${i + 1}`);
     writeFileSync(path.join(d, 'people.csv'), csvOf(notes));
-    writeFileSync(path.join(d, 'p.yaml'), PROFILE);
+    writeFileSync(path.join(d, 'p.yaml'), CALL_PROFILE);
     const args = ['draft', 'people.csv', '-p', 'p.yaml', '--host', fake.server.url];
     expect((await runCli(args, { cwd: d })).code).toBe(0);
     expect((await runCli(['approve', '--rows', '2'], { cwd: d })).code).toBe(0);
@@ -136,7 +122,7 @@ describe('re-running a campaign tells unchanged rows from the CSV scan alone', (
     expect(sent).toHaveLength(1);
     expect(JSON.stringify(sent[0]!.body.messages)).toContain('met again at the conference');
 
-    writeFileSync(path.join(d, 'p.yaml'), `${PROFILE}banned_phrases: [circle back]\n`);
+    writeFileSync(path.join(d, 'p.yaml'), `${CALL_PROFILE}banned_phrases: [circle back]\n`);
     before = fake.chats().length;
     const profileChanged = await runCli(args, { cwd: d });
     // Row 2 is approved: kept and marked stale, never redrafted by itself.

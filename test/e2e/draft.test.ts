@@ -7,6 +7,7 @@ import { fixture, runCli } from '../helpers/cli.js';
 import { readDrafts } from '../helpers/jsonl.js';
 import { startFakeOllama } from '../helpers/fake-ollama/index.js';
 import { useFakeOllama, withFakeOllama } from '../helpers/use-fake-ollama.js';
+import { waitFor } from '../helpers/wait.js';
 
 const fake = useFakeOllama();
 let dir: string;
@@ -303,11 +304,3 @@ describe('draftsmith draft when Ollama goes away for good', () => {
     });
   });
 });
-
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

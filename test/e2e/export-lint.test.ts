@@ -10,6 +10,7 @@ import { runCli } from '../helpers/cli.js';
 import { parseJsonl as readJsonl } from '../helpers/jsonl.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { parseMail } from '../helpers/parse-mail.js';
+import { LINTED_CALL_PROFILE } from '../helpers/profiles.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -17,16 +18,7 @@ const STACK = /\n\s+at .+:\d+:\d+/;
 // Any C0 control except tab and newline, DEL, or a C1 control: none may reach a terminal.
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
-const PROFILE = `goal: Invite people to a short call about their work.
-channel: email
-length:
-  max_words: 60
-sign_off: Best regards
-banned_phrases: [synergy]
-sender:
-  name: Sam Lee
-  email: sam@example.org
-fields:
+const PROFILE = `${LINTED_CALL_PROFILE}fields:
   private: [salary]
 `;
 

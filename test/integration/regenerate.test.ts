@@ -13,14 +13,7 @@ import { DraftsStore } from '../../src/io/drafts-file/store.js';
 import { runCli } from '../helpers/cli.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { parseMail } from '../helpers/parse-mail.js';
-
-const PROFILE = `goal: Invite people to a short call about their work.
-channel: email
-sign_off: Best regards
-sender:
-  name: Sam Lee
-  email: sam@example.org
-`;
+import { CALL_PROFILE } from '../helpers/profiles.js';
 
 const fake = useFakeOllama();
 
@@ -29,7 +22,7 @@ describe('regenerateDraft', () => {
     expect(fake.server.port).not.toBe(11434);
     const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-regenerate-'));
     const profileFile = path.join(d, 'p.yaml');
-    writeFileSync(profileFile, PROFILE);
+    writeFileSync(profileFile, CALL_PROFILE);
     writeFileSync(path.join(d, 'people.csv'), 'first_name,email,company\nAna,ana@example.org,Acme\nBen,ben@example.org,Globex\n');
     expect((await runCli(['draft', 'people.csv', '-p', 'p.yaml', '--host', fake.server.url], { cwd: d })).code).toBe(0);
 
