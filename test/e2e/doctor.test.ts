@@ -43,7 +43,7 @@ function line(stdout: string, name: string): string {
 const level = (stdout: string, name: string) => line(stdout, name).split(/\s+/)[0];
 
 describe('draftsmith doctor (end to end)', () => {
-  it('Ollama answering with the model: ready, exit 0, the report on stdout only', async () => {
+  it('Ollama answering with the model: node, ollama (asked /api/version), model and editor ok, gguf a warning, ready, exit 0, the report on stdout only, without colour', async () => {
     const r = await runCli(['doctor', '--host', fake.server.url], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -60,7 +60,7 @@ describe('draftsmith doctor (end to end)', () => {
     expect(fake.server.requests.some((q) => q.path === '/api/version')).toBe(true);
   });
 
-  it('the model not pulled: fail with the `ollama pull` line, exit 1', async () => {
+  it('the model not pulled: fail with the `ollama pull` line, not ready for --engine ollama, exit 1', async () => {
     const r = await runCli(['doctor', '--host', fake.server.url, '--model', 'mistral:7b', '--engine', 'ollama'], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
@@ -68,7 +68,7 @@ describe('draftsmith doctor (end to end)', () => {
     expect(r.stdout).toMatch(/^not ready: --engine ollama needs Ollama running with mistral:7b/m);
   });
 
-  it('Ollama unreachable: fail with the serve fix, exit 1; a bogus $EDITOR and no colour noted', async () => {
+  it('Ollama unreachable: fail with the serve fix and the model not checked, exit 1, no stack; a bogus $EDITOR and NO_COLOR noted', async () => {
     const r = await runCli(['doctor', '--host', deadHost], { env: { ...env, EDITOR: 'no-such-editor-xyz --wait', NO_COLOR: '1' } });
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(STACK);
@@ -78,13 +78,13 @@ describe('draftsmith doctor (end to end)', () => {
     expect(line(r.stdout, 'terminal')).toMatch(/stdout not a terminal, stderr not a terminal; colour off \(NO_COLOR is set\)/);
   });
 
-  it('a non-local host is not contacted without --allow-remote', async () => {
+  it('a non-local host is not contacted without --allow-remote: fail naming the flag, exit 1', async () => {
     const r = await runCli(['doctor', '--host', 'http://192.0.2.1:11434'], { env });
     expect(r.code).toBe(1);
     expect(line(r.stdout, 'ollama')).toMatch(/^fail\s+ollama\s+not contacted: http:\/\/192\.0\.2\.1:11434 is not this machine; fix: add --allow-remote/);
   });
 
-  it('a hanging server: the check gives up after 2 s', async () => {
+  it('a hanging server: the check gives up after 2 s, exit 1', async () => {
     fake.server.setEndpointBehaviour('/api/tags', { hang: true });
     try {
       const r = await runCli(['doctor', '--host', fake.server.url, '--engine', 'ollama'], { env });
@@ -95,7 +95,7 @@ describe('draftsmith doctor (end to end)', () => {
     }
   });
 
-  it('a valid profile: ok, and its model is the one checked; no $EDITOR: a warning naming the fallback', async () => {
+  it('a valid profile: ok, and its model is the one checked; no $EDITOR: a warning naming the fallback, still exit 0', async () => {
     const r = await runCli(['doctor', '--host', fake.server.url, '--profile', fixture('profile.yaml')], { env: { ...env, EDITOR: undefined } });
     expect(r.code).toBe(0);
     expect(line(r.stdout, 'profile')).toMatch(/^ok\s+profile\s+.*profile\.yaml is valid/);
@@ -104,7 +104,7 @@ describe('draftsmith doctor (end to end)', () => {
     expect(line(r.stdout, 'editor')).toMatch(/^warn\s+editor\s+\$VISUAL and \$EDITOR are not set; review's edit key will use (nano|vi); fix: /);
   });
 
-  it('an invalid profile: fail with its problems summarised, exit 1 though Ollama works', async () => {
+  it('an invalid profile: fail with its problems summarised, not ready, exit 1 though Ollama works', async () => {
     const r = await runCli(['doctor', '--host', fake.server.url, '--profile', badProfile], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
@@ -121,14 +121,14 @@ describe('draftsmith doctor (end to end)', () => {
     });
   });
 
-  it('a bad --host is a usage error (exit 2)', async () => {
+  it('a bad --host is a usage error (exit 2) naming it, nothing on stdout', async () => {
     const r = await runCli(['doctor', '--host', 'ftp://x'], { env });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/--host "ftp:\/\/x" is not a usable Ollama address/);
   });
 
-  it('a file that is not a GGUF: the gguf line fails with the reason', async () => {
+  it('a file that is not a GGUF: the gguf line fails with the reason, exit 1, and ollama is only a warning (not used)', async () => {
     const notGguf = path.join(tmp, 'notes.gguf');
     writeFileSync(notGguf, 'hello, not a model');
     const r = await runCli(['doctor', '--host', deadHost, '--engine', 'llama-cpp', '--model', notGguf], { env });
@@ -137,14 +137,14 @@ describe('draftsmith doctor (end to end)', () => {
     expect(level(r.stdout, 'ollama')).toBe('warn'); // not used with --engine llama-cpp
   });
 
-  it('an hf: model not in the cache: not downloaded, and nothing fetched', async () => {
+  it('an hf: model not in the cache: fail, not downloaded yet (doctor does not download), exit 1', async () => {
     const r = await runCli(['doctor', '--host', deadHost, '--model', 'hf:someone/tiny-GGUF:Q4_K_M'], { env });
     expect(r.code).toBe(1);
     expect(line(r.stdout, 'gguf')).toMatch(/^fail\s+gguf\s+hf:someone\/tiny-GGUF:Q4_K_M is not downloaded yet \(doctor does not download\)/);
   });
 
   describe.skipIf(!hasTinyModel)(`with the embedded GGUF (${path.basename(TINY_MODEL)})`, () => {
-    it('--engine llama-cpp --model <gguf>: loads it, ready without Ollama, exit 0', async () => {
+    it('--engine llama-cpp --model <gguf>: node-llama-cpp installed, loads it, ollama not used, ready without Ollama, exit 0', async () => {
       // CI=woodpecker is what that runner sets; node-llama-cpp alone would refuse to load under it.
       const r = await runCli(['doctor', '--host', deadHost, '--engine', 'llama-cpp', '--model', TINY_MODEL], { env: { ...env, CI: 'woodpecker' } });
       expect(r.stderr).toBe('');
@@ -155,7 +155,7 @@ describe('draftsmith doctor (end to end)', () => {
       expect(r.stdout).toMatch(/^ready: a draft can run with the embedded engine \(.*stories260K\.gguf\)$/m);
     });
 
-    it('auto, Ollama down, the model pulled on disk: ready with the embedded engine, as draft would run it', async () => {
+    it('auto, Ollama down, the model pulled on disk: ready with the embedded engine, as draft would run it; without that copy, not ready (exit 1)', async () => {
       const models = path.join(tmp, 'pulled-models');
       pulledModel(models, 'tinystories', TINY_MODEL, 'cd'.repeat(32));
       const r = await runCli(['doctor', '--host', deadHost, '--model', 'tinystories'], { env: { ...env, OLLAMA_MODELS: models } });
@@ -168,7 +168,7 @@ describe('draftsmith doctor (end to end)', () => {
       expect(bare.stdout).toMatch(/^not ready: no engine can run/m);
     });
 
-    it('an hf: model already in the cache: found there (no network) and loaded', async () => {
+    it('an hf: model already in the cache: found there (no network) and loaded, exit 0', async () => {
       const cache = path.join(tmp, 'hf-cache');
       mkdirSync(cache, { recursive: true });
       copyFileSync(TINY_MODEL, path.join(cache, 'hf_someone_tiny-GGUF_stories.gguf')); // node-llama-cpp's cache name
@@ -178,7 +178,7 @@ describe('draftsmith doctor (end to end)', () => {
     });
   });
 
-  it.skipIf(!hasScript)('on a terminal: coloured level words and the width; NO_COLOR turns colour off', async () => {
+  it.skipIf(!hasScript)('on a terminal: coloured level words and the width; NO_COLOR turns colour off, and so does CI', async () => {
     const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
     const cmd = `stty cols 97; ${q(cliNode)} ${q(binPath)} doctor --host ${q(fake.server.url)}`;
     const base: NodeJS.ProcessEnv = { ...process.env, ...env, TERM: 'xterm' };
@@ -200,7 +200,7 @@ describe('draftsmith doctor (end to end)', () => {
 });
 
 describe('draftsmith models (end to end)', () => {
-  it("lists Ollama's models with size, parameters and quantisation, and the cached GGUF files", async () => {
+  it("lists Ollama's models with size, parameters and quantisation, and the cached GGUF files (no other files), exit 0", async () => {
     const cache = path.join(tmp, 'models-cache');
     mkdirSync(cache, { recursive: true });
     writeFileSync(path.join(cache, 'tiny-Q4_K_M.gguf'), Buffer.alloc(1_500, 1));
@@ -227,7 +227,7 @@ describe('draftsmith models (end to end)', () => {
     expect(data.cache).toEqual({ dir: env.DRAFTSMITH_CACHE, files: [] });
   });
 
-  it('Ollama not answering: a note on stderr, the cache still listed, exit 0', async () => {
+  it('Ollama not answering: a note on stderr, the cache still listed, exit 0; --json says unreachable, with the error', async () => {
     const r = await runCli(['models', '--host', deadHost], { env });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^draftsmith: note: no answer from Ollama at http:\/\/127\.0\.0\.1:\d+ \(connection refused\); start it with `ollama serve`/);
@@ -238,7 +238,7 @@ describe('draftsmith models (end to end)', () => {
     expect(JSON.parse(json.stdout).ollama).toMatchObject({ reachable: false, models: [], error: expect.stringMatching(/connection refused/) });
   });
 
-  it('a non-local host is not contacted without --allow-remote', async () => {
+  it('a non-local host is not contacted without --allow-remote: a note naming the flag, exit 0', async () => {
     const r = await runCli(['models', '--host', 'http://192.0.2.1:11434'], { env });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/not contacted: Ollama at http:\/\/192\.0\.2\.1:11434 is not on this machine; pass --allow-remote/);

@@ -20,7 +20,7 @@ function shellSplit(line: string): string[] {
 }
 
 describe('the resume command of an interrupted run', () => {
-  it('Ctrl-C during a run with --temperature --seed --limit --encoding on a Windows-1252 CSV prints a resume command with all four; running it requests only the rows not finished', async () => {
+  it('Ctrl-C during a run with --temperature --seed --limit --encoding on a Windows-1252 CSV: exit 130 and a resume command with all four; running it requests only the rows not finished, with that temperature and seed, and rows 1-10 end drafted with their names decoded', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-campaign-'));
     writeFileSync(path.join(d, 'p.yaml'), CALL_PROFILE);
     const names = ['Zoé', 'Jürgen', 'Núria', 'Søren', 'Amélie', 'Çelik', 'Inès', 'Björn', 'Ana', 'Ben', 'Cleo', 'Dan'];
@@ -64,7 +64,7 @@ describe('the resume command of an interrupted run', () => {
 const LEGACY = path.join(repoRoot, 'test/fixtures/legacy-drafts');
 
 describe('a drafts file written before recipient keys', () => {
-  it('status shows its approvals and the edited row as drafted, waiting for approval; export takes the approved only; re-running draft sends no request and marks nothing stale', async () => {
+  it('status shows its approvals and the edited row as drafted, waiting for approval; export takes the approved only, --status drafted the edit as version 2; re-running draft sends no request, marks nothing stale, adds no inputs record and keeps the old bytes ahead of what it appends', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-legacy-'));
     cpSync(LEGACY, d, { recursive: true });
     const file = path.join(d, 'recipients.drafts.jsonl');
@@ -99,7 +99,7 @@ describe('re-running a campaign tells unchanged rows from the CSV scan alone', (
   const csvOf = (notes: string[]) =>
     ['first_name,email,company,notes', ...notes.map((n, i) => `P${i + 1},p${i + 1}@example.org,Co ${i + 1},${n}`)].join('\n');
 
-  it('a re-run of a finished campaign sends nothing; a changed cell redrafts that row only; a changed profile redrafts every undecided row; --out still prints every row', async () => {
+  it('drafts 8 rows and approves row 2; a re-run sends nothing; a changed cell redrafts that row only; a changed profile redrafts the 7 undecided rows and marks the approved one stale; --out - prints every row without a request', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-settle-'));
     const notes = Array.from({ length: 8 }, (_, i) => `note ${i + 1}`);
     writeFileSync(path.join(d, 'people.csv'), csvOf(notes));

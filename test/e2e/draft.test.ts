@@ -21,7 +21,7 @@ const fixtureRows = readFileSync(fixture('recipients.csv'), 'utf8');
 const STACK = /\n\s+at .+\(.*:\d+:\d+\)/;
 
 describe('draftsmith draft (end to end, fake Ollama)', () => {
-  it('drafts every fixture recipient into the drafts file, then re-runs without paying twice', async () => {
+  it('drafts every fixture recipient into the drafts file (one /api/tags probe, the system prompt stored once); a re-run sends nothing and says cached; a changed row is redrafted alone; --force --quiet redrafts every row, silently', async () => {
     const d = tmp();
     copyFileSync(fixture('recipients.csv'), path.join(d, 'people.csv'));
     const before = fake.chats().length;
@@ -74,7 +74,7 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     expect(fake.chats().length).toBe(before + sent.length + 1 + records.length);
   });
 
-  it('pipes: CSV on stdin, one JSONL record per recipient on stdout in row order, chatter on stderr only', async () => {
+  it('pipes: CSV on stdin, one JSONL record per recipient on stdout in row order, each greeting its own recipient; drafts.jsonl written too; stderr without colour or spinner', async () => {
     const d = tmp();
     const result = await runCli(['draft', '-', '--profile', fixture('profile.yaml'), '--host', fake.server.url, '--out', '-', '--concurrency', '4'], {
       cwd: d,
@@ -106,7 +106,7 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     for (const body of bodies) for (const v of privateValues) expect(body).not.toContain(v);
   });
 
-  it('--dry-run prints the exact messages and contacts no host', async () => {
+  it('--dry-run --rows 1-3 prints the exact messages of rows 1-3 (one system prompt for all), contacts no host and writes no drafts file', async () => {
     const d = tmp();
     const result = await runCli(['draft', fixture('recipients.csv'), '--profile', fixture('profile.yaml'), '--host', 'http://127.0.0.1:9', '--dry-run', '--rows', '1-3'], { cwd: d });
     expect(result.code).toBe(0);
@@ -117,7 +117,7 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     expect(existsSync(path.join(path.dirname(fixture('recipients.csv')), 'recipients.drafts.jsonl'))).toBe(false);
   });
 
-  it('says plainly when Ollama is unreachable (exit 1, names the host, no stack)', async () => {
+  it('says plainly when Ollama is unreachable (exit 1, names the host and `ollama serve`, no stack)', async () => {
     const d = tmp();
     const result = await runCli(['draft', fixture('recipients.csv'), '--profile', fixture('profile.yaml'), '--host', 'http://127.0.0.1:9', '--drafts', path.join(d, 'd.jsonl')], { cwd: d });
     expect(result.code).toBe(1);
@@ -126,20 +126,20 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     expect(result.stderr).not.toMatch(STACK);
   });
 
-  it('tells the user to pull a missing model', async () => {
+  it('a missing model: exit 1, and tells the user to `ollama pull` it', async () => {
     const d = tmp();
     const result = await runCli(['draft', fixture('recipients.csv'), '--profile', fixture('profile.yaml'), '--host', fake.server.url, '--model', 'nosuchmodel', '--drafts', path.join(d, 'd.jsonl')], { cwd: d });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('ollama pull nosuchmodel');
   });
 
-  it('refuses a non-local host without --allow-remote', async () => {
+  it('refuses a non-local host without --allow-remote (exit 2, names the flag)', async () => {
     const result = await runCli(['draft', fixture('recipients.csv'), '--profile', fixture('profile.yaml'), '--host', 'http://10.1.2.3:11434'], { cwd: tmp() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--allow-remote');
   });
 
-  it('names failed rows, exits 1, and a re-run retries only those', async () => {
+  it('names the failed row with its error, exits 1, and a re-run retries only that row', async () => {
     const d = tmp();
     const csv = path.join(d, 'p.csv');
     copyFileSync(fixture('recipients.csv'), csv);
@@ -160,7 +160,7 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     expect(JSON.stringify(retried[0]!.body)).toContain(name2);
   });
 
-  it('a second draft process on the same drafts file refuses clearly', async () => {
+  it('a second draft process on a locked drafts file refuses: exit 1, names the other draftsmith and its pid', async () => {
     const d = tmp();
     const drafts = path.join(d, 'x.drafts.jsonl');
     writeFileSync(`${drafts}.lock`, JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() }));
@@ -170,7 +170,7 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     expect(result.stderr).toContain(String(process.pid));
   });
 
-  it('Ctrl-C stops cleanly: exit 130, finished drafts kept, a re-run finishes the rest', async () => {
+  it('Ctrl-C stops cleanly: exit 130 with a resume hint, finished drafts kept; a re-run requests only the rest', async () => {
     const d = tmp();
     const csv = path.join(d, 'p.csv');
     copyFileSync(fixture('recipients.csv'), csv);
@@ -196,7 +196,7 @@ describe('draftsmith draft (end to end, fake Ollama)', () => {
     expect(all.length).toBe(rows.size);
   });
 
-  it('kill -9 mid-run loses nothing finished; the drafts file still loads and the re-run completes', async () => {
+  it('kill -9 mid-run: status still loads the drafts file, and a re-run takes over the stale lock and completes every row', async () => {
     const d = tmp();
     copyFileSync(fixture('recipients.csv'), path.join(d, 'p.csv'));
     fake.server.setBehaviour(() => ({ latencyMs: 200 }));
@@ -232,7 +232,7 @@ describe('draftsmith draft: answers cut at the token limit', () => {
 });
 
 describe('draftsmith draft --out - when the reader goes away', () => {
-  it('stops drafting once stdout is closed (`| head -1`), keeps what it drafted, exits 0 quietly', async () => {
+  it('stops drafting once stdout is closed (`| head -1`): says it stopped, no stack, exit 0, fewer than 20 of 40 rows requested, and keeps what it drafted', async () => {
     const d = tmp();
     const lines = ['first_name,company'];
     for (let i = 1; i <= 40; i++) lines.push(`Person${i},Company${i}`);
@@ -263,7 +263,7 @@ describe('draftsmith draft --out - when the reader goes away', () => {
 });
 
 describe('draftsmith draft when Ollama goes away for good', () => {
-  it('stops within --give-up-after, keeps the drafts, writes no failed record, and a re-run drafts only the rest', async () => {
+  it('stops within --give-up-after once Ollama dies: exit 1, keeps the drafts, writes no failed record, says what stopped it, prints the resume command and counts retries; that command, with Ollama back on the port, drafts only the rest', async () => {
     const d = tmp();
     copyFileSync(fixture('recipients.csv'), path.join(d, 'p.csv'));
     const dying = await startFakeOllama({ slots: 2, latencyMs: 150 });

@@ -56,7 +56,7 @@ function expectDrafted(records: Record<string, any>[], rows: number[]): void {
 }
 
 describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, real GGUF model)', () => {
-  it('drafts three fixture recipients; the same --seed reproduces the same drafts', async () => {
+  it('drafts three fixture recipients in this process, naming the GGUF in the summary and the records; the same --seed reproduces the same drafts', async () => {
     const first = path.join(tmp.path, 'seed-a.drafts.jsonl');
     const a = await runCli([...draftArgs(first, '--rows', '1-3', '--seed', '7'), '--engine', 'llama-cpp', '--model', modelArg], { env: bareEnv });
     expect(a.stderr).not.toMatch(STACK);
@@ -73,7 +73,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expect(byRow(readDrafts(second))).toEqual(byRow(recordsA));
   });
 
-  it('runs the GGUF blob of a model Ollama pulled (ollama:NAME), without the daemon', async () => {
+  it('runs the GGUF blob of a model Ollama pulled (ollama:NAME), without the daemon; a model not pulled is exit 1 with the `ollama pull` line', async () => {
     const models = tmp.dir('fake-ollama-models');
     const blob = pulledModel(models, 'tinystories', modelPath, 'ef'.repeat(32));
 
@@ -95,7 +95,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expect(missing.stderr).toContain('ollama pull other');
   });
 
-  it('auto with Ollama down and no model: exit 1, one error listing the three ways', async () => {
+  it('auto with Ollama down and no model: exit 1, one error listing the three ways, no drafts file', async () => {
     const drafts = path.join(tmp.path, 'none.drafts.jsonl');
     const result = await runCli(draftArgs(drafts, '--limit', '1'), { env: bareEnv });
     expect(result.code).toBe(1);
@@ -111,7 +111,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expect(existsSync(drafts)).toBe(false);
   });
 
-  it('auto with Ollama down falls to the embedded engine for a .gguf model, or the one cached GGUF', async () => {
+  it('auto with Ollama down falls to the embedded engine for a .gguf model, or (with a note) the one cached GGUF', async () => {
     const drafts = path.join(tmp.path, 'auto-gguf.drafts.jsonl');
     const result = await runCli([...draftArgs(drafts, '--limit', '1'), '--model', modelArg], { env: bareEnv });
     expect(result.stderr).not.toMatch(STACK);
@@ -129,7 +129,7 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expectDrafted(readDrafts(cachedDrafts), [1]);
   });
 
-  it('Ctrl-C during an embedded run: exit 130, the drafts file loads, a re-run completes', async () => {
+  it('Ctrl-C during an embedded run: exit 130 with a resume hint, the drafts file loads with only drafted rows, a re-run counts them cached and completes', async () => {
     const d = tmp.dir('sigint');
     const drafts = path.join(d, 'p.drafts.jsonl');
     const args = [...draftArgs(drafts, '--limit', '6', '--concurrency', '1'), '--engine', 'llama-cpp', '--model', modelArg];

@@ -90,8 +90,8 @@ async function answer(pane: TmuxPane, screen: RegExp, letter: string): Promise<s
 const decisions = (file: string) => readJsonl(file).filter((r) => r.type === 'decision');
 const edits = (file: string) => readJsonl(file).filter((r) => r.type === 'edit');
 
-describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
-  it('approves, edits, regenerates, skips, goes back, quits; resumes; survives kill -9; exports what was decided', async () => {
+describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux), on 6 freshly drafted rows', () => {
+  it('views the prompt, approves, edits, regenerates with feedback, skips, goes back from a hostile row (no escape reaches the terminal) and approves the skipped one, quits with a resume hint; resumes and approves a lint error after asking; survives kill -9; exits 130 on Ctrl-C; exports what was decided', async () => {
     const { dir, drafts } = await draftedDir();
     fake.server.setBehaviour((req) => {
       const text = JSON.stringify(req.body?.messages ?? '');
@@ -194,7 +194,7 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
     expect(records[2].version).toBe(2);
   }, 120_000);
 
-  it('Enter alone decides nothing; edit then quit exports nothing; a changed profile keeps every approval', async () => {
+  it('Enter alone decides nothing; edit then quit records the edit and no decision, so export writes nothing and status counts the edit; after approve --rows 2-4, a changed profile redrafts only the 2 rows neither decided nor edited and keeps every approval, marked stale', async () => {
     const { dir, drafts } = await draftedDir();
     const pane = review(dir);
     await pane.waitFor((s) => /Draft 1 of 6/.test(s) && /\? Action/.test(s));
@@ -234,8 +234,8 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
 
 if (!hasTmux) console.warn('review-tmux.test.ts: tmux is not installed; the terminal tests are skipped (apt-get install tmux)');
 
-describe('review without a terminal, and approve for scripts', () => {
-  it('review refuses with exit 2 and points at export and approve', async () => {
+describe('review without a terminal, and approve for scripts, on 6 freshly drafted rows', () => {
+  it('review refuses with exit 2 and points at export and approve, no stack', async () => {
     const { dir } = await draftedDir();
     const r = await runCli(['review', 'people.drafts.jsonl'], { cwd: dir });
     expect(r.code).toBe(2);
@@ -244,7 +244,7 @@ describe('review without a terminal, and approve for scripts', () => {
     expect(r.stderr).not.toMatch(STACK);
   });
 
-  it('approve --rows approves only undecided drafts among the rows given, one with a lint error only with --force; export then has them', async () => {
+  it('approve --rows approves only undecided drafts among the rows given, one with a lint error only with --force; an approved row again approves 0, rows beyond the drafts are exit 2; export then has rows 2, 4 and 5', async () => {
     const { dir, drafts } = await draftedDir();
     const r = await runCli(['approve', 'people.drafts.jsonl', '--rows', '2,4-5'], { cwd: dir });
     expect(r.code).toBe(0);
@@ -263,7 +263,7 @@ describe('review without a terminal, and approve for scripts', () => {
     expect(exported.stdout.trim().split('\n').map((l) => JSON.parse(l).row)).toEqual([2, 4, 5]);
   });
 
-  it('approve needs exactly one of --rows and --clean; --clean lints against the recorded profile, or --profile', async () => {
+  it('approve needs exactly one of --rows and --clean (exit 2 otherwise); with the recorded profile moved away, --clean asks for --profile (exit 2), and with --profile approves', async () => {
     const { dir } = await draftedDir();
     expect((await runCli(['approve', 'people.drafts.jsonl'], { cwd: dir })).code).toBe(2);
     expect((await runCli(['approve', 'people.drafts.jsonl', '--rows', '1', '--clean'], { cwd: dir })).code).toBe(2);
@@ -279,7 +279,7 @@ describe('review without a terminal, and approve for scripts', () => {
     expect(clean.stderr).toMatch(/approved \d+ draft/);
   });
 
-  it('approve --clean finds the profile the drafts were made with', async () => {
+  it('approve --clean finds the profile the drafts were made with, and its hint to review the held rows needs no --profile', async () => {
     const { dir } = await draftedDir();
     const clean = await runCli(['approve', 'people.drafts.jsonl', '--clean'], { cwd: dir });
     expect(clean.code).toBe(0);
