@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFakeOllama } from '../test/helpers/fake-ollama.js';
+import { startFakeOllama } from '../test/helpers/fake-ollama/index.js';
 import { benchEmbedded } from './embedded.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -179,7 +179,7 @@ Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${mach
 
 ## Pipeline against the fake Ollama server
 
-Everything runs against the fake Ollama server in \`test/helpers/fake-ollama.ts\` on loopback (in
+Everything runs against the fake Ollama server in \`test/helpers/fake-ollama/\` on loopback (in
 the benchmark's own process, so it shares the two cores with draftsmith): these figures measure
 draftsmith's own work per draft (CSV, prompt, fingerprint, HTTP client, journal, lint), not a model.
 

@@ -10,7 +10,7 @@ import { binPath, cliNode, repoRoot, runCli } from '../helpers/cli.js';
 const COMMANDS = ['draft', 'status', 'lint', 'export', 'review', 'approve', 'doctor', 'models'];
 
 describe('draftsmith basics', () => {
-  it('--version prints the package version on stdout, exit 0', async () => {
+  it('--version prints the package version on stdout, nothing on stderr, exit 0', async () => {
     const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
     const r = await runCli(['--version']);
     expect(r.code).toBe(0);
@@ -18,7 +18,7 @@ describe('draftsmith basics', () => {
     expect(r.stderr).toBe('');
   });
 
-  it('--help lists every command with examples; each command has its own help with examples', async () => {
+  it('--help lists every command, examples and the exit codes; each command and profile subcommand has its own help with examples', async () => {
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);
     expect(top.stderr).toBe('');
@@ -33,7 +33,7 @@ describe('draftsmith basics', () => {
     }
   });
 
-  it('help says the profile of review and approve --clean is found from the drafts file', async () => {
+  it('approve --help describes --clean and, like review --help, says the profile defaults to the one the drafts were made with', async () => {
     const approve = (await runCli(['approve', '--help'])).stdout;
     expect(approve).not.toMatch(/needs --profile/);
     expect(flagLine(approve, '--clean')).toBe('--clean approve every undecided draft the lint has no finding about, warnings included');
@@ -56,7 +56,7 @@ describe('draftsmith basics', () => {
     expect(r.stderr).toBe(`draftsmith: error: ${message}\n  hint: ${hint}\n`);
   });
 
-  it('does not crash when the reader of stdout leaves early (`--help | head -1`)', () => {
+  it('does not crash when the reader of stdout leaves early (`--help | head -1`): the first line, exit 0, nothing on stderr', () => {
     const r = spawnSync('bash', ['-c', `"${cliNode}" "${binPath}" --help | head -1; exit "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
     expect(r.stdout).toMatch(/^Usage: draftsmith/);
     expect(r.status).toBe(0);

@@ -7,9 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fixture, runCli } from '../helpers/cli.js';
 import { parseJsonl, readJsonl } from '../helpers/jsonl.js';
-import type { RecordedRequest } from '../helpers/fake-ollama.js';
+import type { RecordedRequest } from '../helpers/fake-ollama/index.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { closedPort } from '../helpers/net.js';
+import { LINTED_CALL_PROFILE } from '../helpers/profiles.js';
 
 const fake = useFakeOllama();
 
@@ -26,21 +27,10 @@ async function requestsDuring<T>(act: () => Promise<T>): Promise<{ result: T; se
   return { result, sent: fake.chats().slice(before) };
 }
 
-const PROFILE = `goal: Invite people to a short call about their work.
-channel: email
-length:
-  max_words: 60
-sign_off: Best regards
-banned_phrases: [synergy]
-sender:
-  name: Sam Lee
-  email: sam@example.org
-`;
-
-/** A folder with p.yaml (PROFILE plus `extra`) and people.csv. */
+/** A folder with p.yaml (LINTED_CALL_PROFILE plus `extra`) and people.csv. */
 function campaign(csv: string, extra = ''): string {
   const d = tmp();
-  writeFileSync(path.join(d, 'p.yaml'), PROFILE + extra);
+  writeFileSync(path.join(d, 'p.yaml'), LINTED_CALL_PROFILE + extra);
   writeFileSync(path.join(d, 'people.csv'), csv);
   return d;
 }
@@ -66,7 +56,7 @@ function deleteLine(file: string, line: number): void {
 const REPEATED = 'first_name,email,company\nAna,ana@example.org,Acme\nAnnie, ANA@Example.org ,Acme Two\nBen,ben@example.org,Globex\nCleo,cleo@example.org,Initech\n';
 
 describe('rows are identified by recipient, not position', () => {
-  it('a deleted row: the re-run sends no request, names the orphan; status counts 11 recipients and 1 orphaned; export --all lists each person once with their own approval; --include-orphans adds the orphan', async () => {
+  it('drafts and approves 12 rows, then row 1 is deleted: the re-run sends no request and names the orphan; status counts 11 recipients and 1 orphaned; export --all lists each person once with their own approval; --include-orphans adds the orphan', async () => {
     const d = tmp();
     copyFileSync(fixture('recipients.csv'), path.join(d, 'people.csv'));
     const profile = fixture('profile.yaml');
@@ -103,7 +93,7 @@ describe('rows are identified by recipient, not position', () => {
     expect(withOrphans.filter((r) => r.orphaned === true).map((r) => [r.recipient.first_name, r.row, r.status])).toEqual([['Maya', 1, 'approved']]);
   });
 
-  it('draft --rows N is the N-th data row of the CSV as read now: after a deletion, --rows 11 --out - prints Wei Chen with his approval and sends no request', async () => {
+  it('draft --rows N is the N-th data row of the CSV as read now: drafted, row 12 approved, row 1 deleted, --rows 11 --out - prints Wei Chen with his approval and sends no request', async () => {
     const d = tmp();
     copyFileSync(fixture('recipients.csv'), path.join(d, 'people.csv'));
     const profile = fixture('profile.yaml');
@@ -116,7 +106,7 @@ describe('rows are identified by recipient, not position', () => {
     expect(parseJsonl(result.stdout).map((r) => [r.row, r.recipient.first_name, r.recipient.last_name, r.status])).toEqual([[11, 'Wei', 'Chen', 'approved']]);
   });
 
-  it('a later row repeating an e-mail (other case, spaces) is named as a repeat and gets no request', async () => {
+  it('a later row repeating an e-mail (other case, spaces) is named as a repeat and gets no request (3 sent for 4 rows), and export --all leaves it out', async () => {
     const d = campaign(REPEATED);
     const { result, sent } = await requestsDuring(() => draft(d));
     expect(result.code).toBe(0);
@@ -126,7 +116,7 @@ describe('rows are identified by recipient, not position', () => {
     expect(parseJsonl((await runCli(['export', '--all'], { cwd: d })).stdout).map((r) => r.recipient.first_name)).toEqual(['Ana', 'Ben', 'Cleo']);
   });
 
-  it('rows after a repeated row keep their CSV numbers once the drafts file is reopened: in export, in draft --rows 3 --out - (no request) and in approve --rows 3', async () => {
+  it('rows after a repeated row keep their CSV numbers once the drafts file is reopened: in export --all, in draft --rows 3 --out - (no request), in approve --rows 3 and in the export after it', async () => {
     const d = campaign(REPEATED);
     expect((await draft(d)).code).toBe(0);
     const rows = (out: string) => parseJsonl(out).map((r) => [r.row, r.recipient.first_name]);
@@ -138,7 +128,7 @@ describe('rows are identified by recipient, not position', () => {
     expect(rows((await runCli(['export'], { cwd: d })).stdout)).toEqual([[3, 'Ben']]);
   });
 
-  it("the profile's identity: [crm_id] keys recipients by that column (one e-mail, two crm_ids = two drafts); an identity column the CSV lacks is exit 2 naming it", async () => {
+  it("the profile's identity: [crm_id] keys recipients by that column (one e-mail, two crm_ids = two drafts, both exported); an identity column the CSV lacks is exit 2 naming it, before any request, no stack", async () => {
     const d = campaign('crm_id,first_name,email,company\nC-1,Ana,shared@example.org,Acme\nC-2,Ben,shared@example.org,Globex\n', 'identity: [crm_id]\n');
     const { result, sent } = await requestsDuring(() => draft(d));
     expect(result.code).toBe(0);
@@ -156,7 +146,7 @@ describe('rows are identified by recipient, not position', () => {
 });
 
 describe('a drafts file belongs to one list', () => {
-  it('stdin: CSV B with other columns piped into the drafts.jsonl of CSV A is refused (exit 2, names the mismatch and --drafts, file unchanged); --relink accepts it', async () => {
+  it('stdin: CSV B with other columns piped into the drafts.jsonl of CSV A is refused (exit 2, no request, names the mismatch and --drafts, file unchanged); --relink accepts it and drafts B beside A', async () => {
     const d = campaign('');
     const a = 'first_name,email,company\nAna,ana@example.org,Acme\n';
     const b = 'name,mail\nBen,ben@example.org\n';
@@ -175,7 +165,7 @@ describe('a drafts file belongs to one list', () => {
     expect(readJsonl(path.join(d, 'drafts.jsonl')).filter((r) => r.type === 'draft').map((r) => r.recipient.name ?? r.recipient.first_name)).toEqual(['Ana', 'Ben']);
   });
 
-  it('a second CSV file drafted into the same --drafts file is refused and leaves it unchanged; changed content of the same CSV and profile is drafted', async () => {
+  it('a second CSV file drafted into the same --drafts file is refused (exit 2, names the first CSV and --drafts) and leaves it unchanged; a new row and a changed profile of the first CSV redraft both rows', async () => {
     const d = campaign('first_name,email,company\nAna,ana@example.org,Acme\n');
     copyFileSync(path.join(d, 'people.csv'), path.join(d, 'other.csv'));
     expect((await draft(d, '--drafts', 'shared.jsonl')).code).toBe(0);
@@ -207,7 +197,7 @@ function mixedAnswers(): void {
 const FOUR = 'first_name,email,company\nAna,ana@example.org,Acme\nBen,ben@example.org,Globex\nCleo,cleo@example.org,Initech\nDan,dan@example.org,Hooli\n';
 
 describe('approve approves only what a person could approve', () => {
-  it('approve --clean holds a draft with a warning (sign-off-missing) and names it with its code; --allow sign-off-missing approves it', async () => {
+  it('drafts 2 rows; approve --clean approves the clean one and holds one with a warning (sign-off-missing), naming its code, so export has row 1; --allow sign-off-missing approves it and export has rows 1 and 2', async () => {
     const d = campaign('first_name,email,company\nAna,ana@example.org,Acme\nBen,ben@example.org,Globex\n');
     mixedAnswers();
     expect((await draft(d)).code).toBe(0);
@@ -222,7 +212,7 @@ describe('approve approves only what a person could approve', () => {
     expect(parseJsonl((await runCli(['export'], { cwd: d })).stdout).map((r) => r.row)).toEqual([1, 2]);
   });
 
-  it('approve never approves failed or skipped rows: --clean passes them by, --rows names them "left alone"', async () => {
+  it('drafts 4 rows (one fails: exit 1) and a decision skips another; approve never approves failed or skipped rows: --clean --allow approves rows 1-2 and passes them by, --rows 1-4 names all four "left alone"; status counts 2 approved, 1 skipped, 1 failed; export has Ana and Ben', async () => {
     const d = campaign(FOUR);
     mixedAnswers();
     const drafted = await draft(d);
@@ -241,7 +231,7 @@ describe('approve approves only what a person could approve', () => {
     expect(parseJsonl((await runCli(['export'], { cwd: d })).stdout).map((r) => r.recipient.first_name)).toEqual(['Ana', 'Ben']);
   });
 
-  it('draft --rows 40-50 on a 12-row CSV exits 2 naming the range and the row count, before any request', async () => {
+  it('draft --rows 40-50 on a 12-row CSV exits 2 naming the range and the row count, with a hint of rows 1-12, before any request', async () => {
     const d = tmp();
     copyFileSync(fixture('recipients.csv'), path.join(d, 'people.csv'));
     const { result, sent } = await requestsDuring(() => runCli(['draft', 'people.csv', '-p', fixture('profile.yaml'), '--host', fake.server.url, '--rows', '40-50'], { cwd: d }));
@@ -253,7 +243,7 @@ describe('approve approves only what a person could approve', () => {
 });
 
 describe('every command shows the latest version', () => {
-  it('after an edit record and the approval of version 2, draft --out - prints the edited text, status approved, edited true, and sends no request', async () => {
+  it("drafts 2 rows; after an edit record and the approval of version 2 for row 2, draft --out - prints row 1 as drafted and row 2's edited text, status approved, edited true, version 2, and sends no request", async () => {
     const d = campaign('first_name,email,company\nAna,ana@example.org,Acme\nBen,ben@example.org,Globex\n');
     expect((await draft(d)).code).toBe(0);
     const file = path.join(d, 'people.drafts.jsonl');
@@ -272,7 +262,7 @@ describe('every command shows the latest version', () => {
     expect(out[1]).toMatchObject({ subject: 'Edited subject', body: 'Hi Ben, edited by a person.\n\nBest regards' });
   });
 
-  it('lint DRAFTS_FILE once a decision exists, without -p (the profile comes from the file), lints the latest version: an edit with a banned phrase is reported', async () => {
+  it('drafts 2 rows and approves row 1; lint DRAFTS_FILE without -p (the profile comes from the file) finds no error (exit 0), then lints the latest version: an edit of row 2 with a banned phrase is reported (exit 1), row 1 is not', async () => {
     const d = campaign('first_name,email,company\nAna,ana@example.org,Acme\nBen,ben@example.org,Globex\n');
     expect((await draft(d)).code).toBe(0);
     expect((await runCli(['approve', '--rows', '1'], { cwd: d })).code).toBe(0);
@@ -291,7 +281,7 @@ describe('every command shows the latest version', () => {
 });
 
 describe('before model time', () => {
-  it('rows with no name, and rows with no e-mail on the email channel, are warned about before the engine is contacted', async () => {
+  it('rows with no name, and rows with no e-mail on the email channel, are warned about before the engine is contacted (nothing answers there: exit 1)', async () => {
     const d = campaign('first_name,email,company\nAna,ana@example.org,Acme\n,nobody@example.org,Globex\nCleo,,Initech\nDan,not-an-address,Hooli\n');
     // No engine answers: the warnings come from reading the CSV, before any model time.
     const r = await runCli(['draft', 'people.csv', '-p', 'p.yaml', '--host', `http://127.0.0.1:${await closedPort()}`], { cwd: d });
@@ -300,7 +290,7 @@ describe('before model time', () => {
     expect(r.stderr).toMatch(/warning: 2 row\(s\) have no e-mail address \(rows 3-4\): they cannot be exported as mail/);
   });
 
-  it('export --format csv with nothing approved still writes the header line', async () => {
+  it('drafts 1 row; export --format csv with nothing approved still writes the header line and says 1 draft is waiting for review', async () => {
     const d = campaign('first_name,email,company\nAna,ana@example.org,Acme\n');
     expect((await draft(d)).code).toBe(0);
     const r = await runCli(['export', '--format', 'csv'], { cwd: d });

@@ -1,12 +1,12 @@
 // `draftsmith doctor` and `draftsmith models`: the built binary against the fake Ollama server,
 // the real tiny GGUF model, and a fake model cache.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { binPath, cliNode, fixture, runCli, sharedDir } from '../helpers/cli.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { useFakeOllama, withFakeOllama } from '../helpers/use-fake-ollama.js';
 import { pulledModel } from '../helpers/ollama-models.js';
 import { closedPort } from '../helpers/net.js';
 
@@ -19,7 +19,7 @@ if (!hasScript) console.warn('doctor e2e: util-linux `script` is absent; the ter
 const STACK = /\n\s+at .+\(.*:\d+:\d+\)/;
 const ANSI = /\u001b\[/;
 
-let server: FakeOllama;
+const fake = useFakeOllama();
 let deadHost: string;
 let tmp: string;
 let badProfile: string;
@@ -27,15 +27,11 @@ let badProfile: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  server = await startFakeOllama();
   deadHost = `http://127.0.0.1:${await closedPort()}`;
   tmp = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-doctor-'));
   badProfile = path.join(tmp, 'bad.yaml');
   writeFileSync(badProfile, 'name: x\nchannel: fax\ntemperature: 3\n');
   env = { DRAFTSMITH_CACHE: path.join(tmp, 'cache'), OLLAMA_MODELS: path.join(tmp, 'ollama-models'), EDITOR: 'sh' };
-});
-afterAll(async () => {
-  await server.close();
 });
 
 /** The report line of one check: "<level>  <name>  <detail>". */
@@ -47,8 +43,8 @@ function line(stdout: string, name: string): string {
 const level = (stdout: string, name: string) => line(stdout, name).split(/\s+/)[0];
 
 describe('draftsmith doctor (end to end)', () => {
-  it('Ollama answering with the model: ready, exit 0, the report on stdout only', async () => {
-    const r = await runCli(['doctor', '--host', server.url], { env });
+  it('Ollama answering with the model: node, ollama (asked /api/version), model and editor ok, gguf a warning, ready, exit 0, the report on stdout only, without colour', async () => {
+    const r = await runCli(['doctor', '--host', fake.server.url], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     // The node the CLI runs on: $DRAFTSMITH_TEST_NODE (Node 24 in .ci/run), else the one running the tests.
@@ -61,18 +57,18 @@ describe('draftsmith doctor (end to end)', () => {
     expect(line(r.stdout, 'editor')).toMatch(/^ok\s+editor\s+\$EDITOR=sh$/);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^ready: a draft can run with Ollama \(llama3\.2 at http:/);
     expect(r.stdout).not.toMatch(ANSI); // piped: no colour
-    expect(server.requests.some((q) => q.path === '/api/version')).toBe(true);
+    expect(fake.server.requests.some((q) => q.path === '/api/version')).toBe(true);
   });
 
-  it('the model not pulled: fail with the `ollama pull` line, exit 1', async () => {
-    const r = await runCli(['doctor', '--host', server.url, '--model', 'mistral:7b', '--engine', 'ollama'], { env });
+  it('the model not pulled: fail with the `ollama pull` line, not ready for --engine ollama, exit 1', async () => {
+    const r = await runCli(['doctor', '--host', fake.server.url, '--model', 'mistral:7b', '--engine', 'ollama'], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(line(r.stdout, 'model')).toMatch(/^fail\s+model\s+mistral:7b is not pulled \(installed: llama3\.2:latest, qwen3:0\.6b\); fix: `ollama pull mistral:7b`/);
     expect(r.stdout).toMatch(/^not ready: --engine ollama needs Ollama running with mistral:7b/m);
   });
 
-  it('Ollama unreachable: fail with the serve fix, exit 1; a bogus $EDITOR and no colour noted', async () => {
+  it('Ollama unreachable: fail with the serve fix and the model not checked, exit 1, no stack; a bogus $EDITOR and NO_COLOR noted', async () => {
     const r = await runCli(['doctor', '--host', deadHost], { env: { ...env, EDITOR: 'no-such-editor-xyz --wait', NO_COLOR: '1' } });
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(STACK);
@@ -82,25 +78,25 @@ describe('draftsmith doctor (end to end)', () => {
     expect(line(r.stdout, 'terminal')).toMatch(/stdout not a terminal, stderr not a terminal; colour off \(NO_COLOR is set\)/);
   });
 
-  it('a non-local host is not contacted without --allow-remote', async () => {
+  it('a non-local host is not contacted without --allow-remote: fail naming the flag, exit 1', async () => {
     const r = await runCli(['doctor', '--host', 'http://192.0.2.1:11434'], { env });
     expect(r.code).toBe(1);
     expect(line(r.stdout, 'ollama')).toMatch(/^fail\s+ollama\s+not contacted: http:\/\/192\.0\.2\.1:11434 is not this machine; fix: add --allow-remote/);
   });
 
-  it('a hanging server: the check gives up after 2 s', async () => {
-    server.setEndpointBehaviour('/api/tags', { hang: true });
+  it('a hanging server: the check gives up after 2 s, exit 1', async () => {
+    fake.server.setEndpointBehaviour('/api/tags', { hang: true });
     try {
-      const r = await runCli(['doctor', '--host', server.url, '--engine', 'ollama'], { env });
+      const r = await runCli(['doctor', '--host', fake.server.url, '--engine', 'ollama'], { env });
       expect(r.code).toBe(1);
       expect(line(r.stdout, 'ollama')).toMatch(/no usable answer from .*: no answer within 2 s/);
     } finally {
-      server.setEndpointBehaviour('/api/tags', undefined);
+      fake.server.setEndpointBehaviour('/api/tags', undefined);
     }
   });
 
-  it('a valid profile: ok, and its model is the one checked; no $EDITOR: a warning naming the fallback', async () => {
-    const r = await runCli(['doctor', '--host', server.url, '--profile', fixture('profile.yaml')], { env: { ...env, EDITOR: undefined } });
+  it('a valid profile: ok, and its model is the one checked; no $EDITOR: a warning naming the fallback, still exit 0', async () => {
+    const r = await runCli(['doctor', '--host', fake.server.url, '--profile', fixture('profile.yaml')], { env: { ...env, EDITOR: undefined } });
     expect(r.code).toBe(0);
     expect(line(r.stdout, 'profile')).toMatch(/^ok\s+profile\s+.*profile\.yaml is valid/);
     expect(line(r.stdout, 'config')).toMatch(/model llama3\.2 \(from the profile\)/);
@@ -108,8 +104,8 @@ describe('draftsmith doctor (end to end)', () => {
     expect(line(r.stdout, 'editor')).toMatch(/^warn\s+editor\s+\$VISUAL and \$EDITOR are not set; review's edit key will use (nano|vi); fix: /);
   });
 
-  it('an invalid profile: fail with its problems summarised, exit 1 though Ollama works', async () => {
-    const r = await runCli(['doctor', '--host', server.url, '--profile', badProfile], { env });
+  it('an invalid profile: fail with its problems summarised, not ready, exit 1 though Ollama works', async () => {
+    const r = await runCli(['doctor', '--host', fake.server.url, '--profile', badProfile], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(line(r.stdout, 'profile')).toMatch(/^fail\s+profile\s+.*bad\.yaml:\d+:\d+: .* \(and \d+ more problems?\); fix: /);
@@ -118,24 +114,21 @@ describe('draftsmith doctor (end to end)', () => {
   });
 
   it('text from the server is sanitised before it reaches the terminal', async () => {
-    const evil = await startFakeOllama({ version: '0.1\u001b]0;owned\u0007\u001b[2J', models: [{ name: 'bad\u001b[31mname' }] });
-    try {
+    await withFakeOllama({ version: '0.1\u001b]0;owned\u0007\u001b[2J', models: [{ name: 'bad\u001b[31mname' }] }, async (evil) => {
       const r = await runCli(['doctor', '--host', evil.url, '--model', 'x'], { env });
       expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       expect(line(r.stdout, 'ollama')).toMatch(/version 0\.1 at/);
-    } finally {
-      await evil.close();
-    }
+    });
   });
 
-  it('a bad --host is a usage error (exit 2)', async () => {
+  it('a bad --host is a usage error (exit 2) naming it, nothing on stdout', async () => {
     const r = await runCli(['doctor', '--host', 'ftp://x'], { env });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/--host "ftp:\/\/x" is not a usable Ollama address/);
   });
 
-  it('a file that is not a GGUF: the gguf line fails with the reason', async () => {
+  it('a file that is not a GGUF: the gguf line fails with the reason, exit 1, and ollama is only a warning (not used)', async () => {
     const notGguf = path.join(tmp, 'notes.gguf');
     writeFileSync(notGguf, 'hello, not a model');
     const r = await runCli(['doctor', '--host', deadHost, '--engine', 'llama-cpp', '--model', notGguf], { env });
@@ -144,14 +137,14 @@ describe('draftsmith doctor (end to end)', () => {
     expect(level(r.stdout, 'ollama')).toBe('warn'); // not used with --engine llama-cpp
   });
 
-  it('an hf: model not in the cache: not downloaded, and nothing fetched', async () => {
+  it('an hf: model not in the cache: fail, not downloaded yet (doctor does not download), exit 1', async () => {
     const r = await runCli(['doctor', '--host', deadHost, '--model', 'hf:someone/tiny-GGUF:Q4_K_M'], { env });
     expect(r.code).toBe(1);
     expect(line(r.stdout, 'gguf')).toMatch(/^fail\s+gguf\s+hf:someone\/tiny-GGUF:Q4_K_M is not downloaded yet \(doctor does not download\)/);
   });
 
   describe.skipIf(!hasTinyModel)(`with the embedded GGUF (${path.basename(TINY_MODEL)})`, () => {
-    it('--engine llama-cpp --model <gguf>: loads it, ready without Ollama, exit 0', async () => {
+    it('--engine llama-cpp --model <gguf>: node-llama-cpp installed, loads it, ollama not used, ready without Ollama, exit 0', async () => {
       // CI=woodpecker is what that runner sets; node-llama-cpp alone would refuse to load under it.
       const r = await runCli(['doctor', '--host', deadHost, '--engine', 'llama-cpp', '--model', TINY_MODEL], { env: { ...env, CI: 'woodpecker' } });
       expect(r.stderr).toBe('');
@@ -162,7 +155,7 @@ describe('draftsmith doctor (end to end)', () => {
       expect(r.stdout).toMatch(/^ready: a draft can run with the embedded engine \(.*stories260K\.gguf\)$/m);
     });
 
-    it('auto, Ollama down, the model pulled on disk: ready with the embedded engine, as draft would run it', async () => {
+    it('auto, Ollama down, the model pulled on disk: ready with the embedded engine, as draft would run it; without that copy, not ready (exit 1)', async () => {
       const models = path.join(tmp, 'pulled-models');
       pulledModel(models, 'tinystories', TINY_MODEL, 'cd'.repeat(32));
       const r = await runCli(['doctor', '--host', deadHost, '--model', 'tinystories'], { env: { ...env, OLLAMA_MODELS: models } });
@@ -175,7 +168,7 @@ describe('draftsmith doctor (end to end)', () => {
       expect(bare.stdout).toMatch(/^not ready: no engine can run/m);
     });
 
-    it('an hf: model already in the cache: found there (no network) and loaded', async () => {
+    it('an hf: model already in the cache: found there (no network) and loaded, exit 0', async () => {
       const cache = path.join(tmp, 'hf-cache');
       mkdirSync(cache, { recursive: true });
       copyFileSync(TINY_MODEL, path.join(cache, 'hf_someone_tiny-GGUF_stories.gguf')); // node-llama-cpp's cache name
@@ -185,9 +178,9 @@ describe('draftsmith doctor (end to end)', () => {
     });
   });
 
-  it.skipIf(!hasScript)('on a terminal: coloured level words and the width; NO_COLOR turns colour off', async () => {
+  it.skipIf(!hasScript)('on a terminal: coloured level words and the width; NO_COLOR turns colour off, and so does CI', async () => {
     const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
-    const cmd = `stty cols 97; ${q(cliNode)} ${q(binPath)} doctor --host ${q(server.url)}`;
+    const cmd = `stty cols 97; ${q(cliNode)} ${q(binPath)} doctor --host ${q(fake.server.url)}`;
     const base: NodeJS.ProcessEnv = { ...process.env, ...env, TERM: 'xterm' };
     // CI=... (set by CI runners) makes Node offer no colour even on a terminal; the run below checks that case on purpose.
     for (const k of ['NO_COLOR', 'FORCE_COLOR', 'OLLAMA_HOST', 'NODE_OPTIONS', 'CI']) delete base[k];
@@ -207,12 +200,12 @@ describe('draftsmith doctor (end to end)', () => {
 });
 
 describe('draftsmith models (end to end)', () => {
-  it("lists Ollama's models with size, parameters and quantisation, and the cached GGUF files", async () => {
+  it("lists Ollama's models with size, parameters and quantisation, and the cached GGUF files (no other files), exit 0", async () => {
     const cache = path.join(tmp, 'models-cache');
     mkdirSync(cache, { recursive: true });
     writeFileSync(path.join(cache, 'tiny-Q4_K_M.gguf'), Buffer.alloc(1_500, 1));
     writeFileSync(path.join(cache, 'README.txt'), 'not a model');
-    const r = await runCli(['models', '--host', server.url], { env: { ...env, DRAFTSMITH_CACHE: cache } });
+    const r = await runCli(['models', '--host', fake.server.url], { env: { ...env, DRAFTSMITH_CACHE: cache } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
@@ -226,15 +219,15 @@ describe('draftsmith models (end to end)', () => {
   });
 
   it('--json: one object with both sources', async () => {
-    const r = await runCli(['models', '--host', server.url, '--json'], { env });
+    const r = await runCli(['models', '--host', fake.server.url, '--json'], { env });
     expect(r.code).toBe(0);
     const data = JSON.parse(r.stdout);
-    expect(data.ollama).toMatchObject({ host: server.url, reachable: true });
+    expect(data.ollama).toMatchObject({ host: fake.server.url, reachable: true });
     expect(data.ollama.models[0]).toMatchObject({ name: 'llama3.2:latest', size: 2019393189, parameterSize: '3.2B', quantization: 'Q4_K_M' });
     expect(data.cache).toEqual({ dir: env.DRAFTSMITH_CACHE, files: [] });
   });
 
-  it('Ollama not answering: a note on stderr, the cache still listed, exit 0', async () => {
+  it('Ollama not answering: a note on stderr, the cache still listed, exit 0; --json says unreachable, with the error', async () => {
     const r = await runCli(['models', '--host', deadHost], { env });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^draftsmith: note: no answer from Ollama at http:\/\/127\.0\.0\.1:\d+ \(connection refused\); start it with `ollama serve`/);
@@ -245,21 +238,18 @@ describe('draftsmith models (end to end)', () => {
     expect(JSON.parse(json.stdout).ollama).toMatchObject({ reachable: false, models: [], error: expect.stringMatching(/connection refused/) });
   });
 
-  it('a non-local host is not contacted without --allow-remote', async () => {
+  it('a non-local host is not contacted without --allow-remote: a note naming the flag, exit 0', async () => {
     const r = await runCli(['models', '--host', 'http://192.0.2.1:11434'], { env });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/not contacted: Ollama at http:\/\/192\.0\.2\.1:11434 is not on this machine; pass --allow-remote/);
   });
 
   it('sanitises model names from the server', async () => {
-    const evil = await startFakeOllama({ models: [{ name: 'bad\u001b[31mname', parameterSize: '1B\u0007' }] });
-    try {
+    await withFakeOllama({ models: [{ name: 'bad\u001b[31mname', parameterSize: '1B\u0007' }] }, async (evil) => {
       const r = await runCli(['models', '--host', evil.url], { env });
       expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       expect(r.stdout).toMatch(/^ {2}badname:latest\s+1\.0 GB\s+1B\s+Q4_K_M$/m);
-    } finally {
-      await evil.close();
-    }
+    });
   });
 });
 

@@ -7,16 +7,10 @@ import path from 'node:path';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { parseJsonl, readDrafts, readJsonl } from '../helpers/jsonl.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
+import { CALL_PROFILE } from '../helpers/profiles.js';
+import { waitFor } from '../helpers/wait.js';
 
 const fake = useFakeOllama();
-
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The words of a command line as a POSIX shell splits them (plain words and '...' quoting). */
 function shellSplit(line: string): string[] {
@@ -25,18 +19,10 @@ function shellSplit(line: string): string[] {
   return words;
 }
 
-const PROFILE = `goal: Invite people to a short call about their work.
-channel: email
-sign_off: Best regards
-sender:
-  name: Sam Lee
-  email: sam@example.org
-`;
-
 describe('the resume command of an interrupted run', () => {
-  it('Ctrl-C during a run with --temperature --seed --limit --encoding on a Windows-1252 CSV prints a resume command with all four; running it requests only the rows not finished', async () => {
+  it('Ctrl-C during a run with --temperature --seed --limit --encoding on a Windows-1252 CSV: exit 130 and a resume command with all four; running it requests only the rows not finished, with that temperature and seed, and rows 1-10 end drafted with their names decoded', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-campaign-'));
-    writeFileSync(path.join(d, 'p.yaml'), PROFILE);
+    writeFileSync(path.join(d, 'p.yaml'), CALL_PROFILE);
     const names = ['Zoé', 'Jürgen', 'Núria', 'Søren', 'Amélie', 'Çelik', 'Inès', 'Björn', 'Ana', 'Ben', 'Cleo', 'Dan'];
     const csv = ['first_name,email,company', ...names.map((n, i) => `${n},p${i + 1}@example.org,Café ${i + 1}`)].join('\r\n');
     // Latin-1 bytes are Windows-1252 for these letters: not UTF-8, as Excel on Windows writes it.
@@ -78,7 +64,7 @@ describe('the resume command of an interrupted run', () => {
 const LEGACY = path.join(repoRoot, 'test/fixtures/legacy-drafts');
 
 describe('a drafts file written before recipient keys', () => {
-  it('status shows its approvals and the edited row as drafted, waiting for approval; export takes the approved only; re-running draft sends no request and marks nothing stale', async () => {
+  it('status shows its approvals and the edited row as drafted, waiting for approval; export takes the approved only, --status drafted the edit as version 2; re-running draft sends no request, marks nothing stale, adds no inputs record and keeps the old bytes ahead of what it appends', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-legacy-'));
     cpSync(LEGACY, d, { recursive: true });
     const file = path.join(d, 'recipients.drafts.jsonl');
@@ -113,11 +99,11 @@ describe('re-running a campaign tells unchanged rows from the CSV scan alone', (
   const csvOf = (notes: string[]) =>
     ['first_name,email,company,notes', ...notes.map((n, i) => `P${i + 1},p${i + 1}@example.org,Co ${i + 1},${n}`)].join('\n');
 
-  it('a re-run of a finished campaign sends nothing; a changed cell redrafts that row only; a changed profile redrafts every undecided row; --out still prints every row', async () => {
+  it('drafts 8 rows and approves row 2; a re-run sends nothing; a changed cell redrafts that row only; a changed profile redrafts the 7 undecided rows and marks the approved one stale; --out - prints every row without a request', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-settle-'));
     const notes = Array.from({ length: 8 }, (_, i) => `note ${i + 1}`);
     writeFileSync(path.join(d, 'people.csv'), csvOf(notes));
-    writeFileSync(path.join(d, 'p.yaml'), PROFILE);
+    writeFileSync(path.join(d, 'p.yaml'), CALL_PROFILE);
     const args = ['draft', 'people.csv', '-p', 'p.yaml', '--host', fake.server.url];
     expect((await runCli(args, { cwd: d })).code).toBe(0);
     expect((await runCli(['approve', '--rows', '2'], { cwd: d })).code).toBe(0);
@@ -136,7 +122,7 @@ describe('re-running a campaign tells unchanged rows from the CSV scan alone', (
     expect(sent).toHaveLength(1);
     expect(JSON.stringify(sent[0]!.body.messages)).toContain('met again at the conference');
 
-    writeFileSync(path.join(d, 'p.yaml'), `${PROFILE}banned_phrases: [circle back]\n`);
+    writeFileSync(path.join(d, 'p.yaml'), `${CALL_PROFILE}banned_phrases: [circle back]\n`);
     before = fake.chats().length;
     const profileChanged = await runCli(args, { cwd: d });
     // Row 2 is approved: kept and marked stale, never redrafted by itself.

@@ -2,14 +2,15 @@
 // `export` writes JSONL/CSV/.eml/mbox with the reviewer's text. Hostile CSV cells and hostile model
 // output go through the whole pipeline: nothing reaches the terminal raw, no export cell is a live
 // formula, no file lands outside the export folder.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { parseJsonl as readJsonl } from '../helpers/jsonl.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { parseMail } from '../helpers/parse-mail.js';
+import { LINTED_CALL_PROFILE } from '../helpers/profiles.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -17,16 +18,7 @@ const STACK = /\n\s+at .+:\d+:\d+/;
 // Any C0 control except tab and newline, DEL, or a C1 control: none may reach a terminal.
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
-const PROFILE = `goal: Invite people to a short call about their work.
-channel: email
-length:
-  max_words: 60
-sign_off: Best regards
-banned_phrases: [synergy]
-sender:
-  name: Sam Lee
-  email: sam@example.org
-fields:
+const PROFILE = `${LINTED_CALL_PROFILE}fields:
   private: [salary]
 `;
 
@@ -38,19 +30,12 @@ const CSV = [
   'Finn,Berg,finn@example.org,Hooli,,400',
 ].join('\n');
 
-let server: FakeOllama;
-beforeAll(async () => {
-  server = await startFakeOllama();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => server.setBehaviour(undefined));
+const fake = useFakeOllama();
 
 
 /** Row 2's draft has a placeholder and a banned phrase; row 3's carries terminal escapes and a formula. */
 function answers(): void {
-  server.setBehaviour((req) => {
+  fake.server.setBehaviour((req) => {
     const text = JSON.stringify(req.body?.messages ?? []);
     let draft = { subject: 'A short call', body: 'Hi Ana, I enjoyed meeting you at the meetup. Would a short call next week suit you?\n\nBest regards' };
     if (text.includes('Okafor')) draft = { subject: 'Quick idea', body: 'Hi {{first_name}}, our synergy would be great. Could we talk?\n\nBest regards' };
@@ -70,7 +55,7 @@ async function drafted(): Promise<string> {
   writeFileSync(path.join(dir, 'people.csv'), CSV);
   writeFileSync(path.join(dir, 'profile.yaml'), PROFILE);
   answers();
-  const r = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir });
+  const r = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', fake.server.url], { cwd: dir });
   expect(r.stderr).not.toMatch(STACK);
   expect(r.code).toBe(0);
   expect(r.stderr).not.toMatch(RAW_CONTROL);
@@ -81,8 +66,8 @@ async function drafted(): Promise<string> {
   return dir;
 }
 
-describe('status, lint and export (end to end)', () => {
-  it('status lints the undecided drafts against the profile they were made with', async () => {
+describe('status, lint and export (end to end), mostly on 4 drafted rows whose draft summary names the 2 with lint errors', () => {
+  it('status lints the undecided drafts against the profile they were made with: 4 drafted, one placeholder, one banned phrase, rows 2 and 3 with errors, no raw control characters', async () => {
     const dir = await drafted();
     const r = await runCli(['status'], { cwd: dir });
     expect(r.code).toBe(0);
@@ -93,7 +78,7 @@ describe('status, lint and export (end to end)', () => {
     expect(r.stdout + r.stderr).not.toMatch(RAW_CONTROL);
   });
 
-  it('export writes only approved drafts; an old `edited` record reads as an undecided edit; --status and --all choose others', async () => {
+  it('approves rows 1 and 4 and appends an old `edited` record for row 2: export writes only 1 and 4, --status drafted the edit (version 2) and row 3, status counts the edit as waiting, --all writes all 4; --status sent, --status edited and --all with --status are refused', async () => {
     const dir = await drafted();
     expect((await runCli(['approve', '--rows', '1,4'], { cwd: dir })).code).toBe(0);
     // A reviewer's edit of row 2 as draftsmith wrote it before edits were versions: a decision
@@ -127,7 +112,7 @@ describe('status, lint and export (end to end)', () => {
     expect((await runCli(['export', '--all', '--status', 'drafted'], { cwd: dir })).code).toBe(2);
   });
 
-  it('CSV export neutralises formulas from the CSV and from the model', async () => {
+  it('export --all --format csv --out neutralises formulas from the CSV and from the model', async () => {
     const dir = await drafted();
     const r = await runCli(['export', '--all', '--format', 'csv', '--out', 'all.csv'], { cwd: dir });
     expect(r.code).toBe(0);
@@ -138,11 +123,11 @@ describe('status, lint and export (end to end)', () => {
     expect(csv).not.toMatch(/(^|,)"?[=+@]/m);
   });
 
-  it('CSV export --raw-cells keeps phone numbers and every cell as typed, for CRM imports', async () => {
+  it('drafts its own 2 rows; CSV export guards phone cells with a quote, --raw-cells --out keeps every cell as typed, for CRM imports, and names the file it wrote', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-export-'));
     writeFileSync(path.join(dir, 'people.csv'), 'first_name,email,phone\nAna,ana@example.org,+44 20 7946 0123\nBen,ben@example.org,-\n');
     writeFileSync(path.join(dir, 'profile.yaml'), PROFILE);
-    expect((await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', fake.server.url], { cwd: dir })).code).toBe(0);
     const guarded = await runCli(['export', '--all', '--format', 'csv'], { cwd: dir });
     const raw = await runCli(['export', '--all', '--format', 'csv', '--raw-cells', '--out', 'crm.csv'], { cwd: dir });
     expect([guarded.code, raw.code]).toEqual([0, 0]);
@@ -152,7 +137,7 @@ describe('status, lint and export (end to end)', () => {
     expect(raw.stderr).toBe('draftsmith: wrote 2 record(s) to crm.csv\n');
   });
 
-  it('eml export: one message per approved draft, inside the folder only, From the profile sender', async () => {
+  it('approve --rows 1-4 holds rows 2-3 for lint errors, --force approves them; eml export needs --out (exit 2), then writes one message per approved draft, inside the folder only, From the profile sender; with the profile moved, mbox export notes the missing From, and --profile brings it back', async () => {
     const dir = await drafted();
     // Rows 2 and 3 have lint errors: --rows leaves them unless --force, and names them.
     const held = await runCli(['approve', '--rows', '1-4'], { cwd: dir });
@@ -198,7 +183,7 @@ describe('status, lint and export (end to end)', () => {
     expect(mbox.replace(/\r\n/g, '\n')).not.toMatch(RAW_CONTROL);
   });
 
-  it('lint checks any JSONL of drafts: one finding a line, exit 1 on errors, 0 when clean', async () => {
+  it('lint checks an exported JSONL of drafts: --format jsonl gives one finding a line and exit 1 on errors, the text format one row a line, and only the clean rows piped on stdin exit 0', async () => {
     const dir = await drafted();
     const all = (await runCli(['export', '--all'], { cwd: dir })).stdout;
     writeFileSync(path.join(dir, 'all.jsonl'), all);
@@ -221,7 +206,7 @@ describe('status, lint and export (end to end)', () => {
     expect(ok.code).toBe(0);
   });
 
-  it('lint names the file and line of a malformed record, exit 2', async () => {
+  it('lint names the file and line of a malformed record (exit 2, a hint, no stack), and a missing file (exit 2)', async () => {
     const dir = await drafted();
     writeFileSync(path.join(dir, 'bad.jsonl'), '{"row":1,"recipient":{},"subject":"x","body":"Hi"}\n{not json\n');
     const r = await runCli(['lint', 'bad.jsonl', '--profile', 'profile.yaml'], { cwd: dir });
@@ -234,9 +219,9 @@ describe('status, lint and export (end to end)', () => {
     expect(missing.stderr).toMatch(/file not found: nope\.jsonl/);
   });
 
-  it('never sends the private column, even when a note asks the model for it', async () => {
+  it('never sends the private column, even when a note asks the model for it; the note itself is sent, once', async () => {
     await drafted();
-    const chats = server.requests.filter((r) => r.path === '/api/chat');
+    const chats = fake.chats();
     const sent = chats.slice(-4).map((c) => JSON.stringify(c.body));
     for (const body of sent) {
       expect(body).not.toMatch(/salary/i);

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sta
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 
 const PROFILE = `goal: Invite people to a short call.
 channel: email
@@ -20,23 +20,21 @@ const CSV = 'first_name,email,company,salary\nAna,ana@example.org,Acme,100\nBen,
 
 const mode = (file: string) => statSync(file).mode & 0o777;
 
-let server: FakeOllama;
+const fake = useFakeOllama();
 let dir: string;
 let oldUmask: number;
 beforeAll(async () => {
   oldUmask = process.umask(0o022);
-  server = await startFakeOllama();
   dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-modes-'));
   writeFileSync(path.join(dir, 'people.csv'), CSV);
   writeFileSync(path.join(dir, 'profile.yaml'), PROFILE);
-  const drafted = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir });
+  const drafted = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', fake.server.url], { cwd: dir });
   expect(drafted.code, drafted.stderr).toBe(0);
   const approved = await runCli(['approve', '--rows', '1-2'], { cwd: dir });
   expect(approved.code, approved.stderr).toBe(0);
 });
 afterAll(async () => {
   process.umask(oldUmask);
-  await server?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -45,7 +43,7 @@ async function exportTo(format: string, out: string): Promise<void> {
   expect(r.code, r.stderr).toBe(0);
 }
 
-describe('file modes under umask 022', () => {
+describe('file modes under umask 022, after drafting and approving 2 rows', () => {
   it('the drafts file is 0600', () => {
     expect(mode(path.join(dir, 'people.drafts.jsonl'))).toBe(0o600);
   });
@@ -91,7 +89,7 @@ describe('temp files a killed export left behind', () => {
   // pid_max is at most 2^22 on Linux: this pid is never alive. The test process's own pid is.
   const DEAD = 99_999_999;
 
-  it('the next export to the same file removes the dead writer\'s temp files and keeps a live one\'s', async () => {
+  it("the next export to the same file removes the dead writer's temp files and keeps a live writer's and another file's", async () => {
     const stale = path.join(dir, `.approved.csv.${DEAD}.abcd.tmp`);
     const live = path.join(dir, `.approved.csv.${process.pid}.abcd.tmp`);
     const other = path.join(dir, `.notes.txt.${DEAD}.abcd.tmp`); // another target's: not ours to judge here
@@ -104,7 +102,7 @@ describe('temp files a killed export left behind', () => {
     rmSync(other);
   });
 
-  it('an eml export removes dead writers\' temp messages in its folder', async () => {
+  it("an eml export removes dead writers' temp messages in its folder and keeps a live writer's", async () => {
     mkdirSync(path.join(dir, 'outbox2'));
     const stale = path.join(dir, 'outbox2', `.0007-zoe.eml.${DEAD}.0f12.tmp`);
     const live = path.join(dir, 'outbox2', `.0008-yan.eml.${process.pid}.0f12.tmp`);

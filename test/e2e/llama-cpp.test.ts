@@ -1,9 +1,8 @@
 // The built binary with the embedded llama-cpp engine on a real GGUF model
 // (../shared/models/stories260K.gguf): no Ollama anywhere. Build first (`npm run build`).
 // The model writes children's stories: these tests check records, shapes and reproducibility.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { DraftsStore } from '../../src/io/drafts-file/store.js';
@@ -11,6 +10,8 @@ import { readDrafts } from '../helpers/jsonl.js';
 import { pulledModel } from '../helpers/ollama-models.js';
 import { fixture, repoRoot, runCli, sharedDir } from '../helpers/cli.js';
 import { closedPort } from '../helpers/net.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait.js';
 
 const modelPath = path.join(sharedDir, 'models/stories260K.gguf');
 const hasModel = existsSync(modelPath);
@@ -18,14 +19,13 @@ if (!hasModel) console.warn(`skipping the llama-cpp end-to-end tests: ${modelPat
 const modelArg = path.relative(repoRoot, modelPath); // ../shared/models/stories260K.gguf, as a user types it
 const STACK = /\n\s+at .+\(.*:\d+:\d+\)/;
 
-let root: string;
+const tmp = useTempDir('draftsmith-e2e-llama-');
 let profile: string;
 let deadHost: string;
 /** No Ollama models, no cached GGUF: what a machine without either looks like. */
 let bareEnv: Record<string, string>;
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-e2e-llama-'));
   // The fixture profile, made cheap for a 2-core CI box: the tiny model's 512-token vocabulary
   // turns the shipped prompt into ~3,000 tokens, so a short system template, no few-shot
   // examples, a small answer budget, and no model name (the tests pass --model).
@@ -33,22 +33,12 @@ beforeAll(async () => {
   delete data.examples;
   data.model = { engine: 'auto', temperature: 0.8, seed: 42, num_ctx: 1024, num_predict: 160 };
   data.prompts = { system: 'short-system.mustache' };
-  writeFileSync(path.join(root, 'short-system.mustache'), 'You write {{channel_label}} for {{sender_name}}. Goal: {{goal}}\nAnswer with JSON: {{output_shape}}\n');
-  profile = path.join(root, 'profile.yaml');
+  writeFileSync(path.join(tmp.path, 'short-system.mustache'), 'You write {{channel_label}} for {{sender_name}}. Goal: {{goal}}\nAnswer with JSON: {{output_shape}}\n');
+  profile = path.join(tmp.path, 'profile.yaml');
   writeFileSync(profile, stringify(data));
   deadHost = `http://127.0.0.1:${await closedPort()}`;
-  bareEnv = { OLLAMA_MODELS: dir('no-ollama-models'), DRAFTSMITH_CACHE: dir('no-cache'), HOME: dir('home') };
+  bareEnv = { OLLAMA_MODELS: tmp.dir('no-ollama-models'), DRAFTSMITH_CACHE: tmp.dir('no-cache'), HOME: tmp.dir('home') };
 });
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
-});
-
-function dir(name: string): string {
-  const d = path.join(root, name);
-  mkdirSync(d, { recursive: true });
-  return d;
-}
-
 function draftArgs(drafts: string, ...extra: string[]): string[] {
   return ['draft', fixture('recipients.csv'), '--profile', profile, '--drafts', drafts, '--host', deadHost, ...extra];
 }
@@ -66,8 +56,8 @@ function expectDrafted(records: Record<string, any>[], rows: number[]): void {
 }
 
 describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, real GGUF model)', () => {
-  it('drafts three fixture recipients; the same --seed reproduces the same drafts', async () => {
-    const first = path.join(root, 'seed-a.drafts.jsonl');
+  it('drafts three fixture recipients in this process, naming the GGUF in the summary and the records; the same --seed reproduces the same drafts', async () => {
+    const first = path.join(tmp.path, 'seed-a.drafts.jsonl');
     const a = await runCli([...draftArgs(first, '--rows', '1-3', '--seed', '7'), '--engine', 'llama-cpp', '--model', modelArg], { env: bareEnv });
     expect(a.stderr).not.toMatch(STACK);
     expect(a.code).toBe(0);
@@ -76,18 +66,18 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expectDrafted(recordsA, [1, 2, 3]);
     expect(recordsA.every((r) => r.model === modelPath)).toBe(true);
 
-    const second = path.join(root, 'seed-b.drafts.jsonl');
+    const second = path.join(tmp.path, 'seed-b.drafts.jsonl');
     const b = await runCli([...draftArgs(second, '--rows', '1-3', '--seed', '7'), '--engine', 'llama-cpp', '--model', modelArg], { env: bareEnv });
     expect(b.code).toBe(0);
     const byRow = (records: Record<string, any>[]) => Object.fromEntries(records.map((r) => [r.row, { subject: r.subject, body: r.body }]));
     expect(byRow(readDrafts(second))).toEqual(byRow(recordsA));
   });
 
-  it('runs the GGUF blob of a model Ollama pulled (ollama:NAME), without the daemon', async () => {
-    const models = dir('fake-ollama-models');
+  it('runs the GGUF blob of a model Ollama pulled (ollama:NAME), without the daemon; a model not pulled is exit 1 with the `ollama pull` line', async () => {
+    const models = tmp.dir('fake-ollama-models');
     const blob = pulledModel(models, 'tinystories', modelPath, 'ef'.repeat(32));
 
-    const drafts = path.join(root, 'ollama-ref.drafts.jsonl');
+    const drafts = path.join(tmp.path, 'ollama-ref.drafts.jsonl');
     const result = await runCli([...draftArgs(drafts, '--limit', '1'), '--engine', 'llama-cpp', '--model', 'ollama:tinystories'], {
       env: { ...bareEnv, OLLAMA_MODELS: models },
     });
@@ -98,15 +88,15 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expectDrafted(records, [1]);
     expect(records[0]!.model).toBe('ollama:tinystories');
 
-    const missing = await runCli([...draftArgs(path.join(root, 'x.jsonl'), '--limit', '1'), '--engine', 'llama-cpp', '--model', 'ollama:other'], {
+    const missing = await runCli([...draftArgs(path.join(tmp.path, 'x.jsonl'), '--limit', '1'), '--engine', 'llama-cpp', '--model', 'ollama:other'], {
       env: { ...bareEnv, OLLAMA_MODELS: models },
     });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('ollama pull other');
   });
 
-  it('auto with Ollama down and no model: exit 1, one error listing the three ways', async () => {
-    const drafts = path.join(root, 'none.drafts.jsonl');
+  it('auto with Ollama down and no model: exit 1, one error listing the three ways, no drafts file', async () => {
+    const drafts = path.join(tmp.path, 'none.drafts.jsonl');
     const result = await runCli(draftArgs(drafts, '--limit', '1'), { env: bareEnv });
     expect(result.code).toBe(1);
     expect(result.stderr).not.toMatch(STACK);
@@ -121,17 +111,17 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expect(existsSync(drafts)).toBe(false);
   });
 
-  it('auto with Ollama down falls to the embedded engine for a .gguf model, or the one cached GGUF', async () => {
-    const drafts = path.join(root, 'auto-gguf.drafts.jsonl');
+  it('auto with Ollama down falls to the embedded engine for a .gguf model, or (with a note) the one cached GGUF', async () => {
+    const drafts = path.join(tmp.path, 'auto-gguf.drafts.jsonl');
     const result = await runCli([...draftArgs(drafts, '--limit', '1'), '--model', modelArg], { env: bareEnv });
     expect(result.stderr).not.toMatch(STACK);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('with llama-cpp · ');
     expectDrafted(readDrafts(drafts), [1]);
 
-    const cache = dir('one-cached');
+    const cache = tmp.dir('one-cached');
     copyFileSync(modelPath, path.join(cache, 'stories260K.gguf'));
-    const cachedDrafts = path.join(root, 'auto-cache.drafts.jsonl');
+    const cachedDrafts = path.join(tmp.path, 'auto-cache.drafts.jsonl');
     const cached = await runCli(draftArgs(cachedDrafts, '--limit', '1'), { env: { ...bareEnv, DRAFTSMITH_CACHE: cache } });
     expect(cached.code).toBe(0);
     expect(cached.stderr).toContain(`note: Ollama is not answering at ${deadHost}`);
@@ -139,12 +129,12 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expectDrafted(readDrafts(cachedDrafts), [1]);
   });
 
-  it('Ctrl-C during an embedded run: exit 130, the drafts file loads, a re-run completes', async () => {
-    const d = dir('sigint');
+  it('Ctrl-C during an embedded run: exit 130 with a resume hint, the drafts file loads with only drafted rows, a re-run counts them cached and completes', async () => {
+    const d = tmp.dir('sigint');
     const drafts = path.join(d, 'p.drafts.jsonl');
     const args = [...draftArgs(drafts, '--limit', '6', '--concurrency', '1'), '--engine', 'llama-cpp', '--model', modelArg];
     const run = runCli(args, { env: bareEnv });
-    await waitFor(() => existsSync(drafts) && readDrafts(drafts).length >= 1, 45_000);
+    await waitFor(() => existsSync(drafts) && readDrafts(drafts).length >= 1, 45_000, 25);
     run.child.kill('SIGINT');
     const result = await run;
     expect(result.stderr).not.toMatch(STACK);
@@ -164,12 +154,4 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expectDrafted(readDrafts(drafts), [1, 2, 3, 4, 5, 6]);
   });
 });
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 

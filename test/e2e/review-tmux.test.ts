@@ -2,13 +2,13 @@
 // fake Ollama server: approve, edit with a scripted $VISUAL, regenerate with feedback, skip, go
 // back, quit; resume; kill -9 mid-review; Ctrl-C; then `export`. Plus the non-TTY refusal and
 // `approve` for scripts, which need no terminal.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { binPath, cliNode, repoRoot, runCli } from '../helpers/cli.js';
 import { readJsonl } from '../helpers/jsonl.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { hasTmux, TmuxPane } from '../helpers/tmux.js';
 
 const fakeEditor = path.join(repoRoot, 'test/helpers/fake-editor.mjs');
@@ -42,17 +42,10 @@ const CSV = [
   'Finn,Berg,finn@example.org,Hooli,Sales,,600',
 ].join('\n');
 
-let server: FakeOllama;
+const fake = useFakeOllama();
 const panes: TmuxPane[] = [];
 
-beforeAll(async () => {
-  server = await startFakeOllama();
-});
-afterAll(async () => {
-  await server.close();
-});
 afterEach(() => {
-  server.setBehaviour(undefined);
   while (panes.length) panes.pop()!.close();
 });
 
@@ -61,7 +54,7 @@ async function draftedDir(): Promise<{ dir: string; drafts: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-review-'));
   writeFileSync(path.join(dir, 'people.csv'), CSV);
   writeFileSync(path.join(dir, 'profile.yaml'), PROFILE);
-  const r = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir });
+  const r = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', fake.server.url], { cwd: dir });
   expect(r.stderr).not.toMatch(STACK);
   expect(r.code).toBe(0);
   return { dir, drafts: path.join(dir, 'people.drafts.jsonl') };
@@ -69,7 +62,7 @@ async function draftedDir(): Promise<{ dir: string; drafts: string }> {
 
 function review(dir: string, extraEnv: Record<string, string> = {}): TmuxPane {
   const pane = new TmuxPane({
-    command: [cliNode, binPath, 'review', 'people.drafts.jsonl', '--profile', 'profile.yaml', '--host', server.url],
+    command: [cliNode, binPath, 'review', 'people.drafts.jsonl', '--profile', 'profile.yaml', '--host', fake.server.url],
     cwd: dir,
     env: {
       PATH: process.env.PATH,
@@ -97,10 +90,10 @@ async function answer(pane: TmuxPane, screen: RegExp, letter: string): Promise<s
 const decisions = (file: string) => readJsonl(file).filter((r) => r.type === 'decision');
 const edits = (file: string) => readJsonl(file).filter((r) => r.type === 'edit');
 
-describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
-  it('approves, edits, regenerates, skips, goes back, quits; resumes; survives kill -9; exports what was decided', async () => {
+describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux), on 6 freshly drafted rows', () => {
+  it('views the prompt, approves, edits, regenerates with feedback, skips, goes back from a hostile row (no escape reaches the terminal) and approves the skipped one, quits with a resume hint; resumes and approves a lint error after asking; survives kill -9; exits 130 on Ctrl-C; exports what was decided', async () => {
     const { dir, drafts } = await draftedDir();
-    server.setBehaviour((req) => {
+    fake.server.setBehaviour((req) => {
       const text = JSON.stringify(req.body?.messages ?? '');
       return /shorter/.test(text) ? { content: JSON.stringify({ subject: 'Short note', body: `Hi Cleo, ${REGEN}. Best regards` }) } : undefined;
     });
@@ -144,7 +137,7 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
     expect(quitScreen).toMatch(/resume with: draftsmith review people\.drafts\.jsonl --profile profile\.yaml/);
 
     // The model got the feedback together with the previous draft.
-    const regen = server.requests.filter((r) => r.path === '/api/chat' && /shorter/.test(JSON.stringify(r.body?.messages)));
+    const regen = fake.chats().filter((r) => /shorter/.test(JSON.stringify(r.body?.messages)));
     expect(regen).toHaveLength(1);
     expect(JSON.stringify(regen[0]!.body.messages)).toMatch(/Hi Cleo — I came across/);
 
@@ -201,7 +194,7 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
     expect(records[2].version).toBe(2);
   }, 120_000);
 
-  it('Enter alone decides nothing; edit then quit exports nothing; a changed profile keeps every approval', async () => {
+  it('Enter alone decides nothing; edit then quit records the edit and no decision, so export writes nothing and status counts the edit; after approve --rows 2-4, a changed profile redrafts only the 2 rows neither decided nor edited and keeps every approval, marked stale', async () => {
     const { dir, drafts } = await draftedDir();
     const pane = review(dir);
     await pane.waitFor((s) => /Draft 1 of 6/.test(s) && /\? Action/.test(s));
@@ -226,10 +219,10 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
     // approval and are marked stale; the edited row keeps its edit; only the others are redrafted.
     expect((await runCli(['approve', '--rows', '2-4'], { cwd: dir })).code).toBe(0);
     writeFileSync(path.join(dir, 'profile.yaml'), `${PROFILE}banned_phrases: [circle back]\n`);
-    const before = server.requests.length;
-    const redraft = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', server.url], { cwd: dir });
+    const before = fake.chats().length;
+    const redraft = await runCli(['draft', 'people.csv', '--profile', 'profile.yaml', '--host', fake.server.url], { cwd: dir });
     expect(redraft.code).toBe(0);
-    expect(server.requests.filter((r) => r.path === '/api/chat').length - server.requests.slice(0, before).filter((r) => r.path === '/api/chat').length).toBe(2);
+    expect(fake.chats().length - before).toBe(2);
     expect(redraft.stderr).toMatch(/2 drafted · 0 cached · 4 stale/);
     expect(redraft.stderr).toMatch(/4 decided or edited draft\(s\) are stale[\s\S]*--redraft-decided/);
     const after = JSON.parse((await runCli(['status', '--format', 'json'], { cwd: dir })).stdout);
@@ -241,8 +234,8 @@ describe.skipIf(!hasTmux)('draftsmith review in a terminal (tmux)', () => {
 
 if (!hasTmux) console.warn('review-tmux.test.ts: tmux is not installed; the terminal tests are skipped (apt-get install tmux)');
 
-describe('review without a terminal, and approve for scripts', () => {
-  it('review refuses with exit 2 and points at export and approve', async () => {
+describe('review without a terminal, and approve for scripts, on 6 freshly drafted rows', () => {
+  it('review refuses with exit 2 and points at export and approve, no stack', async () => {
     const { dir } = await draftedDir();
     const r = await runCli(['review', 'people.drafts.jsonl'], { cwd: dir });
     expect(r.code).toBe(2);
@@ -251,7 +244,7 @@ describe('review without a terminal, and approve for scripts', () => {
     expect(r.stderr).not.toMatch(STACK);
   });
 
-  it('approve --rows approves only undecided drafts among the rows given, one with a lint error only with --force; export then has them', async () => {
+  it('approve --rows approves only undecided drafts among the rows given, one with a lint error only with --force; an approved row again approves 0, rows beyond the drafts are exit 2; export then has rows 2, 4 and 5', async () => {
     const { dir, drafts } = await draftedDir();
     const r = await runCli(['approve', 'people.drafts.jsonl', '--rows', '2,4-5'], { cwd: dir });
     expect(r.code).toBe(0);
@@ -270,7 +263,7 @@ describe('review without a terminal, and approve for scripts', () => {
     expect(exported.stdout.trim().split('\n').map((l) => JSON.parse(l).row)).toEqual([2, 4, 5]);
   });
 
-  it('approve needs exactly one of --rows and --clean; --clean lints against the recorded profile, or --profile', async () => {
+  it('approve needs exactly one of --rows and --clean (exit 2 otherwise); with the recorded profile moved away, --clean asks for --profile (exit 2), and with --profile approves', async () => {
     const { dir } = await draftedDir();
     expect((await runCli(['approve', 'people.drafts.jsonl'], { cwd: dir })).code).toBe(2);
     expect((await runCli(['approve', 'people.drafts.jsonl', '--rows', '1', '--clean'], { cwd: dir })).code).toBe(2);
@@ -286,7 +279,7 @@ describe('review without a terminal, and approve for scripts', () => {
     expect(clean.stderr).toMatch(/approved \d+ draft/);
   });
 
-  it('approve --clean finds the profile the drafts were made with', async () => {
+  it('approve --clean finds the profile the drafts were made with, and its hint to review the held rows needs no --profile', async () => {
     const { dir } = await draftedDir();
     const clean = await runCli(['approve', 'people.drafts.jsonl', '--clean'], { cwd: dir });
     expect(clean.code).toBe(0);

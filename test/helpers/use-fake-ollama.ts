@@ -1,7 +1,8 @@
 // One fake Ollama server for a test file: started before its tests, closed after them, and its
 // behaviour reset after each test. `chats()` is what it was asked to generate so far.
+// `withFakeOllama` is a second server for one test (other models or slots, a port to bring back).
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startFakeOllama, type FakeOllama, type FakeOllamaOptions, type RecordedRequest } from './fake-ollama.js';
+import { startFakeOllama, type FakeOllama, type FakeOllamaOptions, type RecordedRequest } from './fake-ollama/index.js';
 
 export interface FakeOllamaSuite {
   /** The running server (set once the file's tests start). */
@@ -26,4 +27,14 @@ export function useFakeOllama(opts: FakeOllamaOptions = {}): FakeOllamaSuite {
     },
     chats: () => (server?.requests ?? []).filter((r) => r.path === '/api/chat'),
   };
+}
+
+/** Runs `use` against a server of its own, closed afterwards even when `use` throws. */
+export async function withFakeOllama<T>(opts: FakeOllamaOptions, use: (server: FakeOllama) => Promise<T>): Promise<T> {
+  const server = await startFakeOllama(opts);
+  try {
+    return await use(server);
+  } finally {
+    await server.close();
+  }
 }

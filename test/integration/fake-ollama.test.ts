@@ -1,8 +1,9 @@
 // The fake Ollama server checked on the wire with a raw HTTP client, against the protocol in
 // ../shared/docs/ollama-and-libraries.md, so the engine tests that rely on it test something real.
 import http from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { describe, expect, it } from 'vitest';
+import { startFakeOllama } from '../helpers/fake-ollama/index.js';
+import { useFakeOllama, withFakeOllama } from '../helpers/use-fake-ollama.js';
 
 interface RawResponse {
   status: number;
@@ -45,38 +46,31 @@ function chatBody(recipient: Record<string, string>, extra: Record<string, unkno
   });
 }
 
-let server: FakeOllama;
-beforeAll(async () => {
-  server = await startFakeOllama();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => server.setBehaviour(undefined));
+const fake = useFakeOllama();
 
 describe('fake Ollama: plain endpoints', () => {
   it('GET / says Ollama is running, in plain text', async () => {
-    const r = await raw(`${server.url}/`, 'GET');
+    const r = await raw(`${fake.server.url}/`, 'GET');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^text\/plain/);
     expect(r.text).toBe('Ollama is running');
   });
 
   it('an unknown path is a plain-text 404, a wrong method a 405', async () => {
-    const r = await raw(`${server.url}/api/nope`, 'GET');
+    const r = await raw(`${fake.server.url}/api/nope`, 'GET');
     expect(r.status).toBe(404);
     expect(r.headers['content-type']).toMatch(/^text\/plain/);
     expect(r.text).toBe('404 page not found');
-    const m = await raw(`${server.url}/api/chat`, 'GET');
+    const m = await raw(`${fake.server.url}/api/chat`, 'GET');
     expect(m.status).toBe(405);
     expect(m.text).toBe('405 method not allowed');
   });
 
   it('GET /api/version and /api/tags answer JSON shaped like Ollama', async () => {
-    const v = await raw(`${server.url}/api/version`, 'GET');
+    const v = await raw(`${fake.server.url}/api/version`, 'GET');
     expect(v.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(JSON.parse(v.text)).toEqual({ version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
-    const t = JSON.parse((await raw(`${server.url}/api/tags`, 'GET')).text);
+    const t = JSON.parse((await raw(`${fake.server.url}/api/tags`, 'GET')).text);
     expect(t.models.length).toBeGreaterThan(0);
     const m = t.models[0];
     expect(Object.keys(m)).toEqual(['name', 'model', 'modified_at', 'size', 'digest', 'details']);
@@ -85,10 +79,10 @@ describe('fake Ollama: plain endpoints', () => {
   });
 
   it('POST /api/show knows installed models and 404s others', async () => {
-    const ok = JSON.parse((await raw(`${server.url}/api/show`, 'POST', '{"model":"llama3.2"}')).text);
+    const ok = JSON.parse((await raw(`${fake.server.url}/api/show`, 'POST', '{"model":"llama3.2"}')).text);
     expect(ok.capabilities).toContain('completion');
     expect(ok.details.family).toBe('llama');
-    const missing = await raw(`${server.url}/api/show`, 'POST', '{"model":"nope"}');
+    const missing = await raw(`${fake.server.url}/api/show`, 'POST', '{"model":"nope"}');
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.text)).toEqual({ error: "model 'nope' not found" });
   });
@@ -96,7 +90,7 @@ describe('fake Ollama: plain endpoints', () => {
 
 describe('fake Ollama: /api/chat', () => {
   it('streams by default: NDJSON, one object per line, Go field order, metrics in the final chunk', async () => {
-    const r = await raw(`${server.url}/api/chat`, 'POST', chatBody({ first_name: 'Ana', company: 'Acme' }));
+    const r = await raw(`${fake.server.url}/api/chat`, 'POST', chatBody({ first_name: 'Ana', company: 'Acme' }));
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('application/x-ndjson');
     expect(r.headers['transfer-encoding']).toBe('chunked');
@@ -128,8 +122,8 @@ describe('fake Ollama: /api/chat', () => {
   });
 
   it('splits writes mid-line and mid-UTF-8-character', async () => {
-    server.setBehaviour({ chunkDelayMs: 15 });
-    const r = await raw(`${server.url}/api/chat`, 'POST', chatBody({ first_name: 'Zoë' }));
+    fake.server.setBehaviour({ chunkDelayMs: 15 });
+    const r = await raw(`${fake.server.url}/api/chat`, 'POST', chatBody({ first_name: 'Zoë' }));
     // Some delivered piece ends inside a multi-byte character, and some ends mid-line.
     const endsMidChar = r.pieces.some((p) => {
       const text = p.toString('utf8');
@@ -141,7 +135,7 @@ describe('fake Ollama: /api/chat', () => {
   });
 
   it('stream:false answers one JSON object with the whole content', async () => {
-    const r = await raw(`${server.url}/api/chat`, 'POST', chatBody({ first_name: 'Bo' }, { stream: false }));
+    const r = await raw(`${fake.server.url}/api/chat`, 'POST', chatBody({ first_name: 'Bo' }, { stream: false }));
     expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
     const obj = JSON.parse(r.text);
     expect(obj.done).toBe(true);
@@ -149,21 +143,21 @@ describe('fake Ollama: /api/chat', () => {
   });
 
   it('answers Ollama errors: unknown model 404, no model 400, bad JSON 400, missing body 400', async () => {
-    const unknown = await raw(`${server.url}/api/chat`, 'POST', '{"model":"x","messages":[]}');
+    const unknown = await raw(`${fake.server.url}/api/chat`, 'POST', '{"model":"x","messages":[]}');
     expect([unknown.status, JSON.parse(unknown.text)]).toEqual([404, { error: "model 'x' not found" }]);
     expect(unknown.headers['content-type']).toBe('application/json; charset=utf-8');
-    const noModel = await raw(`${server.url}/api/chat`, 'POST', '{"messages":[]}');
+    const noModel = await raw(`${fake.server.url}/api/chat`, 'POST', '{"messages":[]}');
     expect([noModel.status, JSON.parse(noModel.text)]).toEqual([400, { error: 'model is required' }]);
-    const bad = await raw(`${server.url}/api/chat`, 'POST', 'nope');
+    const bad = await raw(`${fake.server.url}/api/chat`, 'POST', 'nope');
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.text).error).toMatch(/invalid character/);
-    const empty = await raw(`${server.url}/api/chat`, 'POST', '');
+    const empty = await raw(`${fake.server.url}/api/chat`, 'POST', '');
     expect(JSON.parse(empty.text)).toEqual({ error: 'missing request body' });
   });
 
   it('a configured error after output keeps status 200 and ends with an {"error"} line', async () => {
-    server.setBehaviour({ streamError: { afterChunks: 2 } });
-    const r = await raw(`${server.url}/api/chat`, 'POST', chatBody({ first_name: 'Ana' }));
+    fake.server.setBehaviour({ streamError: { afterChunks: 2 } });
+    const r = await raw(`${fake.server.url}/api/chat`, 'POST', chatBody({ first_name: 'Ana' }));
     expect(r.status).toBe(200);
     const lines = r.text.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.length).toBe(3);
@@ -171,20 +165,20 @@ describe('fake Ollama: /api/chat', () => {
   });
 
   it('errors before output use the given status and body (JSON or raw text)', async () => {
-    server.enqueue({ status: 503 }, { status: 500, rawErrorBody: 'internal server error' });
-    const busy = await raw(`${server.url}/api/chat`, 'POST', chatBody({}));
+    fake.server.enqueue({ status: 503 }, { status: 500, rawErrorBody: 'internal server error' });
+    const busy = await raw(`${fake.server.url}/api/chat`, 'POST', chatBody({}));
     expect(busy.status).toBe(503);
     expect(JSON.parse(busy.text).error).toBe('server busy, please try again.  maximum pending requests exceeded');
-    const plain = await raw(`${server.url}/api/chat`, 'POST', chatBody({}));
+    const plain = await raw(`${fake.server.url}/api/chat`, 'POST', chatBody({}));
     expect([plain.status, plain.text]).toEqual([500, 'internal server error']);
     expect(plain.headers['content-type']).toMatch(/^text\/plain/);
     // The queue is used up: the next request is normal again.
-    expect((await raw(`${server.url}/api/chat`, 'POST', chatBody({}))).status).toBe(200);
+    expect((await raw(`${fake.server.url}/api/chat`, 'POST', chatBody({}))).status).toBe(200);
   });
 
   it('a cut stream ends the connection without a final chunk', async () => {
-    server.setBehaviour({ cutAfterChunks: 2 });
-    const err = await raw(`${server.url}/api/chat`, 'POST', chatBody({ first_name: 'Ana' })).then(
+    fake.server.setBehaviour({ cutAfterChunks: 2 });
+    const err = await raw(`${fake.server.url}/api/chat`, 'POST', chatBody({ first_name: 'Ana' })).then(
       () => undefined,
       (e: Error) => e,
     );
@@ -192,16 +186,16 @@ describe('fake Ollama: /api/chat', () => {
   });
 
   it('behaviour functions see the parsed request; the server records every request', async () => {
-    const before = server.requests.length;
-    server.setBehaviour((req) => (req.body.messages[1].content.includes('Slow') ? { latencyMs: 150 } : undefined));
+    const before = fake.server.requests.length;
+    fake.server.setBehaviour((req) => (req.body.messages[1].content.includes('Slow') ? { latencyMs: 150 } : undefined));
     const t0 = Date.now();
-    await raw(`${server.url}/api/chat`, 'POST', chatBody({ first_name: 'Slow' }));
+    await raw(`${fake.server.url}/api/chat`, 'POST', chatBody({ first_name: 'Slow' }));
     const slow = Date.now() - t0;
     const t1 = Date.now();
-    await raw(`${server.url}/api/chat`, 'POST', chatBody({ first_name: 'Fast' }));
+    await raw(`${fake.server.url}/api/chat`, 'POST', chatBody({ first_name: 'Fast' }));
     expect(slow).toBeGreaterThanOrEqual(140);
     expect(Date.now() - t1).toBeLessThan(140);
-    const recorded = server.requests.slice(before);
+    const recorded = fake.server.requests.slice(before);
     expect(recorded.map((r) => [r.method, r.path, r.status])).toEqual([
       ['POST', '/api/chat', 200],
       ['POST', '/api/chat', 200],
@@ -212,8 +206,7 @@ describe('fake Ollama: /api/chat', () => {
 
 describe('fake Ollama: slots', () => {
   it('runs at most `slots` generations at once; the rest wait without headers', async () => {
-    const s = await startFakeOllama({ slots: 2, latencyMs: 100 });
-    try {
+    await withFakeOllama({ slots: 2, latencyMs: 100 }, async (s) => {
       const t0 = Date.now();
       const headerTimes: number[] = [];
       await Promise.all(
@@ -234,9 +227,7 @@ describe('fake Ollama: slots', () => {
       // Waves of two: the 5th request gets its headers only after two earlier waves finished.
       expect(headerTimes[4]!).toBeGreaterThanOrEqual(290);
       expect(s.active).toBe(0);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   it('close() ends hanging requests and frees the port', async () => {

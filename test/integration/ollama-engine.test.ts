@@ -1,9 +1,9 @@
 // The Ollama engine against the fake Ollama server: only what crosses the wire is faked.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineError } from '../../src/core/errors.js';
 import type { Engine, GenerateRequest } from '../../src/core/engine.js';
 import { createOllamaEngine, listOllamaModels, ollamaVersion, toEngineError } from '../../src/engines/ollama/engine.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { useFakeOllama, withFakeOllama } from '../helpers/use-fake-ollama.js';
 import { closedPort, failure } from '../helpers/net.js';
 
 const schema = {
@@ -24,22 +24,15 @@ function request(recipient: Record<string, string>, extra: Partial<GenerateReque
   };
 }
 
-let server: FakeOllama;
+const fake = useFakeOllama();
 const engines: Engine[] = [];
 function engine(opts: Partial<Parameters<typeof createOllamaEngine>[0]> = {}): Engine {
-  const e = createOllamaEngine({ host: server.url, model: 'llama3.2', ...opts });
+  const e = createOllamaEngine({ host: fake.server.url, model: 'llama3.2', ...opts });
   engines.push(e);
   return e;
 }
 
-beforeAll(async () => {
-  server = await startFakeOllama();
-});
-afterAll(async () => {
-  await server.close();
-});
 afterEach(async () => {
-  server.setBehaviour(undefined);
   vi.restoreAllMocks();
   await Promise.all(engines.splice(0).map((e) => e.close()));
 });
@@ -48,7 +41,7 @@ describe('generate: streaming', () => {
   it('assembles the streamed answer, including text split mid-UTF-8 character and text in the final chunk', async () => {
     const content = JSON.stringify({ subject: 'Grüße, Zoë — 你好', body: 'Ça va? Ünïcödé ✓ 🎉 naïve café' });
     // finalText: the last piece rides in the done chunk, so dropping it would break the equality below.
-    server.setBehaviour({ content, pieceChars: 5, chunkDelayMs: 5, finalText: true });
+    fake.server.setBehaviour({ content, pieceChars: 5, chunkDelayMs: 5, finalText: true });
     const pieces: string[] = [];
     const result = await engine().generate(request({ first_name: 'Zoë' }, { onText: (t) => pieces.push(t) }));
     expect(result.text).toBe(content);
@@ -57,7 +50,7 @@ describe('generate: streaming', () => {
   });
 
   it('drafts for the recipient in the request and reports the final chunk metrics', async () => {
-    server.setBehaviour({ pieceChars: 10, chunkDelayMs: 3 });
+    fake.server.setBehaviour({ pieceChars: 10, chunkDelayMs: 3 });
     const result = await engine().generate(request({ first_name: 'Ana', company: 'Acme' }));
     const draft = JSON.parse(result.text);
     expect(draft.body).toContain('Ana');
@@ -71,10 +64,10 @@ describe('generate: streaming', () => {
   });
 
   it('sends the chat request Ollama expects', async () => {
-    const before = server.requests.length;
+    const before = fake.server.requests.length;
     const req = request({ first_name: 'Ana' });
     await engine({ keepAlive: '10m' }).generate(req);
-    const sent = server.requests.slice(before);
+    const sent = fake.server.requests.slice(before);
     expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/chat']);
     const body = sent[0]!.body;
     expect(body.model).toBe('llama3.2');
@@ -88,22 +81,18 @@ describe('generate: streaming', () => {
   });
 
   it('runs concurrent requests side by side, up to the server slots', async () => {
-    const s = await startFakeOllama({ slots: 2, latencyMs: 60 });
-    try {
+    await withFakeOllama({ slots: 2, latencyMs: 60 }, async (s) => {
       const e = createOllamaEngine({ host: s.url, model: 'llama3.2' });
       engines.push(e);
       const names = ['Ana', 'Bo', 'Cy', 'Di', 'Ed', 'Flo'];
       const results = await Promise.all(names.map((n) => e.generate(request({ first_name: n }))));
       names.forEach((n, i) => expect(JSON.parse(results[i]!.text).body).toContain(n));
       expect(s.maxConcurrent).toBe(2);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   it('reuses its connections: 40 drafts, 4 at a time, over at most 8 sockets, not 40', async () => {
-    const s = await startFakeOllama({ slots: 4 });
-    try {
+    await withFakeOllama({ slots: 4 }, async (s) => {
       const e = createOllamaEngine({ host: s.url, model: 'llama3.2' });
       engines.push(e);
       const lanes = Array.from({ length: 4 }, async (_, lane) => {
@@ -116,9 +105,7 @@ describe('generate: streaming', () => {
       expect(s.requests.filter((r) => r.path === '/api/chat')).toHaveLength(40);
       // A socket goes back to the pool a tick after its answer ends, so a lane may open a second one.
       expect(s.connections).toBeLessThanOrEqual(8);
-    } finally {
-      await s.close();
-    }
+    });
   });
 });
 
@@ -131,14 +118,14 @@ describe('generate: failures', () => {
   });
 
   it('other 4xx are not retryable and carry the server message', async () => {
-    server.setBehaviour({ status: 400, error: 'option "seed" must be of type integer' });
+    fake.server.setBehaviour({ status: 400, error: 'option "seed" must be of type integer' });
     const err = (await failure(engine().generate(request({})))) as EngineError;
     expect(err.retryable).toBe(false);
     expect(err.message).toContain('option "seed" must be of type integer');
   });
 
   it.each([500, 503])('HTTP %i is retryable and carries the server message', async (status) => {
-    server.setBehaviour({ status });
+    fake.server.setBehaviour({ status });
     const err = (await failure(engine().generate(request({})))) as EngineError;
     expect(err).toBeInstanceOf(EngineError);
     expect(err.retryable).toBe(true);
@@ -149,7 +136,7 @@ describe('generate: failures', () => {
   it('a plain-text or HTML error body becomes the message, and nothing reaches stdout', async () => {
     const writes = vi.spyOn(process.stdout, 'write');
     const logs = vi.spyOn(console, 'log');
-    server.enqueue(
+    fake.server.enqueue(
       { status: 500, rawErrorBody: 'internal server error' },
       { status: 502, rawErrorBody: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html' },
     );
@@ -164,7 +151,7 @@ describe('generate: failures', () => {
   });
 
   it('a redirect is not followed: the error names the status and says what to pass', async () => {
-    server.enqueue({ status: 301, rawErrorBody: '<a href="https://ollama.example/api/chat">Moved Permanently</a>.', contentType: 'text/html' });
+    fake.server.enqueue({ status: 301, rawErrorBody: '<a href="https://ollama.example/api/chat">Moved Permanently</a>.', contentType: 'text/html' });
     const err = (await failure(engine().generate(request({})))) as EngineError;
     expect(err.message).toMatch(/HTTP 301\): Moved Permanently/);
     expect(err.retryable).toBe(false);
@@ -172,7 +159,7 @@ describe('generate: failures', () => {
   });
 
   it('an {"error"} line after output is retryable', async () => {
-    server.setBehaviour({ streamError: { afterChunks: 2 } });
+    fake.server.setBehaviour({ streamError: { afterChunks: 2 } });
     const pieces: string[] = [];
     const err = (await failure(engine().generate(request({ first_name: 'Ana' }, { onText: (t) => pieces.push(t) })))) as EngineError;
     expect(pieces.length).toBe(2);
@@ -181,8 +168,7 @@ describe('generate: failures', () => {
   });
 
   it('after an {"error"} line the next request reuses the same connection (the answer is drained, not torn down)', async () => {
-    const s = await startFakeOllama();
-    try {
+    await withFakeOllama({}, async (s) => {
       const e = createOllamaEngine({ host: s.url, model: 'llama3.2' });
       engines.push(e);
       s.enqueue({ streamError: { afterChunks: 1 } });
@@ -191,13 +177,11 @@ describe('generate: failures', () => {
       const ok = await e.generate(request({ first_name: 'Bo' }));
       expect(JSON.parse(ok.text).body).toContain('Bo');
       expect(s.connections).toBe(1);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   it('a connection cut mid-stream is retryable', async () => {
-    server.setBehaviour({ cutAfterChunks: 2 });
+    fake.server.setBehaviour({ cutAfterChunks: 2 });
     const err = (await failure(engine().generate(request({})))) as EngineError;
     expect(err).toBeInstanceOf(EngineError);
     expect(err.retryable).toBe(true);
@@ -205,7 +189,7 @@ describe('generate: failures', () => {
   });
 
   it('our own deadline fires when headers never come (retryable, names the time)', async () => {
-    server.setBehaviour({ latencyMs: 5000 });
+    fake.server.setBehaviour({ latencyMs: 5000 });
     const t0 = Date.now();
     const err = (await failure(engine({ requestTimeoutMs: 200 }).generate(request({})))) as EngineError;
     expect(Date.now() - t0).toBeLessThan(2000);
@@ -216,38 +200,38 @@ describe('generate: failures', () => {
   });
 
   it('the deadline also covers a body that stalls after the headers', async () => {
-    server.setBehaviour({ headersDelayMs: 10, latencyMs: 5000 });
+    fake.server.setBehaviour({ headersDelayMs: 10, latencyMs: 5000 });
     const err = (await failure(engine({ requestTimeoutMs: 250 }).generate(request({})))) as EngineError;
     expect(err.retryable).toBe(true);
     expect(err.message).toContain('within 0.3s');
   });
 
   it('a caller abort mid-stream rejects with AbortError and closes the connection', async () => {
-    server.setBehaviour({ chunkDelayMs: 40 });
-    const before = server.requests.length;
+    fake.server.setBehaviour({ chunkDelayMs: 40 });
+    const before = fake.server.requests.length;
     const ac = new AbortController();
     const err = await failure(engine().generate(request({}, { signal: ac.signal, onText: () => ac.abort() })));
     expect(err.name).toBe('AbortError');
     expect(err).not.toBeInstanceOf(EngineError);
-    const rec = server.requests[before]!;
+    const rec = fake.server.requests[before]!;
     await vi.waitFor(() => expect(rec.clientClosed).toBe(true), { timeout: 2000 });
-    await vi.waitFor(() => expect(server.active).toBe(0), { timeout: 2000 });
+    await vi.waitFor(() => expect(fake.server.active).toBe(0), { timeout: 2000 });
   });
 
   it('leaving the stream early (a throwing onText) still cancels the HTTP request', async () => {
-    server.setBehaviour({ chunkDelayMs: 40 });
-    const before = server.requests.length;
+    fake.server.setBehaviour({ chunkDelayMs: 40 });
+    const before = fake.server.requests.length;
     const err = await failure(engine().generate(request({}, { onText: () => { throw new Error('consumer failed'); } })));
     expect(err.message).toBe('consumer failed'); // the caller's own error, not dressed up as Ollama's
-    const rec = server.requests[before]!;
+    const rec = fake.server.requests[before]!;
     await vi.waitFor(() => expect(rec.clientClosed).toBe(true), { timeout: 1000 });
   });
 
   it('an already-aborted signal sends nothing', async () => {
-    const before = server.requests.length;
+    const before = fake.server.requests.length;
     const err = await failure(engine().generate(request({}, { signal: AbortSignal.abort() })));
     expect(err.name).toBe('AbortError');
-    expect(server.requests.length).toBe(before);
+    expect(fake.server.requests.length).toBe(before);
   });
 });
 
@@ -256,7 +240,7 @@ describe('prepare and the one-off calls', () => {
     await expect(engine({ model: 'llama3.2' }).prepare()).resolves.toBeUndefined();
     await expect(engine({ model: 'llama3.2:latest' }).prepare()).resolves.toBeUndefined();
     await expect(engine({ model: 'qwen3:0.6b' }).prepare()).resolves.toBeUndefined();
-    expect(server.requests.at(-1)!.path).toBe('/api/tags');
+    expect(fake.server.requests.at(-1)!.path).toBe('/api/tags');
   });
 
   it('names the model to pull when it is missing', async () => {
@@ -287,21 +271,21 @@ describe('prepare and the one-off calls', () => {
   });
 
   it('a server error on /api/tags is reported with its message', async () => {
-    server.setEndpointBehaviour('/api/tags', { status: 500, error: 'disk on fire' });
+    fake.server.setEndpointBehaviour('/api/tags', { status: 500, error: 'disk on fire' });
     try {
       const err = (await failure(engine().prepare())) as EngineError;
       expect(err.message).toContain('disk on fire');
     } finally {
-      server.setEndpointBehaviour('/api/tags', undefined);
+      fake.server.setEndpointBehaviour('/api/tags', undefined);
     }
   });
 
   it('lists models and the server version', async () => {
-    const models = await listOllamaModels(server.url);
-    expect(models.map((m) => m.name)).toEqual(server.models.map((m) => (m.name.includes(':') ? m.name : `${m.name}:latest`)));
+    const models = await listOllamaModels(fake.server.url);
+    expect(models.map((m) => m.name)).toEqual(fake.server.models.map((m) => (m.name.includes(':') ? m.name : `${m.name}:latest`)));
     expect(models[0]).toMatchObject({ parameterSize: '3.2B', quantization: 'Q4_K_M', size: 2019393189 });
     expect(models[0]!.modifiedAt).toMatch(/^\d{4}-/);
-    expect(await ollamaVersion(server.url)).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(await ollamaVersion(fake.server.url)).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it('close() is safe to call twice', async () => {

@@ -2,7 +2,7 @@
 // built binary over the drafts file holding the regenerated version (issue 8). Old draftsmith's
 // regenerated record had no key, profile, host or cut flag: an .eml export after a regeneration lost
 // its From: everywhere, and regenerating asked the default host instead of the one that drafted.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,47 +11,34 @@ import { regenerateDraft } from '../../src/app/regenerate.js';
 import { createOllamaEngine } from '../../src/engines/ollama/engine.js';
 import { DraftsStore } from '../../src/io/drafts-file/store.js';
 import { runCli } from '../helpers/cli.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { parseMail } from '../helpers/parse-mail.js';
+import { CALL_PROFILE } from '../helpers/profiles.js';
 
-const PROFILE = `goal: Invite people to a short call about their work.
-channel: email
-sign_off: Best regards
-sender:
-  name: Sam Lee
-  email: sam@example.org
-`;
-
-let server: FakeOllama;
-beforeAll(async () => {
-  server = await startFakeOllama();
-});
-afterAll(async () => {
-  await server.close();
-});
+const fake = useFakeOllama();
 
 describe('regenerateDraft', () => {
   it('writes the next version with the key, profile, host and version given, cut when the answer stopped at the token limit; afterwards export --format eml has From: on every message and status still lints', async () => {
-    expect(server.port).not.toBe(11434);
+    expect(fake.server.port).not.toBe(11434);
     const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-regenerate-'));
     const profileFile = path.join(d, 'p.yaml');
-    writeFileSync(profileFile, PROFILE);
+    writeFileSync(profileFile, CALL_PROFILE);
     writeFileSync(path.join(d, 'people.csv'), 'first_name,email,company\nAna,ana@example.org,Acme\nBen,ben@example.org,Globex\n');
-    expect((await runCli(['draft', 'people.csv', '-p', 'p.yaml', '--host', server.url], { cwd: d })).code).toBe(0);
+    expect((await runCli(['draft', 'people.csv', '-p', 'p.yaml', '--host', fake.server.url], { cwd: d })).code).toBe(0);
 
     const file = path.join(d, 'people.drafts.jsonl');
     const store = await DraftsStore.open(file, { lock: true });
-    const engine = createOllamaEngine({ host: server.url, model: 'llama3.2' });
+    const engine = createOllamaEngine({ host: fake.server.url, model: 'llama3.2' });
     try {
       const ana = store.recipients().find((s) => s.row === 1)!;
       const shown = store.read(ana.key)!;
       // The regeneration's answer stops at num_predict.
-      server.setBehaviour(() => ({ doneReason: 'length' }));
-      const before = server.requests.length;
+      fake.server.setBehaviour(() => ({ doneReason: 'length' }));
+      const before = fake.server.requests.length;
       const record = await regenerateDraft(await loadLintContext(profileFile), engine, shown, 'shorter, please', 2);
-      server.setBehaviour(undefined);
+      fake.server.setBehaviour(undefined);
 
-      const sent = server.requests.slice(before).filter((q) => q.path === '/api/chat');
+      const sent = fake.server.requests.slice(before).filter((q) => q.path === '/api/chat');
       expect(sent).toHaveLength(1);
       // The model saw the recipient, the previous text and the feedback.
       const asked = JSON.stringify(sent[0]!.body.messages);
@@ -63,7 +50,7 @@ describe('regenerateDraft', () => {
         fingerprint: shown.draft.fingerprint,
         status: 'drafted',
         profile: profileFile,
-        host: `127.0.0.1:${server.port}`,
+        host: `127.0.0.1:${fake.server.port}`,
         version: 2,
         cut: true,
         feedback: 'shorter, please',

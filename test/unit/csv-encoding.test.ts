@@ -1,25 +1,19 @@
 // A CSV that is not UTF-8 and comes without --encoding: its encoding is detected when chardet is
 // sure, with a notice; otherwise the UTF-8 error names the first bad byte's line.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { detectEncoding } from '../../src/io/csv/encoding.js';
 import { readRecipients, scanCsv } from '../../src/io/csv/reader.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'csv-encoding-test-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir('csv-encoding-test-');
 
 let n = 0;
 async function tmpCsv(content: Buffer): Promise<string> {
-  const file = path.join(dir, `e${++n}.csv`);
+  const file = path.join(tmp.path, `e${++n}.csv`);
   await writeFile(file, content);
   return file;
 }

@@ -1,31 +1,25 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/core/errors.js';
 import { recipientRecord, type Recipient } from '../../src/core/recipients/recipients.js';
 import { readRecipients, scanCsv, spoolToTempFile, type CsvOptions, type CsvScan } from '../../src/io/csv/reader.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const realdata = path.resolve(repoRoot, '../shared', 'realdata');
 const hasRealdata = existsSync(realdata);
 if (!hasRealdata) console.warn(`csv-reader: ${realdata} not found; skipping the real-data tests`);
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'csv-reader-test-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir('csv-reader-test-');
 
 let n = 0;
 async function tmpCsv(content: string | Buffer): Promise<string> {
-  const file = path.join(dir, `f${++n}.csv`);
+  const file = path.join(tmp.path, `f${++n}.csv`);
   await writeFile(file, content);
   return file;
 }
@@ -235,10 +229,10 @@ describe('bad input -> InputError with file, line and hint', () => {
   });
 
   it('missing file and directory', async () => {
-    const missing = await inputError(scanCsv({ file: path.join(dir, 'nope.csv'), displayName: 'nope.csv' }));
+    const missing = await inputError(scanCsv({ file: path.join(tmp.path, 'nope.csv'), displayName: 'nope.csv' }));
     expect(missing.location?.file).toBe('nope.csv');
     expect(missing.hint).toMatch(/pass - to read stdin/);
-    const sub = path.join(dir, 'sub');
+    const sub = path.join(tmp.path, 'sub');
     await mkdir(sub, { recursive: true });
     const isDir = await inputError(scanCsv({ file: sub }));
     expect(isDir.message).toMatch(/directory/);
@@ -269,7 +263,7 @@ describe('spoolToTempFile', () => {
 
 describe('large files', () => {
   it('scans and streams 100k rows', async () => {
-    const file = path.join(dir, 'big.csv');
+    const file = path.join(tmp.path, 'big.csv');
     const lines = ['first_name,last_name,email,company,notes'];
     for (let i = 1; i <= 100_000; i++) lines.push(`Name${i},Last${i},p${i}@x.example,"Co ${i}, Inc.",note ${i}`);
     await writeFile(file, `${lines.join('\n')}\n`);

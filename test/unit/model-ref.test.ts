@@ -1,7 +1,6 @@
 // Model references: parsing, Ollama's on-disk layout (a fake models tree), the hf: download consent.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EngineError, InputError, UsageError } from '../../src/core/errors.js';
 import {
@@ -15,23 +14,12 @@ import {
   type ResolveOptions,
 } from '../../src/engines/llama-cpp/model-ref.js';
 import { sharedDir } from '../helpers/cli.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 const tinyModel = path.join(sharedDir, 'models/stories260K.gguf');
 const HEX = 'ab'.repeat(32);
 
-let root: string;
-beforeAll(() => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-model-ref-'));
-});
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
-});
-
-function dir(name: string): string {
-  const d = path.join(root, name);
-  mkdirSync(d, { recursive: true });
-  return d;
-}
+const tmp = useTempDir('draftsmith-model-ref-');
 
 /** A GGUF-looking file: the magic bytes and some padding (the real model when present). */
 function ggufFile(file: string): string {
@@ -43,7 +31,7 @@ function ggufFile(file: string): string {
 
 /** An Ollama models folder holding one model under manifests/<registry path>/<tag>. */
 function fakeOllamaTree(name: string, manifestPath: string[], opts: { blob?: boolean; layers?: unknown[] } = {}): string {
-  const models = dir(name);
+  const models = tmp.dir(name);
   const layers = opts.layers ?? [
     { mediaType: 'application/vnd.ollama.image.template', digest: `sha256:${'cd'.repeat(32)}`, size: 10 },
     { mediaType: 'application/vnd.ollama.image.model', digest: `sha256:${HEX}`, size: 1185376 },
@@ -55,7 +43,7 @@ function fakeOllamaTree(name: string, manifestPath: string[], opts: { blob?: boo
   return models;
 }
 
-const base = (env: NodeJS.ProcessEnv, extra: Partial<ResolveOptions> = {}): ResolveOptions => ({ env, cwd: root, ...extra });
+const base = (env: NodeJS.ProcessEnv, extra: Partial<ResolveOptions> = {}): ResolveOptions => ({ env, cwd: tmp.path, ...extra });
 
 describe('parseModelRef', () => {
   it.each([
@@ -94,12 +82,12 @@ describe('parseModelRef', () => {
 
 describe('resolveModelRef: files', () => {
   it('resolves a path relative to cwd', async () => {
-    const file = ggufFile(path.join(dir('files'), 'm.gguf'));
+    const file = ggufFile(path.join(tmp.dir('files'), 'm.gguf'));
     await expect(resolveModelRef(parseModelRef('files/m.gguf'), base({}))).resolves.toBe(file);
   });
 
   it('accepts a file without the extension when it starts with the GGUF magic', async () => {
-    const file = ggufFile(path.join(dir('files'), 'no-ext'));
+    const file = ggufFile(path.join(tmp.dir('files'), 'no-ext'));
     await expect(resolveModelRef(parseModelRef('./files/no-ext'), base({}))).resolves.toBe(file);
   });
 
@@ -110,7 +98,7 @@ describe('resolveModelRef: files', () => {
   });
 
   it('refuses a file that is not GGUF, naming it', async () => {
-    writeFileSync(path.join(dir('files'), 'fake.gguf'), 'not a model at all');
+    writeFileSync(path.join(tmp.dir('files'), 'fake.gguf'), 'not a model at all');
     const err = await resolveModelRef(parseModelRef('files/fake.gguf'), base({})).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(/files\/fake\.gguf is not a GGUF/);
@@ -137,7 +125,7 @@ describe('resolveModelRef: ollama:', () => {
   });
 
   it('defaults to ~/.ollama/models', async () => {
-    const home = dir('home');
+    const home = tmp.dir('home');
     fakeOllamaTree('home/.ollama/models', ['registry.ollama.ai', 'library', 'tiny', 'latest']);
     expect(ollamaModelsDir({ HOME: home })).toBe(path.join(home, '.ollama', 'models'));
     await expect(resolveModelRef(parseModelRef('ollama:tiny'), base({ HOME: home }))).resolves.toContain(`sha256-${HEX}`);
@@ -166,7 +154,7 @@ describe('resolveModelRef: ollama:', () => {
   it('a manifest without a model layer, or not JSON', async () => {
     const noLayer = fakeOllamaTree('ollama-e', ['registry.ollama.ai', 'library', 'tiny', 'latest'], { layers: [] });
     await expect(resolveModelRef(parseModelRef('ollama:tiny'), base({ OLLAMA_MODELS: noLayer }))).rejects.toThrow(/names no model file/);
-    const broken = dir('ollama-f');
+    const broken = tmp.dir('ollama-f');
     const manifest = path.join(broken, 'manifests/registry.ollama.ai/library/tiny/latest');
     mkdirSync(path.dirname(manifest), { recursive: true });
     writeFileSync(manifest, '{not json');
@@ -183,7 +171,7 @@ describe('the model cache and hf:', () => {
   });
 
   it('lists the cached GGUF files with sizes, ignoring the rest', async () => {
-    const cache = dir('cache-list');
+    const cache = tmp.dir('cache-list');
     ggufFile(path.join(cache, 'b.gguf'));
     writeFileSync(path.join(cache, 'a.gguf'), 'GGUF....');
     writeFileSync(path.join(cache, 'partial.gguf.ipull'), 'x');
@@ -195,7 +183,7 @@ describe('the model cache and hf:', () => {
   });
 
   it('refuses to download without --yes when nobody can be asked, naming --yes', async () => {
-    const env = { DRAFTSMITH_CACHE: dir('cache-empty') };
+    const env = { DRAFTSMITH_CACHE: tmp.dir('cache-empty') };
     const library = recordingResolver();
     const err = await resolveModelRef(parseModelRef('hf:owner/repo:Q4_K_M'), base(env, { interactive: false, library })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
@@ -205,7 +193,7 @@ describe('the model cache and hf:', () => {
   });
 
   it('asks on a terminal; a "no" downloads nothing', async () => {
-    const env = { DRAFTSMITH_CACHE: dir('cache-no') };
+    const env = { DRAFTSMITH_CACHE: tmp.dir('cache-no') };
     const library = recordingResolver();
     const questions: string[] = [];
     const confirm = async (q: string) => {
@@ -222,7 +210,7 @@ describe('the model cache and hf:', () => {
   });
 
   it('a "yes" (or --yes) downloads into the cache folder, reporting progress', async () => {
-    const env = { DRAFTSMITH_CACHE: path.join(root, 'cache-yes', 'models') };
+    const env = { DRAFTSMITH_CACHE: path.join(tmp.path, 'cache-yes', 'models') };
     const library = recordingResolver();
     const progress: number[] = [];
     const file = await resolveModelRef(parseModelRef('hf:owner/repo:Q4_K_M'), base(env, {
@@ -244,7 +232,7 @@ describe('the model cache and hf:', () => {
   it('creates the cache folders 0700 (downloads are private), leaving a folder that existed alone', async () => {
     const old = process.umask(0o022);
     try {
-      const home = path.join(root, 'home-cache');
+      const home = path.join(tmp.path, 'home-cache');
       mkdirSync(home, { mode: 0o755 });
       const env = { DRAFTSMITH_CACHE: path.join(home, 'draftsmith', 'models') };
       await resolveModelRef(parseModelRef('hf:owner/repo:Q4_K_M'), base(env, { yes: true, interactive: false, library: recordingResolver() }));
@@ -256,7 +244,7 @@ describe('the model cache and hf:', () => {
   });
 
   it('a model already in the cache needs no question (real node-llama-cpp resolver, offline)', async () => {
-    const cache = dir('cache-hit');
+    const cache = tmp.dir('cache-hit');
     // node-llama-cpp's file name for hf:owner/repo/file.gguf
     const file = ggufFile(path.join(cache, 'hf_owner_repo_file.gguf'));
     const confirm = async () => {

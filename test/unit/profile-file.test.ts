@@ -1,27 +1,20 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { profileCheck, profileInit } from '../../src/cli/commands/profile.js';
 import { InputError, UsageError } from '../../src/core/errors.js';
 import { parseProfile, PROFILE_KEYS } from '../../src/core/profile.js';
 import { readProfile, starterProfile } from '../../src/io/profile-file.js';
 import { loadTemplates } from '../../src/io/templates.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'draftsmith-profile-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir('draftsmith-profile-');
 
 async function write(name: string, text: string): Promise<string> {
-  const file = path.join(dir, name);
+  const file = path.join(tmp.path, name);
   await writeFile(file, text);
   return file;
 }
@@ -93,7 +86,7 @@ describe('readProfile: positions', () => {
   });
 
   it('a missing file says how to create one', async () => {
-    const err = await readError(path.join(dir, 'nope.yaml'));
+    const err = await readError(path.join(tmp.path, 'nope.yaml'));
     expect(err.message).toMatch(/not found: .*nope\.yaml/);
     expect(err.hint).toMatch(/draftsmith profile init .*nope\.yaml/);
   });
@@ -105,7 +98,7 @@ describe('shipped profiles', () => {
   };
 
   it('the starter profile is valid and mentions every key', () => {
-    const file = path.join(dir, 'starter.yaml');
+    const file = path.join(tmp.path, 'starter.yaml');
     coversEveryKey(starterProfile());
     return writeFile(file, starterProfile()).then(() => readProfile(file));
   });
@@ -127,8 +120,8 @@ describe('loadTemplates', () => {
   };
 
   it('loads the shipped templates with a stable id', async () => {
-    const a = await loadTemplates(profile(), dir);
-    const b = await loadTemplates(profile(), dir);
+    const a = await loadTemplates(profile(), tmp.path);
+    const b = await loadTemplates(profile(), tmp.path);
     expect(a.system).toBe(await readFile(path.join(root, 'prompts/system.mustache'), 'utf8'));
     expect(a.regenerate).toBe(await readFile(path.join(root, 'prompts/regenerate.mustache'), 'utf8'));
     expect(a.id).toMatch(/^[0-9a-f]{64}$/);
@@ -137,23 +130,23 @@ describe('loadTemplates', () => {
 
   it('uses overrides relative to the profile folder, and they change the id', async () => {
     await write('my-user.mustache', 'Custom: {{recipient_json}}');
-    const shipped = await loadTemplates(profile(), dir);
-    const custom = await loadTemplates(profile({ prompts: { user: 'my-user.mustache' } }), dir);
+    const shipped = await loadTemplates(profile(), tmp.path);
+    const custom = await loadTemplates(profile({ prompts: { user: 'my-user.mustache' } }), tmp.path);
     expect(custom.user).toBe('Custom: {{recipient_json}}');
     expect(custom.system).toBe(shipped.system);
     expect(custom.id).not.toBe(shipped.id);
   });
 
   it('a missing override is an InputError naming the key', async () => {
-    const err = await loadTemplates(profile({ prompts: { system: 'missing.mustache' } }), dir).catch((e: unknown) => e);
+    const err = await loadTemplates(profile({ prompts: { system: 'missing.mustache' } }), tmp.path).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).message).toMatch(/prompts\.system/);
-    expect((err as InputError).location?.file).toBe(path.join(dir, 'missing.mustache'));
+    expect((err as InputError).location?.file).toBe(path.join(tmp.path, 'missing.mustache'));
   });
 
   it('a template with an unclosed section is an InputError', async () => {
     await write('broken.mustache', '{{#examples}} never closed');
-    const err = await loadTemplates(profile({ prompts: { system: 'broken.mustache' } }), dir).catch((e: unknown) => e);
+    const err = await loadTemplates(profile({ prompts: { system: 'broken.mustache' } }), tmp.path).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).message).toMatch(/not valid mustache/);
   });
@@ -163,29 +156,29 @@ describe('profile init and check', () => {
   it('init writes the starter, refuses to overwrite, and --force overwrites', async () => {
     const out = collect();
     const err = collect();
-    const opts = { file: 'init.yaml', cwd: dir, stdout: out.stream, stderr: err.stream };
+    const opts = { file: 'init.yaml', cwd: tmp.path, stdout: out.stream, stderr: err.stream };
     await profileInit(opts);
-    expect(await readFile(path.join(dir, 'init.yaml'), 'utf8')).toBe(starterProfile());
+    expect(await readFile(path.join(tmp.path, 'init.yaml'), 'utf8')).toBe(starterProfile());
     expect(err.text()).toMatch(/wrote init\.yaml/);
     expect(out.text()).toBe('');
 
-    await writeFile(path.join(dir, 'init.yaml'), 'goal: mine\n');
+    await writeFile(path.join(tmp.path, 'init.yaml'), 'goal: mine\n');
     await expect(profileInit(opts)).rejects.toBeInstanceOf(UsageError);
-    expect(await readFile(path.join(dir, 'init.yaml'), 'utf8')).toBe('goal: mine\n');
+    expect(await readFile(path.join(tmp.path, 'init.yaml'), 'utf8')).toBe('goal: mine\n');
 
     await profileInit({ ...opts, force: true });
-    expect(await readFile(path.join(dir, 'init.yaml'), 'utf8')).toBe(starterProfile());
+    expect(await readFile(path.join(tmp.path, 'init.yaml'), 'utf8')).toBe(starterProfile());
   });
 
   it('init - prints the starter to stdout', async () => {
     const out = collect();
-    await profileInit({ file: '-', cwd: dir, stdout: out.stream, stderr: collect().stream });
+    await profileInit({ file: '-', cwd: tmp.path, stdout: out.stream, stderr: collect().stream });
     expect(out.text()).toBe(starterProfile());
   });
 
   it('init into a missing folder is a usage error', async () => {
     await expect(
-      profileInit({ file: 'no/such/dir/p.yaml', cwd: dir, stdout: collect().stream, stderr: collect().stream }),
+      profileInit({ file: 'no/such/dir/p.yaml', cwd: tmp.path, stdout: collect().stream, stderr: collect().stream }),
     ).rejects.toThrow(/folder does not exist/);
   });
 
@@ -206,14 +199,14 @@ describe('profile init and check', () => {
     const file = await write('escapes.yaml', 'name: "evil\\e]0;title\\u0007name"\ngoal: x\n');
     expect((await readProfile(file)).profile.name).toContain('\u001b]0;title');
     const out = collect();
-    await profileCheck({ file: 'escapes.yaml', cwd: dir, stdout: out.stream, stderr: collect().stream });
+    await profileCheck({ file: 'escapes.yaml', cwd: tmp.path, stdout: out.stream, stderr: collect().stream });
     expect(out.text()).not.toMatch(/[\u001b\u0007]/);
   });
 
   it('check rejects an invalid profile', async () => {
     await write('bad.yaml', 'goal: x\nchanel: sms\n');
     await expect(
-      profileCheck({ file: 'bad.yaml', cwd: dir, stdout: collect().stream, stderr: collect().stream }),
+      profileCheck({ file: 'bad.yaml', cwd: tmp.path, stdout: collect().stream, stderr: collect().stream }),
     ).rejects.toThrow(/did you mean `channel`/);
   });
 });
