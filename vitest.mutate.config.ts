@@ -19,7 +19,7 @@ const MUTATE_TESTS = [
   'test/unit/recipient-index.test.ts',
   'test/unit/recipient-key.test.ts',
   'test/unit/roster.test.ts',
-  // private columns (prompt.ts), sanitize.ts
+  // private-columns.ts, sanitize.ts
   'test/unit/prompt.test.ts',
   'test/unit/sanitize.test.ts',
   // io/lock.ts

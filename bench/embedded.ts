@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createLlamaCppEngine } from '../src/engines/llama-cpp/engine.js';
-import { draftSchema } from '../src/core/drafting/prompt.js';
+import { draftSchema } from '../src/core/drafting/draft-answer.js';
 
 export interface EmbeddedRow {
   threads: number;

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { EngineError } from '../../src/core/errors.js';
-import { draftSchema, parseDraftOutput } from '../../src/core/drafting/prompt.js';
+import { draftSchema, parseDraftOutput } from '../../src/core/drafting/draft-answer.js';
 import type { Engine, GenerateRequest } from '../../src/core/engine.js';
 import { SHORT_FIELD_MAX_CHARS } from '../../src/core/drafting/json-answer.js';
 import { createLlamaCppEngine, defaultThreads } from '../../src/engines/llama-cpp/engine.js';

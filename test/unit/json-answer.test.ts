@@ -2,7 +2,7 @@
 // plain prompt for models without a chat template.
 import { describe, expect, it } from 'vitest';
 import { SHORT_FIELD_MAX_CHARS, boundSchema, buildPlainPrompt, closeJsonPrefix } from '../../src/core/drafting/json-answer.js';
-import { draftSchema } from '../../src/core/drafting/prompt.js';
+import { draftSchema } from '../../src/core/drafting/draft-answer.js';
 
 const emailSchema = draftSchema('email');
 const bodySchema = draftSchema('linkedin');

@@ -1,11 +1,18 @@
 // Tone profile + recipient -> chat messages. The system message depends on the profile and the
 // templates only (identical for every recipient, so Ollama reuses its cached prefix); the
-// recipient's data comes last, fenced as a JSON block and labelled as data. Pure.
+// recipient's data comes last, fenced as a JSON block and labelled as data (recipient-data.ts,
+// with only the columns private-columns.ts lets through). Pure.
 import Mustache from 'mustache';
-import type { ChatMessage, GenerationOptions, JsonSchema } from '../engine.js';
-import { EngineError } from '../errors.js';
+import type { ChatMessage, GenerationOptions } from '../engine.js';
 import type { Channel, ProfileExample, ToneProfile } from '../profile.js';
-import { buildColumns, findColumn, snakeCase, type Columns, type Recipient } from '../recipients/recipients.js';
+import { snakeCase, type Columns, type Recipient } from '../recipients/recipients.js';
+import type { DraftText } from './draft-answer.js';
+import { dataJson, languageLabel, sentData, targetLanguage } from './recipient-data.js';
+
+// The prompt's neighbours, still imported from here by the commands and use cases that build
+// drafts; new code imports them from their own modules.
+export { draftSchema, parseDraftOutput, type DraftText } from './draft-answer.js';
+export { isPrivateHeader, privateColumns, sentColumns, unknownFieldNames } from './private-columns.js';
 
 /** Template texts (src/io/templates.ts loads them); `id` identifies them in fingerprints. */
 export interface Templates {
@@ -14,11 +21,6 @@ export interface Templates {
   regenerate: string;
   /** sha256 of the three texts. */
   id: string;
-}
-
-export interface DraftText {
-  subject?: string;
-  body: string;
 }
 
 // Prompts are plain text, not HTML: no escaping.
@@ -30,121 +32,6 @@ const CHANNEL_LABELS: Record<Channel, string> = {
   sms: 'a text message (SMS)',
   note: 'a short personal note',
 };
-
-// ---- which columns the model sees ---------------------------------------------------------------
-
-/** The canonical field a header alone maps to (`Work Email` -> email), if any. */
-function canonicalOf(header: string): string | undefined {
-  return Object.keys(buildColumns([header]).columns.canonical)[0];
-}
-
-/**
- * Columns a private name hides. Deliberately broad, because a miss leaks data: the named column,
- * its renamed repeats (`Phone Number_2`), and every column meaning the same canonical field
- * (private `email` hides `Email` and `Work Email`).
- */
-function privateMatches(columns: Columns, name: string): number[] {
-  const out = new Set<number>();
-  const direct = findColumn(columns, name);
-  if (direct !== undefined) out.add(direct);
-  const key = snakeCase(name);
-  const canonical = canonicalOf(name);
-  columns.keys.forEach((k, i) => {
-    if (k === key || (k.startsWith(`${key}_`) && /^\d+$/.test(k.slice(key.length + 1)))) out.add(i);
-    else if (canonical !== undefined && canonicalOf(columns.headers[i] ?? '') === canonical) out.add(i);
-  });
-  return [...out];
-}
-
-const sentCache = new WeakMap<Columns, { profile: ToneProfile; sent: number[]; hidden: Set<number> }>();
-
-function columnPlan(profile: ToneProfile, columns: Columns): { sent: number[]; hidden: Set<number> } {
-  const cached = sentCache.get(columns);
-  if (cached?.profile === profile) return cached;
-  const hidden = new Set(profile.fields.private.flatMap((name) => privateMatches(columns, name)));
-  const use = profile.fields.use;
-  const allowed = use
-    ? new Set(use.map((name) => findColumn(columns, name)).filter((i): i is number => i !== undefined))
-    : undefined;
-  const sent = columns.headers.map((_, i) => i).filter((i) => !hidden.has(i) && (!allowed || allowed.has(i)));
-  const plan = { profile, sent, hidden };
-  sentCache.set(columns, plan);
-  return plan;
-}
-
-/** Indexes of the columns sent to the model: all (or `fields.use`) minus `fields.private`. */
-export function sentColumns(profile: ToneProfile, columns: Columns): number[] {
-  return columnPlan(profile, columns).sent;
-}
-
-/** Indexes of the columns `fields.private` hides (for marking them "never sent" on screen). */
-export function privateColumns(profile: ToneProfile, columns: Columns): number[] {
-  return [...columnPlan(profile, columns).hidden].sort((a, b) => a - b);
-}
-
-/**
- * Whether `fields.private` hides a column with this header, by the same rules as the prompts
- * (repeats and same-meaning columns included): for marking a stored row's columns "never sent".
- */
-export function isPrivateHeader(profile: ToneProfile, header: string): boolean {
-  return privateColumns(profile, buildColumns([header]).columns).length > 0;
-}
-
-/** Names in `fields.private` / `fields.use` that match no column: likely typos, worth a warning. */
-export function unknownFieldNames(profile: ToneProfile, columns: Columns): string[] {
-  const unknown = [
-    ...profile.fields.private.filter((name) => privateMatches(columns, name).length === 0),
-    ...(profile.fields.use ?? []).filter((name) => findColumn(columns, name) === undefined),
-  ];
-  return [...new Set(unknown)];
-}
-
-// ---- rendering ----------------------------------------------------------------------------------
-
-/**
- * JSON for a fenced block. Backticks are escaped (`\u0060`) so a value can never close the fence,
- * and C1 controls and line separators too; the JSON still parses to the same strings.
- */
-export function dataJson(data: Record<string, string>): string {
-  return JSON.stringify(data, null, 2).replace(
-    /[`\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-let displayNames: Intl.DisplayNames | undefined;
-const LANGUAGE_TAG = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$/i;
-
-/**
- * `de` -> `German (de)`; a language name stays as written. Anything else returns undefined: the
- * value comes from the CSV and is shown outside the data block, so free text must not pass.
- */
-export function languageLabel(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  // A CSV column holds a handful of distinct languages; ICU lookups per recipient add up.
-  if (labelCache.has(value)) return labelCache.get(value);
-  const label = computeLanguageLabel(value);
-  if (labelCache.size > 512) labelCache.clear();
-  labelCache.set(value, label);
-  return label;
-}
-const labelCache = new Map<string, string | undefined>();
-
-function computeLanguageLabel(value: string): string | undefined {
-  const v = value.trim();
-  if (!v) return undefined;
-  if (LANGUAGE_TAG.test(v)) {
-    try {
-      displayNames ??= new Intl.DisplayNames(['en'], { type: 'language' });
-      const name = displayNames.of(v.replace(/_/g, '-'));
-      if (name && name.toLowerCase() !== v.toLowerCase()) return `${name} (${v})`;
-    } catch {
-      // not a valid tag after all: fall through
-    }
-    return v;
-  }
-  return /^\p{L}[\p{L} ()'.-]{0,30}$/u.test(v) ? v : undefined;
-}
 
 function senderLine(profile: ToneProfile): string {
   const s = profile.sender;
@@ -220,23 +107,8 @@ function systemMessage(profile: ToneProfile, templates: Templates): ChatMessage 
   return { role: 'system', content: systemCache.text };
 }
 
-/** The target language: the recipient's language column (unless private), else the profile's. */
-function targetLanguage(profile: ToneProfile, recipient: Recipient, columns: Columns): string {
-  const index = columns.canonical.language;
-  const own = index !== undefined && !columnPlan(profile, columns).hidden.has(index) ? recipient.cells[index] : undefined;
-  return (
-    languageLabel(own) ??
-    languageLabel(profile.language) ??
-    'the language the recipient data suggests (English if unclear)'
-  );
-}
-
 function recipientView(profile: ToneProfile, recipient: Recipient, columns: Columns): Record<string, unknown> {
-  const data: Record<string, string> = Object.fromEntries(
-    sentColumns(profile, columns)
-      .map((i) => [columns.headers[i] ?? '', recipient.cells[i] ?? ''] as const)
-      .filter(([, v]) => v.trim() !== ''),
-  );
+  const data = sentData(profile, recipient, columns);
   return { ...profileView(profile), recipient_json: dataJson(data), language: targetLanguage(profile, recipient, columns) };
 }
 
@@ -277,63 +149,6 @@ export function buildRegenerateMessages(
     { role: 'assistant', content: JSON.stringify(answer) },
     { role: 'user', content: request.trim() },
   ];
-}
-
-// ---- structured output --------------------------------------------------------------------------
-
-export function draftSchema(channel: Channel): JsonSchema {
-  return channel === 'email'
-    ? {
-        type: 'object',
-        properties: { subject: { type: 'string' }, body: { type: 'string' } },
-        required: ['subject', 'body'],
-      }
-    : { type: 'object', properties: { body: { type: 'string' } }, required: ['body'] };
-}
-
-/**
- * The model's JSON answer -> subject and body. Tolerates whitespace, a ```json fence and chatter
- * around the object. A missing subject is left for the lint to report; no body is a failure worth
- * retrying (a new generation may well succeed).
- */
-export function parseDraftOutput(text: string, channel: Channel): DraftText {
-  const value = parseJsonObject(text);
-  if (value === undefined) {
-    throw new EngineError(`the model's answer is not the JSON object asked for: ${excerpt(text)}`, {
-      retryable: true,
-      hint: 'try again; if it keeps happening, try another model (`--model`) or a lower --temperature.',
-    });
-  }
-  const body = typeof value.body === 'string' ? value.body.trim() : '';
-  if (!body) {
-    throw new EngineError(`the model's answer has no message body: ${excerpt(text)}`, { retryable: true });
-  }
-  const subject = channel === 'email' && typeof value.subject === 'string' ? value.subject.replace(/\s*[\r\n]+\s*/g, ' ').trim() : '';
-  return subject ? { subject, body } : { body };
-}
-
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  const trimmed = text.trim();
-  const fenced = /^```[a-zA-Z]*\s*\n([\s\S]*?)\n?```$/.exec(trimmed)?.[1];
-  const start = trimmed.indexOf('{');
-  const end = trimmed.lastIndexOf('}');
-  const candidates = [trimmed, fenced, start >= 0 && end > start ? trimmed.slice(start, end + 1) : undefined];
-  for (const candidate of candidates) {
-    if (candidate === undefined) continue;
-    try {
-      const value: unknown = JSON.parse(candidate);
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-    } catch {
-      // try the next reading
-    }
-  }
-  return undefined;
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (!flat) return '(empty answer)';
-  return JSON.stringify(flat.length > 80 ? `${flat.slice(0, 77)}...` : flat);
 }
 
 /**

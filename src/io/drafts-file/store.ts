@@ -1,24 +1,17 @@
 // The drafts file: an append-only JSONL journal. Each record is written with one write() of a
 // whole line, so a kill -9 loses at most the drafts still in flight; a torn last line is dropped
 // on the next open. Only a small state per row stays in memory; full records are read back by
-// byte position, so 100k rows stay cheap.
-import {
-  closeSync,
-  fchmodSync,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  openSync,
-  readSync,
-} from 'node:fs';
+// byte position, so 100k rows stay cheap. The bytes are journal-file.ts's, the first read
+// journal-scan.ts's; this class keeps the state they fold into.
 import { InputError } from '../../core/errors.js';
 import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord, RosterRecord, SourceRecord } from '../../core/decisions/records.js';
 import { effectiveText, type StoredRecipient } from '../../core/decisions/rules.js';
-import { applyRecord, isShareable, parseDraftHead, parseJournalLine, promptId, resolveMessages, type FoldContext, type StoredMessage } from '../../core/decisions/journal.js';
+import { applyRecord, isShareable, promptId, resolveMessages, type FoldContext, type StoredMessage } from '../../core/decisions/journal.js';
 import { RecipientIndex, type At, type RecipientState } from '../../core/decisions/recipient-index.js';
 import { storedRecipientKey } from '../../core/recipients/recipient-key.js';
 import { acquireLock, type ReleaseLock } from './lock.js';
-import { isBlank, scanLines, writeFully, type Line } from './lines.js';
+import { JournalFile } from './journal-file.js';
+import { scanJournal } from './journal-scan.js';
 import { rosterDigest } from '../../core/recipients/roster.js';
 
 export interface OpenOptions {
@@ -39,17 +32,9 @@ export interface OpenOptions {
   intern?: (key: string) => string;
 }
 
-
-const DRAFT_PREFIX = Buffer.from('{"type":"draft","key":');
-const ROSTER_PREFIX = Buffer.from('{"type":"roster",');
-/** Enough for a draft record's head with a key of ~150 characters; a longer one is parsed whole. */
-const HEAD_BYTES = 320;
-
-// Drafts files hold every column, private ones included: only their owner may read them.
-const FILE_MODE = 0o600;
-
 export class DraftsStore {
   readonly warnings: string[] = [];
+  private readonly file: JournalFile;
   private readonly index: RecipientIndex;
   private readonly fold: FoldContext;
   /** Where each shared prompt record is, and the contents read back so far (a run has one or two). */
@@ -61,13 +46,6 @@ export class DraftsStore {
   private rosterAt: At | undefined;
   private rosterInfo: { size: number; digest: string } | undefined;
   private loading = true;
-  private size = 0;
-  private appendFd: number | undefined;
-  private readFd: number | undefined;
-  /** Where a torn tail starts; cut off before the first append. */
-  private truncateAt: number | undefined;
-  /** The last complete record has no newline after it: the next append must add one first. */
-  private needsNewline = false;
   private closed = false;
 
   private readonly rosterDigestOnly: boolean;
@@ -77,6 +55,7 @@ export class DraftsStore {
     private readonly release: ReleaseLock | undefined,
     opts: OpenOptions,
   ) {
+    this.file = new JournalFile(path);
     this.index = new RecipientIndex(opts.expected ?? 0);
     this.fold = { index: this.index, legacyKey: opts.legacyKey ?? storedRecipientKey(), ...(opts.intern ? { intern: opts.intern } : {}) };
     this.rosterDigestOnly = Boolean(opts.rosterDigestOnly);
@@ -93,7 +72,7 @@ export class DraftsStore {
     }
     const store = new DraftsStore(file, release, opts);
     try {
-      if (opts.create) store.openForAppend();
+      if (opts.create) store.file.openForAppend();
       await store.load();
     } catch (err) {
       await store.close().catch(() => {});
@@ -133,25 +112,12 @@ export class DraftsStore {
    */
   append(rec: JournalRecord): void {
     if (this.closed) throw new Error(`drafts file ${this.path} is closed`);
-    if (this.appendFd === undefined) this.openForAppend();
-    if (this.truncateAt !== undefined) {
-      ftruncateSync(this.appendFd!, this.truncateAt);
-      this.size = this.truncateAt;
-      this.truncateAt = undefined;
-    }
     if (rec.type === 'draft' && rec.messages?.some(isShareable)) {
       const messages: StoredMessage[] = rec.messages.map((m) => (isShareable(m) ? { role: m.role, prompt: this.sharePrompt(m.content) } : m));
       this.writeLine({ ...rec, messages } as unknown as JournalRecord, rec);
     } else {
       this.writeLine(rec, rec);
     }
-  }
-
-  private openForAppend(): void {
-    this.appendFd = openSync(this.path, 'a', FILE_MODE);
-    // The mode above only applies to a new file, and through the umask: set it outright.
-    fchmodSync(this.appendFd, FILE_MODE);
-    this.size = fstatSync(this.appendFd).size;
   }
 
   /** The id of a shared prompt, writing its record if this file does not have it yet. */
@@ -169,16 +135,7 @@ export class DraftsStore {
 
   /** Writes `stored` as one line; `rec` (the same record before prompt sharing) is what the fold sees. */
   private writeLine(stored: JournalRecord, rec: JournalRecord = stored): At {
-    const json = Buffer.from(JSON.stringify(stored), 'utf8');
-    const lead = this.needsNewline ? 1 : 0;
-    const line = Buffer.allocUnsafe(lead + json.length + 1);
-    if (lead) line[0] = 0x0a;
-    json.copy(line, lead);
-    line[line.length - 1] = 0x0a;
-    writeFully(this.appendFd!, line);
-    this.needsNewline = false;
-    const at = { offset: this.size + lead, length: json.length };
-    this.size += line.length;
+    const at = this.file.append(stored);
     this.take(rec, at);
     return at;
   }
@@ -214,7 +171,7 @@ export class DraftsStore {
 
   /** The last roster's digest from the start of its line alone (records that carry one). */
   private rosterDigestAt(at: At): string | undefined {
-    const head = this.readBytes({ offset: at.offset, length: Math.min(at.length, 96) }).toString('utf8');
+    const head = this.file.readBytes({ offset: at.offset, length: Math.min(at.length, 96) }).toString('utf8');
     return /^\{"type":"roster","digest":"([0-9a-f]{32})"/.exec(head)?.[1];
   }
 
@@ -222,7 +179,7 @@ export class DraftsStore {
     let text = this.promptTexts.get(id);
     if (text === undefined) {
       const at = this.prompts.get(id);
-      const rec = at ? this.readAt(at) : undefined;
+      const rec = at ? this.file.readAt(at) : undefined;
       if (rec?.type !== 'prompt') return undefined;
       text = rec.content;
       this.promptTexts.set(id, text);
@@ -239,7 +196,7 @@ export class DraftsStore {
   /** The latest model draft of a recipient, read from disk at its stored position. */
   readDraft(key: string): DraftRecord | undefined {
     const s = this.index.get(key);
-    const rec = s ? this.readAt(s.draft) : undefined;
+    const rec = s ? this.file.readAt(s.draft) : undefined;
     return rec?.type === 'draft' ? this.resolved(rec) : undefined;
   }
 
@@ -249,7 +206,7 @@ export class DraftsStore {
     if (!state) return undefined;
     const draft = this.readDraft(key);
     if (!draft) return undefined;
-    const edit = state.text ? this.readAt(state.text) : undefined;
+    const edit = state.text ? this.file.readAt(state.text) : undefined;
     const text = effectiveText(draft, edit?.type === 'edit' || edit?.type === 'decision' ? (edit as EditRecord | DecisionRecord) : undefined);
     return { state, draft, text };
   }
@@ -274,104 +231,32 @@ export class DraftsStore {
     if (this.closed) return;
     this.closed = true;
     try {
-      if (this.appendFd !== undefined) {
-        fsyncSync(this.appendFd);
-        closeSync(this.appendFd);
-      }
-      if (this.readFd !== undefined) closeSync(this.readFd);
+      this.file.close();
     } finally {
-      this.appendFd = undefined;
-      this.readFd = undefined;
       this.release?.sync();
     }
   }
 
-  private readAt(at: At): JournalRecord | undefined {
-    const buf = this.readBytes(at);
-    return buf.length === at.length ? parseJournalLine(buf.toString('utf8')) : undefined;
-  }
-
-  /** The bytes at a position (fewer when the file is shorter). */
-  private readBytes({ offset, length }: At): Buffer {
-    this.readFd ??= openSync(this.path, 'r');
-    const buf = Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const n = readSync(this.readFd, buf, done, length - done, offset + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return buf.subarray(0, done);
-  }
-
-  /**
-   * Draft and roster lines of a whole (newline-ended, `}`-closed) record are taken without parsing
-   * them whole: a draft by its head, a roster by position (only the last one is read, at the end).
-   */
-  private loadFast(line: Line, at: At): boolean {
-    const buf = line.buf;
-    if (!line.terminated || buf[buf.length - 1] !== 0x7d) return false;
-    if (buf.subarray(0, ROSTER_PREFIX.length).equals(ROSTER_PREFIX)) {
-      this.rosterAt = at;
-      return true;
-    }
-    if (!buf.subarray(0, DRAFT_PREFIX.length).equals(DRAFT_PREFIX)) return false;
-    const rec = parseDraftHead(buf.toString('utf8', 0, Math.min(buf.length, HEAD_BYTES)));
-    if (!rec) return false;
-    this.take(rec, at);
-    return true;
-  }
-
   private async load(): Promise<void> {
-    let bad: Line | undefined;
-    let last: Line | undefined;
-    for await (const line of scanLines(this.path)) {
-      if (isBlank(line.buf)) continue;
-      // A bad line with a record after it is damage, not a torn write.
-      if (bad) throw corruptLine(this.path, bad);
-      const at = { offset: line.offset, length: line.buf.length };
-      if (!this.loadFast(line, at)) {
-        const rec = parseJournalLine(line.buf.toString('utf8'));
-        if (!rec) {
-          bad = line;
-          continue;
-        }
-        this.take(rec, at);
-      }
-      last = line;
-    }
+    const { bad, last } = await scanJournal(
+      this.path,
+      (rec, at) => this.take(rec, at),
+      (at) => {
+        this.rosterAt = at;
+      },
+    );
     this.loading = false;
     const digest = this.rosterDigestOnly && this.rosterAt ? this.rosterDigestAt(this.rosterAt) : undefined;
     if (digest) {
       this.rosterInfo = { size: -1, digest };
     } else {
-      const roster = this.rosterAt ? this.readAt(this.rosterAt) : undefined;
+      const roster = this.rosterAt ? this.file.readAt(this.rosterAt) : undefined;
       if (roster?.type === 'roster') this.useRoster(roster);
     }
-    // The file's real end (appends go there), whatever line endings it had.
-    if (this.appendFd !== undefined) this.size = fstatSync(this.appendFd).size;
-    if (bad) {
-      // Most likely a write cut short by a crash: drop it (on the next append) and say so.
-      this.truncateAt = bad.offset;
-      this.needsNewline = false;
-      this.warnings.push(
-        `${this.path}:${bad.number}: ignored an incomplete last record (the previous run was probably killed mid-write)`,
-      );
-    } else if (last && !last.terminated) {
-      this.needsNewline = true;
-    } else if (!last && this.appendFd !== undefined && this.size > 0) {
-      // Only blank bytes: start clean.
-      this.truncateAt = 0;
-    }
+    this.file.settleTail(bad, last);
+    // Most likely a write cut short by a crash: dropped on the next append.
+    if (bad) this.warnings.push(`${this.path}:${bad.number}: ignored an incomplete last record (the previous run was probably killed mid-write)`);
   }
-}
-
-
-function corruptLine(file: string, line: Line): InputError {
-  return new InputError(`line ${line.number} is not a draftsmith record; the drafts file is damaged`, {
-    location: { file, line: line.number },
-    hint: `fix or delete line ${line.number} in a text editor (earlier and later drafts are kept), or pass another --drafts file`,
-  });
 }
 
 function wrapFsError(err: unknown, file: string, create: boolean): unknown {
