@@ -8,7 +8,7 @@ import path from 'node:path';
 import { EngineError } from '../../src/core/errors.js';
 import { draftSchema, parseDraftOutput } from '../../src/core/drafting/prompt.js';
 import type { Engine, GenerateRequest } from '../../src/core/engine.js';
-import { SHORT_FIELD_MAX_CHARS } from '../../src/core/drafting/json-answer.js';
+import { SHORT_FIELD_MAX_CHARS } from '../../src/engines/llama-cpp/json-answer.js';
 import { createLlamaCppEngine, defaultThreads } from '../../src/engines/llama-cpp/engine.js';
 import { installCommand, isNodeLlamaCppInstalled, loadNodeLlamaCpp, normaliseCiForImport } from '../../src/engines/llama-cpp/node-llama-cpp.js';
 import { sharedDir } from '../helpers/cli.js';

@@ -23,9 +23,9 @@ import type {
   Token,
 } from 'node-llama-cpp';
 import { abortError, EngineError } from '../../core/errors.js';
-import type { ChatMessage, Engine, GenerateRequest, GenerateResult, JsonSchema } from '../../core/engine.js';
+import { CallbackError, type ChatMessage, type Engine, type GenerateRequest, type GenerateResult, type JsonSchema } from '../../core/engine.js';
 import { loadNodeLlamaCpp, type NodeLlamaCpp } from './node-llama-cpp.js';
-import { boundSchema, buildPlainPrompt, closeJsonPrefix } from '../../core/drafting/json-answer.js';
+import { boundSchema, buildPlainPrompt, closeJsonPrefix } from './json-answer.js';
 
 export interface LlamaCppEngineOptions {
   /** A local GGUF file (src/engines/llama-cpp/model-ref.ts resolves hf: and ollama: references to one). */
@@ -269,13 +269,6 @@ async function disposeRuntime(rt: Runtime): Promise<void> {
 }
 
 // ---- generating -------------------------------------------------------------------------------
-
-/** An error thrown by the caller's onText: passed through as is. */
-class CallbackError extends Error {
-  constructor(readonly original: unknown) {
-    super('onText failed');
-  }
-}
 
 async function generate(
   runtime: (signal?: AbortSignal) => Promise<Runtime>,
