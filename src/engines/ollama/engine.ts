@@ -71,24 +71,7 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
           ...(opts.keepAlive !== undefined ? { keep_alive: opts.keepAlive } : {}),
         });
         ctx.midStream = true;
-        let text = '';
-        let last: ChatResponse | undefined;
-        let complete = false;
-        try {
-          for await (const part of stream) {
-            const piece = part.message?.content ?? '';
-            if (piece !== '') {
-              text += piece;
-              notify(request.onText, piece);
-            }
-            last = part;
-          }
-          complete = true;
-        } finally {
-          // A throw mid-stream does not cancel the HTTP request; this does. A finished stream
-          // needs nothing (aborting it would only build an AbortError to throw away).
-          if (!complete) stream.abort();
-        }
+        const { text, last } = await readAnswer(stream, request.onText);
         return {
           text,
           evalCount: last?.eval_count || undefined,
@@ -106,6 +89,32 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
       agent.destroy();
     },
   };
+}
+
+/** The streamed answer's text, piece by piece to onText, and its last part (the counts and timings). */
+async function readAnswer(
+  stream: AsyncIterable<ChatResponse> & { abort(): void },
+  onText: ((text: string) => void) | undefined,
+): Promise<{ text: string; last: ChatResponse | undefined }> {
+  let text = '';
+  let last: ChatResponse | undefined;
+  let complete = false;
+  try {
+    for await (const part of stream) {
+      const piece = part.message?.content ?? '';
+      if (piece !== '') {
+        text += piece;
+        notify(onText, piece);
+      }
+      last = part;
+    }
+    complete = true;
+  } finally {
+    // A throw mid-stream does not cancel the HTTP request; this does. A finished stream
+    // needs nothing (aborting it would only build an AbortError to throw away).
+    if (!complete) stream.abort();
+  }
+  return { text, last };
 }
 
 /** Installed models, for `models` and `doctor`. */
