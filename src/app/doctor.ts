@@ -1,7 +1,7 @@
-// `draftsmith doctor`, the workflow: gathers what this machine has (Node, each engine's facts, the
-// profile, the editor, the terminal) into DoctorFacts and decides (./doctor-report.ts). The two
-// engine paths are independent, so they are checked side by side. Network checks are bounded
-// (2 s); a non-local Ollama host is not contacted without --allow-remote; nothing is downloaded.
+// `draftsmith doctor`, the workflow: gathers what this machine has (Node, the profile, the editor,
+// the terminal, and each engine's facts, found by the engine itself: src/engines/<name>/doctor-facts.ts)
+// into DoctorFacts and decides (./doctor-report.ts). The engines are checked side by side. Network
+// checks are bounded (2 s); a non-local host is not contacted without --allow-remote; nothing is downloaded.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,9 +9,8 @@ import type { EditorFact, ProfileFact, Source, TerminalFact } from '../core/doct
 import { DEFAULT_MODEL, type EngineChoice } from '../core/engine.js';
 import { DraftsmithError } from '../core/errors.js';
 import type { ToneProfile } from '../core/profile.js';
-import { checkEmbedded, parseModel } from '../engines/llama-cpp/doctor-facts.js';
-import { isGgufRef, type ModelRef } from '../engines/llama-cpp/model-ref.js';
-import { checkOllama } from '../engines/ollama/doctor-facts.js';
+import type { DoctorContext } from '../engines/descriptor.js';
+import { ENGINES } from '../engines/index.js';
 import { editorCommand } from '../io/editor.js';
 import type { LookupAll } from '../io/resolve-host.js';
 import { colorLevel, isCi } from '../ui/terminal.js';
@@ -42,29 +41,20 @@ export async function runDoctor(opts: DoctorOptions, io: DoctorIo): Promise<{ fa
   const engineSource: Source = opts.engine ? 'flag' : configured?.engine && configured.engine !== 'auto' ? 'profile' : 'default';
   const model = opts.model ?? configured?.name ?? DEFAULT_MODEL;
   const modelSource: Source = opts.model ? 'flag' : configured?.name ? 'profile' : 'default';
-  const ollamaModel = ollamaNameOf(parseModel(model).ref, model);
-
-  const [server, embedded] = await Promise.all([
-    checkOllama({ host: opts.host, allowRemote: opts.allowRemote, env: io.env, lookup: io.lookup }),
-    checkEmbedded({ engine, model, configured: opts.model ?? configured?.name, threads: opts.threads, env: io.env, cwd: io.cwd }),
-  ]);
-  const facts: DoctorFacts = {
+  const ctx: DoctorContext = { ...opts, engine, model, configured: opts.model ?? configured?.name, env: io.env, cwd: io.cwd, lookup: io.lookup };
+  // The engines are independent: each finds out its facts side by side with the others.
+  const found = await Promise.all(ENGINES.map(async (e) => (await e.doctorFacts())(ctx)));
+  const facts = {
     nodeVersion: process.versions.node,
     engine,
     engineSource,
     model,
     modelSource,
-    ...(ollamaModel !== undefined ? { ollamaModel } : {}),
-    modelIsGguf: isGgufRef(model),
-    ...(embedded.embeddedModel ? { embeddedModel: embedded.embeddedModel } : {}),
-    host: server.host,
-    ollama: server.ollama,
-    nodeLlamaCpp: embedded.nodeLlamaCpp,
-    gguf: embedded.gguf,
+    ...Object.assign({}, ...found),
     ...(profile ? { profile: profile.fact } : {}),
     editor: await checkEditor(io.env),
     terminal: checkTerminal(io),
-  };
+  } as DoctorFacts;
   return { facts, report: buildDoctorReport(facts) };
 }
 
@@ -80,13 +70,6 @@ async function checkProfile(file: string, cwd: string): Promise<{ profile?: Tone
     const details = (err as { details?: string[] }).details ?? [];
     return { fact: { state: 'invalid', file, problems: [err.message, ...details], ...(err.hint ? { hint: err.hint } : {}) } };
   }
-}
-
-/** The name to look for on the Ollama server: the model itself, or NAME[:TAG] of ollama:NAME[:TAG]. */
-function ollamaNameOf(ref: ModelRef | undefined, model: string): string | undefined {
-  if (ref?.kind === 'name') return model;
-  if (ref?.kind === 'ollama') return ref.tag === 'latest' ? ref.name : `${ref.name}:${ref.tag}`;
-  return undefined;
 }
 
 async function checkEditor(env: NodeJS.ProcessEnv): Promise<EditorFact> {

@@ -2,6 +2,7 @@
 // and, loaded only when a command needs it, how `auto` probes it, how it is created, its `doctor`
 // checks and its `models` listing. The descriptor itself is a few strings and dynamic imports, so
 // reading the registry (help, the choice lists) loads no engine.
+import type { CheckLevel, CheckResult } from '../core/doctor-checks.js';
 import type { Engine, EngineChoice, EngineName } from '../core/engine.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { LookupAll } from '../io/resolve-host.js';
@@ -90,10 +91,51 @@ export interface EngineModels<L = unknown> {
   render(listing: L): string[];
 }
 
+/**
+ * An engine's part of `draftsmith doctor`, pure, over the facts it gathered (F): whether it
+ * claims the model, answers, could draft; its check lines; and its phrases in the verdict.
+ */
+export interface EngineDoctor<F> {
+  claims(f: F): boolean;
+  answers(f: F): boolean;
+  usable(f: F): boolean;
+  checks(f: F, bad: CheckLevel, unused: string): CheckResult[];
+  /** What "ready: a draft can run with ..." names: "Ollama (llama3.2 at URL)". */
+  label(f: F): string;
+  /** Why --engine NAME cannot draft. */
+  chosenNeeds(f: F): string;
+  /** `auto` picked it (it answers, or claims the model), yet it cannot draft. */
+  pickedButCannot(f: F): string;
+  /** Its part of "no engine can run: ..., or ...". */
+  wayOut(f: F): string;
+  /** Said when it would work although another engine is in use; undefined to say nothing. */
+  alternative(f: F): string | undefined;
+}
+
+/** What `draftsmith doctor` gives each engine to find out its facts with. */
+export interface DoctorContext {
+  engine: EngineChoice;
+  /** The model doctor checks (flag, profile or default). */
+  model: string;
+  /** The model as configured (flag or profile), undefined for the default. */
+  configured: string | undefined;
+  host?: string;
+  allowRemote?: boolean;
+  /** Threads for a test load (default: the engine's own choice). */
+  threads?: number;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  lookup?: LookupAll;
+}
+
 export interface EngineDescriptor {
   readonly name: EngineName;
   /** What `auto` does with it, for --engine's help: "Ollama if it answers", "embedded". */
   readonly autoHelp: string;
   chooser(): Promise<EngineChooser>;
   models(): Promise<EngineModels>;
+  /** Pure and small, so loaded with the registry: `doctor` decides synchronously. */
+  readonly doctor: EngineDoctor<object>;
+  /** What doctor finds out about it (bounded in time, never downloads): its part of doctor's facts. */
+  doctorFacts(): Promise<(ctx: DoctorContext) => Promise<object>>;
 }

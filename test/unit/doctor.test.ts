@@ -60,7 +60,7 @@ describe('decideDoctor: could a draft run?', () => {
     ['a GGUF that fails to load, Ollama up', { ...gguf(), gguf: { state: 'load-failed', path: '/x/m.gguf', reason: 'bad magic' } }, false, false, 1],
   ])('%s', (_name, over, ollama, embedded, code) => {
     const f = facts(over);
-    expect(decideDoctor(f).usable).toEqual({ ollama, embedded });
+    expect(decideDoctor(f).usable).toEqual({ ollama, 'llama-cpp': embedded });
     expect(buildDoctorReport(f).exitCode).toBe(code);
   });
 

@@ -2,6 +2,7 @@
 // GGUF model (configured, downloaded, found, loads). Pure; the facts are gathered by ./doctor-facts.ts.
 import type { CheckLevel, CheckResult } from '../../core/doctor-checks.js';
 import { formatBytes } from '../../core/text/bytes.js';
+import type { EngineDoctor } from '../descriptor.js';
 
 export type NodeLlamaCppFact = { installed: true; version?: string } | { installed: false; installCommand: string };
 
@@ -20,6 +21,8 @@ export type GgufFact =
 /** What the embedded engine's lines are built from. */
 export interface LlamaCppDoctorFacts {
   model: string;
+  /** The model is a GGUF reference (a file, hf: or ollama:): `auto` then runs it in-process, never on Ollama. */
+  modelIsGguf: boolean;
   ollamaModel?: string;
   /** For an Ollama model name: the GGUF the embedded path would run instead (what `draft` picks), if any. */
   embeddedModel?: string;
@@ -79,3 +82,15 @@ export function embeddedChecks(f: LlamaCppDoctorFacts, bad: CheckLevel, unused: 
   }
   return [lib, model];
 }
+
+export const llamaCppDoctor: EngineDoctor<LlamaCppDoctorFacts> = {
+  claims: (f) => f.modelIsGguf,
+  answers: embeddedUsable,
+  usable: embeddedUsable,
+  checks: embeddedChecks,
+  label: (f) => `the embedded engine (${f.gguf.state === 'loaded' ? f.gguf.path : f.model})`,
+  chosenNeeds: () => '--engine llama-cpp needs node-llama-cpp and a GGUF model that loads',
+  pickedButCannot: (f) => `${f.model} is a GGUF model: the embedded engine runs it, and ${f.nodeLlamaCpp.installed ? 'it does not load' : 'node-llama-cpp is not installed'}`,
+  wayOut: (f) => `${f.nodeLlamaCpp.installed ? '' : 'install node-llama-cpp and '}pass --model with a GGUF model that loads`,
+  alternative: () => 'the embedded engine would work: use --engine llama-cpp',
+};

@@ -3,31 +3,21 @@
 // is on disk, and whether it loads (a real, short load). hf: models are looked up in the cache,
 // never downloaded.
 import { stat } from 'node:fs/promises';
-import type { EngineChoice } from '../../core/engine.js';
 import { DraftsmithError } from '../../core/errors.js';
+import type { DoctorContext } from '../descriptor.js';
 import { embeddedFallback, embeddedRef } from './choose.js';
 import type { GgufFact, NodeLlamaCppFact } from './doctor-checks.js';
 import { findCachedModel, isGgufRef, parseModelRef, resolveModelRef, type ModelRef } from './model-ref.js';
 import { installCommand, isNodeLlamaCppInstalled } from './node-llama-cpp.js';
 
-export interface EmbeddedCheckOptions {
-  engine: EngineChoice;
-  /** The model doctor checks (flag, profile or default). */
-  model: string;
-  /** The model as configured (flag or profile), undefined for the default. */
-  configured: string | undefined;
-  /** Threads for the test load (default: the engine's own choice). */
-  threads?: number;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
+type EmbeddedCheckOptions = Pick<DoctorContext, 'engine' | 'model' | 'configured' | 'threads' | 'env' | 'cwd'>;
 
-export type ParsedModel =
+type ParsedModel =
   | { ref: ModelRef; problem?: undefined }
   /** A malformed hf: or ollama: reference: reported on the gguf line. */
   | { ref?: undefined; problem: GgufFact };
 
-export function parseModel(model: string): ParsedModel {
+function parseModel(model: string): ParsedModel {
   try {
     return { ref: parseModelRef(model) };
   } catch (err) {
@@ -36,7 +26,24 @@ export function parseModel(model: string): ParsedModel {
   }
 }
 
-export async function checkEmbedded(opts: EmbeddedCheckOptions): Promise<{ nodeLlamaCpp: NodeLlamaCppFact; gguf: GgufFact; embeddedModel?: string }> {
+/**
+ * The embedded engine's facts, and two about the model reference itself that only its parser
+ * knows: whether it is a GGUF reference, and the Ollama name an ollama:NAME[:TAG] stands for.
+ */
+export async function embeddedFacts(opts: EmbeddedCheckOptions): Promise<{ modelIsGguf: boolean; ollamaModel?: string; nodeLlamaCpp: NodeLlamaCppFact; gguf: GgufFact; embeddedModel?: string }> {
+  const ollamaModel = ollamaNameOf(parseModel(opts.model).ref, opts.model);
+  const found = await checkEmbedded(opts);
+  return { modelIsGguf: isGgufRef(opts.model), ...(ollamaModel !== undefined ? { ollamaModel } : {}), ...found };
+}
+
+/** The name to look for on the Ollama server: the model itself, or NAME[:TAG] of ollama:NAME[:TAG]. */
+function ollamaNameOf(ref: ModelRef | undefined, model: string): string | undefined {
+  if (ref?.kind === 'name') return model;
+  if (ref?.kind === 'ollama') return ref.tag === 'latest' ? ref.name : `${ref.name}:${ref.tag}`;
+  return undefined;
+}
+
+async function checkEmbedded(opts: EmbeddedCheckOptions): Promise<{ nodeLlamaCpp: NodeLlamaCppFact; gguf: GgufFact; embeddedModel?: string }> {
   const nodeLlamaCpp = await checkNodeLlamaCpp();
   const parsed = parseModel(opts.model);
   if (!parsed.ref) return { nodeLlamaCpp, gguf: parsed.problem };

@@ -3,6 +3,7 @@
 // gathered by ./doctor-facts.ts.
 import type { EngineChoice } from '../../core/engine.js';
 import type { CheckLevel, CheckResult } from '../../core/doctor-checks.js';
+import type { EngineDoctor } from '../descriptor.js';
 import { resolvedNote } from '../../core/host-address.js';
 import { hasOllamaModel } from './model-name.js';
 
@@ -63,3 +64,15 @@ export function ollamaChecks(f: OllamaDoctorFacts, bad: CheckLevel, unused: stri
   }
   return [server, model];
 }
+
+export const ollamaDoctor: EngineDoctor<OllamaDoctorFacts> = {
+  claims: () => false,
+  answers: (f) => f.ollama.state === 'ok',
+  usable: ollamaUsable,
+  checks: ollamaChecks,
+  label: (f) => `Ollama (${f.ollamaModel} at ${f.host})`,
+  chosenNeeds: (f) => `--engine ollama needs Ollama running with ${f.ollamaModel ?? 'an Ollama model'}`,
+  pickedButCannot: (f) => `Ollama answers but has no ${f.ollamaModel}, and auto uses Ollama whenever it answers: \`ollama pull ${f.ollamaModel}\``,
+  wayOut: () => 'start Ollama with the model',
+  alternative: (f) => (f.engine !== 'auto' ? `Ollama would work: drop --engine ${f.engine}` : undefined),
+};

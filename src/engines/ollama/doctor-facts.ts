@@ -2,19 +2,13 @@
 // default), whether it is this machine (a non-local host is not contacted without --allow-remote),
 // and, within a bounded time, its version and pulled models.
 import { DraftsmithError } from '../../core/errors.js';
-import { hostLocality, type LookupAll } from '../../io/resolve-host.js';
+import { hostLocality } from '../../io/resolve-host.js';
+import type { DoctorContext } from '../descriptor.js';
 import type { OllamaServerFact } from './doctor-checks.js';
 import { CHECK_TIMEOUT_MS, networkReason } from './errors.js';
 import { resolveHost } from './host.js';
 
-export interface OllamaCheckOptions {
-  host?: string;
-  allowRemote?: boolean;
-  env: NodeJS.ProcessEnv;
-  lookup?: LookupAll;
-}
-
-export async function checkOllama(opts: OllamaCheckOptions): Promise<{ host: string; ollama: OllamaServerFact }> {
+export async function checkOllama(opts: DoctorContext): Promise<{ host: string; ollama: OllamaServerFact }> {
   let host: string;
   try {
     host = resolveHost(opts.host, opts.env.OLLAMA_HOST);
