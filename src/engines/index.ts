@@ -18,6 +18,11 @@ export const ENGINES: readonly EngineDescriptor[] = ENGINE_NAMES.map((name) => B
 
 export { ENGINE_CHOICES };
 
+/** Whether a recorded or typed name is one of the engines (a drafts file may name one this build lacks). */
+export function isEngineName(name: string | undefined): name is EngineName {
+  return (ENGINE_NAMES as readonly (string | undefined)[]).includes(name);
+}
+
 export function engineNamed(name: EngineName): EngineDescriptor {
   return BY_NAME[name];
 }

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_CHOICES, ENGINE_NAMES } from '../../src/core/engine.js';
 import { parseProfile } from '../../src/core/profile.js';
-import { ENGINES, autoRule, doctorEngineFlagHelp, engineFlagHelp, engineNamed } from '../../src/engines/index.js';
+import { ENGINES, autoRule, doctorEngineFlagHelp, engineFlagHelp, engineNamed, isEngineName } from '../../src/engines/index.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/streams.js';
@@ -33,6 +33,11 @@ describe('the engine registry', () => {
     expect(ENGINES.map((e) => e.name)).toEqual([...ENGINE_NAMES]);
     expect(ENGINE_NAMES.map((n) => engineNamed(n).name)).toEqual([...ENGINE_NAMES]);
     expect(ENGINE_CHOICES).toEqual(['auto', ...ENGINE_NAMES]);
+  });
+
+  it('tells an engine name from anything else', () => {
+    for (const name of ENGINE_NAMES) expect(isEngineName(name)).toBe(true);
+    for (const name of ['auto', 'gpt', '', undefined]) expect(isEngineName(name)).toBe(false);
   });
 
   it.each(['draft', 'review', 'doctor'])('%s takes its --engine choices from the registry', (command) => {
