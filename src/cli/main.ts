@@ -1,6 +1,6 @@
 // The one place that turns errors into messages and exit codes.
 import { CommanderError } from 'commander';
-import { DraftsmithError, EXIT, InputError, formatLocation } from '../core/errors.js';
+import { DraftsmithError, EXIT, InputError, formatLocation, isBrokenPipe } from '../core/errors.js';
 import { stripControls } from '../core/text/sanitize.js';
 import { processIo, type CliIo } from './streams.js';
 import { buildProgram } from './program.js';
@@ -51,8 +51,4 @@ export function renderError(err: DraftsmithError): string {
   }
   if (err.hint) lines.push(`  hint: ${err.hint}`);
   return `${lines.map((l) => stripControls(l)).join('\n')}\n`;
-}
-
-function isBrokenPipe(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException)?.code === 'EPIPE';
 }

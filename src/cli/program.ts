@@ -2,6 +2,7 @@
 // Lazy imports keep `draftsmith --help` fast: nothing heavy (ollama, inquirer, ora) loads for it.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { ENGINE_CHOICES, doctorEngineFlagHelp, engineFlagHelp } from '../engines/index.js';
 import { createRequire } from 'node:module';
 import type { CliIo } from './streams.js';
 
@@ -184,7 +185,7 @@ Examples:
     .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
     .option('--allow-remote', 'contact a non-local Ollama host (not contacted otherwise)')
     .option('-m, --model <name>', "model to check: an Ollama name, a .gguf path, hf:owner/repo:quant or ollama:NAME (default: the profile's model.name, else llama3.2)")
-    .addOption(new Option('-e, --engine <engine>', 'engine a draft would use: auto (either may work), ollama, llama-cpp').choices(['auto', 'ollama', 'llama-cpp']))
+    .addOption(new Option('-e, --engine <engine>', doctorEngineFlagHelp()).choices(ENGINE_CHOICES))
     .addHelpText(
       'after',
       `
@@ -273,7 +274,7 @@ function withEngineOptions(cmd: Command): Command {
   return cmd
     .option('--host <url>', 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)')
     .option('--allow-remote', 'allow a non-local Ollama host (recipient data leaves this machine)')
-    .addOption(new Option('-e, --engine <engine>', 'model engine: auto (Ollama if it answers, else embedded), ollama, llama-cpp').choices(['auto', 'ollama', 'llama-cpp']))
+    .addOption(new Option('-e, --engine <engine>', engineFlagHelp()).choices(ENGINE_CHOICES))
     .option('--threads <n>', 'CPU threads for the embedded llama-cpp engine (default: all cores; 1 for models under 32 MB)', positiveInt)
     .option('-y, --yes', 'do not ask before downloading a model (needed for hf: models when not on a terminal)');
 }

@@ -1,5 +1,16 @@
 // The port every model engine implements (messages, options, schema, result): it lives in core, so
 // core and the runner depend on it and each engine (src/engines/<name>) plugs into it.
+// ENGINE_NAMES is the one list of engine names: the profile schema (core) validates model.engine
+// against it, and src/engines/index.ts, the registry, maps each name to its engine's descriptor
+// (the compiler refuses a name without one). Its order is the order `auto` tries them.
+
+export const ENGINE_NAMES = ['ollama', 'llama-cpp'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+/** What --engine and the profile's model.engine accept. */
+export const ENGINE_CHOICES = ['auto', ...ENGINE_NAMES] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+/** The model when neither a flag nor the profile names one (an Ollama name; `auto` looks for it in-process too). */
+export const DEFAULT_MODEL = 'llama3.2';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -55,4 +66,14 @@ export interface Engine {
   generate(request: GenerateRequest): Promise<GenerateResult>;
   /** Release sockets, models, contexts. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/**
+ * Wraps an error thrown by the caller's own `onText`: not the engine's fault, so an engine's error
+ * mapping lets it pass and rethrows `original` unchanged.
+ */
+export class CallbackError extends Error {
+  constructor(readonly original: unknown) {
+    super('onText failed');
+  }
 }

@@ -108,3 +108,13 @@ export function formatLocation(loc: Location | undefined): string {
   if (loc.column !== undefined && typeof loc.column === 'number') s += `:${loc.column}`;
   return s;
 }
+
+/**
+ * True for the error a write gets when the reader of a pipe has gone away: EPIPE itself, and the
+ * errors of the writes after it (the stream is destroyed by then). One definition for main's exit
+ * code and for the record writers, so `draft --out - | head` and `--help | head` agree.
+ */
+export function isBrokenPipe(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}

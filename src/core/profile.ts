@@ -2,11 +2,10 @@
 // YAML reading and line:column positions live in src/io/profile-file.ts.
 import { z } from 'zod';
 import { suggest } from './text/suggest.js';
+import { ENGINE_CHOICES } from './engine.js';
 
 export const CHANNELS = ['email', 'linkedin', 'sms', 'note'] as const;
 export type Channel = (typeof CHANNELS)[number];
-export const ENGINE_CHOICES = ['auto', 'ollama', 'llama-cpp'] as const;
-export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
 const text = z.string().trim().min(1);
 const textList = z.array(text);

@@ -5,7 +5,7 @@
 // `review`, `doctor` and `models`.
 import { lookup } from 'node:dns/promises';
 import { EngineError } from '../core/errors.js';
-import { hostnameOf, isIpLiteral, isLoopbackAddress, remoteHostError } from '../core/host.js';
+import { hostnameOf, isIpLiteral, isLoopbackAddress, remoteHostError } from '../core/host-address.js';
 
 /** Every address a host name resolves to (tests pass their own). */
 export type LookupAll = (name: string) => Promise<string[]>;

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/core/text/bytes.js';
-import {
-  buildDoctorReport,
-  compareVersions,
-  decideDoctor,
-  hasOllamaModel,
-  networkReason,
-  renderDoctorReport,
-  type CheckResult,
-  type DoctorFacts,
-} from '../../src/core/doctor.js';
+import { compareVersions, type CheckResult } from '../../src/core/doctor-checks.js';
+import { buildDoctorReport, decideDoctor, type DoctorFacts } from '../../src/app/doctor-report.js';
+import { renderDoctorReport } from '../../src/ui/doctor-report.js';
+import { hasOllamaModel } from '../../src/engines/ollama/model-name.js';
 
 /** Everything fine, both engine paths usable. */
 function facts(over: Partial<DoctorFacts> = {}): DoctorFacts {
@@ -66,7 +60,7 @@ describe('decideDoctor: could a draft run?', () => {
     ['a GGUF that fails to load, Ollama up', { ...gguf(), gguf: { state: 'load-failed', path: '/x/m.gguf', reason: 'bad magic' } }, false, false, 1],
   ])('%s', (_name, over, ollama, embedded, code) => {
     const f = facts(over);
-    expect(decideDoctor(f).usable).toEqual({ ollama, embedded });
+    expect(decideDoctor(f).usable).toEqual({ ollama, 'llama-cpp': embedded });
     expect(buildDoctorReport(f).exitCode).toBe(code);
   });
 
@@ -236,16 +230,4 @@ describe('formatBytes', () => {
     [2_019_393_189, '2.0 GB'],
     [-1, '?'],
   ])('%d -> %s', (n, s) => expect(formatBytes(n)).toBe(s));
-});
-
-describe('networkReason', () => {
-  const withCode = (code: string) => Object.assign(new Error('Cannot reach Ollama at http://127.0.0.1:1'), { cause: Object.assign(new Error('fetch failed'), { cause: { code } }) });
-  it.each<[string, unknown, string]>([
-    ['refused, deep in the cause chain', withCode('ECONNREFUSED'), 'connection refused'],
-    ['DNS', withCode('ENOTFOUND'), 'host not found'],
-    ['our deadline', Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }), 'no answer within 2 s'],
-    ['an HTTP answer, without the repeated host', new Error('Ollama at http://h:1 refused the request (HTTP 404): nope'), 'refused the request (HTTP 404): nope'],
-    ['anything else', 'boom', 'boom'],
-    ['no code: the innermost message', new Error('Cannot reach Ollama at http://h:1', { cause: new Error('fetch failed', { cause: new Error('bad port') }) }), 'bad port'],
-  ])('%s', (_n, err, reason) => expect(networkReason(err)).toBe(reason));
 });

@@ -1,7 +1,7 @@
 // The embedded engine's pure helpers: closing a cut JSON answer, bounding the schema, and the
 // plain prompt for models without a chat template.
 import { describe, expect, it } from 'vitest';
-import { SHORT_FIELD_MAX_CHARS, boundSchema, buildPlainPrompt, closeJsonPrefix } from '../../src/core/drafting/json-answer.js';
+import { SHORT_FIELD_MAX_CHARS, boundSchema, buildPlainPrompt, closeJsonPrefix } from '../../src/engines/llama-cpp/json-answer.js';
 import { draftSchema } from '../../src/core/drafting/draft-answer.js';
 
 const emailSchema = draftSchema('email');

@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExportRecord } from '../../src/core/export/export-record.js';
 import { InputError } from '../../src/core/errors.js';
 import { writeOutputFile, writeSmallFile } from '../../src/io/atomic-file.js';
-import { createRecordWriter, csvCell, isBrokenPipe, type OutputFormat } from '../../src/io/export/record-writer.js';
+import { createRecordWriter, csvCell, type OutputFormat } from '../../src/io/export/record-writer.js';
+import { isBrokenPipe } from '../../src/core/errors.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const badInputs = path.resolve(repoRoot, '../shared', 'realdata/bad-inputs');

@@ -1,6 +1,6 @@
 // `draftsmith draft`: wires the CSV reader, profile, prompts, engine, runner and drafts file.
 import path from 'node:path';
-import { EngineError, InterruptedError, PartialFailureError, UsageError } from '../../core/errors.js';
+import { EngineError, InterruptedError, PartialFailureError, UsageError, isBrokenPipe } from '../../core/errors.js';
 import {
   buildMessages,
   draftSchema,
@@ -26,7 +26,7 @@ import { defaultDraftsPath } from '../../io/drafts-file/drafts-path.js';
 import { DraftsStore } from '../../io/drafts-file/store.js';
 import { readProfile } from '../../io/profile-file.js';
 import { loadTemplates } from '../../io/templates.js';
-import { createRecordWriter, isBrokenPipe, type OutputFormat } from '../../io/export/record-writer.js';
+import { createRecordWriter, type OutputFormat } from '../../io/export/record-writer.js';
 import { openOutput } from '../output.js';
 import { createUi } from '../../ui/terminal.js';
 import { createProgress } from '../../ui/progress.js';

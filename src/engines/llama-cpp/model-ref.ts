@@ -11,6 +11,7 @@ import path from 'node:path';
 import { abortError, EngineError, InputError, UsageError } from '../../core/errors.js';
 import { loadNodeLlamaCpp, type NodeLlamaCpp } from './node-llama-cpp.js';
 import { makePrivateDir } from '../../io/private-files.js';
+import type { DownloadProgress } from '../descriptor.js';
 
 export type ModelRef =
   | { kind: 'file'; path: string }
@@ -18,11 +19,6 @@ export type ModelRef =
   | { kind: 'ollama'; name: string; tag: string }
   /** A plain Ollama model name: not something the embedded engine can open by itself. */
   | { kind: 'name'; name: string };
-
-export interface DownloadProgress {
-  downloadedBytes: number;
-  totalBytes: number;
-}
 
 export interface ResolveOptions {
   env: NodeJS.ProcessEnv;

@@ -2,10 +2,12 @@
 // its own. Its fetch is lean-fetch.ts (node:http with keep-alive, no web streams, no hidden
 // timeouts): our own deadline (requestTimeoutMs) is the only one, so a slow queue or model load is
 // not cut at fetch's 300 s.
-// Every failure is mapped in one place (toEngineError) to a message, a hint and a retry decision.
+// Every failure is mapped in one place (errors.ts, toEngineError) to a message, a hint and a retry decision.
 import { Ollama, type ChatResponse } from 'ollama';
 import { abortError, EngineError } from '../../core/errors.js';
-import type { Engine, GenerateRequest, GenerateResult } from '../../core/engine.js';
+import { toEngineError, type ErrorContext } from './errors.js';
+import { hasOllamaModel } from './model-name.js';
+import { CallbackError, type Engine, type GenerateRequest, type GenerateResult } from '../../core/engine.js';
 import { keepAliveAgents, leanFetch, type LeanResponse } from './lean-fetch.js';
 
 export interface OllamaEngineOptions {
@@ -29,7 +31,6 @@ export interface OllamaModelInfo {
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 /** /api/tags answers at once on a healthy server; do not wait minutes to say it is not there. */
 const PREPARE_TIMEOUT_MS = 30_000;
-const SERVE_HINT = 'Start it with `ollama serve` (or pass --host / set OLLAMA_HOST)';
 
 export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
   const { host, model } = opts;
@@ -47,7 +48,7 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
           const list = await client(host, agent, s).list();
           return list.models.map((m) => m.name);
         }));
-      if (!hasModel(names, model)) {
+      if (!hasOllamaModel(names, model)) {
         const installed = names.length > 0 ? `installed: ${names.join(', ')}` : 'no models are installed';
         throw new EngineError(`Model "${model}" is not available on Ollama at ${host} (${installed})`, {
           hint: `Run \`ollama pull ${model}\`, or choose an installed model with --model`,
@@ -70,24 +71,7 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
           ...(opts.keepAlive !== undefined ? { keep_alive: opts.keepAlive } : {}),
         });
         ctx.midStream = true;
-        let text = '';
-        let last: ChatResponse | undefined;
-        let complete = false;
-        try {
-          for await (const part of stream) {
-            const piece = part.message?.content ?? '';
-            if (piece !== '') {
-              text += piece;
-              notify(request.onText, piece);
-            }
-            last = part;
-          }
-          complete = true;
-        } finally {
-          // A throw mid-stream does not cancel the HTTP request; this does. A finished stream
-          // needs nothing (aborting it would only build an AbortError to throw away).
-          if (!complete) stream.abort();
-        }
+        const { text, last } = await readAnswer(stream, request.onText);
         return {
           text,
           evalCount: last?.eval_count || undefined,
@@ -105,6 +89,32 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
       agent.destroy();
     },
   };
+}
+
+/** The streamed answer's text, piece by piece to onText, and its last part (the counts and timings). */
+async function readAnswer(
+  stream: AsyncIterable<ChatResponse> & { abort(): void },
+  onText: ((text: string) => void) | undefined,
+): Promise<{ text: string; last: ChatResponse | undefined }> {
+  let text = '';
+  let last: ChatResponse | undefined;
+  let complete = false;
+  try {
+    for await (const part of stream) {
+      const piece = part.message?.content ?? '';
+      if (piece !== '') {
+        text += piece;
+        notify(onText, piece);
+      }
+      last = part;
+    }
+    complete = true;
+  } finally {
+    // A throw mid-stream does not cancel the HTTP request; this does. A finished stream
+    // needs nothing (aborting it would only build an AbortError to throw away).
+    if (!complete) stream.abort();
+  }
+  return { text, last };
 }
 
 /** Installed models, for `models` and `doctor`. */
@@ -135,24 +145,12 @@ async function oneShot<T>(host: string, signal: AbortSignal | undefined, fn: (c:
   }
 }
 
-/** An error thrown by the caller's own callback: not Ollama's fault, so it passes through unmapped. */
-class CallbackError extends Error {
-  constructor(readonly original: unknown) {
-    super('onText failed');
-  }
-}
-
 function notify(onText: ((t: string) => void) | undefined, piece: string): void {
   try {
     onText?.(piece);
   } catch (err) {
     throw new CallbackError(err);
   }
-}
-
-function hasModel(names: string[], model: string): boolean {
-  const tagged = (n: string) => (/:[^/]+$/.test(n) ? n : `${n}:latest`);
-  return names.some((n) => n === model || tagged(n) === tagged(model));
 }
 
 // ---- transport --------------------------------------------------------------------------
@@ -196,16 +194,6 @@ function readableBody(text: string, contentType: string): string {
 
 // ---- deadlines and errors ---------------------------------------------------------------
 
-interface ErrorContext {
-  host: string;
-  model?: string;
-  /** Set once the stream has started: an error then is a broken answer, worth retrying. */
-  midStream?: boolean;
-  /** Override whether unreachable-host errors are retryable (false for the one-off checks). */
-  retryable?: boolean;
-  timeoutMs?: number;
-}
-
 /** Runs fn with a signal that fires on the caller's abort or our deadline; maps what it throws. */
 async function withDeadline<T>(
   callerSignal: AbortSignal | undefined,
@@ -240,66 +228,4 @@ async function withDeadline<T>(
     clearTimeout(timer);
     callerSignal?.removeEventListener('abort', forward);
   }
-}
-
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
-// node:http: "socket hang up" before the answer, "aborted" during it.
-const CUT_CODES = new Set(['ECONNRESET', 'EPIPE']);
-
-function errorCode(err: unknown): string | undefined {
-  for (let e: any = err, depth = 0; e && depth < 5; e = e.cause, depth++) {
-    if (typeof e.code === 'string') return e.code;
-  }
-  return undefined;
-}
-
-/** The one place that decides what an Ollama failure means to the user and whether to retry. */
-export function toEngineError(err: unknown, ctx: ErrorContext): EngineError {
-  if (err instanceof EngineError) return err;
-  const e = err as { name?: string; message?: string; status_code?: number; error?: string };
-  const message = String(e?.message ?? err);
-  const code = errorCode(err);
-  const at = `Ollama at ${ctx.host}`;
-
-  if (e?.name === 'ResponseError' && typeof e.status_code === 'number') {
-    const status = e.status_code;
-    const detail = e.error ?? message;
-    if (status === 404 && /model/i.test(detail) && /not found/i.test(detail)) {
-      const model = ctx.model ?? 'the model';
-      return new EngineError(`Model "${model}" is not available on ${at}: ${detail}`, {
-        cause: err,
-        hint: `Run \`ollama pull ${model}\`, or choose an installed model with --model`,
-      });
-    }
-    if (status >= 500) return new EngineError(`${at} failed (HTTP ${status}): ${detail}`, { cause: err, retryable: true });
-    const hint =
-      status === 404
-        ? 'Check that --host points at an Ollama server'
-        : status >= 300 && status < 400
-          ? 'The server redirects elsewhere (requests are not followed): pass the address it redirects to with --host'
-          : undefined;
-    return new EngineError(`${at} refused the request (HTTP ${status}): ${detail}`, { cause: err, hint });
-  }
-
-  if (e?.name === 'TimeoutError') {
-    const secs = ctx.timeoutMs !== undefined ? Math.round(ctx.timeoutMs / 100) / 10 : undefined;
-    return new EngineError(`no answer from ${at} within ${secs ?? '?'}s`, {
-      cause: err,
-      retryable: true,
-      hint: 'The model may be loading or busy; raise the request timeout with --timeout, or lower --concurrency',
-    });
-  }
-
-  const cut = code !== undefined && CUT_CODES.has(code);
-  if ((code && UNREACHABLE_CODES.has(code)) || (!ctx.midStream && cut)) {
-    return new EngineError(`Cannot reach ${at}`, { cause: err, retryable: ctx.retryable ?? true, hint: SERVE_HINT });
-  }
-
-  if (ctx.midStream || cut || /Did not receive done/.test(message)) {
-    const why = cut ? 'the connection was cut' : message;
-    return new EngineError(`${at} stopped mid-answer: ${why}`, { cause: err, retryable: true });
-  }
-
-  // Unknown before any output: most likely a bug or a bad request; retrying would only repeat it.
-  return new EngineError(`${at} failed: ${message}`, { cause: err, retryable: false });
 }

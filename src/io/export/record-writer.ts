@@ -74,12 +74,6 @@ export function createRecordWriter(
   };
 }
 
-/** True for the error a write gets when the reader of a pipe has gone away. */
-export function isBrokenPipe(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_PREMATURE_CLOSE';
-}
-
 /**
  * JSON with DEL and C1 controls also escaped: JSON.stringify leaves U+007F-U+009F raw, and
  * some terminals act on 8-bit C1 (e.g. U+009B as CSI) when `--out -` is printed to them.

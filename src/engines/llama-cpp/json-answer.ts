@@ -1,7 +1,7 @@
 // Structured answers from a grammar-constrained model, pure: the prompt for a model without a chat
 // template, the schema bounds that keep an earlier field from eating the body's token budget, and
-// closing an answer the token limit cut short. Used by the embedded engine (src/engines/llama-cpp/engine.ts).
-import type { ChatMessage, JsonSchema } from '../engine.js';
+// closing an answer the token limit cut short. Only the embedded engine needs it, so it lives in its folder.
+import type { ChatMessage, JsonSchema } from '../../core/engine.js';
 
 /** maxLength given to string fields before the last one (an email subject), when they have none. */
 export const SHORT_FIELD_MAX_CHARS = 120;
