@@ -133,3 +133,13 @@ export function campaignNotes(roster: RosterBuilder, orphans: readonly Recipient
   }
   return lines;
 }
+
+/** Rows that will make poor drafts, said before any model time is spent. */
+export function preflightWarnings(roster: RosterBuilder, channel: string): string[] {
+  const out: string[] = [];
+  if (roster.noName.length > 0) out.push(`${roster.noName.length} row(s) have no name (rows ${listRows(roster.noName)}): their drafts cannot greet anyone by name`);
+  if (channel === 'email' && roster.noEmail.length > 0) {
+    out.push(`${roster.noEmail.length} row(s) have no e-mail address (rows ${listRows(roster.noEmail)}): they cannot be exported as mail`);
+  }
+  return out;
+}

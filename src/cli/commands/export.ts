@@ -12,7 +12,7 @@ import { DraftsStore } from '../../io/drafts-file/store.js';
 import { writeEmlFolder, writeMbox, type Sender, type Skipped } from '../../io/export/mail-files.js';
 import { readProfile } from '../../io/profile-file.js';
 import { createRecordWriter } from '../../io/export/record-writer.js';
-import { openOutput } from '../output.js';
+import { openOutput } from '../../io/output-target.js';
 import type { CliIo } from '../streams.js';
 
 export interface ExportFlags {

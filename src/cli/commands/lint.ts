@@ -16,7 +16,7 @@ import { readProfile } from '../../io/profile-file.js';
 import { toJsonLine } from '../../io/export/record-writer.js';
 import { renderLintSummary } from '../../ui/lint-summary.js';
 import { createUi } from '../../ui/terminal.js';
-import { writeWithBackpressure } from '../output.js';
+import { writeWithBackpressure } from '../../io/output-target.js';
 import type { CliIo } from '../streams.js';
 
 export interface LintFlags {
