@@ -1,6 +1,6 @@
 // The review loop: show a draft, ask for one letter, write what was decided, move on (one function
-// per action). Prompts,
-// editor, model and journal are injected, so the whole loop runs in tests without a terminal.
+// per action). Prompts, editor, model and journal are injected, so the whole loop runs in tests
+// without a terminal.
 // Every decision and every new version is appended to the journal before the next screen.
 import type { ChalkInstance } from 'chalk';
 import type { StoredRecipient } from '../../core/decisions/rules.js';
