@@ -3,7 +3,7 @@
 // without a terminal.
 // Every decision and every new version is appended to the journal before the next screen.
 import type { ChalkInstance } from 'chalk';
-import type { StoredRecipient } from '../../core/decisions/rules.js';
+import { startingText, type StoredRecipient } from '../../core/decisions/rules.js';
 import { DECIDED, type DraftRecord, type DraftStatus, type JournalRecord } from '../../core/decisions/records.js';
 import type { RecipientState } from '../../core/decisions/recipient-index.js';
 import { isAbortError } from '../../core/errors.js';
@@ -192,8 +192,8 @@ async function approve(t: Turn): Promise<string | undefined> {
 }
 
 async function edit(t: Turn): Promise<string> {
-  const { state, draft, text } = t.shown;
-  const out = await t.deps.edit(text ?? { subject: draft.subject, body: draft.body ?? '' }, draft);
+  const { state, draft } = t.shown;
+  const out = await t.deps.edit(startingText(t.shown), draft);
   if (!out.ok) return out.reason;
   // An edit is a new version, not a decision: the same draft comes back, undecided, linted again.
   const version = state.version + 1;
