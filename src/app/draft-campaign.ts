@@ -29,7 +29,7 @@ import { renderDryRun } from '../ui/dry-run.js';
 import { createProgress } from '../ui/progress.js';
 import type { Ui } from '../ui/terminal.js';
 import { bindDraftsFile, campaignNotes, planJobs, preflightWarnings, rosterReader, settleUnchanged } from './campaign.js';
-import { draftJobs, runDigestOf, type JobSettings } from './draft-jobs.js';
+import { draftJobs, noJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
 
 /** What `draft` was asked to do (its flags, parsed). Paths are as typed, relative to `cwd`. */
 export interface DraftCampaignOptions {
@@ -289,12 +289,6 @@ function lazyLint(profile: ToneProfile) {
     close: () => lint?.close(),
   };
 }
-
-async function* skipSettled(source: AsyncIterable<Recipient>, settled: Uint8Array): AsyncGenerator<Recipient> {
-  for await (const r of source) if (settled[r.row] !== 1) yield r;
-}
-
-async function* noJobs(): AsyncGenerator<never> {}
 
 async function* filterRows(source: AsyncIterable<Recipient>, selected: SelectedRows): AsyncGenerator<Recipient> {
   for await (const r of source) if (selected.has(r.row)) yield r;

@@ -38,6 +38,14 @@ export async function* draftJobs(recipients: AsyncIterable<Recipient>, s: JobSet
   for await (const r of recipients) yield lazyJob(r, s, run);
 }
 
+/** The rows a run still reads: those not settled from the scan alone (1 = settled). */
+export async function* skipSettled(source: AsyncIterable<Recipient>, settled: Uint8Array): AsyncGenerator<Recipient> {
+  for await (const r of source) if (settled[r.row] !== 1) yield r;
+}
+
+/** A run with every row settled reads nothing. */
+export async function* noJobs(): AsyncGenerator<never> {}
+
 function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
   let built: { messages: ChatMessage[]; fingerprint: string } | undefined;
   let stored: Record<string, string> | undefined;
