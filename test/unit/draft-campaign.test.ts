@@ -1,29 +1,24 @@
 // The draft use case (app/draft-campaign.ts) without argv or a process: a CSV and a profile on disk,
 // the queue-driven fake engine, a quiet ui. What the command prints comes back as the outcome.
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { draftCampaign, type DraftCampaignDeps, type DraftCampaignOptions } from '../../src/app/draft-campaign.js';
 import { createUi } from '../../src/ui/terminal.js';
 import { parseRowSelection } from '../../src/core/recipients/row-selection.js';
-import type { GenerateRequest } from '../../src/core/engine.js';
 import { createFakeEngine, type FakeEngine } from '../helpers/fake-engine.js';
-import { repoRoot } from '../helpers/cli.js';
+import { campaignDir, personRow } from '../helpers/campaign-dir.js';
 
 let dir: string;
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'draft-campaign-'));
-  await copyFile(path.join(repoRoot, 'fixtures/profile.yaml'), path.join(dir, 'profile.yaml'));
-  const rows = [1, 2, 3].map((n) => `Person${n},person${n}@example.org`);
-  await writeFile(path.join(dir, 'leads.csv'), ['first_name,email', ...rows, ''].join('\n'));
+  dir = await campaignDir('draft-campaign-');
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const rowOf = (request: GenerateRequest) => Number(/Person(\d+)/.exec(request.messages.map((m) => m.content).join('\n'))![1]);
+const rowOf = personRow;
 const answer = (row: number) => ({ text: JSON.stringify({ subject: `Hi ${row}`, body: `Hello Person${row}` }) });
 
 function options(extra: Partial<DraftCampaignOptions> = {}): DraftCampaignOptions {
