@@ -5,12 +5,12 @@ import { planRow, type PlanOptions, type RowPlan } from '../core/decisions/rules
 import { UsageError } from '../core/errors.js';
 import { listRows } from '../core/recipients/row-selection.js';
 import { inputsDigest, legacyDraftFingerprint, type DraftInputs } from '../core/drafting/fingerprint.js';
-import { privateColumns } from '../core/drafting/prompt.js';
+import { privateColumns } from '../core/drafting/private-columns.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { RecipientState } from '../core/decisions/recipient-index.js';
 import { recipientKeyFor } from '../core/recipients/recipient-key.js';
 import { RosterBuilder, rosterDigest, sourceMismatch, type SourceIdentity } from '../core/recipients/roster.js';
-import type { DraftJob } from '../core/drafting/run.js';
+import type { DraftJob } from '../core/drafting/run-contract.js';
 import type { RowVisitor } from '../io/csv/reader.js';
 import type { DraftsStore } from '../io/drafts-file/store.js';
 
@@ -132,4 +132,14 @@ export function campaignNotes(roster: RosterBuilder, orphans: readonly Recipient
     lines.push(`${stale} decided or edited draft(s) are stale (their inputs changed since): kept as they are`, `  to redraft them: ${redraftHint}`);
   }
   return lines;
+}
+
+/** Rows that will make poor drafts, said before any model time is spent. */
+export function preflightWarnings(roster: RosterBuilder, channel: string): string[] {
+  const out: string[] = [];
+  if (roster.noName.length > 0) out.push(`${roster.noName.length} row(s) have no name (rows ${listRows(roster.noName)}): their drafts cannot greet anyone by name`);
+  if (channel === 'email' && roster.noEmail.length > 0) {
+    out.push(`${roster.noEmail.length} row(s) have no e-mail address (rows ${listRows(roster.noEmail)}): they cannot be exported as mail`);
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import type { ChatMessage, GenerationOptions, JsonSchema } from '../core/engine.
 import { buildMessages, PROMPT_FORMAT, type Templates } from '../core/drafting/prompt.js';
 import type { ToneProfile } from '../core/profile.js';
 import { recipientRecord, type Columns, type Recipient } from '../core/recipients/recipients.js';
-import type { DraftJob } from '../core/drafting/run.js';
+import type { DraftJob } from '../core/drafting/run-contract.js';
 
 export interface JobSettings {
   profile: ToneProfile;
@@ -37,6 +37,14 @@ export function runDigestOf(s: JobSettings): string {
 export async function* draftJobs(recipients: AsyncIterable<Recipient>, s: JobSettings, run: string): AsyncGenerator<DraftJob> {
   for await (const r of recipients) yield lazyJob(r, s, run);
 }
+
+/** The rows a run still reads: those not settled from the scan alone (1 = settled). */
+export async function* skipSettled(source: AsyncIterable<Recipient>, settled: Uint8Array): AsyncGenerator<Recipient> {
+  for await (const r of source) if (settled[r.row] !== 1) yield r;
+}
+
+/** A run with every row settled reads nothing. */
+export async function* noJobs(): AsyncGenerator<never> {}
 
 function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
   let built: { messages: ChatMessage[]; fingerprint: string } | undefined;

@@ -18,7 +18,7 @@ export async function loadLintContext(file: string): Promise<LintContext> {
     import('../io/profile-file.js'),
     import('../io/templates.js'),
     import('../core/lint/lint-draft.js'),
-    import('../core/drafting/prompt.js'),
+    import('../core/drafting/private-columns.js'),
   ]);
   const { profile, dir } = await readProfile(file);
   const templates = await loadTemplates(profile, dir);

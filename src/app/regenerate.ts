@@ -1,7 +1,7 @@
 // Regenerating one recipient's draft in review: the previous text and the reviewer's feedback go to
 // the model, and the answer becomes the next version, built by the same function as `draft`'s
 // records (core/drafting/draft-record.ts), so it keeps the profile, the cut flag and the engine's host.
-import type { StoredRecipient } from '../core/decisions/rules.js';
+import { startingText, type StoredRecipient } from '../core/decisions/rules.js';
 import type { DraftRecord } from '../core/decisions/records.js';
 import { draftedRecord } from '../core/drafting/draft-record.js';
 import type { Recipient } from '../core/recipients/recipients.js';
@@ -16,14 +16,14 @@ export async function regenerateDraft(
   version: number,
   signal?: AbortSignal,
 ): Promise<DraftRecord> {
-  const { buildColumns } = await import('../core/recipients/recipients.js');
-  const { buildRegenerateMessages, draftSchema, generationOptions, parseDraftOutput } = await import('../core/drafting/prompt.js');
+  const { storedRow } = await import('../core/recipients/recipients.js');
+  const { buildRegenerateMessages, generationOptions } = await import('../core/drafting/prompt.js');
+  const { draftSchema, parseDraftOutput } = await import('../core/drafting/draft-answer.js');
   const { state, draft } = shown;
   // The recipient is rebuilt from the record: its columns in order.
-  const headers = Object.keys(draft.recipient);
-  const { columns } = buildColumns(headers);
-  const recipient: Recipient = { row: state.row, line: 0, cells: headers.map((h) => draft.recipient[h] ?? '') };
-  const previous = shown.text ?? { subject: draft.subject, body: draft.body ?? '' };
+  const { columns, cells } = storedRow(draft.recipient);
+  const recipient: Recipient = { row: state.row, line: 0, cells };
+  const previous = startingText(shown);
   const { profile, templates } = ctx;
   const messages = buildRegenerateMessages(profile, templates, recipient, columns, previous, feedback);
   const result = await engine.generate({ messages, schema: draftSchema(profile.channel), options: generationOptions(profile, {}), signal });

@@ -1,5 +1,6 @@
 // Ctrl-C handling for long commands: the first SIGINT asks the command to stop cleanly (it saves
-// what is done and explains how to resume); a second one quits at once with 130.
+// what is done and explains how to resume); a second one quits at once with 130. During a
+// regeneration in review, Ctrl-C aborts the request instead (withInterrupt).
 import type { CliIo } from './streams.js';
 
 export function onInterrupt(io: CliIo, stop: () => void): () => void {
@@ -18,4 +19,16 @@ export function onInterrupt(io: CliIo, stop: () => void): () => void {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   };
+}
+
+/** Ctrl-C while the model writes (no prompt is reading keys then): abort the request. */
+export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    process.off('SIGINT', stop);
+  }
 }

@@ -4,7 +4,7 @@
 // ones are only counted; the summary names them); --quiet gets nothing.
 import type { Ora } from 'ora';
 import { countRetry, type RetryCount } from '../core/drafting/retry-tally.js';
-import type { RunEvent } from '../core/drafting/run.js';
+import type { RunEvent } from '../core/drafting/run-contract.js';
 import { stripControlsInline } from '../core/text/sanitize.js';
 import type { Ui } from './terminal.js';
 

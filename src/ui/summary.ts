@@ -2,7 +2,7 @@
 // and the one thing to do next.
 import type { ChalkInstance } from 'chalk';
 import type { RetryCount } from '../core/drafting/retry-tally.js';
-import type { RunSummary } from '../core/drafting/run.js';
+import type { RunSummary } from '../core/drafting/run-contract.js';
 import { stripControlsInline } from '../core/text/sanitize.js';
 import { shellWord } from '../core/text/shell-word.js';
 import { formatDuration } from './progress.js';

@@ -103,6 +103,6 @@ describe('the layer rule (cli -> app -> ui / engines / io -> core)', () => {
   });
 
   it('reads the imports it checks (a sanity check of the reader)', () => {
-    expect(importsOf(path.join(SRC, 'cli/commands/draft.ts'))).toContain(path.join('app', 'campaign.ts'));
+    expect(importsOf(path.join(SRC, 'cli/commands/draft.ts'))).toContain(path.join('app', 'draft-campaign.ts'));
   });
 });

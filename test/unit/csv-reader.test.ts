@@ -7,7 +7,8 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/core/errors.js';
 import { recipientRecord, type Recipient } from '../../src/core/recipients/recipients.js';
-import { readRecipients, scanCsv, spoolToTempFile, type CsvOptions, type CsvScan } from '../../src/io/csv/reader.js';
+import { readRecipients, scanCsv, type CsvOptions, type CsvScan } from '../../src/io/csv/reader.js';
+import { spoolToTempFile } from '../../src/io/csv/stdin-spool.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openOutput } from '../../src/cli/output.js';
+import { openOutput } from '../../src/io/output-target.js';
 import type { CliIo } from '../../src/cli/streams.js';
 
 let dir: string;

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { DraftRecord } from '../../src/core/decisions/records.js';
-import type { RunSummary } from '../../src/core/drafting/run.js';
+import type { RunSummary } from '../../src/core/drafting/run-contract.js';
 import { createProgress, formatDuration, ProgressStats } from '../../src/ui/progress.js';
 import { renderSummary } from '../../src/ui/summary.js';
 import { createUi } from '../../src/ui/terminal.js';

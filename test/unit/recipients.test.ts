@@ -8,6 +8,7 @@ import {
   recipientRecord,
   sniffDelimiter,
   snakeCase,
+  storedRow,
   type CanonicalField,
   type Recipient,
 } from '../../src/core/recipients/recipients.js';
@@ -173,5 +174,19 @@ describe('detectPreamble', () => {
 
   it('a lone "---" line that is never closed is not front matter', () => {
     expect(detectPreamble(['---', 'a,b', '1,2'])).toEqual({ skip: 0, preamble: undefined });
+  });
+});
+
+describe('storedRow', () => {
+  it('turns a stored recipient back into its cells in header order and its columns, built once per header list', () => {
+    const a = storedRow({ 'First Name': 'Ana', 'E-mail': 'ana@x.org', Notes: '' });
+    expect(a.headers).toEqual(['First Name', 'E-mail', 'Notes']);
+    expect(a.cells).toEqual(['Ana', 'ana@x.org', '']);
+    expect(a.columns.canonical).toMatchObject({ first_name: 0, email: 1, notes: 2 });
+    const b = storedRow({ 'First Name': 'Ben', 'E-mail': 'ben@x.org', Notes: 'hi' });
+    expect(b.columns).toBe(a.columns);
+    expect(b.cells).toEqual(['Ben', 'ben@x.org', 'hi']);
+    const c = storedRow({ Name: 'Cy' });
+    expect(c.columns.canonical).toEqual({ full_name: 0 });
   });
 });

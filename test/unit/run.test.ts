@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { planRow, type KnownRecipient, type PlanOptions } from '../../src/core/decisions/rules.js';
 import type { DraftRecord, DraftStatus } from '../../src/core/decisions/records.js';
 import { EngineError } from '../../src/core/errors.js';
-import { runDrafts, type DraftJob, type RunEvent, type RunOptions } from '../../src/core/drafting/run.js';
+import { runDrafts } from '../../src/core/drafting/run.js';
+import type { DraftJob, RunEvent, RunOptions } from '../../src/core/drafting/run-contract.js';
 import type { Engine } from '../../src/core/engine.js';
 import { createFakeEngine, type Step, type TextStep } from '../helpers/fake-engine.js';
 

@@ -1,30 +1,25 @@
-// `draftsmith review`: wires the drafts file, prompts, editor, lint and engine into the review loop.
+// `draftsmith review`: parses the flags, runs the review (app/review-drafts.ts) with this terminal's
+// prompts and screens, and says how it ended and how to resume.
 //
 // Screens and prompts go to stderr, like every other message draftsmith prints (stdout is data
 // only). The review still requires stdin, stdout and stderr to be terminals: the prompts read
 // keys from stdin, the screens are drawn on stderr, and the editor takes over the terminal
 // through the inherited stdin/stdout.
 import path from 'node:path';
-import { parseStatusList, type DraftRecord } from '../../core/decisions/records.js';
-import type { StoredRecipient } from '../../core/decisions/rules.js';
-import { loadLintContext, type LintContext } from '../../app/lint-context.js';
-import { regenerateDraft } from '../../app/regenerate.js';
+import { parseStatusList } from '../../core/decisions/records.js';
+import type { EngineChoice } from '../../core/engine.js';
+import { reviewDrafts } from '../../app/review-drafts.js';
 import { shellWord } from '../../core/text/shell-word.js';
-import { DraftsmithError, InterruptedError, UsageError } from '../../core/errors.js';
+import { InterruptedError, UsageError } from '../../core/errors.js';
 import { parseRowSelection } from '../../core/recipients/row-selection.js';
-import type { ToneProfile } from '../../core/profile.js';
-import type { Engine } from '../../core/engine.js';
-import { locateDraftsFile, profileForDrafts } from '../../io/drafts-file/drafts-path.js';
-import { DraftsStore } from '../../io/drafts-file/store.js';
-import { editDraft } from '../../io/editor.js';
 import { createAsk } from '../../ui/ask.js';
-import { runReview, type ReviewResult } from '../../ui/review/loop.js';
 import { createUi } from '../../ui/terminal.js';
 import type { CliIo } from '../streams.js';
 import { createEngineFromFlags } from '../engine-choice.js';
+import { withInterrupt } from '../interrupt.js';
 
 export interface ReviewFlags {
-  engine?: 'auto' | 'ollama' | 'llama-cpp';
+  engine?: EngineChoice;
   threads?: number;
   yes?: boolean;
   all?: boolean;
@@ -37,7 +32,6 @@ export interface ReviewFlags {
   timeout: number;
 }
 
-
 export async function runReviewCommand(file: string | undefined, flags: ReviewFlags, io: CliIo): Promise<void> {
   if (!io.stdin.isTTY || !io.stdout.isTTY || !io.stderr.isTTY) {
     throw new UsageError('`review` is interactive and needs a terminal (stdin, stdout and stderr).', {
@@ -47,65 +41,22 @@ export async function runReviewCommand(file: string | undefined, flags: ReviewFl
   const statuses = flags.status ? parseStatusList(flags.status) : undefined;
   const rows = flags.rows ? parseRowSelection(flags.rows) : undefined;
   const ui = createUi({ env: io.env, stdout: io.stdout, stderr: io.stderr, quiet: false });
-  const draftsPath = await locateDraftsFile(file, io.cwd);
-  const store = await DraftsStore.open(draftsPath, { lock: true, create: false });
-  let ctx: LintContext | undefined;
-  try {
-    const profileFile = profileForDrafts(flags.profile, store.recordedProfile(), io.cwd);
-    ctx = profileFile ? await loadLintContext(profileFile) : undefined;
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  const engines = new Map<string, Engine>();
   const resume = resumeCommand(file, flags);
-  let result: ReviewResult;
-  try {
-    for (const w of store.warnings) ui.warn(w);
-    // By default a regeneration uses the engine, host and model that wrote the draft; flags override.
-    const engineFor = async (record: DraftRecord, profile: ToneProfile): Promise<Engine> => {
-      const model = flags.model ?? record.model;
-      const engineName = flags.engine ?? (record.engine === 'llama-cpp' || record.engine === 'ollama' ? record.engine : undefined);
-      const host = flags.host ?? record.host;
-      const key = `${engineName ?? 'auto'}\u0000${model}\u0000${host ?? ''}`;
-      let engine = engines.get(key);
-      if (!engine) {
-        const created = await createEngineFromFlags({ ...flags, model, ...(host ? { host } : {}), ...(engineName ? { engine: engineName } : {}) }, profile, io);
-        try {
-          await created.prepare();
-        } catch (err) {
-          await created.close();
-          throw err;
-        }
-        engines.set(key, (engine = created));
-      }
-      return engine;
-    };
-    result = await runReview(
-      {
-        store,
+  const { result, draftsPath } = await reviewDrafts(
+    { file, cwd: io.cwd, env: io.env, profile: flags.profile, filter: { all: flags.all, statuses, rows }, engine: { engine: flags.engine, model: flags.model, host: flags.host } },
+    {
+      terminal: {
         ask: createAsk({ input: io.stdin, output: io.stderr }),
-        edit: (draft, record) => editDraft(draft, { env: io.env, withSubject: record.subject !== undefined }),
-        regenerate: async (shown, feedback, version) => {
-          if (!ctx) return 'regenerating needs the tone profile, and the one the drafts were made with is gone: run review again with --profile <file>';
-          return withInterrupt((signal) => regenerate(ctx, shown, feedback, version, engineFor, signal));
-        },
-        lint: (draft, record) =>
-          ctx
-            ? ctx.lint(draft, record.recipient)
-            : [{ level: 'warning', code: 'no-profile', message: 'not linted: the tone profile was not found; pass --profile to check this draft' }],
-        isPrivate: ctx ? ctx.isPrivate : () => false,
         show: (text) => io.stderr.write(text),
         clear: () => io.stderr.write('\u001b[H\u001b[2J'),
         width: Math.min(ui.width, 120),
         chalk: ui.chalk,
       },
-      { all: flags.all, statuses, rows },
-    );
-  } finally {
-    await store.close();
-    for (const e of engines.values()) await e.close();
-  }
+      warn: (w) => ui.warn(w),
+      createEngine: (choice, profile) => createEngineFromFlags({ ...flags, ...choice }, profile, io),
+      interruptible: withInterrupt,
+    },
+  );
 
   const c = result.counts;
   const tally = `approved ${c.approved} · skipped ${c.skipped} · left ${c.left}`;
@@ -122,36 +73,6 @@ export async function runReviewCommand(file: string | undefined, flags: ReviewFl
       return;
     case 'interrupted':
       throw new InterruptedError(`interrupted: every decision is saved (${tally}).`, { hint: `resume with: ${resume}` });
-  }
-}
-
-async function regenerate(
-  ctx: LintContext,
-  shown: StoredRecipient,
-  feedback: string,
-  version: number,
-  engineFor: (record: DraftRecord, profile: ToneProfile) => Promise<Engine>,
-  signal: AbortSignal,
-): Promise<DraftRecord | string> {
-  try {
-    const engine = await engineFor(shown.draft, ctx.profile);
-    return await regenerateDraft(ctx, engine, shown, feedback, version, signal);
-  } catch (err) {
-    // Engine trouble or an unusable answer: say so on the same screen; the draft stays as it was.
-    if (err instanceof DraftsmithError) return `regeneration failed: ${err.message}${err.hint ? ` (${err.hint})` : ''}`;
-    throw err;
-  }
-}
-
-/** Ctrl-C while the model writes (no prompt is reading keys then): abort the request. */
-async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  try {
-    return await fn(controller.signal);
-  } finally {
-    process.off('SIGINT', stop);
   }
 }
 

@@ -1,7 +1,8 @@
 // The decision model's rules in one place. Pure.
 // - What a `draft` run does with a recipient the drafts file already knows (planRow).
 // - Which text a recipient's latest version has: a person's edit over the model's draft
-//   (effectiveText); every command that shows or exports a draft uses it.
+//   (effectiveText); every command that shows or exports a draft uses it (through the drafts
+//   store's read), and edits and regenerations start from it (startingText).
 // - Which recipients an export takes (isExportable).
 import type { DecisionRecord, DraftRecord, DraftStatus, EditRecord } from './records.js';
 import type { RecipientState } from './recipient-index.js';
@@ -53,6 +54,11 @@ export interface StoredRecipient {
   draft: DraftRecord;
   /** undefined for a failed draft no one has edited. */
   text: ShownText | undefined;
+}
+
+/** The text an edit or a regeneration starts from: the latest version's, else the model's (a failed draft: empty). */
+export function startingText({ text, draft }: StoredRecipient): ShownText {
+  return text ?? { subject: draft.subject, body: draft.body ?? '' };
 }
 
 export interface ExportChoice {

@@ -11,8 +11,6 @@ import { dataJson, languageLabel, sentData, targetLanguage } from './recipient-d
 
 // The prompt's neighbours, still imported from here by the commands and use cases that build
 // drafts; new code imports them from their own modules.
-export { draftSchema, parseDraftOutput, type DraftText } from './draft-answer.js';
-export { isPrivateHeader, privateColumns, sentColumns, unknownFieldNames } from './private-columns.js';
 
 /** Template texts (src/io/templates.ts loads them); `id` identifies them in fingerprints. */
 export interface Templates {

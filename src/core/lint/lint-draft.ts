@@ -2,7 +2,7 @@
 // Precision over recall: a finding on a good draft costs the reviewer more than a miss, so each
 // check fires only on patterns that are wrong in any outreach message. Greetings, contacts,
 // placeholders and language each have their own module.
-import { buildColumns } from '../recipients/recipients.js';
+import { storedRow, type StoredRow } from '../recipients/recipients.js';
 import { findPlaceholders } from './placeholders.js';
 import { DETECTABLE, languageGaps, normaliseLanguage, sameLanguage } from './language.js';
 import { checkGreeting, type RecipientNames } from './greeting.js';
@@ -40,7 +40,8 @@ export function lintDraft(input: LintInput, profile: LintProfile): LintFinding[]
   const body = typeof input.body === 'string' ? input.body : '';
   const subject = typeof input.subject === 'string' ? input.subject : '';
   const recipient = input.recipient && typeof input.recipient === 'object' ? input.recipient : {};
-  const canonical = canonicalValues({ ...input, recipient });
+  const stored = storedRow(recipient);
+  const canonical = canonicalValues({ ...input, recipient }, stored);
 
   if (profile.channel === 'email' && subject.trim() === '') add('error', 'missing-subject', 'email draft has no subject');
   if (body.trim() === '') {
@@ -48,8 +49,7 @@ export function lintDraft(input: LintInput, profile: LintProfile): LintFinding[]
     return sorted(found);
   }
 
-  const columns = new Set(buildColumns(Object.keys(recipient)).columns.keys);
-  const placeholders = findPlaceholders(`${subject}\n${body}`, columns);
+  const placeholders = findPlaceholders(`${subject}\n${body}`, new Set(stored.columns.keys));
   for (const p of placeholders) add('error', 'placeholder', `unfilled placeholder ${p}`);
   // Reported once as a placeholder: "Hi {{FIRST_NAME}}" is not also a greeting to "FIRST NAME".
   const filled = placeholders.reduce((text, p) => text.split(p).join(' '), body);
@@ -97,9 +97,7 @@ function sorted(findings: LintFinding[]): LintFinding[] {
 }
 
 /** input.canonical, filled in from the row's headers (First Name, Given Name, Language...). */
-function canonicalValues(input: LintInput): Partial<Record<CanonicalName, string>> {
-  const headers = Object.keys(input.recipient);
-  const { canonical } = buildColumns(headers).columns;
+function canonicalValues(input: LintInput, { headers, columns: { canonical } }: StoredRow): Partial<Record<CanonicalName, string>> {
   const out: Partial<Record<CanonicalName, string>> = {};
   for (const field of ['first_name', 'last_name', 'full_name', 'email', 'company', 'language'] as const) {
     const given = input.canonical?.[field];

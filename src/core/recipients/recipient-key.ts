@@ -8,7 +8,7 @@
 // non-private cells.
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
-import { buildColumns, findColumn, type Columns } from './recipients.js';
+import { findColumn, storedRow, type Columns } from './recipients.js';
 
 export type RecipientKeyOf = (cells: readonly string[]) => string;
 
@@ -73,13 +73,13 @@ export function normaliseUrl(raw: string): string {
 export function storedRecipientKey(rules: KeyRules = {}): (recipient: Record<string, string>) => string {
   const byHeaders = new Map<string, RecipientKeyOf>();
   return (recipient) => {
-    const headers = Object.keys(recipient);
+    const { headers, cells, columns } = storedRow(recipient);
     const sig = headers.join('\u0000');
     let keyOf = byHeaders.get(sig);
     if (!keyOf) {
-      keyOf = recipientKeyFor(buildColumns(headers).columns, { ...rules, privateColumns: undefined });
+      keyOf = recipientKeyFor(columns, { ...rules, privateColumns: undefined });
       byHeaders.set(sig, keyOf);
     }
-    return keyOf(headers.map((h) => recipient[h] ?? ''));
+    return keyOf(cells);
   };
 }

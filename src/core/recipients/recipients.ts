@@ -111,6 +111,28 @@ export function recipientRecord(r: Recipient, columns: Columns): Record<string, 
   return Object.fromEntries(columns.headers.map((h, i) => [h, r.cells[i] ?? '']));
 }
 
+/** A stored recipient back in the CSV's shape: its headers, its cells in that order, and its columns. */
+export interface StoredRow {
+  headers: string[];
+  cells: string[];
+  columns: Columns;
+}
+
+let lastStored: { signature: string; columns: Columns } | undefined;
+
+/**
+ * A recipient as the drafts file and exports keep it (every cell by header, recipientRecord's
+ * shape) back as cells and columns: the one way a stored row becomes columns again, for
+ * regeneration, lint, mail addresses and old keys. A file's rows share one header list, so the
+ * columns are built once per list, not once per row.
+ */
+export function storedRow(recipient: Record<string, string>): StoredRow {
+  const headers = Object.keys(recipient);
+  const signature = headers.join('\u0000');
+  if (lastStored?.signature !== signature) lastStored = { signature, columns: buildColumns(headers).columns };
+  return { headers, cells: headers.map((h) => recipient[h] ?? ''), columns: lastStored.columns };
+}
+
 /** A human display name: full_name, else first+last, else email, else `row N`. */
 export function displayName(r: Recipient, columns: Columns): string {
   const get = (f: CanonicalField): string => {

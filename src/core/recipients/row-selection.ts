@@ -1,4 +1,4 @@
-// `--rows 3,5-9,12-`: which 1-based data rows to draft. Pure.
+// `--rows 3,5-9,12-`: which 1-based data rows to draft, and with `--limit` the rows a run takes. Pure.
 import { UsageError } from '../errors.js';
 
 export interface RowSelection {
@@ -56,4 +56,31 @@ export function listRows(rows: readonly number[], max = 12): string {
     i = j + 1;
   }
   return out.length > max ? `${out.slice(0, max).join(', ')}, ...` : out.join(', ');
+}
+
+export interface SelectedRows {
+  count: number;
+  has: (row: number) => boolean;
+  /** The selected rows, in order. */
+  rows: () => Iterable<number>;
+}
+
+/** Which data rows `--rows` and `--limit` keep, and how many that is (for progress). */
+export function selectedRows(total: number, selection: RowSelection | undefined, limit: number | undefined, eligible: (row: number) => boolean): SelectedRows {
+  let count = 0;
+  let last = 0;
+  for (let row = 1; row <= total; row++) {
+    if ((selection && !selection.has(row)) || !eligible(row)) continue;
+    if (limit !== undefined && count >= limit) break;
+    count++;
+    last = row;
+  }
+  const has = (row: number) => row <= last && (!selection || selection.has(row)) && eligible(row);
+  return {
+    count,
+    has,
+    rows: function* () {
+      for (let row = 1; row <= last; row++) if (has(row)) yield row;
+    },
+  };
 }

@@ -9,7 +9,6 @@ import { parseRecords, readHead, type Layout } from './records.js';
 import { emptyError, raggedError } from './read-errors.js';
 
 // Where it always was, for the commands that import it from here.
-export { spoolToTempFile } from './stdin-spool.js';
 
 export interface CsvOptions {
   file: string;

@@ -10,7 +10,7 @@ import type { ExportRecord } from '../../core/export/export-record.js';
 import { InputError } from '../../core/errors.js';
 import { safeFileStem } from '../../core/export/file-names.js';
 import { buildMessage, parseAddress, toMboxEntry, type MailAddress } from '../../core/export/mime.js';
-import { buildColumns } from '../../core/recipients/recipients.js';
+import { storedRow } from '../../core/recipients/recipients.js';
 import { stripControlsInline } from '../../core/text/sanitize.js';
 import { removeStaleTempFiles, writeOutputFile } from '../atomic-file.js';
 import { makePrivateDir } from '../private-files.js';
@@ -110,8 +110,7 @@ export function recipientAddress(
   rec: ExportRecord,
   emailColumn?: (rec: ExportRecord) => string | undefined,
 ): MailAddress | { reason: string } {
-  const { columns } = buildColumns(Object.keys(rec.recipient));
-  const cells = Object.values(rec.recipient);
+  const { columns, cells } = storedRow(rec.recipient);
   const cell = (i: number | undefined): string => (i === undefined ? '' : (cells[i] ?? '').trim());
   const candidates = emailColumn
     ? [emailColumn(rec) ?? '']

@@ -1,8 +1,9 @@
-// The review loop: show a draft, ask for one letter, write what was decided, move on. Prompts,
-// editor, model and journal are injected, so the whole loop runs in tests without a terminal.
+// The review loop: show a draft, ask for one letter, write what was decided, move on (one function
+// per action). Prompts, editor, model and journal are injected, so the whole loop runs in tests
+// without a terminal.
 // Every decision and every new version is appended to the journal before the next screen.
 import type { ChalkInstance } from 'chalk';
-import type { StoredRecipient } from '../../core/decisions/rules.js';
+import { startingText, type StoredRecipient } from '../../core/decisions/rules.js';
 import { DECIDED, type DraftRecord, type DraftStatus, type JournalRecord } from '../../core/decisions/records.js';
 import type { RecipientState } from '../../core/decisions/recipient-index.js';
 import { isAbortError } from '../../core/errors.js';
@@ -69,18 +70,10 @@ const ACTIONS: readonly Choice<Action>[] = [
 ];
 
 export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Promise<ReviewResult> {
-  // Recipients no longer in the CSV are never exported, so there is nothing to decide about them.
-  const items = deps.store
-    .recipients()
-    .filter((s) => !s.orphaned && (!filter.rows || filter.rows.has(s.row)) && (!filter.statuses || filter.statuses.has(s.status)))
-    .map((s) => ({ key: s.key, row: s.row, status: s.status }));
-  // Asking for decided statuses (--status approved) means revisiting them.
-  const revisit = Boolean(filter.all) || [...(filter.statuses ?? [])].some((s) => DECIDED.has(s));
-  const session = new ReviewSession(items, { revisit });
-  if (items.length === 0 || session.done) return { end: 'empty', counts: session.counts() };
+  const { session, empty } = openSession(deps.store, filter);
+  if (empty || session.done) return { end: 'empty', counts: session.counts() };
   const now = deps.now ?? (() => new Date().toISOString());
   let notice: string | undefined;
-
   try {
     while (!session.done) {
       const { key, row } = session.current()!;
@@ -89,98 +82,13 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
         session.advance();
         continue;
       }
-      const { state, draft, text } = shown;
-      const findings = text ? deps.lint(text, draft) : [];
-      deps.clear?.();
-      deps.show(
-        renderScreen({
-          row,
-          position: session.position(),
-          counts: session.counts(),
-          recipient: draft.recipient,
-          isPrivate: deps.isPrivate,
-          draft: text,
-          error: text ? undefined : draft.error,
-          findings,
-          version: state.version,
-          status: state.status,
-          edited: state.edited,
-          stale: state.stale,
-          notice,
-          width: deps.width,
-          chalk: deps.chalk,
-        }),
-      );
+      const findings = shown.text ? deps.lint(shown.text, shown.draft) : [];
+      showScreen(deps, session, { row, shown, findings, notice });
       notice = undefined;
-
       // No default: a stray Enter must never approve anything.
       const action = await deps.ask.choose('Action', ACTIONS);
-      // A decision names the exact version on screen; a newer version withdraws it.
-      const decide = (status: 'approved' | 'skipped') => {
-        deps.store.append({ type: 'decision', key, row, status, version: state.version, at: now() });
-        session.update(key, status);
-      };
-
-      switch (action) {
-        case 'approve': {
-          if (!text) {
-            notice = 'nothing to approve: drafting failed for this row; regenerate (r) or skip (s)';
-            break;
-          }
-          if (findings.some((f) => f.level === 'error')) {
-            const sure = await deps.ask.confirm('This draft has lint errors. Approve it anyway?', false);
-            if (!sure) {
-              notice = 'not approved';
-              break;
-            }
-          }
-          decide('approved');
-          session.advance();
-          break;
-        }
-        case 'edit': {
-          const out = await deps.edit(text ?? { subject: draft.subject, body: draft.body ?? '' }, draft);
-          if (!out.ok) {
-            notice = out.reason;
-            break;
-          }
-          // An edit is a new version, not a decision: the same draft comes back, undecided, linted again.
-          const version = state.version + 1;
-          const { subject, body } = out.draft;
-          deps.store.append({ type: 'edit', key, row, version, ...(subject !== undefined ? { subject } : {}), body, at: now() });
-          session.update(key, 'drafted');
-          notice = `edited: saved as version ${version}, not approved yet; approve (a) to send this text`;
-          break;
-        }
-        case 'regenerate': {
-          const feedback = (await deps.ask.text('Feedback for the model (optional, Enter for none):')).trim();
-          deps.show('regenerating…\n');
-          const next = await deps.regenerate(shown, feedback, state.version + 1);
-          if (typeof next === 'string') notice = next;
-          else if (next.status !== 'drafted') {
-            // A failed attempt is not saved over a draft that may be fine: the row keeps what it had.
-            notice = `regeneration failed: ${next.error ?? 'unknown error'}`;
-          } else {
-            deps.store.append(next);
-            session.update(key, next.status);
-            notice = `regenerated: version ${next.version}${feedback ? ` (feedback: ${feedback})` : ''}`;
-          }
-          break;
-        }
-        case 'skip':
-          decide('skipped');
-          session.advance();
-          break;
-        case 'back':
-          if (!session.back()) notice = 'this is the first draft';
-          break;
-        case 'view':
-          deps.show(renderFullView(draft.recipient, deps.isPrivate, draft.messages, deps.width, deps.chalk));
-          await deps.ask.text('Press Enter to go back to the draft');
-          break;
-        case 'quit':
-          return { end: 'quit', counts: session.counts(), row };
-      }
+      if (action === 'quit') return { end: 'quit', counts: session.counts(), row };
+      notice = await act(action, { deps, session, key, row, shown, findings, now });
     }
   } catch (err) {
     // Ctrl-C at a prompt, or during a regeneration: everything decided is already on disk.
@@ -188,4 +96,121 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
     throw err;
   }
   return { end: 'finished', counts: session.counts() };
+}
+
+/** The drafts this review goes through, and whether the filter left none. */
+function openSession(store: ReviewStore, filter: ReviewFilter): { session: ReviewSession; empty: boolean } {
+  // Recipients no longer in the CSV are never exported, so there is nothing to decide about them.
+  const items = store
+    .recipients()
+    .filter((s) => !s.orphaned && (!filter.rows || filter.rows.has(s.row)) && (!filter.statuses || filter.statuses.has(s.status)))
+    .map((s) => ({ key: s.key, row: s.row, status: s.status }));
+  // Asking for decided statuses (--status approved) means revisiting them.
+  const revisit = Boolean(filter.all) || [...(filter.statuses ?? [])].some((s) => DECIDED.has(s));
+  return { session: new ReviewSession(items, { revisit }), empty: items.length === 0 };
+}
+
+interface OnScreen {
+  row: number;
+  shown: StoredRecipient;
+  findings: Finding[];
+  notice: string | undefined;
+}
+
+function showScreen(deps: ReviewDeps, session: ReviewSession, { row, shown, findings, notice }: OnScreen): void {
+  const { state, draft, text } = shown;
+  deps.clear?.();
+  deps.show(
+    renderScreen({
+      row,
+      position: session.position(),
+      counts: session.counts(),
+      recipient: draft.recipient,
+      isPrivate: deps.isPrivate,
+      draft: text,
+      error: text ? undefined : draft.error,
+      findings,
+      version: state.version,
+      status: state.status,
+      edited: state.edited,
+      stale: state.stale,
+      notice,
+      width: deps.width,
+      chalk: deps.chalk,
+    }),
+  );
+}
+
+/** The draft on screen and what acting on it needs. */
+interface Turn {
+  deps: ReviewDeps;
+  session: ReviewSession;
+  key: string;
+  row: number;
+  shown: StoredRecipient;
+  findings: Finding[];
+  now: () => string;
+}
+
+/** Does what the reviewer chose; returns the notice for the next screen, if any. */
+async function act(action: Exclude<Action, 'quit'>, t: Turn): Promise<string | undefined> {
+  switch (action) {
+    case 'approve':
+      return approve(t);
+    case 'edit':
+      return edit(t);
+    case 'regenerate':
+      return regenerate(t);
+    case 'skip':
+      decide(t, 'skipped');
+      t.session.advance();
+      return undefined;
+    case 'back':
+      return t.session.back() ? undefined : 'this is the first draft';
+    case 'view':
+      t.deps.show(renderFullView(t.shown.draft.recipient, t.deps.isPrivate, t.shown.draft.messages, t.deps.width, t.deps.chalk));
+      await t.deps.ask.text('Press Enter to go back to the draft');
+      return undefined;
+  }
+}
+
+/** A decision names the exact version on screen; a newer version withdraws it. */
+function decide(t: Turn, status: 'approved' | 'skipped'): void {
+  t.deps.store.append({ type: 'decision', key: t.key, row: t.row, status, version: t.shown.state.version, at: t.now() });
+  t.session.update(t.key, status);
+}
+
+async function approve(t: Turn): Promise<string | undefined> {
+  if (!t.shown.text) return 'nothing to approve: drafting failed for this row; regenerate (r) or skip (s)';
+  if (t.findings.some((f) => f.level === 'error')) {
+    const sure = await t.deps.ask.confirm('This draft has lint errors. Approve it anyway?', false);
+    if (!sure) return 'not approved';
+  }
+  decide(t, 'approved');
+  t.session.advance();
+  return undefined;
+}
+
+async function edit(t: Turn): Promise<string> {
+  const { state, draft } = t.shown;
+  const out = await t.deps.edit(startingText(t.shown), draft);
+  if (!out.ok) return out.reason;
+  // An edit is a new version, not a decision: the same draft comes back, undecided, linted again.
+  const version = state.version + 1;
+  const { subject, body } = out.draft;
+  t.deps.store.append({ type: 'edit', key: t.key, row: t.row, version, ...(subject !== undefined ? { subject } : {}), body, at: t.now() });
+  t.session.update(t.key, 'drafted');
+  return `edited: saved as version ${version}, not approved yet; approve (a) to send this text`;
+}
+
+async function regenerate(t: Turn): Promise<string> {
+  const feedback = (await t.deps.ask.text('Feedback for the model (optional, Enter for none):')).trim();
+  t.deps.show('regenerating…\n');
+  const next = await t.deps.regenerate(t.shown, feedback, t.shown.state.version + 1);
+  if (typeof next === 'string') return next;
+  // A failed attempt is not saved over a draft that may be fine: the row keeps what it had.
+  if (next.status !== 'drafted') return `regeneration failed: ${next.error ?? 'unknown error'}`;
+  t.deps.store.append(next);
+  t.session.update(t.key, next.status);
+  return `regenerated: version ${next.version}${feedback ? ` (feedback: ${feedback})` : ''}`;
 }

@@ -1,9 +1,8 @@
 // Where record output goes: stdout for `-`, else a file that appears whole on close (see
-// io/atomic-file.ts), so a reader never sees half a file.
+// atomic-file.ts), so a reader never sees half a file.
 import { once } from 'node:events';
 import path from 'node:path';
-import { writeOutputFile } from '../io/atomic-file.js';
-import type { CliIo } from './streams.js';
+import { writeOutputFile } from './atomic-file.js';
 
 export interface OutputTarget {
   stream: NodeJS.WritableStream;
@@ -17,7 +16,13 @@ export interface OutputTarget {
   name: string;
 }
 
-export async function openOutput(target: string, io: CliIo): Promise<OutputTarget> {
+/** The streams an output may go to: stdout for `-`, else a file relative to cwd. */
+export interface OutputPlace {
+  stdout: NodeJS.WritableStream;
+  cwd: string;
+}
+
+export async function openOutput(target: string, io: OutputPlace): Promise<OutputTarget> {
   if (target === '-') {
     const stream = io.stdout;
     const nothing = async () => {};

@@ -1,0 +1,88 @@
+// `status`'s use case: where a drafts file stands (counts by status, edited drafts waiting for
+// approval, stale decisions, orphans, rows not drafted yet, failed rows), and with a tone profile
+// the lint of every undecided draft's latest version. Returns data; the command renders it.
+import type { DraftStatus } from '../core/decisions/records.js';
+import { DRAFT_STATUSES } from '../core/decisions/records.js';
+import type { LintTally } from '../core/lint/tally.js';
+import { locateDraftsFile, profileForDrafts } from '../io/drafts-file/drafts-path.js';
+import { DraftsStore } from '../io/drafts-file/store.js';
+
+export interface StatusReport {
+  /** The drafts file as shown to the user. */
+  file: string;
+  /** Recipients in the CSV as `draft` last read it (when known), else recipients with a draft. */
+  recipients: number;
+  counts: Record<DraftStatus, number>;
+  /** Undecided drafts whose latest version a person wrote: waiting for approval of that text. */
+  edited: number;
+  /** Decided or edited recipients whose inputs changed since their draft. */
+  stale: number;
+  /** Drafts whose recipient is no longer in the CSV (never exported). */
+  orphaned: number;
+  /** Recipients in the CSV with no draft yet (when the CSV's roster is known). */
+  notDrafted: number;
+  failures: { row: number; error: string }[];
+}
+
+export interface StatusOptions {
+  file?: string;
+  cwd: string;
+  profile?: string;
+  /** Lint the undecided drafts (when a profile is found). */
+  lint: boolean;
+  /** How the file is named in the report (from its absolute path). */
+  name: (draftsPath: string) => string;
+}
+
+/** The report, and the lint's tally when asked for and a profile was found. */
+export async function draftsStatus(o: StatusOptions, warn: (message: string) => void): Promise<{ report: StatusReport; tally?: LintTally }> {
+  const draftsPath = await locateDraftsFile(o.file, o.cwd);
+  const store = await DraftsStore.open(draftsPath, { lock: false, create: false });
+  try {
+    for (const w of store.warnings) warn(w);
+    const report = buildReport(store, o.name(draftsPath));
+    if (!o.lint) return { report };
+    const profileFile = profileForDrafts(o.profile, store.recordedProfile(), o.cwd);
+    return profileFile ? { report, tally: await lintUndecided(store, profileFile) } : { report };
+  } finally {
+    await store.close();
+  }
+}
+
+function buildReport(store: DraftsStore, file: string): StatusReport {
+  const counts = Object.fromEntries(DRAFT_STATUSES.map((s) => [s, 0])) as Record<DraftStatus, number>;
+  const report: StatusReport = { file, recipients: 0, counts, edited: 0, stale: 0, orphaned: 0, notDrafted: 0, failures: [] };
+  let current = 0;
+  for (const s of store.recipients()) {
+    if (s.orphaned) {
+      report.orphaned++;
+      continue;
+    }
+    current++;
+    counts[s.status]++;
+    if (s.status === 'drafted' && s.edited) report.edited++;
+    if (s.stale) report.stale++;
+    if (s.status === 'failed') report.failures.push({ row: s.row, error: store.readDraft(s.key)?.error ?? 'unknown error' });
+  }
+  const roster = store.roster();
+  report.recipients = roster?.size ?? current;
+  report.notDrafted = roster ? Math.max(0, roster.size - current) : 0;
+  return report;
+}
+
+/** Lint the latest version of every undecided draft; decided ones were already read by a person. */
+async function lintUndecided(store: DraftsStore, profileFile: string): Promise<LintTally> {
+  const [{ readProfile }, { lintDraft }, { addToTally, emptyTally }] = await Promise.all([
+    import('../io/profile-file.js'),
+    import('../core/lint/lint-draft.js'),
+    import('../core/lint/tally.js'),
+  ]);
+  const { profile } = await readProfile(profileFile);
+  const tally = emptyTally();
+  for (const s of store.recipients()) {
+    if (s.status !== 'drafted' || s.orphaned) continue;
+    const shown = store.read(s.key);
+    if (shown?.text) addToTally(tally, s.row, lintDraft({ ...shown.text, recipient: shown.draft.recipient }, profile));
+  }
+  return tally;
+}

@@ -1,0 +1,267 @@
+// The command table, as data: each command's name, summary, arguments, options, help text and a
+// lazy import of its module. program.ts turns it into commander commands with one loop; keeping the
+// table apart means adding a command is one entry here, and `--help` loads no command module.
+import type { CliIo } from './streams.js';
+import { ENGINE_CHOICES, doctorEngineFlagHelp, engineFlagHelp } from '../engines/index.js';
+import { integer, nonNegativeInt, nonNegativeNumber, positiveInt } from './option-parsers.js';
+
+export interface ArgumentSpec {
+  /** As commander writes it: `<file>` required, `[file]` optional. */
+  name: string;
+  description: string;
+  default?: string;
+}
+
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  parse?: (value: string) => unknown;
+  default?: unknown;
+  choices?: readonly string[];
+  required?: boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  arguments?: readonly ArgumentSpec[];
+  options?: readonly OptionSpec[];
+  /** Shown after the options: examples and notes. */
+  help?: string;
+  /** Imports the command module (only when the command runs) and calls it with the parsed values. */
+  run?: (io: CliIo, args: readonly (string | undefined)[], opts: Record<string, unknown>) => Promise<void>;
+  subcommands?: readonly CommandSpec[];
+}
+
+// ---- Engine options: the --engine choices and help come from the engine registry. ----
+
+/** Where a command gets its model (draft, and review for regenerating): Ollama and the embedded engine. */
+const ENGINE_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--host <url>', description: 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)' },
+  { flags: '--allow-remote', description: 'allow a non-local Ollama host (recipient data leaves this machine)' },
+  { flags: '-e, --engine <engine>', description: engineFlagHelp(), choices: ENGINE_CHOICES },
+  { flags: '--threads <n>', description: 'CPU threads for the embedded llama-cpp engine (default: all cores; 1 for models under 32 MB)', parse: positiveInt },
+  { flags: '-y, --yes', description: 'do not ask before downloading a model (needed for hf: models when not on a terminal)' },
+];
+
+const DOCTOR_ENGINE_OPTION: OptionSpec = {
+  flags: '-e, --engine <engine>',
+  description: doctorEngineFlagHelp(),
+  choices: ENGINE_CHOICES,
+};
+
+// ---- The commands, in the order `draftsmith --help` lists them. ----
+
+const DRAFTS_ARGUMENT: ArgumentSpec = { name: '[drafts]', description: 'drafts file (default: the one *.drafts.jsonl in this folder)' };
+
+const draft: CommandSpec = {
+  name: 'draft',
+  summary: 'draft one message per recipient with a local model and store them in a drafts file',
+  arguments: [{ name: '<recipients>', description: 'recipients CSV file, or - to read it from stdin' }],
+  options: [
+    { flags: '-p, --profile <file>', description: 'tone profile (YAML); create one with `draftsmith profile init`', required: true },
+    { flags: '-m, --model <name>', description: "Ollama model name, or for llama-cpp a .gguf path, hf:owner/repo:quant or ollama:NAME (default: the profile's model.name, else llama3.2)" },
+    ...ENGINE_OPTIONS,
+    { flags: '-c, --concurrency <n>', description: 'drafts generated at once', parse: positiveInt, default: 2 },
+    { flags: '-d, --drafts <file>', description: 'drafts file (default: <csv name>.drafts.jsonl beside the CSV)' },
+    { flags: '-f, --format <format>', description: 'format of --out', choices: ['jsonl', 'csv', 'text'], default: 'jsonl' },
+    { flags: '-o, --out <file>', description: 'also write one record per recipient, in CSV row order, to a file or - (stdout)' },
+    { flags: '--rows <list>', description: 'only these data rows, e.g. 3,5-9' },
+    { flags: '--limit <n>', description: 'at most n recipients', parse: positiveInt },
+    { flags: '--dry-run', description: 'print the exact messages that would be sent; no model, no network' },
+    { flags: '--force', description: 'redraft every selected row, decided ones included' },
+    { flags: '--redraft-decided', description: 'redraft approved, skipped or edited rows whose inputs changed (stale); kept otherwise' },
+    { flags: '--relink', description: 'the drafts file belongs to another CSV path or profile: the list or profile moved, follow it' },
+    { flags: '--seed <n>', description: 'sampling seed', parse: integer },
+    { flags: '--temperature <x>', description: 'sampling temperature', parse: nonNegativeNumber },
+    { flags: '--timeout <seconds>', description: 'give up on one request after this long', parse: positiveInt, default: 600 },
+    { flags: '--retries <n>', description: 'extra attempts on connection errors and 5xx', parse: nonNegativeInt, default: 3 },
+    { flags: '--give-up-after <seconds>', description: 'stop the run when the engine has answered nothing for this long (drafts are kept; re-run to resume)', parse: positiveInt, default: 30 },
+    { flags: '--raw-cells', description: 'with --format csv: write cells as they are, without the formula guard (for CRM imports)' },
+    { flags: '--encoding <name>', description: 'CSV text encoding, e.g. windows-1252 (default: utf-8; a file that is not is detected, with a notice)' },
+    { flags: '--skip-lines <n>', description: 'skip n lines before the CSV header', parse: nonNegativeInt },
+    { flags: '-q, --quiet', description: 'print nothing but errors' },
+  ],
+  help: `
+Examples:
+  $ draftsmith draft fixtures/recipients.csv --profile fixtures/profile.yaml
+  $ draftsmith draft leads.csv -p profile.yaml --rows 1-20 --model qwen2.5:7b --concurrency 4
+  $ draftsmith draft leads.csv -p profile.yaml --dry-run | less
+  $ cat leads.csv | draftsmith draft - -p profile.yaml --out - --format csv > drafts.csv
+
+Re-running the same command drafts only rows that are new, changed or failed. Rows a person
+approved, skipped or edited are kept even when their inputs change (they are marked stale).`,
+  run: async (io, [recipients], opts) => (await import('./commands/draft.js')).runDraftCommand(recipients!, opts as never, io),
+};
+
+const status: CommandSpec = {
+  name: 'status',
+  summary: 'count the drafts in a drafts file by status, lint the undecided ones, list failed rows',
+  arguments: [DRAFTS_ARGUMENT],
+  options: [
+    { flags: '-p, --profile <file>', description: 'tone profile to lint against (default: the one the drafts were made with)' },
+    { flags: '-f, --format <format>', description: 'text, or json for scripts (counts by status, stale, orphaned)', choices: ['text', 'json'], default: 'text' },
+  ],
+  help: '\nExamples:\n  $ draftsmith status leads.drafts.jsonl\n  $ draftsmith status --format json | jq .counts',
+  run: async (io, [file], opts) => (await import('./commands/status.js')).runStatusCommand(file, opts as never, io),
+};
+
+const lint: CommandSpec = {
+  name: 'lint',
+  summary: 'check drafts (a drafts file, or JSONL records like `export` writes) against a tone profile; exit 1 on any error',
+  arguments: [{ name: '<file>', description: 'a drafts file, or a JSONL file of records with row, recipient, subject, body; - for stdin' }],
+  options: [
+    { flags: '-p, --profile <file>', description: 'tone profile the drafts should follow (default for a drafts file: the one it was made with)' },
+    { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'jsonl'], default: 'text' },
+  ],
+  help: `
+Examples:
+  $ draftsmith lint leads.drafts.jsonl
+  $ draftsmith export --all | draftsmith lint - --profile profile.yaml --format jsonl
+
+One finding per line on stdout (row, level, code, message). Exit 0 when no finding is an error, 1 otherwise.`,
+  run: async (io, [file], opts) => (await import('./commands/lint.js')).runLintCommand(file!, opts as never, io),
+};
+
+const exportCommand: CommandSpec = {
+  name: 'export',
+  summary: 'write approved drafts (the exact version approved) for the next tool: JSONL/CSV (stdout by default), .eml files or mbox',
+  arguments: [DRAFTS_ARGUMENT],
+  options: [
+    { flags: '-f, --format <format>', description: 'output format', choices: ['jsonl', 'csv', 'eml', 'mbox'], default: 'jsonl' },
+    { flags: '-o, --out <path>', description: 'output file or - (stdout) for jsonl/csv; a folder for eml; a file for mbox' },
+    { flags: '--all', description: 'every record, whatever its status (the latest version of each)' },
+    { flags: '--status <list>', description: 'only these statuses, e.g. drafted or skipped,failed' },
+    { flags: '--include-orphans', description: 'also drafts whose recipient is no longer in the CSV' },
+    { flags: '-p, --profile <file>', description: 'tone profile whose sender becomes the From: of eml/mbox messages' },
+    { flags: '--raw-cells', description: "csv: write cells as they are, without the ' formula guard (for CRM imports, not spreadsheets)" },
+  ],
+  help: `
+Examples:
+  $ draftsmith export --format csv --out approved.csv
+  $ draftsmith export --format eml --out outbox/ --profile profile.yaml
+  $ draftsmith export leads.drafts.jsonl --all | jq .body
+  $ draftsmith export --status skipped,failed --format csv --out later.csv
+
+CSV cells starting with = + - @ are neutralised so spreadsheets do not run them as formulas;
+--raw-cells turns that off for tools that import the file rather than open it.`,
+  run: async (io, [file], opts) => (await import('./commands/export.js')).runExportCommand(file, opts as never, io),
+};
+
+const review: CommandSpec = {
+  name: 'review',
+  summary: 'go through the drafts in the terminal: approve, edit, regenerate or skip each one',
+  arguments: [DRAFTS_ARGUMENT],
+  options: [
+    { flags: '-p, --profile <file>', description: 'tone profile to lint and regenerate with (default: the one the drafts were made with)' },
+    { flags: '--all', description: 'revisit drafts already decided' },
+    { flags: '--status <list>', description: 'only drafts with these statuses, e.g. failed or skipped,drafted' },
+    { flags: '--rows <list>', description: 'only these data rows, e.g. 3,5-9' },
+    { flags: '-m, --model <name>', description: 'model for regenerating (default: the one that wrote the draft)' },
+    ...ENGINE_OPTIONS,
+    { flags: '--timeout <seconds>', description: 'give up on one regeneration after this long', parse: positiveInt, default: 600 },
+  ],
+  help: `
+Keys: a approve · e edit in $VISUAL/$EDITOR · r regenerate (optional feedback) · s skip · b back
+      v view the row and the prompt sent · q save and quit. Each letter, then Enter.
+Every decision is saved at once; run the same command again to continue where you left off.
+
+Examples:
+  $ draftsmith review leads.drafts.jsonl --profile profile.yaml
+  $ draftsmith review --status failed --profile profile.yaml`,
+  run: async (io, [file], opts) => (await import('./commands/review.js')).runReviewCommand(file, opts as never, io),
+};
+
+const approve: CommandSpec = {
+  name: 'approve',
+  summary: 'approve drafts without the interactive review (for scripts)',
+  arguments: [DRAFTS_ARGUMENT],
+  options: [
+    { flags: '--rows <list>', description: 'approve these data rows, e.g. 3,5-9 (a draft with a lint error only with --force)' },
+    { flags: '--clean', description: 'approve every undecided draft the lint has no finding about, warnings included' },
+    { flags: '--allow <codes>', description: 'with --clean: lint codes to tolerate, e.g. long-draft,unknown-url' },
+    { flags: '--force', description: 'with --rows: approve drafts with lint errors too (each is named)' },
+    { flags: '-p, --profile <file>', description: 'tone profile the lint checks against (default: the one the drafts were made with)' },
+  ],
+  help: '\nExamples:\n  $ draftsmith approve --rows 1-20\n  $ draftsmith approve leads.drafts.jsonl --clean\n  $ draftsmith approve --clean --profile edited-profile.yaml',
+  run: async (io, [file], opts) => (await import('./commands/approve.js')).runApproveCommand(file, opts as never, io),
+};
+
+const doctor: CommandSpec = {
+  name: 'doctor',
+  summary: 'check what drafting needs on this machine and how to fix each gap',
+  options: [
+    { flags: '-p, --profile <file>', description: 'also check this tone profile (and use its model settings)' },
+    { flags: '--host <url>', description: 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)' },
+    { flags: '--allow-remote', description: 'contact a non-local Ollama host (not contacted otherwise)' },
+    { flags: '-m, --model <name>', description: "model to check: an Ollama name, a .gguf path, hf:owner/repo:quant or ollama:NAME (default: the profile's model.name, else llama3.2)" },
+    DOCTOR_ENGINE_OPTION,
+  ],
+  help: `
+Checks Node, Ollama and the model, node-llama-cpp and the GGUF model, the profile, $VISUAL/$EDITOR
+and the terminal: one line each on stdout (ok, warn or fail, with the fix). Network checks give up
+after 2 s; hf: models are looked up in the cache, never downloaded; a GGUF model is loaded once.
+Exit status: 0 when a draft could run (an allowed engine works, and the profile, if given, is
+valid), 1 otherwise.
+
+Examples:
+  $ draftsmith doctor
+  $ draftsmith doctor --profile profile.yaml
+  $ draftsmith doctor --engine llama-cpp --model ./models/llama-3.2-3b-q4_k_m.gguf`,
+  run: async (io, _args, opts) => (await import('./commands/doctor.js')).runDoctorCommand(opts as never, io),
+};
+
+const models: CommandSpec = {
+  name: 'models',
+  summary: "list Ollama's pulled models and the GGUF files in the model cache",
+  options: [
+    { flags: '--host <url>', description: 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)' },
+    { flags: '--allow-remote', description: 'contact a non-local Ollama host (not contacted otherwise)' },
+    { flags: '--json', description: 'print one JSON object (ollama: host, reachable, error, models; cache: dir, files)' },
+  ],
+  help: `
+When Ollama does not answer within 2 s, a note on stderr says so and only the cached GGUF files
+are listed: the exit status is still 0 (2 for a bad --host). The cache is $DRAFTSMITH_CACHE, else
+$XDG_CACHE_HOME/draftsmith/models, else ~/.cache/draftsmith/models.
+
+Examples:
+  $ draftsmith models
+  $ draftsmith models --json | jq -r '.ollama.models[].name'`,
+  run: async (io, _args, opts) => (await import('./commands/models.js')).runModelsCommand(opts as never, io),
+};
+
+const profile: CommandSpec = {
+  name: 'profile',
+  summary: 'create or check a tone profile',
+  subcommands: [
+    {
+      name: 'init',
+      summary: 'write a commented starter profile',
+      arguments: [{ name: '[file]', description: 'where to write it (- for stdout)', default: 'profile.yaml' }],
+      options: [{ flags: '--force', description: 'overwrite an existing file' }],
+      help: `
+Examples:
+  $ draftsmith profile init                      # writes profile.yaml here
+  $ draftsmith profile init my-profile.yaml
+  $ draftsmith profile init - > my-profile.yaml  # to stdout
+
+Every key is explained in a comment; edit goal, sender and tone, then run \`draftsmith profile check\`.`,
+      run: async (io, [file], opts) =>
+        (await import('./commands/profile.js')).profileInit({ file: file!, cwd: io.cwd, force: opts.force as boolean | undefined, stdout: io.stdout, stderr: io.stderr }),
+    },
+    {
+      name: 'check',
+      summary: 'validate a profile and print a summary',
+      arguments: [{ name: '<file>', description: 'profile to check' }],
+      help: `
+Examples:
+  $ draftsmith profile check my-profile.yaml
+  $ draftsmith profile check my-profile.yaml && draftsmith draft leads.csv -p my-profile.yaml
+
+Every problem is listed with file:line:column and its key; exit 0 when the profile is valid, 2 otherwise.`,
+      run: async (io, [file]) => (await import('./commands/profile.js')).profileCheck({ file: file!, cwd: io.cwd, stdout: io.stdout, stderr: io.stderr }),
+    },
+  ],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [draft, status, lint, exportCommand, review, approve, doctor, models, profile];
