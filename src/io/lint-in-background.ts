@@ -1,6 +1,9 @@
 // Lint for `draft`'s summary, run on a worker thread: language detection and the other checks cost
 // about a millisecond a draft, which would otherwise sit between one model answer and the next
-// request. Drafts are sent over in batches; finish() returns the tally.
+// request. The thread boots while the first request is out (~50-100 ms: Node's bootstrap and
+// franc's language data), so it is ready when the first answer comes; each draft is sent over on
+// the turn it arrives (in batches when many arrive at once), so at the end finish() only waits for
+// the last few. finish() returns the tally.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -16,46 +19,75 @@ export interface BackgroundLint {
   close(): void;
 }
 
+type Item = { row: number; input: LintInput };
+
 const BATCH = 64;
 
 export function startBackgroundLint(profile: LintProfile): BackgroundLint {
   const script = new URL('./lint-thread.js', import.meta.url);
   // Run from TypeScript sources (tests), there is no compiled thread script: lint inline.
   if (!existsSync(fileURLToPath(script))) return inlineLint(profile);
-  let worker: Worker;
-  try {
-    // A small young generation: the thread holds one batch at a time, and its heap is RSS too.
-    worker = new Worker(script, { workerData: { profile: plain(profile) }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-  } catch {
-    return inlineLint(profile);
-  }
-  worker.unref(); // never keeps the process alive on its own
+  let worker: Worker | undefined;
+  let inline: BackgroundLint | undefined;
+  let closed = false;
   let failed: Error | undefined;
-  worker.on('error', (err) => (failed = err));
-  let batch: { row: number; input: LintInput }[] = [];
+  let batch: Item[] = [];
+  let flushQueued = false;
   const flush = () => {
-    if (batch.length === 0) return;
+    flushQueued = false;
+    if (!worker || batch.length === 0) return;
     worker.postMessage({ type: 'drafts', items: batch } satisfies LintThreadMessage);
     batch = [];
   };
+  /** The drafts so far, linted on this thread instead. */
+  const onThisThread = (): BackgroundLint => {
+    inline ??= inlineLint(profile);
+    for (const { row, input } of batch.splice(0)) inline.add(row, input);
+    return inline;
+  };
+  const boot = () => {
+    if (closed) return;
+    try {
+      // A small young generation: the thread holds one batch at a time, and its heap is RSS too.
+      worker = new Worker(script, { workerData: { profile: plain(profile) }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    } catch {
+      onThisThread();
+      return;
+    }
+    worker.unref(); // never keeps the process alive on its own
+    worker.on('error', (err) => (failed = err));
+    flush();
+  };
+  // Creating a thread blocks this one for a few ms: two turns of the event loop let the request
+  // that prompted the lint (its socket connects in between) leave first.
+  const booted = new Promise<void>((resolve) => setImmediate(() => setImmediate(() => resolve(boot()))));
   return {
     add(row, input) {
+      if (inline) return inline.add(row, input);
       batch.push({ row, input: { subject: input.subject, body: input.body, recipient: input.recipient } });
       if (batch.length >= BATCH) flush();
+      else if (!flushQueued && worker) {
+        flushQueued = true;
+        setImmediate(flush);
+      }
     },
     async finish() {
+      await booted;
+      const w = worker;
+      if (!w) return onThisThread().finish();
       flush();
       if (failed) throw failed;
       const tally = await new Promise<LintTally>((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-        worker.postMessage({ type: 'finish' } satisfies LintThreadMessage);
+        w.once('message', resolve);
+        w.once('error', reject);
+        w.postMessage({ type: 'finish' } satisfies LintThreadMessage);
       });
-      void worker.terminate();
+      void w.terminate();
       return tally;
     },
     close() {
-      void worker.terminate();
+      closed = true;
+      if (worker) void worker.terminate();
     },
   };
 }
@@ -66,7 +98,7 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
  */
 function inlineLint(profile: LintProfile): BackgroundLint {
   const modules = Promise.all([import('../core/lint/lint-draft.js'), import('../core/lint/tally.js')]);
-  const pending: { row: number; input: LintInput }[] = [];
+  const pending: Item[] = [];
   return {
     add: (row, input) => void pending.push({ row, input }),
     finish: async () => {
