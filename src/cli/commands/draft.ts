@@ -153,7 +153,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       let pending: Promise<void> = Promise.resolve();
       let readerGone = false;
       const progress = await createProgress(ui, { total: selected.count, cached: settledCount });
-      // The lint thread starts with the first new draft: a re-run with nothing to draft never pays for it.
+      // The lint thread starts with the first request: a re-run with nothing to draft never pays for it.
       let lint: BackgroundLint | undefined;
       stopLint = () => lint?.close();
       let summary;
@@ -172,6 +172,8 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
           save: (record) => store.append(record),
           onEvent: (e) => {
             progress.onEvent(e);
+            // The lint thread boots while the first request is out, not after its answer.
+            if (e.type === 'started') lint ??= startBackgroundLint(profile);
             // Only this run's new drafts: re-linting 100k unchanged ones would cost minutes and say
             // nothing new (`status` lints every undecided draft).
             if (e.type === 'drafted' && e.record.status === 'drafted') {
@@ -208,14 +210,16 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       }
 
       summary.cached += settledCount;
-      const tally = lint ? await lint.finish() : emptyTally();
+      const shown = !flags.quiet || summary.failed > 0;
+      // --quiet with nothing failed prints no summary: its lint is not waited for.
+      const tally = lint && shown ? await lint.finish() : emptyTally();
       const resume = resumeCommand('draft', [csvArg, '--profile', flags.profile], flags as never, DRAFT_RESUME_FLAGS);
       const notes = campaignNotes(roster, orphans, summary.stale, `${resume} --redraft-decided`);
       if (readerGone) {
         ui.note(`the reader of --out closed the pipe: stopped, ${summary.drafted} new draft(s) kept in ${path.relative(io.cwd, draftsPath) || draftsPath}.`);
         return;
       }
-      if (!flags.quiet || summary.failed > 0) {
+      if (shown) {
         io.stderr.write(
           renderSummary(summary, {
             draftsFile: path.relative(io.cwd, draftsPath) || draftsPath,
