@@ -1,9 +1,9 @@
 // Lint for `draft`'s summary, run on a worker thread: language detection and the other checks cost
 // about a millisecond a draft, which would otherwise sit between one model answer and the next
 // request. The thread boots while the first request is out (~50-100 ms: Node's bootstrap and
-// franc's language data), so it is ready when the first answer comes; each draft is sent over on
-// the turn it arrives (in batches when many arrive at once), so at the end finish() only waits for
-// the last few. finish() returns the tally.
+// franc's language data), so it is ready when the first answer comes. Drafts go over in batches
+// (a message costs this thread more than a draft's clone), at most FLUSH_MS after they arrive, so
+// at the end finish() waits only for the last few. finish() returns the tally.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -22,6 +22,7 @@ export interface BackgroundLint {
 type Item = { row: number; input: LintInput };
 
 const BATCH = 64;
+const FLUSH_MS = 50;
 
 export function startBackgroundLint(profile: LintProfile): BackgroundLint {
   const script = new URL('./lint-thread.js', import.meta.url);
@@ -32,9 +33,10 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
   let closed = false;
   let failed: Error | undefined;
   let batch: Item[] = [];
-  let flushQueued = false;
+  let timer: NodeJS.Timeout | undefined;
   const flush = () => {
-    flushQueued = false;
+    clearTimeout(timer);
+    timer = undefined;
     if (!worker || batch.length === 0) return;
     worker.postMessage({ type: 'drafts', items: batch } satisfies LintThreadMessage);
     batch = [];
@@ -66,10 +68,7 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
       if (inline) return inline.add(row, input);
       batch.push({ row, input: { subject: input.subject, body: input.body, recipient: input.recipient } });
       if (batch.length >= BATCH) flush();
-      else if (!flushQueued && worker) {
-        flushQueued = true;
-        setImmediate(flush);
-      }
+      else if (!timer && worker) timer = setTimeout(flush, FLUSH_MS).unref();
     },
     async finish() {
       await booted;
@@ -87,6 +86,7 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
     },
     close() {
       closed = true;
+      clearTimeout(timer);
       if (worker) void worker.terminate();
     },
   };
