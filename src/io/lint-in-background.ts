@@ -6,7 +6,7 @@
 // at the end finish() waits only for the last few. finish() returns the tally.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { LintInput, LintProfile } from '../core/lint/lint-draft.js';
 import type { LintTally } from '../core/lint/tally.js';
 import type { LintThreadMessage } from './lint-thread.js';
@@ -47,7 +47,9 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
     for (const { row, input } of batch.splice(0)) inline.add(row, input);
     return inline;
   };
-  const boot = () => {
+  const boot = async () => {
+    // node:worker_threads too loads here, after the first request, not with the command.
+    const { Worker } = await import('node:worker_threads');
     if (closed) return;
     try {
       // A small young generation: the thread holds one batch at a time, and its heap is RSS too.
@@ -62,7 +64,7 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
   };
   // Creating a thread blocks this one for a few ms: two turns of the event loop let the request
   // that prompted the lint (its socket connects in between) leave first.
-  const booted = new Promise<void>((resolve) => setImmediate(() => setImmediate(() => resolve(boot()))));
+  const booted = new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve))).then(boot);
   return {
     add(row, input) {
       if (inline) return inline.add(row, input);
