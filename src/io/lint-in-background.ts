@@ -1,9 +1,9 @@
 // Lint for `draft`'s summary, run on a worker thread: language detection and the other checks cost
 // about a millisecond a draft, which would otherwise sit between one model answer and the next
-// request. The thread boots while the first request is out (~50-100 ms: Node's bootstrap and
-// franc's language data), so it is ready when the first answer comes. Drafts go over in batches
-// (a message costs this thread more than a draft's clone), at most FLUSH_MS after they arrive, so
-// at the end finish() waits only for the last few. finish() returns the tally.
+// request. The thread boots while the first answer streams in (~50-100 ms: Node's bootstrap and
+// franc's language data), so at a model's pace it is ready when that answer ends. Drafts go over
+// in batches (a message costs this thread more than a draft's clone), at most FLUSH_MS after they
+// arrive, so at the end finish() waits only for the last few. finish() returns the tally.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
@@ -48,7 +48,7 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
     return inline;
   };
   const boot = async () => {
-    // node:worker_threads too loads here, after the first request, not with the command.
+    // node:worker_threads too loads here, not with the command.
     const { Worker } = await import('node:worker_threads');
     if (closed) return;
     try {
@@ -62,8 +62,8 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
     worker.on('error', (err) => (failed = err));
     flush();
   };
-  // Creating a thread blocks this one for a few ms: two turns of the event loop let the request
-  // that prompted the lint (its socket connects in between) leave first.
+  // Creating a thread blocks this one for a few ms: two turns of the event loop let the I/O under
+  // way (the answer being read, the next request being sent) go first.
   const booted = new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve))).then(boot);
   return {
     add(row, input) {

@@ -153,7 +153,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       let pending: Promise<void> = Promise.resolve();
       let readerGone = false;
       const progress = await createProgress(ui, { total: selected.count, cached: settledCount });
-      // The lint thread starts with the first request: a re-run with nothing to draft never pays for it.
+      // The lint thread starts with the first answer: a re-run with nothing to draft never pays for it.
       let lint: BackgroundLint | undefined;
       stopLint = () => lint?.close();
       let summary;
@@ -172,8 +172,9 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
           save: (record) => store.append(record),
           onEvent: (e) => {
             progress.onEvent(e);
-            // The lint thread boots while the first request is out, not after its answer.
-            if (e.type === 'started') lint ??= startBackgroundLint(profile);
+            // The lint thread boots while the first answer streams in, not after it (and no
+            // request waits for it: starting it at 'started' delayed the first one).
+            if (e.type === 'text') lint ??= startBackgroundLint(profile);
             // Only this run's new drafts: re-linting 100k unchanged ones would cost minutes and say
             // nothing new (`status` lints every undecided draft).
             if (e.type === 'drafted' && e.record.status === 'drafted') {
