@@ -51,14 +51,8 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
     // node:worker_threads too loads here, not with the command.
     const { Worker } = await import('node:worker_threads');
     if (closed) return;
-    try {
-      // A small young generation: the thread holds one batch at a time, and its heap is RSS too.
-      worker = new Worker(script, { workerData: { profile: plain(profile) }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-    } catch {
-      onThisThread();
-      return;
-    }
-    worker.unref(); // never keeps the process alive on its own
+    worker = newThread(Worker, script, profile);
+    if (!worker) return void onThisThread();
     worker.on('error', (err) => (failed = err));
     flush();
   };
@@ -78,11 +72,7 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
       if (!w) return onThisThread().finish();
       flush();
       if (failed) throw failed;
-      const tally = await new Promise<LintTally>((resolve, reject) => {
-        w.once('message', resolve);
-        w.once('error', reject);
-        w.postMessage({ type: 'finish' } satisfies LintThreadMessage);
-      });
+      const tally = await askTally(w);
       void w.terminate();
       return tally;
     },
@@ -92,6 +82,26 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
       if (worker) void worker.terminate();
     },
   };
+}
+
+/** The lint thread, undefined when none can start. */
+function newThread(Thread: typeof Worker, script: URL, profile: LintProfile): Worker | undefined {
+  try {
+    // A small young generation: the thread holds one batch at a time, and its heap is RSS too.
+    const thread = new Thread(script, { workerData: { profile: plain(profile) }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    thread.unref(); // never keeps the process alive on its own
+    return thread;
+  } catch {
+    return undefined;
+  }
+}
+
+function askTally(thread: Worker): Promise<LintTally> {
+  return new Promise<LintTally>((resolve, reject) => {
+    thread.once('message', resolve);
+    thread.once('error', reject);
+    thread.postMessage({ type: 'finish' } satisfies LintThreadMessage);
+  });
 }
 
 /**
