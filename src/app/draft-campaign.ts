@@ -10,7 +10,6 @@ import { draftSchema, parseDraftOutput } from '../core/drafting/draft-answer.js'
 import { unknownFieldNames } from '../core/drafting/private-columns.js';
 import { runDrafts } from '../core/drafting/run.js';
 import type { DraftJob, RunSummary } from '../core/drafting/run-contract.js';
-import type { DraftRecord } from '../core/decisions/records.js';
 import type { Engine, GenerationOptions, JsonSchema } from '../core/engine.js';
 import { toExportRecord } from '../core/export/export-record.js';
 import { emptyTally, type LintTally } from '../core/lint/tally.js';
@@ -25,7 +24,6 @@ import { spoolToTempFile } from '../io/csv/stdin-spool.js';
 import { defaultDraftsPath } from '../io/drafts-file/drafts-path.js';
 import { DraftsStore } from '../io/drafts-file/store.js';
 import { createRecordWriter, type OutputFormat } from '../io/export/record-writer.js';
-import { startBackgroundLint, type BackgroundLint } from '../io/lint-in-background.js';
 import { openOutput, type OutputTarget } from '../io/output-target.js';
 import { readProfile } from '../io/profile-file.js';
 import { loadTemplates } from '../io/templates.js';
@@ -33,6 +31,7 @@ import { renderDryRun } from '../ui/dry-run.js';
 import { createProgress } from '../ui/progress.js';
 import type { Ui } from '../ui/terminal.js';
 import { bindDraftsFile, campaignNotes, planJobs, preflightWarnings, rosterReader, settleUnchanged } from './campaign.js';
+import { lazyLint, type LazyLint } from './lazy-lint.js';
 import { draftJobs, noJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
 
 /** What `draft` was asked to do (its flags, parsed). Paths are as typed, relative to `cwd`. */
@@ -60,6 +59,8 @@ export interface DraftCampaignOptions {
   rawCells?: boolean;
   encoding?: string;
   skipLines?: number;
+  /** --quiet: no summary unless rows failed, so the lint it would show is not waited for. */
+  quiet?: boolean;
   /** The command that resumes this run (the notes name it). */
   resume: string;
 }
@@ -191,7 +192,9 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
     await engine.prepare(controller.signal);
     ui.info(`drafting ${c.selected.count} recipient(s) with ${engine.info.engine} · ${engine.info.model} (${engine.info.location})`);
     const { summary, readerGone } = await draftRows(c, o, deps, { engine, store, controller, lint });
-    const tally = await lint.finish();
+    // --quiet with nothing failed prints no summary: its lint is not waited for.
+    const shown = !o.quiet || summary.failed > 0;
+    const tally = shown ? await lint.finish() : emptyTally();
     const notes = campaignNotes(c.roster, orphans, summary.stale, `${o.resume} --redraft-decided`);
     return { summary, tally, notes, readerGone, selected: c.selected.count, draftsPath };
   } finally {
@@ -234,6 +237,9 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
       save: (record) => r.store.append(record),
       onEvent: (e) => {
         progress.onEvent(e);
+        // The lint thread boots while the first answer streams in, not after it (and no request
+        // waits for it: starting it at 'started' delayed the first one).
+        if (e.type === 'text') r.lint.start();
         // Only this run's new drafts: re-linting 100k unchanged ones would cost minutes and say
         // nothing new (`status` lints every undecided draft).
         if (e.type === 'drafted' && e.record.status === 'drafted') r.lint.add(e.record);
@@ -279,18 +285,6 @@ function outRecords(out: OutputTarget, c: Campaign, o: DraftCampaignOptions, r: 
         if (!isBrokenPipe(err)) throw err;
       });
     },
-  };
-}
-
-type LazyLint = ReturnType<typeof lazyLint>;
-
-/** The lint thread starts with the first new draft: a re-run with nothing to draft never pays for it. */
-function lazyLint(profile: ToneProfile) {
-  let lint: BackgroundLint | undefined;
-  return {
-    add: (record: DraftRecord) => (lint ??= startBackgroundLint(profile)).add(record.row, { subject: record.subject, body: record.body ?? '', recipient: record.recipient }),
-    finish: (): Promise<LintTally> => (lint ? lint.finish() : Promise.resolve(emptyTally())),
-    close: () => lint?.close(),
   };
 }
 

@@ -1,6 +1,6 @@
 // The tone profile: its schema and a parser that reports every problem by key path. Pure; the
 // YAML reading and line:column positions live in src/io/profile-file.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 import { suggest } from './text/suggest.js';
 import { ENGINE_CHOICES } from './engine.js';
 

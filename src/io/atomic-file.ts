@@ -14,7 +14,6 @@ import { createWriteStream, fchmodSync } from 'node:fs';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { InputError } from '../core/errors.js';
 import { PRIVATE_FILE_MODE } from './private-files.js';
 import { isPidAlive } from './drafts-file/process-info.js';
@@ -73,6 +72,9 @@ export async function writeOutputFile(
 
 /** Writes a small file atomically (fsync + rename), 0600. */
 export async function writeSmallFile(target: string, data: string | Buffer): Promise<void> {
+  // Loaded here, not at the top: `draft` and `export` reach this module for their streamed
+  // outputs, and write-file-atomic (with signal-exit) would load before every first request.
+  const { default: writeFileAtomic } = await import('write-file-atomic');
   try {
     // With a mode, write-file-atomic chmods its temp file to it instead of copying the old file's.
     await writeFileAtomic(target, data, { fsync: true, mode: PRIVATE_FILE_MODE });

@@ -9,6 +9,11 @@ export type LintThreadMessage = { type: 'drafts'; items: { row: number; input: L
 const profile = (workerData as { profile: LintProfile }).profile;
 const tally = emptyTally();
 
+// A first lint compiles every check and builds the profile's patterns: done now, while the first
+// answer streams in, it is not waited for after the last one. Its findings are thrown away.
+const warmUp = 'Hi Ana,\n\nIt was good to meet you at the meetup last week. We are opening a private beta of our tool and would like you to try it.\n\nBest regards,\nSam';
+lintDraft({ subject: 'Hello Ana', body: warmUp, recipient: { first_name: 'Ana', email: 'ana@example.com' } }, profile);
+
 parentPort?.on('message', (msg: LintThreadMessage) => {
   if (msg.type === 'drafts') {
     for (const { row, input } of msg.items) addToTally(tally, row, lintDraft(input, profile));
@@ -16,3 +21,4 @@ parentPort?.on('message', (msg: LintThreadMessage) => {
     parentPort?.postMessage(tally);
   }
 });
+

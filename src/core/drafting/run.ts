@@ -4,7 +4,7 @@
 // hands results back in job order. One job's attempts live in draft-attempts.ts. Pure: the engine,
 // the store and the clock are injected.
 import { draftOne, type Outcome } from './draft-attempts.js';
-import type { DraftJob, RunEvent, RunOptions, RunSummary } from './run-contract.js';
+import type { DraftJob, RunOptions, RunSummary } from './run-contract.js';
 import { EngineHealth } from './engine-health.js';
 
 export async function runDrafts(options: RunOptions): Promise<RunSummary> {

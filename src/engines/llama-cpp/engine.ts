@@ -7,7 +7,6 @@ import path from 'node:path';
 import { abortError } from '../../core/errors.js';
 import type { Engine } from '../../core/engine.js';
 import { generate } from './generate.js';
-import type { NodeLlamaCpp } from './node-llama-cpp.js';
 import { closedError, disposeRuntime, start, type LlamaCppEngineOptions, type Runtime } from './runtime.js';
 
 export type { LlamaCppEngineOptions } from './runtime.js';

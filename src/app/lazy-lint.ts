@@ -1,0 +1,19 @@
+// The lint of a draft run's new drafts, on a worker thread started only when the first answer
+// streams in: a re-run with nothing to draft never pays for the thread.
+import type { DraftRecord } from '../core/decisions/records.js';
+import { emptyTally, type LintTally } from '../core/lint/tally.js';
+import type { ToneProfile } from '../core/profile.js';
+import { startBackgroundLint, type BackgroundLint } from '../io/lint-in-background.js';
+
+export type LazyLint = ReturnType<typeof lazyLint>;
+
+/** The lint thread starts with the first answer: a re-run with nothing to draft never pays for it. */
+export function lazyLint(profile: ToneProfile) {
+  let lint: BackgroundLint | undefined;
+  return {
+    start: () => void (lint ??= startBackgroundLint(profile)),
+    add: (record: DraftRecord) => (lint ??= startBackgroundLint(profile)).add(record.row, { subject: record.subject, body: record.body ?? '', recipient: record.recipient }),
+    finish: (): Promise<LintTally> => (lint ? lint.finish() : Promise.resolve(emptyTally())),
+    close: () => lint?.close(),
+  };
+}
