@@ -9,7 +9,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startFakeOllama, type FakeOllama } from '../test/helpers/fake-ollama.js';
+import { startFakeOllama, type FakeOllama } from '../test/helpers/fake-ollama/index.js';
 
 export interface StartupRow {
   name: string;
