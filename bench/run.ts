@@ -1,7 +1,8 @@
 // `npm run bench`: measures draftsmith against the fake Ollama server and writes docs/BENCHMARKS.md.
 // Each figure is printed beside its target. Timings vary run to run; the targets have headroom.
 // `tsx bench/run.ts --only startup` runs only the start-up section (a few seconds) and prints it,
-// leaving docs/BENCHMARKS.md alone.
+// leaving docs/BENCHMARKS.md alone. `--bin PATH` measures another build (e.g. an older commit's
+// bin/draftsmith.js, for a before/after in the same minute) and also leaves the file alone.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,7 +14,8 @@ import { benchStartup } from './startup.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, '.bench-tmp');
-const bin = path.join(root, 'bin/draftsmith.js');
+const binFlag = process.argv.indexOf('--bin');
+const bin = binFlag > 0 ? path.resolve(process.argv[binFlag + 1]!) : path.join(root, 'bin/draftsmith.js');
 
 interface Row {
   name: string;
@@ -204,8 +206,11 @@ ${table}
 
 ${embeddedMd}
 `;
-  mkdirSync(path.join(root, 'docs'), { recursive: true });
-  writeFileSync(path.join(root, 'docs/BENCHMARKS.md'), md);
+  if (binFlag < 0) {
+    mkdirSync(path.join(root, 'docs'), { recursive: true });
+    writeFileSync(path.join(root, 'docs/BENCHMARKS.md'), md);
+  }
+  process.stdout.write(`measured: ${bin}\n`);
   for (const r of rows) process.stdout.write(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})\n`);
   process.stdout.write(`embedded:\n${embeddedMd}\n`);
   rmSync(work, { recursive: true, force: true });
