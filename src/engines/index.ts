@@ -7,9 +7,11 @@ import { ENGINE_CHOICES, ENGINE_NAMES, type EngineName } from '../core/engine.js
 import type { EngineDescriptor } from './descriptor.js';
 import { llamaCpp } from './llama-cpp/descriptor.js';
 import { ollama } from './ollama/descriptor.js';
+import { openai } from './openai/descriptor.js';
 
 const BY_NAME: Record<EngineName, EngineDescriptor> = {
   ollama,
+  openai,
   'llama-cpp': llamaCpp,
 };
 
