@@ -104,7 +104,9 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse): 
     if (!res.writableFinished) rec.clientClosed = true;
     gone.abort();
   });
-  state.life.signal.addEventListener('abort', () => gone.abort(), { once: true });
+  const onLife = () => gone.abort();
+  state.life.signal.addEventListener('abort', onLife, { once: true });
+  res.on('close', () => state.life.signal.removeEventListener('abort', onLife));
   const status = (code: number) => (rec.status = code);
 
   const method = ROUTES[rec.path];
