@@ -17,6 +17,10 @@ function facts(over: Partial<DoctorFacts> = {}): DoctorFacts {
     modelIsGguf: false,
     host: 'http://127.0.0.1:11434',
     ollama: { state: 'ok', version: '0.33.0', models: ['llama3.2:latest', 'qwen3:0.6b'] },
+    // No OpenAI-compatible server (most machines): its line is left out unless it matters.
+    openaiUrl: 'http://127.0.0.1:8000/v1',
+    openaiModel: 'llama3.2',
+    openai: { state: 'unreachable', reason: 'connection refused' },
     nodeLlamaCpp: { installed: true, version: '3.22.1' },
     gguf: { state: 'none' },
     editor: { source: 'EDITOR', command: 'vim', found: true, fallback: 'vi' },
@@ -60,7 +64,7 @@ describe('decideDoctor: could a draft run?', () => {
     ['a GGUF that fails to load, Ollama up', { ...gguf(), gguf: { state: 'load-failed', path: '/x/m.gguf', reason: 'bad magic' } }, false, false, 1],
   ])('%s', (_name, over, ollama, embedded, code) => {
     const f = facts(over);
-    expect(decideDoctor(f).usable).toEqual({ ollama, 'llama-cpp': embedded });
+    expect(decideDoctor(f).usable).toEqual({ ollama, openai: false, 'llama-cpp': embedded });
     expect(buildDoctorReport(f).exitCode).toBe(code);
   });
 
