@@ -235,3 +235,35 @@ describe('formatBytes', () => {
     [-1, '?'],
   ])('%d -> %s', (n, s) => expect(formatBytes(n)).toBe(s));
 });
+
+describe('the OpenAI-compatible server in doctor', () => {
+  const served: Partial<DoctorFacts> = { openai: { state: 'ok', models: ['llama3.2', 'qwen3:0.6b'] } };
+  const names = (f: DoctorFacts) => buildDoctorReport(f).checks.map((c) => c.name);
+
+  it('no server and another engine can draft: no openai line at all', () => {
+    expect(names(facts())).not.toContain('openai');
+    expect(buildDoctorReport(facts()).exitCode).toBe(0);
+  });
+
+  it('no engine can draft: its line fails too, as one way out, and the verdict names it', () => {
+    const r = buildDoctorReport(facts({ ...down, ...noLib }));
+    expect(r.checks.find((c) => c.name === 'openai')).toMatchObject({ level: 'fail', fix: expect.stringMatching(/vllm serve/) });
+    expect(r.verdict).toMatch(/start an OpenAI-compatible server with the model/);
+  });
+
+  it('auto with Ollama down and a server serving the model: ready with it', () => {
+    const r = buildDoctorReport(facts({ ...down, ...served }));
+    expect(decideDoctor(facts({ ...down, ...served })).uses).toBe('openai');
+    expect(r.exitCode).toBe(0);
+    expect(r.verdict).toBe('ready: a draft can run with the OpenAI-compatible server (llama3.2 at http://127.0.0.1:8000/v1)');
+    expect(r.checks.find((c) => c.name === 'openai')).toMatchObject({ level: 'ok' });
+  });
+
+  it('--engine openai: a refused key or a missing model fails, naming the fix', () => {
+    const refused = buildDoctorReport(facts({ engine: 'openai', openai: { state: 'refused', reason: 'HTTP 401', hint: 'set DRAFTSMITH_API_KEY' } }));
+    expect(refused.exitCode).toBe(1);
+    expect(refused.checks.find((c) => c.name === 'openai')).toMatchObject({ level: 'fail', fix: 'set DRAFTSMITH_API_KEY' });
+    const missing = buildDoctorReport(facts({ engine: 'openai', openaiModel: 'mistral', ...served }));
+    expect(missing.verdict).toMatch(/--engine openai needs an OpenAI-compatible server at .* serving mistral/);
+  });
+});
