@@ -30,6 +30,11 @@ describe('SseReader', () => {
     expect(got).toEqual(['{"a":1}', 'b', 'c']);
   });
 
+  it('a field only named like data is not data; "data" alone is an empty line of data', () => {
+    const r = new SseReader();
+    expect(r.push('database: x\n\ndata\ndata: y\n\n')).toEqual(['\ny']);
+  });
+
   it('an event not closed by a blank line at the end still counts; an empty stream has none', () => {
     const r = new SseReader();
     expect(r.push('data: [DONE]')).toEqual([]);

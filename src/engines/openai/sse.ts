@@ -2,48 +2,63 @@
 // blank line, `:` comments (keep-alives) and other fields ignored, lines ended by LF, CRLF or CR.
 // A read may end mid-line (even between the CR and LF of one line ending) or hold several events;
 // the caller sets the socket to utf8, so a character split across reads arrives whole.
-// Hand-written rather than eventsource-parser: the same rules in ~40 lines, no dependency, and
-// nothing allocated per event but the data string (the hot path runs at thousands of events a second).
+// Hand-written rather than eventsource-parser 3: the same rules, no dependency, and measured at
+// the same speed (README, "OpenAI-compatible servers"): lines are found with indexOf, and a data
+// line is cut out of the read once.
 
 export class SseReader {
   private buffer = '';
-  private data: string[] = [];
+  /** The data lines of the event being read, joined by LF; undefined before its first. */
+  private data: string | undefined;
 
   /** The data of every event completed by this piece of the stream, in order. */
   push(piece: string): string[] {
     const events: string[] = [];
-    let text = this.buffer + piece;
+    const text = this.buffer === '' ? piece : this.buffer + piece;
+    const hasCr = text.includes('\r');
     let start = 0;
     for (;;) {
-      let end = start;
-      while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
-      if (end >= text.length) break;
-      // A CR at the very end may be the first half of a CRLF: wait for the next read.
-      if (text.charCodeAt(end) === 13 && end + 1 >= text.length) break;
-      this.line(text.slice(start, end), events);
-      start = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+      let end = text.indexOf('\n', start);
+      if (hasCr) {
+        const cr = text.indexOf('\r', start);
+        if (cr !== -1 && (end === -1 || cr < end)) end = cr;
+      }
+      if (end === -1) break;
+      let next = end + 1;
+      if (text.charCodeAt(end) === 13) {
+        // A CR at the very end may be the first half of a CRLF: wait for the next read.
+        if (next >= text.length) break;
+        if (text.charCodeAt(next) === 10) next++;
+      }
+      this.line(text, start, end, events);
+      start = next;
     }
-    this.buffer = text.slice(start);
-    text = '';
+    this.buffer = start === 0 ? text : text.slice(start);
     return events;
   }
 
   /** At the end of the stream: an event not closed by a blank line still counts (servers omit the last one). */
   end(): string[] {
     const events: string[] = [];
-    if (this.buffer !== '') this.line(this.buffer.replace(/\r$/, ''), events);
+    const rest = this.buffer.replace(/\r$/, '');
+    if (rest !== '') this.line(rest, 0, rest.length, events);
     this.buffer = '';
-    this.line('', events);
+    this.line('', 0, 0, events);
     return events;
   }
 
-  private line(line: string, events: string[]): void {
-    if (line === '') {
-      if (this.data.length > 0) events.push(this.data.join('\n'));
-      this.data = [];
-    } else if (line.startsWith('data:')) {
-      this.data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
-    } else if (line === 'data') this.data.push('');
-    // `:` comments, event:, id:, retry: and unknown fields carry nothing a completion needs.
+  /** One line, text[start, end). */
+  private line(text: string, start: number, end: number, events: string[]): void {
+    if (start === end) {
+      if (this.data !== undefined) events.push(this.data);
+      this.data = undefined;
+      return;
+    }
+    if (!text.startsWith('data', start)) return; // `:` comments, event:, id:, retry: and unknown fields
+    let from = start + 4;
+    if (from < end && text.charCodeAt(from) !== 58) return; // "database: x" is another field
+    if (from < end) from += text.charCodeAt(from + 1) === 32 ? 2 : 1;
+    const value = from >= end ? '' : text.slice(from, end);
+    this.data = this.data === undefined ? value : `${this.data}\n${value}`;
   }
 }
