@@ -29,7 +29,7 @@ export function engineNamed(name: EngineName): EngineDescriptor {
   return BY_NAME[name];
 }
 
-/** --engine's help for the commands that draft: "model engine: auto (Ollama if it answers, else embedded), ollama, llama-cpp". */
+/** --engine's help for the commands that draft: "model engine: auto (Ollama if it answers, else ..., else embedded), ollama, openai, llama-cpp". */
 export function engineFlagHelp(): string {
   return `model engine: auto (${ENGINES.map((e) => e.autoHelp).join(', else ')}), ${ENGINE_NAMES.join(', ')}`;
 }
