@@ -5,7 +5,7 @@
 // catching what does not fit, and the user is told once. finish_reason "length" is a cut draft,
 // as Ollama's done_reason. Every failure is mapped in errors.ts.
 import type { IncomingMessage } from 'node:http';
-import { abortError } from '../../core/errors.js';
+import { withDeadline as deadline } from '../deadline.js';
 import { CallbackError, type Engine, type GenerateRequest, type GenerateResult } from '../../core/engine.js';
 import { authHeaders, type ApiKey } from './api-key.js';
 import { CutStream, StreamErrorEvent, errorBodyMessage, missingModel, refusesSchema, toEngineError, type ErrorContext } from './errors.js';
@@ -191,27 +191,7 @@ async function fetchModels(agents: Agents, baseUrl: string, headers: Record<stri
     }));
 }
 
-/** Runs fn with a controller fired by the caller's abort or our deadline; maps what it throws. */
-async function withDeadline<T>(callerSignal: AbortSignal | undefined, timeoutMs: number, ctx: ErrorContext, fn: (c: AbortController, ctx: ErrorContext) => Promise<T>): Promise<T> {
-  if (callerSignal?.aborted) throw abortError(callerSignal.reason);
-  ctx.timeoutMs = timeoutMs;
-  const c = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    c.abort(new DOMException('deadline', 'TimeoutError'));
-  }, timeoutMs);
-  const forward = () => c.abort(callerSignal?.reason);
-  callerSignal?.addEventListener('abort', forward, { once: true });
-  try {
-    return await fn(c, ctx);
-  } catch (err) {
-    if (err instanceof CallbackError) throw err.original;
-    if (callerSignal?.aborted) throw abortError(callerSignal.reason, err);
-    if (timedOut) throw toEngineError(new DOMException('deadline', 'TimeoutError'), ctx);
-    throw toEngineError(err, ctx);
-  } finally {
-    clearTimeout(timer);
-    callerSignal?.removeEventListener('abort', forward);
-  }
+/** Runs fn with a controller fired by the caller's abort or our deadline; maps what it throws (../deadline.ts). */
+function withDeadline<T>(callerSignal: AbortSignal | undefined, timeoutMs: number, ctx: ErrorContext, fn: (c: AbortController, ctx: ErrorContext) => Promise<T>): Promise<T> {
+  return deadline(callerSignal, timeoutMs, ctx, toEngineError, fn);
 }

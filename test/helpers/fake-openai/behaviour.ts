@@ -1,29 +1,16 @@
 // How a test scripts the fake OpenAI-compatible server's answers: latency, errors before any output
 // (with Retry-After), an error event inside the stream, cut connections, replaced text, the finish
 // reason. Set for the whole server, by a function of the request, or one-shot through a queue.
-import type { RecordedRequest } from '../fake-ollama/index.js';
+import type { Behaviour as OllamaBehaviour, RecordedRequest } from '../fake-ollama/index.js';
 
-export interface Behaviour {
-  /** Wait before the first event (headers go out with it). */
-  latencyMs?: number;
-  /** Wait between writes of the stream. */
-  chunkDelayMs?: number;
-  /** Error before any output: this status (default 500) with an OpenAI error body naming `error`. */
-  status?: number;
-  error?: string;
-  /** Retry-After header of that error (seconds, or an HTTP date). */
+/** The fake Ollama's knobs that mean the same here (latency, errors before output, cuts, text). */
+type Shared = Pick<OllamaBehaviour, 'latencyMs' | 'chunkDelayMs' | 'status' | 'error' | 'rawErrorBody' | 'contentType' | 'cutAfterChunks' | 'content' | 'pieceChars'>;
+
+export interface Behaviour extends Shared {
+  /** Retry-After header of an error sent before output (seconds, or an HTTP date). */
   retryAfter?: string;
-  /** Error body sent verbatim (FastAPI's {"detail"}, plain text...), with `contentType` (default text/plain). */
-  rawErrorBody?: string;
-  contentType?: string;
   /** After this many content chunks, a `data: {"error": {...}}` event, then [DONE] (as vLLM does). */
   streamError?: { afterChunks?: number; message?: string };
-  /** After this many content chunks, destroy the socket. */
-  cutAfterChunks?: number;
-  /** Replace the generated text. */
-  content?: string | ((req: RecordedRequest) => string);
-  /** Characters per streamed piece (default 12). */
-  pieceChars?: number;
   /** finish_reason of the last content chunk (default "stop"; "length" when max_tokens cuts the text). */
   finishReason?: string;
 }
