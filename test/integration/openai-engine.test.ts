@@ -1,5 +1,7 @@
 // The OpenAI-compatible engine against the fake OpenAI-compatible server: only the wire is faked.
+import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { chooseEngine } from '../../src/app/choose-engine.js';
 import { EngineError } from '../../src/core/errors.js';
 import type { Engine, GenerateRequest } from '../../src/core/engine.js';
 import { createOpenAIEngine, listOpenAIModels, type OpenAIEngineOptions } from '../../src/engines/openai/engine.js';
@@ -182,5 +184,49 @@ describe('keep-alive', () => {
     const e = engine();
     for (let i = 0; i < 5; i++) await e.generate(request({ first_name: `N${i}` }));
     expect(fake.server.connections - before).toBe(1);
+  });
+});
+
+describe('choosing the engine (app/choose-engine.ts with the openai descriptor)', () => {
+  const KEY = 'sk-choose-secret';
+  function streams() {
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (c: Buffer) => (err += c.toString()));
+    return { stdin: new PassThrough(), stderr, cwd: process.cwd(), err: () => err };
+  }
+  const profile = {} as never;
+  const noInterrupt = () => () => undefined;
+
+  it('a key over plain http to a host that resolves elsewhere (with --allow-remote): one warning naming the variable, never the key', async () => {
+    const t = streams();
+    const lookup = async () => ['10.0.0.5'];
+    const e = await chooseEngine({ engine: 'openai', host: 'http://gpu.test:8000/v1', allowRemote: true, model: 'm', timeout: 5 }, profile, { ...t, env: { DRAFTSMITH_API_KEY: KEY }, lookup }, noInterrupt);
+    engines.push(e);
+    expect(t.err()).toBe('draftsmith: note: warning: DRAFTSMITH_API_KEY is sent over plain http to http://gpu.test:8000/v1, which is not this machine: anyone on the network path can read it (use https, or a private network)\n');
+    // https, or a loopback host: nothing to say.
+    const quiet = streams();
+    engines.push(await chooseEngine({ engine: 'openai', host: 'https://gpu.test/v1', allowRemote: true, model: 'm', timeout: 5 }, profile, { ...quiet, env: { DRAFTSMITH_API_KEY: KEY }, lookup }, noInterrupt));
+    engines.push(await chooseEngine({ engine: 'openai', host: fake.server.url, model: 'm', timeout: 5 }, profile, { ...quiet, env: { DRAFTSMITH_API_KEY: KEY } }, noInterrupt));
+    expect(quiet.err()).toBe('');
+  });
+
+  it('a non-local host without --allow-remote: the usage error with the server\'s own way to stay local', async () => {
+    const t = streams();
+    const err = await failure(chooseEngine({ engine: 'openai', host: 'http://gpu.test:8000/v1', model: 'm', timeout: 5 }, profile, { ...t, env: {}, lookup: async () => ['10.0.0.5'] }, noInterrupt));
+    expect(err.message).toBe('refusing to send recipient data to non-local host http://gpu.test:8000/v1 (it resolves to 10.0.0.5); pass --allow-remote if you mean it');
+    expect((err as { hint?: string }).hint).toMatch(/^Run the server on this machine \(e\.g\. `vllm serve MODEL`/);
+  });
+
+  it('no model named: the server\'s only model, else the default name', async () => {
+    await withFakeOpenAI({ models: ['Qwen/Qwen2.5-3B-Instruct'] }, async (s) => {
+      const e = await chooseEngine({ engine: 'openai', host: s.url, timeout: 5 }, profile, { ...streams(), env: {} }, noInterrupt);
+      engines.push(e);
+      expect(e.info).toEqual({ engine: 'openai', model: 'Qwen/Qwen2.5-3B-Instruct', location: s.url });
+      await e.prepare();
+    });
+    const two = await chooseEngine({ engine: 'openai', host: fake.server.url, timeout: 5 }, profile, { ...streams(), env: {} }, noInterrupt);
+    engines.push(two);
+    expect(two.info.model).toBe('llama3.2');
   });
 });
