@@ -5,6 +5,7 @@ import { SseReader } from '../../src/engines/openai/sse.js';
 import { DEFAULT_BASE_URL, resolveBaseUrl } from '../../src/engines/openai/host.js';
 import { errorBodyMessage, refusesSchema, retryAfterMs, toEngineError } from '../../src/engines/openai/errors.js';
 import { HttpError } from '../../src/engines/openai/transport.js';
+import { serves } from '../../src/engines/openai/doctor-checks.js';
 import { authHeaders, plainHttpWarning, readApiKey, redactKey } from '../../src/engines/openai/api-key.js';
 
 describe('SseReader', () => {
@@ -113,5 +114,14 @@ describe('the API key', () => {
     expect(plainHttpWarning('http://127.0.0.1:8000/v1', key, true)).toBeUndefined();
     expect(plainHttpWarning('http://10.0.0.5:8000/v1', undefined, false)).toBeUndefined();
     expect(redactKey('a sk-secret b sk-secret', key)).toBe('a *** b ***');
+  });
+});
+
+describe('serves', () => {
+  it('an exact id, or NAME for NAME:latest as Ollama\'s /v1 lists it', () => {
+    expect(serves(['Qwen/Qwen2.5-3B-Instruct'], 'Qwen/Qwen2.5-3B-Instruct')).toBe(true);
+    expect(serves(['llama3.2:latest'], 'llama3.2')).toBe(true);
+    expect(serves(['llama3.2:latest'], 'llama3.2:1b')).toBe(false);
+    expect(serves(['llama3.2'], 'llama3')).toBe(false);
   });
 });

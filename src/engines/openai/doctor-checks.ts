@@ -24,7 +24,12 @@ export interface OpenAIDoctorFacts {
   openai: OpenAIServerFact;
 }
 
-const usable = (f: OpenAIDoctorFacts) => f.openai.state === 'ok' && f.openai.models.includes(f.openaiModel);
+/** Whether the listed ids include the model (Ollama's /v1 lists "llama3.2:latest" and answers to "llama3.2"). */
+export function serves(ids: readonly string[], model: string): boolean {
+  return ids.includes(model) || (!/:[^/]+$/.test(model) && ids.includes(`${model}:latest`));
+}
+
+const usable = (f: OpenAIDoctorFacts) => f.openai.state === 'ok' && serves(f.openai.models, f.openaiModel);
 const answers = (f: OpenAIDoctorFacts) => f.openai.state === 'ok' || f.openai.state === 'refused';
 
 export function openaiChecks(f: OpenAIDoctorFacts, bad: CheckLevel, unused: string): CheckResult[] {

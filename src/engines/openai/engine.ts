@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { withDeadline as deadline } from '../deadline.js';
 import { CallbackError, type Engine, type GenerateRequest, type GenerateResult } from '../../core/engine.js';
 import { authHeaders, type ApiKey } from './api-key.js';
+import { serves } from './doctor-checks.js';
 import { CutStream, StreamErrorEvent, errorBodyMessage, missingModel, refusesSchema, toEngineError, type ErrorContext } from './errors.js';
 import { SseReader } from './sse.js';
 import { keepAliveAgents, readAll, send, type Agents } from './transport.js';
@@ -57,7 +58,7 @@ export function createOpenAIEngine(opts: OpenAIEngineOptions): Engine {
         opts.knownModels ??
         (await withDeadline(signal, Math.min(timeoutMs, PREPARE_TIMEOUT_MS), { ...base, retryable: false }, (c) => fetchModels(agents, baseUrl, headers, c))).map((m) => m.id);
       base.models = ids;
-      if (!ids.includes(model)) throw missingModel(base);
+      if (!serves(ids, model)) throw missingModel(base);
     },
 
     async generate(request: GenerateRequest): Promise<GenerateResult> {
