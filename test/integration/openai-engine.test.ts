@@ -230,3 +230,19 @@ describe('choosing the engine (app/choose-engine.ts with the openai descriptor)'
     expect(two.info.model).toBe('llama3.2');
   });
 });
+
+describe('a key echoed back by the server', () => {
+  it('is redacted from an error event\'s message and from a broken answer\'s JSON error, and the cause holding it is dropped', async () => {
+    const key = { value: 'sk-echo-777', variable: 'DRAFTSMITH_API_KEY' };
+    fake.server.enqueue({ streamError: { afterChunks: 1, message: 'bad auth sk-echo-777' } });
+    const event = (await failure(engine({ key }).generate(request({})))) as EngineError;
+    expect(event.message).toMatch(/bad auth \*\*\*/);
+    expect(event.cause).toBeUndefined();
+    expect(event.retryable).toBe(true);
+    fake.server.enqueue({ status: 200, rawErrorBody: 'oops sk-echo-777', contentType: 'application/json' });
+    const broken = (await failure(engine({ key }).generate(request({})))) as EngineError;
+    expect(broken.message).toMatch(/not JSON/);
+    expect(broken.message).not.toContain('sk-echo-777');
+    expect(broken.cause).toBeUndefined();
+  });
+});

@@ -78,13 +78,32 @@ export function retryAfterMs(header: string | undefined, now = Date.now()): numb
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** The one place that decides what a failure means to the user and whether to retry. */
+/**
+ * The one place that decides what a failure means to the user and whether to retry. A server may
+ * echo the key back (in an error body, an error event, a broken answer a JSON error quotes): any
+ * message holding it is redacted, and its cause (printed with --debug) dropped.
+ */
 export function toEngineError(err: unknown, ctx: ErrorContext): EngineError {
+  const mapped = mapError(err, ctx);
+  const key = ctx.key?.value;
+  if (!key) return mapped;
+  const cause = mapped.cause as { message?: unknown; stack?: unknown } | undefined;
+  const leaks = [mapped.message, mapped.hint, cause?.message, cause?.stack].some((t) => typeof t === 'string' && t.includes(key));
+  if (!leaks) return mapped;
+  return new EngineError(redactKey(mapped.message, ctx.key), {
+    retryable: mapped.retryable,
+    ...(mapped.hint ? { hint: redactKey(mapped.hint, ctx.key) } : {}),
+    ...(mapped.retryAfterMs !== undefined ? { retryAfterMs: mapped.retryAfterMs } : {}),
+  });
+}
+
+function mapError(err: unknown, ctx: ErrorContext): EngineError {
   if (err instanceof EngineError) return err;
   const at = `the server at ${ctx.baseUrl}`;
   if (err instanceof HttpError) return httpError(err, ctx, at);
-  if (err instanceof StreamErrorEvent) return new EngineError(`${at} stopped mid-answer: ${redactKey(err.message, ctx.key)}`, { cause: err, retryable: true });
+  if (err instanceof StreamErrorEvent) return new EngineError(`${at} stopped mid-answer: ${err.message}`, { cause: err, retryable: true });
   if (err instanceof CutStream) return new EngineError(`${at} stopped mid-answer: ${err.message}`, { cause: err, retryable: true });
+  if (err instanceof SyntaxError) return new EngineError(`${at} sent an answer that is not JSON: ${err.message}`, { cause: err, retryable: true });
   const e = err as { name?: string; message?: string };
   if (e?.name === 'TimeoutError') {
     const secs = ctx.timeoutMs !== undefined ? Math.round(ctx.timeoutMs / 100) / 10 : '?';
@@ -93,15 +112,15 @@ export function toEngineError(err: unknown, ctx: ErrorContext): EngineError {
   const socket = SOCKET_ERRORS[errorCode(err) ?? ''];
   if (socket?.kind === 'unreachable' || (socket && !ctx.midStream))
     return new EngineError(`Cannot reach ${at} (${socket.reason})`, { cause: err, retryable: ctx.retryable ?? true, hint: 'Start the server, or pass its base URL with --host' });
-  if (socket || ctx.midStream || /aborted|socket hang up/i.test(e?.message ?? ''))
-    return new EngineError(`${at} stopped mid-answer: ${socket?.reason ?? 'the connection was cut'}`, { cause: err, retryable: true });
-  if (err instanceof SyntaxError) return new EngineError(`${at} sent an answer that is not JSON: ${err.message}`, { cause: err, retryable: true });
-  return new EngineError(`${at} failed: ${redactKey(String(e?.message ?? err), ctx.key)}`, { cause: err, retryable: false });
+  const cut = /aborted|socket hang up/i.test(e?.message ?? '');
+  if (socket || ctx.midStream || cut)
+    return new EngineError(`${at} stopped mid-answer: ${socket?.reason ?? (cut || !e?.message ? 'the connection was cut' : e.message)}`, { cause: err, retryable: true });
+  return new EngineError(`${at} failed: ${String(e?.message ?? err)}`, { cause: err, retryable: false });
 }
 
 function httpError(err: HttpError, ctx: ErrorContext, at: string): EngineError {
   const { status } = err;
-  const detail = redactKey(errorBodyMessage(err.body), ctx.key) || `HTTP ${status}`;
+  const detail = errorBodyMessage(err.body) || `HTTP ${status}`;
   if (status === 401 || status === 403) {
     const hint = ctx.key
       ? `The server does not accept the key in ${ctx.key.variable}: set it to the server's key (vLLM's or llama-server's --api-key)`
