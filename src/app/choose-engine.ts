@@ -1,10 +1,11 @@
 // Which engine and model a command uses. Precedence, highest first: flags, the profile's `model`
-// block, the environment (OLLAMA_HOST, OLLAMA_MODELS, DRAFTSMITH_CACHE), built-in defaults.
+// block, the environment (OLLAMA_HOST, OLLAMA_MODELS, DRAFTSMITH_CACHE, DRAFTSMITH_API_KEY), built-in defaults.
 //
 // --engine NAME creates that engine (src/engines/<name>/choose.ts says what it takes).
 // --engine auto (the default) follows the registry's one `auto` rule (engines/index.ts autoRule):
 //   1. an engine that claims the model (a .gguf path, hf:..., ollama:...: the embedded engine) runs it;
-//   2. otherwise each engine in registry order is probed (Ollama: one /api/tags, 1.5 s at most; the
+//   2. otherwise each engine in registry order is probed (Ollama: one /api/tags, 1.5 s at most; an
+//      OpenAI-compatible server: one /v1/models at --host or its default, 1.5 s at most; the
 //      embedded engine: node-llama-cpp installed and a model it can run without asking), and the
 //      first ready one runs, with a note naming why the ones before it were not;
 //   3. none ready: one error listing every way to get going, engine by engine.
@@ -81,6 +82,7 @@ function hooksFor(io: ChooseIo, onInterrupt: EngineHooks['onInterrupt']): Engine
       }
     },
     progress: (label) => createDownloadBar(io.stderr, label),
+    note: (message) => void io.stderr.write(`draftsmith: note: ${message}\n`),
     onInterrupt,
   };
 }

@@ -23,8 +23,9 @@ import type { EngineDoctor } from '../engines/descriptor.js';
 import { ENGINES, autoRule, engineNamed } from '../engines/index.js';
 import type { LlamaCppDoctorFacts } from '../engines/llama-cpp/doctor-checks.js';
 import type { OllamaDoctorFacts } from '../engines/ollama/doctor-checks.js';
+import type { OpenAIDoctorFacts } from '../engines/openai/doctor-checks.js';
 
-export interface DoctorFacts extends OllamaDoctorFacts, LlamaCppDoctorFacts {
+export interface DoctorFacts extends OllamaDoctorFacts, OpenAIDoctorFacts, LlamaCppDoctorFacts {
   nodeVersion: string;
   engine: EngineChoice;
   engineSource: Source;

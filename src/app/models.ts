@@ -19,13 +19,15 @@ export async function listModels(ctx: ModelsContext): Promise<ModelsResult> {
   const listing: Record<string, unknown> = {};
   const lines: string[] = [];
   const notes: string[] = [];
+  const rendered = engines.map((m, i) => m.render(found[i]!.listing));
   engines.forEach((m, i) => {
     const { listing: section, note } = found[i]!;
     listing[m.key] = section;
-    lines.push(...m.render(section));
+    lines.push(...rendered[i]!);
     if (note !== undefined) {
-      const others = engines.filter((o) => o !== m).map((o) => o.what);
-      notes.push(`draftsmith: note: ${stripControlsInline(note)}. Listing ${others.join(' and ')} only.\n`);
+      // Only the engines that have something listed (a server that does not answer lists nothing).
+      const others = engines.filter((o, j) => o !== m && rendered[j]!.length > 0).map((o) => o.what);
+      notes.push(`draftsmith: note: ${stripControlsInline(note)}.${others.length > 0 ? ` Listing ${others.join(' and ')} only.` : ''}\n`);
     }
   });
   return { listing, text: `${lines.map((l) => stripControlsInline(l).trimEnd()).join('\n')}\n`, notes };

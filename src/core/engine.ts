@@ -4,7 +4,7 @@
 // against it, and src/engines/index.ts, the registry, maps each name to its engine's descriptor
 // (the compiler refuses a name without one). Its order is the order `auto` tries them.
 
-export const ENGINE_NAMES = ['ollama', 'llama-cpp'] as const;
+export const ENGINE_NAMES = ['ollama', 'openai', 'llama-cpp'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 /** What --engine and the profile's model.engine accept. */
 export const ENGINE_CHOICES = ['auto', ...ENGINE_NAMES] as const;
@@ -51,7 +51,7 @@ export interface GenerateResult {
 }
 
 export interface EngineInfo {
-  /** "ollama" | "llama-cpp" | ... */
+  /** "ollama" | "openai" | "llama-cpp" | ... */
   engine: string;
   model: string;
   /** Where it runs: a host URL; for an in-process model, its file when `model` does not name it. */

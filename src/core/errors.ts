@@ -52,9 +52,12 @@ export class InputError extends DraftsmithError {
 export class EngineError extends DraftsmithError {
   /** Whether trying the same request again may succeed (connection errors, 5xx, cut streams). */
   readonly retryable: boolean;
-  constructor(message: string, opts: { hint?: string; cause?: unknown; retryable?: boolean } = {}) {
+  /** The server asked to wait this long before trying again (HTTP Retry-After on a 429 or 503). */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, opts: { hint?: string; cause?: unknown; retryable?: boolean; retryAfterMs?: number } = {}) {
     super(message, { ...opts, exitCode: EXIT.runtime });
     this.retryable = opts.retryable ?? false;
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
 

@@ -69,10 +69,10 @@ export function resolvedNote(url: string, addresses: readonly string[]): string 
   return isIpLiteral(hostnameOf(url)) ? '' : ` (it resolves to ${addresses.join(', ')})`;
 }
 
-/** Recipient data must not leave the machine unless the user says so. */
-export function remoteHostError(url: string, addresses: readonly string[]): UsageError {
+/** Recipient data must not leave the machine unless the user says so; `runLocally` is the engine's own way to stay local. */
+export function remoteHostError(url: string, addresses: readonly string[], runLocally = 'Run Ollama on this machine (`ollama serve`)'): UsageError {
   return new UsageError(
     `refusing to send recipient data to non-local host ${url}${resolvedNote(url, addresses)}; pass --allow-remote if you mean it`,
-    { hint: 'Run Ollama on this machine (`ollama serve`), or add --allow-remote to send recipient data to that host.' },
+    { hint: `${runLocally}, or add --allow-remote to send recipient data to that host.` },
   );
 }

@@ -40,6 +40,8 @@ export interface EngineHooks {
   interactive: boolean;
   confirm(message: string): Promise<boolean>;
   progress(label: string): { update(p: DownloadProgress): void; done(): void };
+  /** A one-line note on stderr ("draftsmith: note: ..."), e.g. that a server refused the draft schema. */
+  note(message: string): void;
   /** Calls `stop` on Ctrl-C until the returned function is called. */
   onInterrupt(stop: () => void): () => void;
 }

@@ -7,9 +7,11 @@ import { ENGINE_CHOICES, ENGINE_NAMES, type EngineName } from '../core/engine.js
 import type { EngineDescriptor } from './descriptor.js';
 import { llamaCpp } from './llama-cpp/descriptor.js';
 import { ollama } from './ollama/descriptor.js';
+import { openai } from './openai/descriptor.js';
 
 const BY_NAME: Record<EngineName, EngineDescriptor> = {
   ollama,
+  openai,
   'llama-cpp': llamaCpp,
 };
 
@@ -27,7 +29,7 @@ export function engineNamed(name: EngineName): EngineDescriptor {
   return BY_NAME[name];
 }
 
-/** --engine's help for the commands that draft: "model engine: auto (Ollama if it answers, else embedded), ollama, llama-cpp". */
+/** --engine's help for the commands that draft: "model engine: auto (Ollama if it answers, else ..., else embedded), ollama, openai, llama-cpp". */
 export function engineFlagHelp(): string {
   return `model engine: auto (${ENGINES.map((e) => e.autoHelp).join(', else ')}), ${ENGINE_NAMES.join(', ')}`;
 }

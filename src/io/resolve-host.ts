@@ -35,10 +35,10 @@ export async function hostLocality(url: string, resolve: LookupAll = lookupAll):
 }
 
 /** Refuses (UsageError, naming the addresses) a host that is not this machine, unless allowed. */
-export async function assertHostAllowed(url: string, allowRemote: boolean, resolve: LookupAll = lookupAll): Promise<void> {
+export async function assertHostAllowed(url: string, allowRemote: boolean, resolve: LookupAll = lookupAll, runLocally?: string): Promise<void> {
   if (allowRemote) return;
   const { local, addresses } = await hostLocality(url, resolve);
-  if (!local) throw remoteHostError(url, addresses);
+  if (!local) throw remoteHostError(url, addresses, runLocally);
 }
 
 function cannotResolve(url: string, host: string, err: unknown): EngineError {

@@ -95,17 +95,19 @@ describe.skipIf(!hasModel)('draftsmith draft --engine llama-cpp (end to end, rea
     expect(missing.stderr).toContain('ollama pull other');
   });
 
-  it('auto with Ollama down and no model: exit 1, one error listing the three ways, no drafts file', async () => {
+  it('auto with Ollama down, no OpenAI-compatible server and no model: exit 1, one error listing the four ways, no drafts file', async () => {
     const drafts = path.join(tmp.path, 'none.drafts.jsonl');
     const result = await runCli(draftArgs(drafts, '--limit', '1'), { env: bareEnv });
     expect(result.code).toBe(1);
     expect(result.stderr).not.toMatch(STACK);
     expect(result.stderr).toContain(`Ollama is not answering at ${deadHost}`);
     expect(result.stderr).toMatch(/1\. start Ollama .*ollama pull llama3\.2/);
-    expect(result.stderr).toMatch(/2\. .*--engine llama-cpp --model path\/to\/model\.gguf/);
-    // node-llama-cpp is installed here (dev dependency), so the third way is the download itself.
-    expect(result.stderr).toMatch(/2\. .*\(node-llama-cpp is installed\)/);
-    expect(result.stderr).toMatch(/3\. download a model once: --engine llama-cpp --model hf:owner\/repo:quant --yes/);
+    expect(result.stderr).toContain(`no OpenAI-compatible server answers at ${deadHost}/v1`);
+    expect(result.stderr).toMatch(/2\. start an OpenAI-compatible server .*--engine openai --host/);
+    expect(result.stderr).toMatch(/3\. .*--engine llama-cpp --model path\/to\/model\.gguf/);
+    // node-llama-cpp is installed here (dev dependency), so the fourth way is the download itself.
+    expect(result.stderr).toMatch(/3\. .*\(node-llama-cpp is installed\)/);
+    expect(result.stderr).toMatch(/4\. download a model once: --engine llama-cpp --model hf:owner\/repo:quant --yes/);
     expect(result.stderr).not.toMatch(/npm install node-llama-cpp/);
     expect(result.stderr.match(/draftsmith: error:/g)).toHaveLength(1);
     expect(existsSync(drafts)).toBe(false);

@@ -17,7 +17,7 @@ export interface TextStep {
 
 export type Step =
   | TextStep
-  | { error: 'retryable' | 'fatal'; message?: string; delayMs?: number }
+  | { error: 'retryable' | 'fatal'; message?: string; delayMs?: number; /** The server's Retry-After, in ms. */ retryAfterMs?: number }
   /** Never answers until the signal fires. */
   | { hang: true };
 
@@ -87,6 +87,7 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
         if ('error' in step) {
           throw new EngineError(step.message ?? `${step.error} failure on row ${row}`, {
             retryable: step.error === 'retryable',
+            ...(step.retryAfterMs !== undefined ? { retryAfterMs: step.retryAfterMs } : {}),
           });
         }
         const pieces = step.chunks ?? 1;

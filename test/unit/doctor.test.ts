@@ -17,6 +17,10 @@ function facts(over: Partial<DoctorFacts> = {}): DoctorFacts {
     modelIsGguf: false,
     host: 'http://127.0.0.1:11434',
     ollama: { state: 'ok', version: '0.33.0', models: ['llama3.2:latest', 'qwen3:0.6b'] },
+    // No OpenAI-compatible server (most machines): its line is left out unless it matters.
+    openaiUrl: 'http://127.0.0.1:8000/v1',
+    openaiModel: 'llama3.2',
+    openai: { state: 'unreachable', reason: 'connection refused' },
     nodeLlamaCpp: { installed: true, version: '3.22.1' },
     gguf: { state: 'none' },
     editor: { source: 'EDITOR', command: 'vim', found: true, fallback: 'vi' },
@@ -60,7 +64,7 @@ describe('decideDoctor: could a draft run?', () => {
     ['a GGUF that fails to load, Ollama up', { ...gguf(), gguf: { state: 'load-failed', path: '/x/m.gguf', reason: 'bad magic' } }, false, false, 1],
   ])('%s', (_name, over, ollama, embedded, code) => {
     const f = facts(over);
-    expect(decideDoctor(f).usable).toEqual({ ollama, 'llama-cpp': embedded });
+    expect(decideDoctor(f).usable).toEqual({ ollama, openai: false, 'llama-cpp': embedded });
     expect(buildDoctorReport(f).exitCode).toBe(code);
   });
 
@@ -230,4 +234,36 @@ describe('formatBytes', () => {
     [2_019_393_189, '2.0 GB'],
     [-1, '?'],
   ])('%d -> %s', (n, s) => expect(formatBytes(n)).toBe(s));
+});
+
+describe('the OpenAI-compatible server in doctor', () => {
+  const served: Partial<DoctorFacts> = { openai: { state: 'ok', models: ['llama3.2', 'qwen3:0.6b'] } };
+  const names = (f: DoctorFacts) => buildDoctorReport(f).checks.map((c) => c.name);
+
+  it('no server and another engine can draft: no openai line at all', () => {
+    expect(names(facts())).not.toContain('openai');
+    expect(buildDoctorReport(facts()).exitCode).toBe(0);
+  });
+
+  it('no engine can draft: its line fails too, as one way out, and the verdict names it', () => {
+    const r = buildDoctorReport(facts({ ...down, ...noLib }));
+    expect(r.checks.find((c) => c.name === 'openai')).toMatchObject({ level: 'fail', fix: expect.stringMatching(/vllm serve/) });
+    expect(r.verdict).toMatch(/start an OpenAI-compatible server with the model/);
+  });
+
+  it('auto with Ollama down and a server serving the model: ready with it', () => {
+    const r = buildDoctorReport(facts({ ...down, ...served }));
+    expect(decideDoctor(facts({ ...down, ...served })).uses).toBe('openai');
+    expect(r.exitCode).toBe(0);
+    expect(r.verdict).toBe('ready: a draft can run with the OpenAI-compatible server (llama3.2 at http://127.0.0.1:8000/v1)');
+    expect(r.checks.find((c) => c.name === 'openai')).toMatchObject({ level: 'ok' });
+  });
+
+  it('--engine openai: a refused key or a missing model fails, naming the fix', () => {
+    const refused = buildDoctorReport(facts({ engine: 'openai', openai: { state: 'refused', reason: 'HTTP 401', hint: 'set DRAFTSMITH_API_KEY' } }));
+    expect(refused.exitCode).toBe(1);
+    expect(refused.checks.find((c) => c.name === 'openai')).toMatchObject({ level: 'fail', fix: 'set DRAFTSMITH_API_KEY' });
+    const missing = buildDoctorReport(facts({ engine: 'openai', openaiModel: 'mistral', ...served }));
+    expect(missing.verdict).toMatch(/--engine openai needs an OpenAI-compatible server at .* serving mistral/);
+  });
 });

@@ -44,9 +44,9 @@ describe('the engine registry', () => {
     expect(engineOption(command).argChoices).toEqual([...ENGINE_CHOICES]);
   });
 
-  it('writes the --engine help from the registry, as it read before', () => {
-    expect(engineFlagHelp()).toBe('model engine: auto (Ollama if it answers, else embedded), ollama, llama-cpp');
-    expect(doctorEngineFlagHelp()).toBe('engine a draft would use: auto (either may work), ollama, llama-cpp');
+  it('writes the --engine help from the registry (the OpenAI-compatible engine between Ollama and the embedded one)', () => {
+    expect(engineFlagHelp()).toBe('model engine: auto (Ollama if it answers, else an OpenAI-compatible server if one answers, else embedded), ollama, openai, llama-cpp');
+    expect(doctorEngineFlagHelp()).toBe('engine a draft would use: auto (any may work), ollama, openai, llama-cpp');
     expect(engineOption('draft').description).toBe(engineFlagHelp());
     expect(engineOption('doctor').description).toBe(doctorEngineFlagHelp());
   });
@@ -56,7 +56,7 @@ describe('the engine registry', () => {
     const t = io();
     expect(await main([...args.split(' '), '--engine', 'gpt'], t)).toBe(2);
     expect(t.err()).toBe(
-      "draftsmith: error: option '-e, --engine <engine>' argument 'gpt' is invalid. Allowed choices are auto, ollama, llama-cpp.\n" +
+      "draftsmith: error: option '-e, --engine <engine>' argument 'gpt' is invalid. Allowed choices are auto, ollama, openai, llama-cpp.\n" +
         `  hint: see \`draftsmith ${command} --help\`.\n`,
     );
   });
@@ -65,7 +65,7 @@ describe('the engine registry', () => {
     const r = parseProfile({ goal: 'x', sender: { name: 'A' }, model: { engine: 'gpt' } });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.issues).toContainEqual({ path: ['model', 'engine'], message: 'expected one of auto, ollama, llama-cpp, got "gpt"' });
+    expect(r.issues).toContainEqual({ path: ['model', 'engine'], message: 'expected one of auto, ollama, openai, llama-cpp, got "gpt"' });
     for (const engine of ENGINE_CHOICES) expect(parseProfile({ goal: 'x', sender: { name: 'A' }, model: { engine } }).ok).toBe(true);
   });
 
@@ -105,10 +105,11 @@ describe('chooseEngine when no engine is ready', () => {
     const err = await failure(chooseEngine({ host, timeout: 5 }, { model: { engine: 'auto' } } as never, { ...t, env }, () => () => undefined));
     expect(err.message).toBe(
       [
-        `no model engine is ready: Ollama is not answering at ${host}, and there is no GGUF model to run in-process. Three ways to get going:`,
+        `no model engine is ready: Ollama is not answering at ${host}, and no OpenAI-compatible server answers at ${host}/v1, and there is no GGUF model to run in-process. Four ways to get going:`,
         '  1. start Ollama (`ollama serve`) and pull the model: `ollama pull llama3.2`',
-        '  2. draft in-process with a GGUF file: --engine llama-cpp --model path/to/model.gguf (node-llama-cpp is installed)',
-        '  3. download a model once: --engine llama-cpp --model hf:owner/repo:quant --yes',
+        '  2. start an OpenAI-compatible server (vLLM, llama-server, LM Studio) and pass its base URL: --engine openai --host http://127.0.0.1:8000/v1',
+        '  3. draft in-process with a GGUF file: --engine llama-cpp --model path/to/model.gguf (node-llama-cpp is installed)',
+        '  4. download a model once: --engine llama-cpp --model hf:owner/repo:quant --yes',
       ].join('\n'),
     );
     expect((err as { hint?: string }).hint).toBe('`draftsmith doctor` shows what this machine has and lacks');

@@ -72,7 +72,7 @@ describe('parseProfile: invalid profiles', () => {
     ['bad sender e-mail', { ...base, sender: { name: 'A', email: 'nope' } }, ['sender', 'email'], /e-mail address, got "nope"/],
     ['sender without name', { ...base, sender: { role: 'CEO' } }, ['sender', 'name'], /required/],
     ['temperature too high', { ...base, model: { temperature: 3 } }, ['model', 'temperature'], /at most 2/],
-    ['unknown engine', { ...base, model: { engine: 'gpt' } }, ['model', 'engine'], /one of auto, ollama, llama-cpp/],
+    ['unknown engine', { ...base, model: { engine: 'gpt' } }, ['model', 'engine'], /one of auto, ollama, openai, llama-cpp/],
     ['seed not an integer', { ...base, model: { seed: 1.5 } }, ['model', 'seed'], /whole number/],
     ['example message without body', { ...base, examples: [{ recipient: {}, message: { subject: 'x' } }] }, ['examples', 0, 'message', 'body'], /required/],
     ['example without recipient', { ...base, examples: [{ message: 'hi' }] }, ['examples', 0, 'recipient'], /required/],

@@ -237,6 +237,14 @@ describe('runDrafts', () => {
     expect(high).toBeGreaterThan(low);
   });
 
+  it('waits at least as long as a Retry-After the engine reports (a 429 or 503), never shorter', async () => {
+    const engine = createFakeEngine({ script: { 1: [{ error: 'retryable', retryAfterMs: 7000 }, { error: 'retryable', retryAfterMs: 10 }, text(1)] } });
+    const { h, options } = harness(engine, source([1]).jobs, { backoffMs: 1000, giveUpAfterMs: 60_000 });
+    await runDrafts(options);
+    expect(h.sleeps[0]).toBe(7000);
+    expect(h.sleeps[1]).toBeGreaterThanOrEqual(1000); // the exponential back-off when it is longer
+  });
+
   it('saves a failed record when retries run out, and carries on with the other rows', async () => {
     const engine = createFakeEngine({
       script: { 2: Array.from({ length: 10 }, () => ({ error: 'retryable', message: 'HTTP 502 Bad Gateway' }) as Step) },

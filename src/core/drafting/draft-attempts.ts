@@ -163,7 +163,9 @@ function afterFailure(
   // Exponential backoff with jitter, so parallel workers do not retry in lockstep; never past the
   // moment the engine would count as down, so a dead host is noticed on time.
   const exp = Math.round(policy.backoff * 2 ** at.attempt * (0.5 + policy.random() * 0.5));
-  return Math.min(exp, Math.max(Math.ceil(health.msUntilGiveUp()), policy.backoff));
+  const delay = Math.min(exp, Math.max(Math.ceil(health.msUntilGiveUp()), policy.backoff));
+  // A server that said when to come back (Retry-After) is not asked sooner.
+  return err.retryAfterMs !== undefined ? Math.max(delay, err.retryAfterMs) : delay;
 }
 
 function errorMessage(err: unknown): string {

@@ -4,7 +4,8 @@
 // not cut at fetch's 300 s.
 // Every failure is mapped in one place (errors.ts, toEngineError) to a message, a hint and a retry decision.
 import { Ollama, type ChatResponse } from 'ollama';
-import { abortError, EngineError } from '../../core/errors.js';
+import { EngineError } from '../../core/errors.js';
+import { withDeadline as deadline } from '../deadline.js';
 import { toEngineError, type ErrorContext } from './errors.js';
 import { hasOllamaModel } from './model-name.js';
 import { CallbackError, type Engine, type GenerateRequest, type GenerateResult } from '../../core/engine.js';
@@ -194,38 +195,13 @@ function readableBody(text: string, contentType: string): string {
 
 // ---- deadlines and errors ---------------------------------------------------------------
 
-/** Runs fn with a signal that fires on the caller's abort or our deadline; maps what it throws. */
-async function withDeadline<T>(
+/** Runs fn with a signal that fires on the caller's abort or our deadline; maps what it throws (../deadline.ts). */
+function withDeadline<T>(
   callerSignal: AbortSignal | undefined,
   timeoutMs: number,
   host: string,
   extra: Omit<ErrorContext, 'host'>,
   fn: (request: AbortController, ctx: ErrorContext) => Promise<T>,
 ): Promise<T> {
-  const ctx: ErrorContext = { host, timeoutMs, ...extra };
-  if (callerSignal?.aborted) throw abortError(callerSignal.reason);
-  // One controller per request, fed by the caller's signal and our deadline. Every AbortSignal
-  // (AbortSignal.any included) costs a transferable object and bookkeeping; at thousands of
-  // requests a second, listeners on a single controller are far cheaper.
-  const request = new AbortController();
-  let timedOut = false;
-  // Our own timer, cleared on every exit, instead of AbortSignal.timeout: thousands of requests
-  // must not leave thousands of 10-minute timers behind.
-  const timer = setTimeout(() => {
-    timedOut = true;
-    request.abort(new DOMException('deadline', 'TimeoutError'));
-  }, timeoutMs);
-  const forward = () => request.abort(callerSignal?.reason);
-  callerSignal?.addEventListener('abort', forward, { once: true });
-  try {
-    return await fn(request, ctx);
-  } catch (err) {
-    if (err instanceof CallbackError) throw err.original;
-    if (callerSignal?.aborted) throw abortError(callerSignal.reason, err);
-    if (timedOut) throw toEngineError(new DOMException('deadline', 'TimeoutError'), ctx);
-    throw toEngineError(err, ctx);
-  } finally {
-    clearTimeout(timer);
-    callerSignal?.removeEventListener('abort', forward);
-  }
+  return deadline(callerSignal, timeoutMs, { host, ...extra }, toEngineError, fn);
 }

@@ -1,0 +1,39 @@
+// How a test scripts the fake OpenAI-compatible server's answers: latency, errors before any output
+// (with Retry-After), an error event inside the stream, cut connections, replaced text, the finish
+// reason. Set for the whole server, by a function of the request, or one-shot through a queue.
+import type { Behaviour as OllamaBehaviour, RecordedRequest } from '../fake-ollama/index.js';
+
+/** The fake Ollama's knobs that mean the same here (latency, errors before output, cuts, text). */
+type Shared = Pick<OllamaBehaviour, 'latencyMs' | 'chunkDelayMs' | 'status' | 'error' | 'rawErrorBody' | 'contentType' | 'cutAfterChunks' | 'content' | 'pieceChars'>;
+
+export interface Behaviour extends Shared {
+  /** Retry-After header of an error sent before output (seconds, or an HTTP date). */
+  retryAfter?: string;
+  /** After this many content chunks, a `data: {"error": {...}}` event, then [DONE] (as vLLM does). */
+  streamError?: { afterChunks?: number; message?: string };
+  /** finish_reason of the last content chunk (default "stop"; "length" when max_tokens cuts the text). */
+  finishReason?: string;
+}
+
+export type BehaviourFn = (req: RecordedRequest) => Behaviour | undefined;
+
+export class Script {
+  private behaviour: Behaviour | BehaviourFn | undefined;
+  private queue: Behaviour[] = [];
+
+  constructor(private readonly base: Behaviour) {}
+
+  set(b: Behaviour | BehaviourFn | undefined): void {
+    this.behaviour = b;
+    if (b === undefined) this.queue = [];
+  }
+
+  enqueue(...b: Behaviour[]): void {
+    this.queue.push(...b);
+  }
+
+  next(rec: RecordedRequest): Behaviour {
+    const own = this.queue.shift() ?? (typeof this.behaviour === 'function' ? this.behaviour(rec) : this.behaviour);
+    return { ...this.base, ...own };
+  }
+}
