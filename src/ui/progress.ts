@@ -93,7 +93,8 @@ function plainProgress(ui: Ui, stats: ProgressStats, label: string): Progress {
       stats.apply(e);
       if (e.type === 'failed') write(`row ${e.row} failed: ${stripControlsInline(e.error)}`);
       if (e.type === 'retry' && countRetry(retried, e.error)) {
-        write(`row ${e.row}: retrying in ${formatDuration(e.delayMs)} (attempt ${e.attempt + 1}): ${stripControlsInline(e.error)} (more retries for this are only counted)`);
+        const when = e.delayMs > 0 ? `retrying in ${formatDuration(e.delayMs)}` : 'retrying at once';
+        write(`row ${e.row}: ${when} (attempt ${e.attempt + 1}): ${stripControlsInline(e.error)} (more retries for this are only counted)`);
       }
       if (stats.done === lastDone) return;
       const now = stats.now();
