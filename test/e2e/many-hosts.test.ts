@@ -78,4 +78,21 @@ describe('draft over several hosts (end to end, fake Ollama servers)', () => {
       await Promise.all([...s.slice(0, 2), ...(back ? [back] : [])].map((x) => x.close()));
     }
   });
+
+  it('the host is not part of a draft: a re-run over another host list (or one host) reuses every draft', async () => {
+    const s = await servers([5, 5, 5]);
+    try {
+      const d = campaign(12);
+      const args = ['draft', 'leads.csv', '-p', fixture('profile.yaml')];
+      expect((await runCli([...args, '--host', `${s[0]!.url},${s[1]!.url}`], { cwd: d })).code).toBe(0);
+      expect(chats(s[0]!) + chats(s[1]!)).toBe(12);
+      const again = await runCli([...args, '--host', s[2]!.url], { cwd: d });
+      expect(again.code).toBe(0);
+      expect(again.stderr).toMatch(/0 drafted · 12 cached/);
+      expect(chats(s[2]!)).toBe(0);
+      expect(chats(s[0]!) + chats(s[1]!)).toBe(12);
+    } finally {
+      await Promise.all(s.map((x) => x.close()));
+    }
+  });
 });
