@@ -22,6 +22,8 @@ export interface Watch {
 
 /** A slot on one host for one attempt (run.ts over host-pool.ts). */
 export interface HostAccess {
+  /** A free slot now, if there is one (no promise on the hot path). */
+  take(avoid: number | undefined): { index: number; engine: Engine } | undefined;
   /** A host with a free slot, preferring one other than `avoid`; waits for one; undefined once the run stops. */
   acquire(avoid: number | undefined, signal: AbortSignal): Promise<{ index: number; engine: Engine } | undefined>;
   release(index: number, outcome: { ok: true; ms: number } | { ok: false; answered: boolean }): void;
@@ -63,7 +65,7 @@ export async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal
   let avoid: number | undefined;
   let spent = 0;
   for (let attempt = 0; ; attempt++) {
-    const host = await watch.hosts.acquire(avoid, signal);
+    const host = watch.hosts.take(avoid) ?? (await watch.hosts.acquire(avoid, signal));
     if (!host) return 'aborted';
     origin.engine = host.engine.info;
     const tried = await attemptOnce(job, host.engine, { o, signal, watch, attempt });

@@ -35,11 +35,16 @@ export class RunHosts implements HostAccess {
     return this.pool.totalSlots;
   }
 
+  take(avoid: number | undefined): { index: number; engine: Engine } | undefined {
+    const index = this.pool.take(avoid);
+    return index === undefined ? undefined : { index, engine: this.engines[index]! };
+  }
+
   async acquire(avoid: number | undefined, signal: AbortSignal): Promise<{ index: number; engine: Engine } | undefined> {
     for (;;) {
       if (signal.aborted) return undefined;
-      const index = this.pool.take(avoid);
-      if (index !== undefined) return { index, engine: this.engines[index]! };
+      const lease = this.take(avoid);
+      if (lease) return lease;
       if (!(await this.waitForSlot(signal))) return undefined;
     }
   }
