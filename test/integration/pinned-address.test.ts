@@ -2,6 +2,8 @@
 // addresses that check saw: a second lookup (which could answer differently) never happens.
 import { describe, expect, it } from 'vitest';
 import { ollamaChooser } from '../../src/engines/ollama/choose.js';
+import { checkOllama } from '../../src/engines/ollama/doctor-facts.js';
+import { ollamaModels } from '../../src/engines/ollama/models.js';
 import type { EngineContext } from '../../src/engines/descriptor.js';
 import { parseProfile } from '../../src/core/profile.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
@@ -41,5 +43,14 @@ describe('the Ollama engine connects to the address the loopback check saw', () 
   it('`auto`\'s probe uses the same addresses', async () => {
     const probe = await ollamaChooser.probe(ctx(`http://draftsmith-pinned.invalid:${fake.server.port}`, async () => ['127.0.0.1']));
     expect(probe.ready).toBe(true);
+  });
+
+  it('`models` and `doctor` reach it the same way', async () => {
+    const host = `http://draftsmith-pinned.invalid:${fake.server.port}`;
+    const lookup = async () => ['127.0.0.1'];
+    const { listing } = await ollamaModels.list({ host, env: {}, lookup });
+    expect(listing.reachable).toBe(true);
+    const facts = await checkOllama({ engine: 'ollama', model: 'llama3.2', configured: undefined, host, env: {}, cwd: process.cwd(), lookup });
+    expect(facts.ollama.state).toBe('ok');
   });
 });

@@ -135,8 +135,8 @@ export async function listOllamaModels(host: string, signal?: AbortSignal, addre
 }
 
 /** The server's version string, e.g. "0.33.0". */
-export async function ollamaVersion(host: string, signal?: AbortSignal): Promise<string> {
-  return oneShot(host, signal, undefined, async (c) => (await c.version()).version);
+export async function ollamaVersion(host: string, signal?: AbortSignal, addresses?: readonly string[]): Promise<string> {
+  return oneShot(host, signal, addresses, async (c) => (await c.version()).version);
 }
 
 async function oneShot<T>(host: string, signal: AbortSignal | undefined, addresses: readonly string[] | undefined, fn: (c: Ollama) => Promise<T>): Promise<T> {
