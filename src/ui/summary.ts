@@ -38,7 +38,8 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
   const title = summary.interrupted ? c.yellow('interrupted:') : summary.engineDown ? c.yellow('stopped:') : c.bold('done:');
   const lines = [`${title} ${counts.join(' · ')}`];
   if (summary.retries.length > 0) lines.push(c.yellow(renderRetries(summary.retries)));
-  if (summary.hosts && summary.hosts.length > 1) lines.push(...renderHosts(summary.hosts));
+  // Several hosts, and some model work done (a re-run with everything cached lists none).
+  if (summary.hosts && summary.hosts.length > 1 && summary.hosts.some((h) => h.drafts + h.failures > 0)) lines.push(...renderHosts(summary.hosts));
 
   if (summary.failures.length > 0) {
     const max = opts.maxFailures ?? 10;

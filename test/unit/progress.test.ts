@@ -338,5 +338,7 @@ describe('several hosts', () => {
     const text = renderSummary({ ...base, hosts }, { draftsFile: 'd', color: plain });
     expect(text).toContain('hosts:\n  127.0.0.1:11434  7 drafts · 0 failures · avg 1.2s\n  10.0.0.5:11434   3 drafts · 4 failures · avg 850ms (set aside once)\n');
     expect(renderSummary({ ...base, hosts: hosts.slice(0, 1) }, { draftsFile: 'd', color: plain })).not.toContain('hosts:');
+    const idle = hosts.map((h) => ({ ...h, drafts: 0, failures: 0 }));
+    expect(renderSummary({ ...base, hosts: idle }, { draftsFile: 'd', color: plain })).not.toContain('hosts:');
   });
 });
