@@ -6,6 +6,7 @@
 // the first host's engine decides, the rest are created as that engine (never `auto` falling back
 // to another engine for a host that is down).
 import type { Engine, EngineName } from '../core/engine.js';
+import { hostOf } from '../core/drafting/draft-record.js';
 import type { RunHost } from '../core/drafting/run-contract.js';
 import { splitHostList } from '../core/host-address.js';
 import type { ToneProfile } from '../core/profile.js';
@@ -48,11 +49,10 @@ export function planHosts(flagHosts: string | undefined, profile: ToneProfile, c
 
 /** Creates the engines (no request yet: `prepare` checks every host at once); all closed if one cannot be created. */
 export async function openEngines(plan: readonly PlannedHost[], create: (pick?: HostPick) => Promise<Engine>): Promise<RunEngines> {
-  if (plan.length === 0) {
-    const engine = await create();
-    return { engine, where: engine.info.location, prepare: (s) => engine.prepare(s), close: () => engine.close() };
-  }
+  if (plan.length === 0) return single(await create());
   const first = await create({ host: plan[0]!.url });
+  // An engine in this process (llama-cpp) has no host: one copy of the model, not one per host.
+  if (hostOf(first.info.location) === undefined) return single(first);
   const engines = [first];
   try {
     const kind = isEngineName(first.info.engine) ? first.info.engine : undefined;
@@ -69,4 +69,8 @@ export async function openEngines(plan: readonly PlannedHost[], create: (pick?: 
     prepare: async (s) => void (await Promise.all(engines.map((e) => e.prepare(s)))),
     close: async () => void (await Promise.allSettled(engines.map((e) => e.close()))),
   };
+}
+
+function single(engine: Engine): RunEngines {
+  return { engine, where: engine.info.location, prepare: (s) => engine.prepare(s), close: () => engine.close() };
 }

@@ -67,4 +67,11 @@ describe('openEngines', () => {
     ).rejects.toThrow('refused');
     expect(log).toEqual(['close http://a:1']);
   });
+
+  it('an engine in this process (no host) is created once, whatever the host list', async () => {
+    let made = 0;
+    const opened = await openEngines([{ url: 'a', slots: 1 }, { url: 'b', slots: 1 }], async () => (made++, fake('llama-cpp', '/models/m.gguf', [])));
+    expect(made).toBe(1);
+    expect(opened.hosts).toBeUndefined();
+  });
 });
