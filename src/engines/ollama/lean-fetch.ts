@@ -6,6 +6,7 @@
 // (fetch gives up after 300 s without headers), so the engine's own deadline is the only one.
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { abortError } from '../../core/errors.js';
 
 export interface LeanRequestInit {
@@ -69,9 +70,13 @@ export class LeanResponse {
   }
 }
 
-/** Keep-alive agents, one per protocol, for the engine to share across its requests. */
-export function keepAliveAgents(): { http: http.Agent; https: https.Agent; destroy(): void } {
-  const a = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+/**
+ * Keep-alive agents, one per protocol, for the engine to share across its requests. `lookup`: how
+ * the host name becomes an address (io/resolve-host.ts pinnedLookup: the addresses already checked).
+ */
+export function keepAliveAgents(lookup?: LookupFunction): { http: http.Agent; https: https.Agent; destroy(): void } {
+  const options = { keepAlive: true, ...(lookup ? { lookup } : {}) };
+  const a = { http: new http.Agent(options), https: new https.Agent(options) };
   return { ...a, destroy: () => (a.http.destroy(), a.https.destroy()) };
 }
 
