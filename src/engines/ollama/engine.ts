@@ -9,7 +9,8 @@ import { withDeadline as deadline } from '../deadline.js';
 import { toEngineError, type ErrorContext } from './errors.js';
 import { hasOllamaModel } from './model-name.js';
 import { CallbackError, type Engine, type GenerateRequest, type GenerateResult } from '../../core/engine.js';
-import { keepAliveAgents, leanFetch, type LeanResponse } from './lean-fetch.js';
+import { keepAliveAgents, type Agents } from '../http-agents.js';
+import { leanFetch, type LeanResponse } from './lean-fetch.js';
 import { pinnedLookup } from '../../io/resolve-host.js';
 
 export interface OllamaEngineOptions {
@@ -160,7 +161,7 @@ function notify(onText: ((t: string) => void) | undefined, piece: string): void 
 // ---- transport --------------------------------------------------------------------------
 
 /** A client whose every request carries `signal` and goes through `agent`. */
-function client(host: string, agent: ReturnType<typeof keepAliveAgents>, request: AbortController): Ollama {
+function client(host: string, agent: Agents, request: AbortController): Ollama {
   const send = leanFetch(agent, request);
   const fetchFn = async (input: string, init?: Parameters<typeof send>[1]) => {
     const res = await send(input, init);
