@@ -36,15 +36,15 @@ export interface CommandSpec {
 // ---- Engine options: the --engine choices and help come from the engine registry. ----
 
 /** Where a command gets its model (draft, and review for regenerating): Ollama and the embedded engine. */
-const HOST_OPTION: OptionSpec = { flags: '--host <url>', description: 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)', parse: hostList };
+const HOST_OPTION: OptionSpec = { flags: '--host <url>', description: 'model host: Ollama (default: $OLLAMA_HOST, else http://127.0.0.1:11434) or an OpenAI-compatible base URL (default: http://127.0.0.1:8000/v1)', parse: hostList };
 /** draft's --host: repeated (or a,b), a row goes to whichever host has a free slot. */
 const HOSTS_OPTION: OptionSpec = {
   ...HOST_OPTION,
-  description: "model host; repeat it (or a,b) to spread the rows over several, each with --concurrency slots (default: the profile's model.hosts, else $OLLAMA_HOST, else http://127.0.0.1:11434)",
+  description: "model host: Ollama's, or an OpenAI-compatible base URL; repeat it (or a,b) to spread the rows over several, each with --concurrency slots (default: the profile's model.hosts, else $OLLAMA_HOST or http://127.0.0.1:11434 for Ollama, http://127.0.0.1:8000/v1 for openai)",
 };
 const ENGINE_OPTIONS: readonly OptionSpec[] = [
   HOST_OPTION,
-  { flags: '--allow-remote', description: 'allow a non-local Ollama host (recipient data leaves this machine)' },
+  { flags: '--allow-remote', description: 'allow a host that is not this machine (recipient data leaves it)' },
   { flags: '-e, --engine <engine>', description: engineFlagHelp(), choices: ENGINE_CHOICES },
   { flags: '--threads <n>', description: 'CPU threads for the embedded llama-cpp engine (default: all cores; 1 for models under 32 MB)', parse: positiveInt },
   { flags: '-y, --yes', description: 'do not ask before downloading a model (needed for hf: models when not on a terminal)' },
@@ -201,7 +201,7 @@ const doctor: CommandSpec = {
   options: [
     { flags: '-p, --profile <file>', description: 'also check this tone profile (and use its model settings)' },
     HOST_OPTION,
-    { flags: '--allow-remote', description: 'contact a non-local Ollama host (not contacted otherwise)' },
+    { flags: '--allow-remote', description: 'contact a host that is not this machine (not contacted otherwise)' },
     { flags: '-m, --model <name>', description: "model to check: an Ollama name, a .gguf path, hf:owner/repo:quant or ollama:NAME (default: the profile's model.name, else llama3.2)" },
     DOCTOR_ENGINE_OPTION,
   ],
@@ -224,7 +224,7 @@ const models: CommandSpec = {
   summary: "list Ollama's pulled models and the GGUF files in the model cache",
   options: [
     HOST_OPTION,
-    { flags: '--allow-remote', description: 'contact a non-local Ollama host (not contacted otherwise)' },
+    { flags: '--allow-remote', description: 'contact a host that is not this machine (not contacted otherwise)' },
     { flags: '--json', description: 'print one JSON object (ollama: host, reachable, error, models; cache: dir, files)' },
   ],
   help: `
