@@ -178,7 +178,11 @@ async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
 /** The engine, the drafts file and Ctrl-C around one drafting run; all released however it ends. */
 async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome> {
   const { ui } = deps;
-  const engines = await openEngines(planHosts(o.host, c.profile, o.concurrency), (pick) => deps.createEngine(c.profile, pick));
+  const engines = await openEngines(
+    planHosts(o.host, c.profile, o.concurrency),
+    (pick) => deps.createEngine(c.profile, pick),
+    (_where, err) => ui.warn(`${err.message}: drafting on the other hosts meanwhile; it is tried again every ${o.hostRetryAfter ?? 15}s`),
+  );
   const { engine } = engines;
   const draftsPath = o.drafts ? path.resolve(deps.cwd, o.drafts) : defaultDraftsPath(c.fromStdin ? null : o.csv, deps.cwd);
   const store = await DraftsStore.open(draftsPath, {

@@ -4,8 +4,9 @@
 // choice as a single host's, with `flags.host` set to that host, so any engine that talks to a
 // server works here without knowing about the others. One engine kind and one model across hosts:
 // the first host's engine decides, the rest are created as that engine (never `auto` falling back
-// to another engine for a host that is down).
+// to another engine for a host that is down). A host down when the run begins is set aside, not fatal.
 import type { Engine, EngineName } from '../core/engine.js';
+import { EngineError } from '../core/errors.js';
 import { hostOf } from '../core/drafting/draft-record.js';
 import type { RunHost } from '../core/drafting/run-contract.js';
 import { splitHostList } from '../core/host-address.js';
@@ -51,8 +52,15 @@ export function planHosts(flagHosts: string | undefined, profile: ToneProfile, c
   return plan;
 }
 
-/** Creates the engines (no request yet: `prepare` checks every host at once); all closed if one cannot be created. */
-export async function openEngines(plan: readonly PlannedHost[], create: (pick?: HostPick) => Promise<Engine>): Promise<RunEngines> {
+/**
+ * Creates the engines (no request yet: `prepare` checks every host at once); all closed if one
+ * cannot be created. `onDown` hears of a host that does not answer when the run begins.
+ */
+export async function openEngines(
+  plan: readonly PlannedHost[],
+  create: (pick?: HostPick) => Promise<Engine>,
+  onDown: (location: string, err: EngineError) => void = () => {},
+): Promise<RunEngines> {
   if (plan.length === 0) return single(await create());
   const pick = (h: PlannedHost): HostPick => ({ host: h.url, ...(h.apiKeyEnv ? { apiKeyEnv: h.apiKeyEnv } : {}) });
   const first = await create(pick(plan[0]!));
@@ -66,14 +74,33 @@ export async function openEngines(plan: readonly PlannedHost[], create: (pick?: 
     await Promise.allSettled(engines.map((e) => e.close()));
     throw err;
   }
+  const hosts: RunHost[] = engines.map((engine, i) => ({ engine, slots: plan[i]!.slots }));
   return {
     engine: first,
-    hosts: engines.map((engine, i) => ({ engine, slots: plan[i]!.slots })),
+    hosts,
     where: engines.map((e) => e.info.location).join(', '),
-    // Every host must answer and have the model before the first row: a typo is found now, not mid-run.
-    prepare: async (s) => void (await Promise.all(engines.map((e) => e.prepare(s)))),
+    prepare: async (s) => {
+      for (const down of await downHosts(engines, s)) {
+        hosts[down.index]!.down = true;
+        onDown(engines[down.index]!.info.location, down.err);
+      }
+    },
     close: async () => void (await Promise.allSettled(engines.map((e) => e.close()))),
   };
+}
+
+/**
+ * Every host is checked before the first row. One that does not answer at all is set aside (and
+ * tried again after the pause, like a host lost mid-run); anything else (a model it lacks, a key
+ * it refuses) is a mistake to fix now, not mid-run, and so is no host answering.
+ */
+async function downHosts(engines: readonly Engine[], signal: AbortSignal): Promise<{ index: number; err: EngineError }[]> {
+  const settled = await Promise.allSettled(engines.map((e) => e.prepare(signal)));
+  const failed = settled.flatMap((r, index) => (r.status === 'rejected' ? [{ index, err: r.reason as unknown }] : []));
+  const wrong = failed.find((f) => !(f.err instanceof EngineError && f.err.unreachable));
+  if (wrong) throw wrong.err;
+  if (failed.length === engines.length) throw failed[0]!.err;
+  return failed as { index: number; err: EngineError }[];
 }
 
 function single(engine: Engine): RunEngines {

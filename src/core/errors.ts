@@ -54,10 +54,13 @@ export class EngineError extends DraftsmithError {
   readonly retryable: boolean;
   /** The server asked to wait this long before trying again (HTTP Retry-After on a 429 or 503). */
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, opts: { hint?: string; cause?: unknown; retryable?: boolean; retryAfterMs?: number } = {}) {
+  /** Nothing answered at all (refused, not found, no answer in time): the host is down, not wrong. */
+  readonly unreachable: boolean;
+  constructor(message: string, opts: { hint?: string; cause?: unknown; retryable?: boolean; retryAfterMs?: number; unreachable?: boolean } = {}) {
     super(message, { ...opts, exitCode: EXIT.runtime });
     this.retryable = opts.retryable ?? false;
     this.retryAfterMs = opts.retryAfterMs;
+    this.unreachable = opts.unreachable ?? false;
   }
 }
 

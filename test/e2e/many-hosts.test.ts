@@ -10,6 +10,7 @@ import { fixture, runCli } from '../helpers/cli.js';
 import { readDrafts } from '../helpers/jsonl.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama/index.js';
 import { waitFor } from '../helpers/wait.js';
+import { closedPort } from '../helpers/net.js';
 
 function campaign(rows: number): string {
   const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-hosts-'));
@@ -76,6 +77,32 @@ describe('draft over several hosts (end to end, fake Ollama servers)', () => {
       expect(result.stderr).toMatch(/set aside once|set aside \d+ times/);
     } finally {
       await Promise.all([...s.slice(0, 2), ...(back ? [back] : [])].map((x) => x.close()));
+    }
+  });
+
+  it('a host down when the run begins is set aside with a warning, not fatal: the others draft, and once it starts it is used too; every host down is exit 1', async () => {
+    const s = await servers([40, 40]);
+    const port = await closedPort();
+    let late: FakeOllama | undefined;
+    try {
+      const d = campaign(80);
+      const args = ['draft', 'leads.csv', '-p', fixture('profile.yaml'), ...hostArgs(s), '--host', `http://127.0.0.1:${port}`, '--concurrency', '2', '--host-retry-after', '0.3'];
+      const run = runCli(args, { cwd: d });
+      await waitFor(() => chats(s[0]!) + chats(s[1]!) >= 10, 20_000, 5);
+      late = await startFakeOllama({ slots: 2, latencyMs: 40, port });
+      const result = await run;
+      expect(result.stderr).toMatch(new RegExp(`Cannot reach Ollama at http://127\\.0\\.0\\.1:${port}.*drafting on the other hosts meanwhile; it is tried again every 0\\.3s`));
+      expect(result.code).toBe(0);
+      expect(readDrafts(path.join(d, 'leads.drafts.jsonl')).filter((r) => r.status === 'drafted')).toHaveLength(80);
+      expect(chats(late)).toBeGreaterThan(0);
+      await late.close();
+      late = undefined;
+      await Promise.all(s.map((x) => x.close()));
+      const none = await runCli([...args.slice(0, 4), '--host', s[0]!.url, '--host', s[1]!.url, '--force'], { cwd: d });
+      expect(none.code).toBe(1);
+      expect(none.stderr).toMatch(/Ollama is not answering at/);
+    } finally {
+      await Promise.all([...s, ...(late ? [late] : [])].map((x) => x.close().catch(() => {})));
     }
   });
 

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { openEngines, planHosts } from '../../src/app/draft-hosts.js';
 import { hostList } from '../../src/cli/option-parsers.js';
 import type { Engine } from '../../src/core/engine.js';
+import { EngineError } from '../../src/core/errors.js';
 import { parseProfile, type ToneProfile } from '../../src/core/profile.js';
 
 function profile(model: Record<string, unknown> = {}): ToneProfile {
@@ -63,6 +64,25 @@ describe('openEngines', () => {
     const opened = await openEngines([{ url: 'a', slots: 1, apiKeyEnv: 'A_KEY' }, { url: 'b', slots: 1 }], async (pick) => (picks.push(pick), fake('openai', `http://${pick!.host}:1/v1`, [])));
     expect(picks).toEqual([{ host: 'a', apiKeyEnv: 'A_KEY' }, { host: 'b', engine: 'openai' }]);
     await opened.close();
+  });
+
+  it('prepare: a host that does not answer is marked down and named; a host that is wrong (a missing model), or no host answering, stops the run', async () => {
+    const down = new EngineError('Cannot reach Ollama at http://b:1', { unreachable: true });
+    const failing = (failures: Record<string, Error>) => async (pick?: { host: string }) => {
+      const e = fake('ollama', `http://${pick!.host}:1`, []);
+      const err = failures[pick!.host];
+      return err ? { ...e, prepare: async () => Promise.reject(err) } : e;
+    };
+    const heard: string[] = [];
+    const opened = await openEngines([{ url: 'a', slots: 1 }, { url: 'b', slots: 1 }], failing({ b: down }), (where, err) => heard.push(`${where}: ${err.message}`));
+    await opened.prepare(new AbortController().signal);
+    expect(opened.hosts?.map((h) => Boolean(h.down))).toEqual([false, true]);
+    expect(heard).toEqual(['http://b:1: Cannot reach Ollama at http://b:1']);
+    const missing = new EngineError('Model "m" is not available');
+    const wrong = await openEngines([{ url: 'a', slots: 1 }, { url: 'b', slots: 1 }], failing({ b: missing }));
+    await expect(wrong.prepare(new AbortController().signal)).rejects.toBe(missing);
+    const none = await openEngines([{ url: 'a', slots: 1 }, { url: 'b', slots: 1 }], failing({ a: down, b: down }));
+    await expect(none.prepare(new AbortController().signal)).rejects.toBe(down);
   });
 
   it('closes the engines already made when another cannot be created', async () => {

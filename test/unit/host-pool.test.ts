@@ -36,6 +36,18 @@ describe('HostPool', () => {
     expect(p.take(avoid)).toBe(expected);
   });
 
+  it('a host down when the run began starts aside: no attempt until the pause is over, then one trial; a pool with no host in service is refused', () => {
+    const clock = { t: 0 };
+    const p = new HostPool([{ label: 'a', slots: 1 }, { label: 'b', slots: 2, aside: true }], { retryAfterMs: 1000, now: () => clock.t });
+    expect([p.take(), p.take()]).toEqual([0, undefined]);
+    expect(p.tally()[1]!.setAside).toBe(1);
+    clock.t = 1000;
+    expect([p.take(), p.take()]).toEqual([1, undefined]);
+    p.release(1, { ok: true, ms: 5 });
+    expect([p.take(), p.take()]).toEqual([1, 1]);
+    expect(() => new HostPool([{ label: 'a', slots: 1, aside: true }], { retryAfterMs: 1, now: () => 0 })).toThrow(/in service/);
+  });
+
   it('sets a host aside after two failures in a row without an answer, then offers one trial after the pause', () => {
     const { p, clock } = pool([2, 1], 1000);
     expect(p.take()).toBe(0);

@@ -12,6 +12,8 @@ export interface HostSlots {
   label: string;
   /** Attempts at once on this host. */
   slots: number;
+  /** Not answering when the run began: it starts set aside, with its trial after the pause. */
+  aside?: boolean;
 }
 
 export interface HostPoolOptions {
@@ -58,9 +60,12 @@ export class HostPool {
     private readonly o: HostPoolOptions,
   ) {
     if (specs.length === 0) throw new Error('HostPool needs at least one host');
+    const start = o.now();
     this.hosts = specs.map((s) => ({
-      label: s.label, slots: Math.max(1, Math.floor(s.slots)), busy: 0, failingInARow: 0, asideUntil: undefined, drafts: 0, failures: 0, okMs: 0, setAside: 0,
+      label: s.label, slots: Math.max(1, Math.floor(s.slots)), busy: 0, failingInARow: 0,
+      asideUntil: s.aside ? start + o.retryAfterMs : undefined, drafts: 0, failures: 0, okMs: 0, setAside: s.aside ? 1 : 0,
     }));
+    if (this.inService() === 0) throw new Error('HostPool needs a host in service');
     this.setAsideAfter = Math.max(1, o.setAsideAfter ?? 2);
   }
 

@@ -61,6 +61,8 @@ export interface RunHost {
   engine: Engine;
   /** Attempts at once on this host. */
   slots: number;
+  /** Not answering when the run began: set aside until its first trial. */
+  down?: boolean;
 }
 
 export interface RunOptions {

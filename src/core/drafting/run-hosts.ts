@@ -21,7 +21,7 @@ export class RunHosts implements HostAccess {
     const clock = o.now ? () => o.now!().getTime() : () => performance.now();
     this.engines = hosts.map((h) => h.engine);
     this.pool = new HostPool(
-      hosts.map((h) => ({ label: hostOf(h.engine.info.location) ?? h.engine.info.location, slots: h.slots })),
+      hosts.map((h) => ({ label: hostOf(h.engine.info.location) ?? h.engine.info.location, slots: h.slots, aside: Boolean(h.down) })),
       { retryAfterMs: o.hostRetryAfterMs ?? DEFAULT_RETRY_AFTER_MS, now: clock },
     );
     this.sleep = o.sleep ?? abortableSleep;

@@ -74,13 +74,14 @@ export function toEngineError(err: unknown, ctx: ErrorContext): EngineError {
     return new EngineError(`no answer from ${at} within ${secs ?? '?'}s`, {
       cause: err,
       retryable: true,
+      unreachable: true,
       hint: 'The model may be loading or busy; raise the request timeout with --timeout, or lower --concurrency',
     });
   }
 
   const cut = code !== undefined && SOCKET_ERRORS[code]?.kind === 'cut';
   if ((code && SOCKET_ERRORS[code]?.kind === 'unreachable') || (!ctx.midStream && cut)) {
-    return new EngineError(`Cannot reach ${at}`, { cause: err, retryable: ctx.retryable ?? true, hint: SERVE_HINT });
+    return new EngineError(`Cannot reach ${at}`, { cause: err, retryable: ctx.retryable ?? true, unreachable: true, hint: SERVE_HINT });
   }
 
   if (ctx.midStream || cut || /Did not receive done/.test(message)) {

@@ -107,11 +107,11 @@ function mapError(err: unknown, ctx: ErrorContext): EngineError {
   const e = err as { name?: string; message?: string };
   if (e?.name === 'TimeoutError') {
     const secs = ctx.timeoutMs !== undefined ? Math.round(ctx.timeoutMs / 100) / 10 : '?';
-    return new EngineError(`no answer from ${at} within ${secs}s`, { cause: err, retryable: true, hint: 'The server may be busy; raise the request timeout with --timeout, or lower --concurrency' });
+    return new EngineError(`no answer from ${at} within ${secs}s`, { cause: err, retryable: true, unreachable: true, hint: 'The server may be busy; raise the request timeout with --timeout, or lower --concurrency' });
   }
   const socket = SOCKET_ERRORS[errorCode(err) ?? ''];
   if (socket?.kind === 'unreachable' || (socket && !ctx.midStream))
-    return new EngineError(`Cannot reach ${at} (${socket.reason})`, { cause: err, retryable: ctx.retryable ?? true, hint: 'Start the server, or pass its base URL with --host' });
+    return new EngineError(`Cannot reach ${at} (${socket.reason})`, { cause: err, retryable: ctx.retryable ?? true, unreachable: socket.kind === 'unreachable', hint: 'Start the server, or pass its base URL with --host' });
   const cut = /aborted|socket hang up/i.test(e?.message ?? '');
   if (socket || ctx.midStream || cut)
     return new EngineError(`${at} stopped mid-answer: ${socket?.reason ?? (cut || !e?.message ? 'the connection was cut' : e.message)}`, { cause: err, retryable: true });
