@@ -33,9 +33,11 @@ import type { Ui } from '../ui/terminal.js';
 import { bindDraftsFile, campaignNotes, planJobs, preflightWarnings, rosterReader, settleUnchanged } from './campaign.js';
 import { lazyLint, type LazyLint } from './lazy-lint.js';
 import { draftJobs, noJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
+import { batchInNotes, batchJobs, openBatchIn, type BatchFlags, type BatchIn } from './batch-in.js';
+import { writeBatchOut, type BatchOutReport } from './batch-out.js';
 
 /** What `draft` was asked to do (its flags, parsed). Paths are as typed, relative to `cwd`. */
-export interface DraftCampaignOptions {
+export interface DraftCampaignOptions extends BatchFlags {
   /** The recipients CSV, or `-` for stdin. */
   csv: string;
   profile: string;
@@ -108,12 +110,13 @@ interface Campaign {
 }
 
 /** Runs the campaign; undefined for a dry run (its messages are already written). */
-export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome | undefined> {
+export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome | BatchOutReport | undefined> {
   const { profile, dir, file: profileFile } = await readProfile(path.resolve(deps.cwd, o.profile));
   const templates = await loadTemplates(profile, dir);
   const spool = o.csv === '-' ? await spoolToTempFile(deps.stdin) : undefined;
   try {
     const campaign = await scanCampaign(o, deps.ui, { profile, profileFile, templates }, spool?.path ?? path.resolve(deps.cwd, o.csv), Boolean(spool));
+    if (o.batchOut !== undefined) return await writeBatchOut(campaign, { ...o, batchOut: o.batchOut }, deps);
     if (!o.dryRun) return await runCampaign(campaign, o, deps);
     await writeDryRun(campaign, o, deps);
     return undefined;
@@ -173,7 +176,8 @@ async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
 /** The engine, the drafts file and Ctrl-C around one drafting run; all released however it ends. */
 async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome> {
   const { ui } = deps;
-  const engine = await deps.createEngine(c.profile);
+  const batch = o.batchIn !== undefined ? await openBatchIn(o.batchIn, deps.cwd, o.model) : undefined;
+  const engine = batch ? batch.results.engine : await deps.createEngine(c.profile);
   const draftsPath = o.drafts ? path.resolve(deps.cwd, o.drafts) : defaultDraftsPath(c.fromStdin ? null : o.csv, deps.cwd);
   const store = await DraftsStore.open(draftsPath, {
     lock: true, create: true, legacyKey: storedRecipientKey({ identity: c.profile.identity }), expected: c.roster.keys.length, rosterDigestOnly: true, intern: (key) => c.roster.intern(key),
@@ -191,11 +195,11 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
     const orphans = bindDraftsFile(store, source, c.roster, { relink: Boolean(o.relink), draftsName });
     await engine.prepare(controller.signal);
     ui.info(`drafting ${c.selected.count} recipient(s) with ${engine.info.engine} · ${engine.info.model} (${engine.info.location})`);
-    const { summary, readerGone } = await draftRows(c, o, deps, { engine, store, controller, lint });
+    const { summary, readerGone } = await draftRows(c, o, deps, { engine, store, controller, lint, batch });
     // --quiet with nothing failed prints no summary: its lint is not waited for.
     const shown = !o.quiet || summary.failed > 0;
     const tally = shown ? await lint.finish() : emptyTally();
-    const notes = campaignNotes(c.roster, orphans, summary.stale, `${o.resume} --redraft-decided`);
+    const notes = [...campaignNotes(c.roster, orphans, summary.stale, `${o.resume} --redraft-decided`), ...batchInNotes(batch, c.roster, store, o)];
     return { summary, tally, notes, readerGone, selected: c.selected.count, draftsPath };
   } finally {
     stopListening();
@@ -210,6 +214,7 @@ interface Running {
   store: DraftsStore;
   controller: AbortController;
   lint: LazyLint;
+  batch?: BatchIn;
 }
 
 /** The drafting loop over the rows not settled from the scan alone, with progress and `--out`. */
@@ -231,8 +236,9 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
   let broke = false;
   try {
     summary = await runDrafts({
-      jobs: toRead ? draftJobs(skipSettled(toRead, settled), settings, run) : noJobs(),
-      engine: r.engine, plan, profile: c.profileFile, concurrency: o.concurrency, retries: o.retries, giveUpAfterMs: o.giveUpAfter * 1000, signal: r.controller.signal,
+      jobs: toRead ? batchJobs(r.batch, draftJobs(skipSettled(toRead, settled), settings, run), plan) : noJobs(),
+      // A batch result is what it is: asking again would read the same answer.
+      engine: r.engine, plan, profile: c.profileFile, concurrency: o.concurrency, retries: r.batch ? 0 : o.retries, giveUpAfterMs: o.giveUpAfter * 1000, signal: r.controller.signal,
       parse: (text) => parseDraftOutput(text, c.profile.channel),
       save: (record) => r.store.append(record),
       onEvent: (e) => {

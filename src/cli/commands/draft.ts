@@ -11,6 +11,7 @@ import { renderSummary } from '../../ui/summary.js';
 import { DRAFT_RESUME_FLAGS, resumeCommand } from '../resume.js';
 import { createEngineFromFlags, type EngineFlags } from '../engine-choice.js';
 import { onInterrupt } from '../interrupt.js';
+import { checkBatchFlags, reportBatchOut } from '../draft-batch.js';
 import type { CliIo } from '../streams.js';
 
 export interface DraftFlags extends EngineFlags, Omit<DraftCampaignOptions, 'csv' | 'selection' | 'resume' | 'concurrency'> {
@@ -27,6 +28,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       hint: 'pipe a file in (`cat leads.csv | draftsmith draft - ...`) or pass the CSV path.',
     });
   }
+  checkBatchFlags(flags);
   const resume = resumeCommand('draft', [csvArg, '--profile', flags.profile], flags as never, DRAFT_RESUME_FLAGS);
   const outcome = await draftCampaign(
     { ...flags, csv: csvArg, selection, resume },
@@ -39,7 +41,8 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       onInterrupt: (stop) => onInterrupt(io, stop),
     },
   );
-  if (outcome) report(outcome, { flags, io, ui, resume, fromStdin });
+  if (outcome && 'kind' in outcome) reportBatchOut(outcome, resume, io, ui);
+  else if (outcome) report(outcome, { flags, io, ui, resume, fromStdin });
 }
 
 /** The run's summary, then the error that says how it ended when it did not simply finish. */
