@@ -10,6 +10,7 @@ import type { RowPlan } from '../core/decisions/rules.js';
 import type { RecipientState } from '../core/decisions/recipient-index.js';
 import { shellWord } from '../core/text/shell-word.js';
 import { stripControlsInline } from '../core/text/sanitize.js';
+import type { Engine } from '../core/engine.js';
 import { readBatchResults, type BatchResults } from '../engines/batch-results/engine.js';
 
 /** `draft`'s batch flags, as typed. */
@@ -31,8 +32,12 @@ export interface BatchIn {
   missing: number;
 }
 
-export async function openBatchIn(file: string, cwd: string, model: string | undefined): Promise<BatchIn> {
-  return { results: await readBatchResults(path.resolve(cwd, file), stripControlsInline(file), model), name: stripControlsInline(file), missing: 0 };
+/** The run's engine: the results of --batch-in (read whole before anything is written), else a live one. */
+export async function campaignEngine(o: BatchFlags, cwd: string, live: () => Promise<Engine>): Promise<{ batch?: BatchIn; engine: Engine }> {
+  if (o.batchIn === undefined) return { engine: await live() };
+  const name = stripControlsInline(o.batchIn);
+  const results = await readBatchResults(path.resolve(cwd, o.batchIn), name, o.model);
+  return { batch: { results, name, missing: 0 }, engine: results.engine };
 }
 
 /**
@@ -57,7 +62,7 @@ export function batchInNotes(
   o: { resume: string; model?: string },
 ): string[] {
   if (!batch) return [];
-  const hint = batchOutCommand(o.resume, o.model ? undefined : batch.results.engine.info.model);
+  const hint = batchNext(batch, o)!;
   const keys = roster.keys;
   const known = (key: string) => store.get(key);
   const unused = batch.results.unused();
@@ -89,7 +94,9 @@ export function batchJobs(batch: BatchIn | undefined, jobs: AsyncIterable<DraftJ
   return batch ? jobsWithResults(batch, jobs, plan) : jobs;
 }
 
-/** The command that writes the requests of the rows still to draft. */
-export function batchOutCommand(resume: string, model: string | undefined): string {
-  return `${resume}${model !== undefined ? ` --model ${shellWord(model)}` : ''} --batch-out requests.jsonl`;
+/** The command that writes the requests of the rows still to draft (failed, or without a result). */
+export function batchNext(batch: BatchIn | undefined, o: { resume: string; model?: string }): string | undefined {
+  if (!batch) return undefined;
+  const model = o.model ? '' : ` --model ${shellWord(batch.results.engine.info.model)}`;
+  return `${o.resume}${model} --batch-out requests.jsonl`;
 }

@@ -33,7 +33,7 @@ import type { Ui } from '../ui/terminal.js';
 import { bindDraftsFile, campaignNotes, planJobs, preflightWarnings, rosterReader, settleUnchanged } from './campaign.js';
 import { lazyLint, type LazyLint } from './lazy-lint.js';
 import { draftJobs, noJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
-import { batchInNotes, batchJobs, openBatchIn, type BatchFlags, type BatchIn } from './batch-in.js';
+import { batchInNotes, batchJobs, batchNext, campaignEngine, type BatchFlags, type BatchIn } from './batch-in.js';
 import { writeBatchOut, type BatchOutReport } from './batch-out.js';
 
 /** What `draft` was asked to do (its flags, parsed). Paths are as typed, relative to `cwd`. */
@@ -91,6 +91,8 @@ export interface CampaignOutcome {
   /** Recipients this run selected. */
   selected: number;
   draftsPath: string;
+  /** --batch-in: the command that writes the requests of the rows still to draft. */
+  next?: string;
 }
 
 /** The scanned CSV and everything every row of this run shares. */
@@ -176,8 +178,7 @@ async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
 /** The engine, the drafts file and Ctrl-C around one drafting run; all released however it ends. */
 async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome> {
   const { ui } = deps;
-  const batch = o.batchIn !== undefined ? await openBatchIn(o.batchIn, deps.cwd, o.model) : undefined;
-  const engine = batch ? batch.results.engine : await deps.createEngine(c.profile);
+  const { batch, engine } = await campaignEngine(o, deps.cwd, () => deps.createEngine(c.profile));
   const draftsPath = o.drafts ? path.resolve(deps.cwd, o.drafts) : defaultDraftsPath(c.fromStdin ? null : o.csv, deps.cwd);
   const store = await DraftsStore.open(draftsPath, {
     lock: true, create: true, legacyKey: storedRecipientKey({ identity: c.profile.identity }), expected: c.roster.keys.length, rosterDigestOnly: true, intern: (key) => c.roster.intern(key),
@@ -200,7 +201,7 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
     const shown = !o.quiet || summary.failed > 0;
     const tally = shown ? await lint.finish() : emptyTally();
     const notes = [...campaignNotes(c.roster, orphans, summary.stale, `${o.resume} --redraft-decided`), ...batchInNotes(batch, c.roster, store, o)];
-    return { summary, tally, notes, readerGone, selected: c.selected.count, draftsPath };
+    return { summary, tally, notes, readerGone, selected: c.selected.count, draftsPath, next: batchNext(batch, o) };
   } finally {
     stopListening();
     lint.close();

@@ -68,6 +68,9 @@ describe('draft --batch-out / --batch-in (end to end)', () => {
     expect(back.stderr).toContain('1 result(s) in results.jsonl match no row of this run and were not used: ds-00000000000000000000000000000000');
     expect(back.stderr).toContain('1 row(s) to draft have no result in results.jsonl: still undrafted');
     expect(back.stderr).toContain('engine crashed on request 0');
+    // What comes next is a batch of the rows still to draft, with the model the results named.
+    expect(back.stderr).toContain(`--model ${MODEL} --batch-out requests.jsonl`);
+    expect(back.stderr).toContain('read its results with --batch-in');
     const records = readDrafts(drafts);
     const byKey = new Map(records.map((x) => [x.key, x]));
     expect(records.filter((x) => x.status === 'drafted')).toHaveLength(10);

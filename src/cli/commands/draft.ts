@@ -48,7 +48,9 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
 /** The run's summary, then the error that says how it ended when it did not simply finish. */
 function report(outcome: CampaignOutcome, at: { flags: DraftFlags; io: CliIo; ui: Ui; resume: string; fromStdin: boolean }): void {
   const { summary, tally, notes, draftsPath } = outcome;
-  const { flags, io, ui, resume, fromStdin } = at;
+  const { flags, io, ui, fromStdin } = at;
+  // --batch-in: what comes next is a batch of the rows still to draft, not a live run.
+  const resume = outcome.next ?? at.resume;
   const draftsName = path.relative(io.cwd, draftsPath) || draftsPath;
   if (outcome.readerGone) {
     ui.note(`the reader of --out closed the pipe: stopped, ${summary.drafted} new draft(s) kept in ${draftsName}.`);
@@ -79,7 +81,7 @@ function report(outcome: CampaignOutcome, at: { flags: DraftFlags; io: CliIo; ui
   }
   if (summary.failed > 0) {
     throw new PartialFailureError(`${summary.failed} of ${outcome.selected} recipient(s) failed.`, {
-      hint: 're-run the same command: only the failed rows are drafted again.',
+      hint: outcome.next ? `write their requests again (${outcome.next}), run the batch, and read its results with --batch-in.` : 're-run the same command: only the failed rows are drafted again.',
     });
   }
 }
