@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startFakeOllama } from '../test/helpers/fake-ollama/index.js';
 import { benchEmbedded } from './embedded.js';
 import { benchStartup } from './startup.js';
+import { benchHosts } from './hosts.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, '.bench-tmp');
@@ -167,6 +168,9 @@ async function main(): Promise<void> {
       ok: r.ms < limitMs && mb <= 150,
     });
   }
+
+  // 5. Many hosts: three hosts x 4 slots against one (bench/hosts.ts).
+  rows.push(await benchHosts(root, work));
 
   rows.push(helpRow, ...startup);
 

@@ -10,7 +10,7 @@ import type { RowPlan } from '../core/decisions/rules.js';
 import type { RecipientState } from '../core/decisions/recipient-index.js';
 import { shellWord } from '../core/text/shell-word.js';
 import { stripControlsInline } from '../core/text/sanitize.js';
-import type { Engine } from '../core/engine.js';
+import { openEngines, type RunEngines } from './draft-hosts.js';
 import { readBatchResults, type BatchResults } from '../engines/batch-results/engine.js';
 
 /** `draft`'s batch flags, as typed. */
@@ -32,12 +32,12 @@ export interface BatchIn {
   missing: number;
 }
 
-/** The run's engine: the results of --batch-in (read whole before anything is written), else a live one. */
-export async function campaignEngine(o: BatchFlags, cwd: string, live: () => Promise<Engine>): Promise<{ batch?: BatchIn; engine: Engine }> {
-  if (o.batchIn === undefined) return { engine: await live() };
+/** The run's engines: the results of --batch-in (read whole before anything is written), else the live ones. */
+export async function campaignEngines(o: BatchFlags, cwd: string, live: () => Promise<RunEngines>): Promise<{ batch?: BatchIn; engines: RunEngines }> {
+  if (o.batchIn === undefined) return { engines: await live() };
   const name = stripControlsInline(o.batchIn);
   const results = await readBatchResults(path.resolve(cwd, o.batchIn), name, o.model);
-  return { batch: { results, name, missing: 0 }, engine: results.engine };
+  return { batch: { results, name, missing: 0 }, engines: await openEngines([], async () => results.engine) };
 }
 
 /**

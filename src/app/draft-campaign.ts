@@ -9,7 +9,7 @@ import { buildMessages, generationOptions, type Templates } from '../core/drafti
 import { draftSchema, parseDraftOutput } from '../core/drafting/draft-answer.js';
 import { unknownFieldNames } from '../core/drafting/private-columns.js';
 import { runDrafts } from '../core/drafting/run.js';
-import type { DraftJob, RunSummary } from '../core/drafting/run-contract.js';
+import type { DraftJob, RunHost, RunSummary } from '../core/drafting/run-contract.js';
 import type { Engine, GenerationOptions, JsonSchema } from '../core/engine.js';
 import { toExportRecord } from '../core/export/export-record.js';
 import { emptyTally, type LintTally } from '../core/lint/tally.js';
@@ -32,8 +32,9 @@ import { createProgress } from '../ui/progress.js';
 import type { Ui } from '../ui/terminal.js';
 import { bindDraftsFile, campaignNotes, planJobs, preflightWarnings, rosterReader, settleUnchanged } from './campaign.js';
 import { lazyLint, type LazyLint } from './lazy-lint.js';
-import { draftJobs, noJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
-import { batchInNotes, batchJobs, batchNext, campaignEngine, type BatchFlags, type BatchIn } from './batch-in.js';
+import { draftJobs, filterRows, noJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
+import { openEngines, planHosts, type HostPick } from './draft-hosts.js';
+import { batchInNotes, batchJobs, batchNext, campaignEngines, type BatchFlags, type BatchIn } from './batch-in.js';
 import { writeBatchOut, type BatchOutReport } from './batch-out.js';
 
 /** What `draft` was asked to do (its flags, parsed). Paths are as typed, relative to `cwd`. */
@@ -56,6 +57,9 @@ export interface DraftCampaignOptions extends BatchFlags {
   retries: number;
   /** Seconds without an answer before the run stops. */
   giveUpAfter: number;
+  /** --host: one, or several as `a,b` (app/draft-hosts.ts); --host-retry-after in seconds. */
+  host?: string;
+  hostRetryAfter?: number;
   format: OutputFormat;
   out?: string;
   rawCells?: boolean;
@@ -74,7 +78,8 @@ export interface DraftCampaignDeps {
   stdin: NodeJS.ReadableStream;
   /** Where `--out -` and the dry run write. */
   stdout: NodeJS.WritableStream;
-  createEngine: (profile: ToneProfile) => Promise<Engine>;
+  /** The engine choice; told the host (and engine kind) when the run has a host list. */
+  createEngine: (profile: ToneProfile, pick?: HostPick) => Promise<Engine>;
   /** Calls `stop` on the first Ctrl-C; returns the function that stops listening. */
   onInterrupt: (stop: () => void) => () => void;
 }
@@ -178,7 +183,8 @@ async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
 /** The engine, the drafts file and Ctrl-C around one drafting run; all released however it ends. */
 async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome> {
   const { ui } = deps;
-  const { batch, engine } = await campaignEngine(o, deps.cwd, () => deps.createEngine(c.profile));
+  const { batch, engines } = await campaignEngines(o, deps.cwd, () => openEngines(planHosts(o.host, c.profile, o.concurrency), (pick) => deps.createEngine(c.profile, pick)));
+  const { engine } = engines;
   const draftsPath = o.drafts ? path.resolve(deps.cwd, o.drafts) : defaultDraftsPath(c.fromStdin ? null : o.csv, deps.cwd);
   const store = await DraftsStore.open(draftsPath, {
     lock: true, create: true, legacyKey: storedRecipientKey({ identity: c.profile.identity }), expected: c.roster.keys.length, rosterDigestOnly: true, intern: (key) => c.roster.intern(key),
@@ -194,9 +200,9 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
     const draftsName = path.relative(deps.cwd, draftsPath) || draftsPath;
     const source = { csv: c.fromStdin ? null : c.csv.file, header: c.scan.columns.headers, profile: c.profileFile };
     const orphans = bindDraftsFile(store, source, c.roster, { relink: Boolean(o.relink), draftsName });
-    await engine.prepare(controller.signal);
-    ui.info(`drafting ${c.selected.count} recipient(s) with ${engine.info.engine} · ${engine.info.model} (${engine.info.location})`);
-    const { summary, readerGone } = await draftRows(c, o, deps, { engine, store, controller, lint, batch });
+    await engines.prepare(controller.signal);
+    ui.info(`drafting ${c.selected.count} recipient(s) with ${engine.info.engine} · ${engine.info.model} (${engines.where})`);
+    const { summary, readerGone } = await draftRows(c, o, deps, { engine, hosts: engines.hosts, store, controller, lint, batch });
     // --quiet with nothing failed prints no summary: its lint is not waited for.
     const shown = !o.quiet || summary.failed > 0;
     const tally = shown ? await lint.finish() : emptyTally();
@@ -206,17 +212,11 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
     stopListening();
     lint.close();
     await store.close();
-    await engine.close();
+    await engines.close();
   }
 }
 
-interface Running {
-  engine: Engine;
-  store: DraftsStore;
-  controller: AbortController;
-  lint: LazyLint;
-  batch?: BatchIn;
-}
+type Running = { engine: Engine; hosts: RunHost[] | undefined; store: DraftsStore; controller: AbortController; lint: LazyLint; batch?: BatchIn };
 
 /** The drafting loop over the rows not settled from the scan alone, with progress and `--out`. */
 async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps, r: Running): Promise<{ summary: RunSummary; readerGone: boolean }> {
@@ -232,7 +232,7 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
   const toRead = settledCount === c.selected.count ? undefined : c.recipients();
   const out = o.out ? await openOutput(o.out, deps) : undefined;
   const records = out ? outRecords(out, c, o, r) : undefined;
-  const progress = await createProgress(deps.ui, { total: c.selected.count, cached: settledCount });
+  const progress = await createProgress(deps.ui, { total: c.selected.count, cached: settledCount, perHost: (r.hosts?.length ?? 0) > 1 });
   let summary: RunSummary;
   let broke = false;
   try {
@@ -240,6 +240,7 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
       jobs: toRead ? batchJobs(r.batch, draftJobs(skipSettled(toRead, settled), settings, run), plan) : noJobs(),
       // A batch result is what it is: asking again would read the same answer.
       engine: r.engine, plan, profile: c.profileFile, concurrency: o.concurrency, retries: r.batch ? 0 : o.retries, giveUpAfterMs: o.giveUpAfter * 1000, signal: r.controller.signal,
+      ...(r.hosts ? { hosts: r.hosts, hostRetryAfterMs: (o.hostRetryAfter ?? 15) * 1000 } : {}),
       parse: (text) => parseDraftOutput(text, c.profile.channel),
       save: (record) => r.store.append(record),
       onEvent: (e) => {
@@ -293,8 +294,4 @@ function outRecords(out: OutputTarget, c: Campaign, o: DraftCampaignOptions, r: 
       });
     },
   };
-}
-
-async function* filterRows(source: AsyncIterable<Recipient>, selected: SelectedRows): AsyncGenerator<Recipient> {
-  for await (const r of source) if (selected.has(r.row)) yield r;
 }

@@ -8,6 +8,7 @@ import { buildMessages, PROMPT_FORMAT, type Templates } from '../core/drafting/p
 import type { ToneProfile } from '../core/profile.js';
 import { recipientRecord, type Columns, type Recipient } from '../core/recipients/recipients.js';
 import type { DraftJob } from '../core/drafting/run-contract.js';
+import type { SelectedRows } from '../core/recipients/row-selection.js';
 
 export interface JobSettings {
   profile: ToneProfile;
@@ -73,4 +74,9 @@ function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
       return { messages: b.messages, schema: s.schema, options: s.options, id: (b.id ??= batchId(key, b.fingerprint)) };
     },
   };
+}
+
+/** The selected rows of a CSV read. */
+export async function* filterRows(source: AsyncIterable<Recipient>, selected: SelectedRows): AsyncGenerator<Recipient> {
+  for await (const r of source) if (selected.has(r.row)) yield r;
 }

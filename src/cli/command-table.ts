@@ -3,7 +3,7 @@
 // table apart means adding a command is one entry here, and `--help` loads no command module.
 import type { CliIo } from './streams.js';
 import { ENGINE_CHOICES, doctorEngineFlagHelp, engineFlagHelp } from '../engines/index.js';
-import { integer, nonNegativeInt, nonNegativeNumber, positiveInt } from './option-parsers.js';
+import { hostList, integer, nonNegativeInt, nonNegativeNumber, positiveInt } from './option-parsers.js';
 
 export interface ArgumentSpec {
   /** As commander writes it: `<file>` required, `[file]` optional. */
@@ -36,9 +36,15 @@ export interface CommandSpec {
 // ---- Engine options: the --engine choices and help come from the engine registry. ----
 
 /** Where a command gets its model (draft, and review for regenerating): Ollama and the embedded engine. */
+const HOST_OPTION: OptionSpec = { flags: '--host <url>', description: 'model host: Ollama (default: $OLLAMA_HOST, else http://127.0.0.1:11434) or an OpenAI-compatible base URL (default: http://127.0.0.1:8000/v1)', parse: hostList };
+/** draft's --host: repeated (or a,b), a row goes to whichever host has a free slot. */
+const HOSTS_OPTION: OptionSpec = {
+  ...HOST_OPTION,
+  description: "model host: Ollama's, or an OpenAI-compatible base URL; repeat it (or a,b) to spread the rows over several, each with --concurrency slots (default: the profile's model.hosts, else $OLLAMA_HOST or http://127.0.0.1:11434 for Ollama, http://127.0.0.1:8000/v1 for openai)",
+};
 const ENGINE_OPTIONS: readonly OptionSpec[] = [
-  { flags: '--host <url>', description: 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)' },
-  { flags: '--allow-remote', description: 'allow a non-local Ollama host (recipient data leaves this machine)' },
+  HOST_OPTION,
+  { flags: '--allow-remote', description: 'allow a host that is not this machine (recipient data leaves it)' },
   { flags: '-e, --engine <engine>', description: engineFlagHelp(), choices: ENGINE_CHOICES },
   { flags: '--threads <n>', description: 'CPU threads for the embedded llama-cpp engine (default: all cores; 1 for models under 32 MB)', parse: positiveInt },
   { flags: '-y, --yes', description: 'do not ask before downloading a model (needed for hf: models when not on a terminal)' },
@@ -61,7 +67,8 @@ const draft: CommandSpec = {
   options: [
     { flags: '-p, --profile <file>', description: 'tone profile (YAML); create one with `draftsmith profile init`', required: true },
     { flags: '-m, --model <name>', description: "Ollama model name, or for llama-cpp a .gguf path, hf:owner/repo:quant or ollama:NAME (default: the profile's model.name, else llama3.2)" },
-    ...ENGINE_OPTIONS,
+    HOSTS_OPTION,
+    ...ENGINE_OPTIONS.slice(1),
     { flags: '-c, --concurrency <n>', description: 'drafts generated at once', parse: positiveInt, default: 2 },
     { flags: '-d, --drafts <file>', description: 'drafts file (default: <csv name>.drafts.jsonl beside the CSV)' },
     { flags: '-f, --format <format>', description: 'format of --out', choices: ['jsonl', 'csv', 'text'], default: 'jsonl' },
@@ -79,6 +86,7 @@ const draft: CommandSpec = {
     { flags: '--timeout <seconds>', description: 'give up on one request after this long', parse: positiveInt, default: 600 },
     { flags: '--retries <n>', description: 'extra attempts on connection errors and 5xx', parse: nonNegativeInt, default: 3 },
     { flags: '--give-up-after <seconds>', description: 'stop the run when the engine has answered nothing for this long (drafts are kept; re-run to resume)', parse: positiveInt, default: 30 },
+    { flags: '--host-retry-after <seconds>', description: 'with several hosts: how long a host that keeps failing is set aside before it is tried again', parse: nonNegativeNumber, default: 15 },
     { flags: '--raw-cells', description: 'with --format csv: write cells as they are, without the formula guard (for CRM imports)' },
     { flags: '--encoding <name>', description: 'CSV text encoding, e.g. windows-1252 (default: utf-8; a file that is not is detected, with a notice)' },
     { flags: '--skip-lines <n>', description: 'skip n lines before the CSV header', parse: nonNegativeInt },
@@ -196,8 +204,8 @@ const doctor: CommandSpec = {
   summary: 'check what drafting needs on this machine and how to fix each gap',
   options: [
     { flags: '-p, --profile <file>', description: 'also check this tone profile (and use its model settings)' },
-    { flags: '--host <url>', description: 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)' },
-    { flags: '--allow-remote', description: 'contact a non-local Ollama host (not contacted otherwise)' },
+    HOST_OPTION,
+    { flags: '--allow-remote', description: 'contact a host that is not this machine (not contacted otherwise)' },
     { flags: '-m, --model <name>', description: "model to check: an Ollama name, a .gguf path, hf:owner/repo:quant or ollama:NAME (default: the profile's model.name, else llama3.2)" },
     DOCTOR_ENGINE_OPTION,
   ],
@@ -219,8 +227,8 @@ const models: CommandSpec = {
   name: 'models',
   summary: "list Ollama's pulled models and the GGUF files in the model cache",
   options: [
-    { flags: '--host <url>', description: 'Ollama host (default: $OLLAMA_HOST, else http://127.0.0.1:11434)' },
-    { flags: '--allow-remote', description: 'contact a non-local Ollama host (not contacted otherwise)' },
+    HOST_OPTION,
+    { flags: '--allow-remote', description: 'contact a host that is not this machine (not contacted otherwise)' },
     { flags: '--json', description: 'print one JSON object (ollama: host, reachable, error, models; cache: dir, files)' },
   ],
   help: `

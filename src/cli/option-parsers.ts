@@ -21,3 +21,7 @@ export function nonNegativeNumber(value: string): number {
   if (!Number.isFinite(n) || n < 0 || value.trim() === '') throw new InvalidArgumentError('expected a number, 0 or more.');
   return n;
 }
+/** --host again adds a host: `--host a --host b` is `a,b` (core/host-address.ts splitHostList reads it). */
+export function hostList(value: string, previous?: string): string {
+  return previous === undefined ? value : `${previous},${value}`;
+}

@@ -76,3 +76,11 @@ export function remoteHostError(url: string, addresses: readonly string[], runLo
     { hint: `${runLocally}, or add --allow-remote to send recipient data to that host.` },
   );
 }
+
+/**
+ * `--host a --host b` and `--host a,b` (and a mix) as a list: the flag's values are kept as one
+ * comma-separated text (so a resume command repeats them as one `--host a,b`). Empty items are dropped.
+ */
+export function splitHostList(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((h) => h.trim()).filter((h) => h !== '');
+}

@@ -27,8 +27,15 @@ const exampleSchema = z.strictObject({
   message: z.union([text, messageSchema]),
 });
 const fieldsSchema = z.strictObject({ private: textList.default([]), use: textList.optional() });
+// One host of several (`--host` repeated overrides the list): its URL, and its own slots if not --concurrency.
+const hostEntrySchema = z.strictObject({ url: text, concurrency: z.number().int().positive().optional() });
 const modelSchema = z.strictObject({
   engine: z.enum(ENGINE_CHOICES).default('auto'),
+  hosts: z
+    .array(z.union([text, hostEntrySchema]))
+    .min(1)
+    .optional()
+    .transform((list) => list?.map((h) => (typeof h === 'string' ? { url: h } : h))),
   name: text.optional(),
   temperature: z.number().min(0).max(2).optional(),
   seed: z.number().int().optional(),
@@ -88,6 +95,7 @@ const OBJECT_KEYS: Record<string, readonly string[]> = {
   sender: Object.keys(senderSchema.shape),
   fields: Object.keys(fieldsSchema.shape),
   model: Object.keys(modelSchema.shape),
+  'model.hosts.*': Object.keys(hostEntrySchema.shape),
   prompts: Object.keys(promptsSchema.shape),
   'examples.*': Object.keys(exampleSchema.shape),
   'examples.*.message': Object.keys(messageSchema.shape),

@@ -4,6 +4,7 @@
 // a name that does not resolve is an error, not "probably local". The same check serves `draft`,
 // `review`, `doctor` and `models`.
 import { lookup } from 'node:dns/promises';
+import { isIP, type LookupFunction } from 'node:net';
 import { EngineError } from '../core/errors.js';
 import { hostnameOf, isIpLiteral, isLoopbackAddress, remoteHostError } from '../core/host-address.js';
 
@@ -34,11 +35,26 @@ export async function hostLocality(url: string, resolve: LookupAll = lookupAll):
   return { local: addresses.every(isLoopbackAddress), addresses };
 }
 
-/** Refuses (UsageError, naming the addresses) a host that is not this machine, unless allowed. */
-export async function assertHostAllowed(url: string, allowRemote: boolean, resolve: LookupAll = lookupAll, runLocally?: string): Promise<void> {
-  if (allowRemote) return;
+/**
+ * Refuses (UsageError, naming the addresses) a host that is not this machine, unless allowed.
+ * Returns the addresses it checked (undefined when --allow-remote skipped the check): connect to
+ * those (pinnedLookup), so a second lookup cannot answer differently from the one that was checked.
+ */
+export async function assertHostAllowed(url: string, allowRemote: boolean, resolve: LookupAll = lookupAll, runLocally?: string): Promise<string[] | undefined> {
+  if (allowRemote) return undefined;
   const { local, addresses } = await hostLocality(url, resolve);
   if (!local) throw remoteHostError(url, addresses, runLocally);
+  return addresses;
+}
+
+/** A `lookup` for node:net / node:http that answers with these addresses only, never asking DNS again. */
+export function pinnedLookup(addresses: readonly string[]): LookupFunction {
+  const all = addresses.map((address) => ({ address, family: isIP(address) || 4 }));
+  return (_hostname, options, callback) => {
+    const cb = callback as (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void;
+    if (options.all) cb(null, all);
+    else cb(null, all[0]!.address, all[0]!.family);
+  };
 }
 
 function cannotResolve(url: string, host: string, err: unknown): EngineError {

@@ -15,6 +15,8 @@ export interface ProgressOptions {
   label?: string;
   /** Clock in ms (tests pass their own). */
   now?: () => number;
+  /** Several hosts: the line adds each host's drafts per second. */
+  perHost?: boolean;
 }
 
 export interface Progress {
@@ -28,7 +30,7 @@ const PLAIN_EVERY_MS = 2000;
 /** Async only to load ora when a terminal will show it: pipes, logs and --quiet never pay its ~100 ms. */
 export async function createProgress(ui: Ui, opts: ProgressOptions): Promise<Progress> {
   if (ui.quiet) return { onEvent() {}, stop() {} };
-  const stats = new ProgressStats(opts.total, opts.cached ?? 0, opts.now ?? Date.now);
+  const stats = new ProgressStats(opts.total, opts.cached ?? 0, opts.now ?? Date.now, opts.perHost);
   const label = opts.label ?? 'drafting';
   // ora moves the cursor: it needs a real tty.WriteStream, not merely something claiming isTTY,
   // with a known width (ora divides by `columns`: a pty reporting 0 makes it loop forever).
@@ -91,7 +93,8 @@ function plainProgress(ui: Ui, stats: ProgressStats, label: string): Progress {
       stats.apply(e);
       if (e.type === 'failed') write(`row ${e.row} failed: ${stripControlsInline(e.error)}`);
       if (e.type === 'retry' && countRetry(retried, e.error)) {
-        write(`row ${e.row}: retrying in ${formatDuration(e.delayMs)} (attempt ${e.attempt + 1}): ${stripControlsInline(e.error)} (more retries for this are only counted)`);
+        const when = e.delayMs > 0 ? `retrying in ${formatDuration(e.delayMs)}` : 'retrying at once';
+        write(`row ${e.row}: ${when} (attempt ${e.attempt + 1}): ${stripControlsInline(e.error)} (more retries for this are only counted)`);
       }
       if (stats.done === lastDone) return;
       const now = stats.now();
@@ -122,12 +125,16 @@ export class ProgressStats {
   tokens = 0;
   private readonly streamed = new Map<number, number>();
   private firstStart: number | undefined;
+  /** Drafts per host (`host:port`, from the records), counted when the run has several hosts. */
+  private readonly byHost: Map<string, number> | undefined;
 
   constructor(
     readonly total: number,
     cached: number,
     readonly now: () => number,
+    perHost = false,
   ) {
+    this.byHost = perHost ? new Map() : undefined;
     this.cached = cached;
   }
 
@@ -154,6 +161,7 @@ export class ProgressStats {
         const exact = e.record.timing.evalCount;
         if (exact !== undefined) this.tokens += exact - (this.streamed.get(e.row) ?? 0);
         this.streamed.delete(e.row);
+        if (this.byHost && e.record.host !== undefined) this.byHost.set(e.record.host, (this.byHost.get(e.record.host) ?? 0) + 1);
         break;
       }
       case 'failed':
@@ -190,7 +198,16 @@ export class ProgressStats {
     if (tps !== undefined) parts.push(`${tps.toFixed(tps < 10 ? 1 : 0)} tok/s`);
     const eta = this.etaMs();
     if (eta !== undefined && this.done < this.total) parts.push(`ETA ${formatDuration(eta)}`);
+    const hosts = this.hostRates();
+    if (hosts) parts.push(hosts);
     return parts.join(' · ');
+  }
+
+  /** "127.0.0.1:11434 3.1/s, 10.0.0.5:11434 1.2/s": drafts per second by host since the first request. */
+  hostRates(): string | undefined {
+    if (!this.byHost || this.byHost.size === 0 || this.firstStart === undefined) return undefined;
+    const secs = Math.max((this.now() - this.firstStart) / 1000, 0.001);
+    return [...this.byHost].map(([host, n]) => `${stripControlsInline(host)} ${(n / secs).toFixed(1)}/s`).join(', ');
   }
 }
 

@@ -3,6 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { RetryCount } from '../core/drafting/retry-tally.js';
 import type { RunSummary } from '../core/drafting/run-contract.js';
+import type { HostTally } from '../core/drafting/host-pool.js';
 import { stripControlsInline } from '../core/text/sanitize.js';
 import { shellWord } from '../core/text/shell-word.js';
 import { formatDuration } from './progress.js';
@@ -37,6 +38,8 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
   const title = summary.interrupted ? c.yellow('interrupted:') : summary.engineDown ? c.yellow('stopped:') : c.bold('done:');
   const lines = [`${title} ${counts.join(' · ')}`];
   if (summary.retries.length > 0) lines.push(c.yellow(renderRetries(summary.retries)));
+  // Several hosts, and some model work done (a re-run with everything cached lists none).
+  if (summary.hosts && summary.hosts.length > 1 && summary.hosts.some((h) => h.drafts + h.failures > 0)) lines.push(...renderHosts(summary.hosts));
 
   if (summary.failures.length > 0) {
     const max = opts.maxFailures ?? 10;
@@ -78,4 +81,19 @@ function renderRetries(tally: RetryCount[]): string {
       ? stripControlsInline(tally[0]!.reason)
       : tally.slice(0, 3).map((t) => `${t.count} × ${stripControlsInline(t.reason)}`).join(', ') + (tally.length > 3 ? ', ...' : '');
   return `${total} ${total === 1 ? 'retry' : 'retries'} (${reasons})`;
+}
+
+/** One line per host: "  127.0.0.1:11434  40 drafts · 2 failures · avg 1.2s (set aside once)", aligned. */
+function renderHosts(hosts: readonly HostTally[]): string[] {
+  const labels = hosts.map((h) => stripControlsInline(h.label));
+  const width = Math.max(...labels.map((l) => l.length));
+  return [
+    'hosts:',
+    ...hosts.map((h, i) => {
+      const parts = [`${h.drafts} draft${h.drafts === 1 ? '' : 's'}`, `${h.failures} failure${h.failures === 1 ? '' : 's'}`];
+      if (h.drafts > 0) parts.push(`avg ${formatDuration(h.avgMs)}`);
+      const aside = h.setAside > 0 ? ` (set aside ${h.setAside === 1 ? 'once' : `${h.setAside} times`})` : '';
+      return `  ${labels[i]!.padEnd(width)}  ${parts.join(' · ')}${aside}`;
+    }),
+  ];
 }

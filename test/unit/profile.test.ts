@@ -142,3 +142,20 @@ describe('suggest', () => {
     ['ca', 'abc', 3],
   ])('levenshtein(%s, %s) = %d', (a, b, d) => expect(levenshtein(a, b)).toBe(d));
 });
+
+describe('model.hosts', () => {
+  const base = { goal: 'book a call' };
+  it('takes URLs and {url, concurrency} entries, as one shape', () => {
+    const r = parseProfile({ ...base, model: { hosts: ['http://a:11434', { url: 'b:11434', concurrency: 8 }] } });
+    expect(r.ok && r.profile.model.hosts).toEqual([{ url: 'http://a:11434' }, { url: 'b:11434', concurrency: 8 }]);
+  });
+  it.each([
+    [{ hosts: [] }, ['model', 'hosts']],
+    [{ hosts: [{ url: 'a', concurrency: 0 }] }, ['model', 'hosts', 0, 'concurrency']],
+    [{ hosts: [{ url: 'a', slots: 2 }] }, ['model', 'hosts', 0, 'slots']],
+  ])('refuses %j at its path', (model, path) => {
+    const r = parseProfile({ ...base, model });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => i.path)).toContainEqual(path);
+  });
+});

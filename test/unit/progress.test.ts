@@ -305,3 +305,40 @@ describe('renderSummary', () => {
     expect(text).toContain('\u001b[');
   });
 });
+
+describe('several hosts', () => {
+  const plain = new Chalk({ level: 0 });
+  const base: RunSummary = {
+    drafted: 10, cached: 2, stale: 0, failed: 0, failures: [], interrupted: false, wallMs: 12_300, evalCount: 2000, evalMs: 50_000, cutRows: [], retries: [],
+  };
+  const onHost = (row: number, host: string) => {
+    const e = drafted(row);
+    return { ...e, record: { ...e.record, host } };
+  };
+
+  it('the progress line adds drafts per second by host; one host keeps the line as it was', () => {
+    let now = 0;
+    const many = new ProgressStats(10, 0, () => now, true);
+    const one = new ProgressStats(10, 0, () => now);
+    for (const s of [many, one]) s.apply({ type: 'started', row: 1 });
+    now = 2000;
+    for (const [row, host] of [[1, 'a:1'], [2, 'a:1'], [3, 'b:2']] as const) {
+      many.apply(onHost(row, host));
+      one.apply(onHost(row, host));
+    }
+    expect(many.line('drafting')).toMatch(/ · a:1 1\.0\/s, b:2 0\.5\/s$/);
+    expect(one.line('drafting')).not.toMatch(/\/s/);
+  });
+
+  it('the summary lists each host with drafts, failures and mean latency, only when there were several', () => {
+    const hosts = [
+      { label: '127.0.0.1:11434', drafts: 7, failures: 0, avgMs: 1200, setAside: 0 },
+      { label: '10.0.0.5:11434', drafts: 3, failures: 4, avgMs: 850, setAside: 1 },
+    ];
+    const text = renderSummary({ ...base, hosts }, { draftsFile: 'd', color: plain });
+    expect(text).toContain('hosts:\n  127.0.0.1:11434  7 drafts · 0 failures · avg 1.2s\n  10.0.0.5:11434   3 drafts · 4 failures · avg 850ms (set aside once)\n');
+    expect(renderSummary({ ...base, hosts: hosts.slice(0, 1) }, { draftsFile: 'd', color: plain })).not.toContain('hosts:');
+    const idle = hosts.map((h) => ({ ...h, drafts: 0, failures: 0 }));
+    expect(renderSummary({ ...base, hosts: idle }, { draftsFile: 'd', color: plain })).not.toContain('hosts:');
+  });
+});

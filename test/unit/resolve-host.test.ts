@@ -45,9 +45,9 @@ describe('assertHostAllowed', () => {
     );
   });
 
-  it('accepts a name when every address is loopback', async () => {
-    await expect(assertHostAllowed('http://localhost:11434', false, etcHosts)).resolves.toBeUndefined();
-    await expect(assertHostAllowed('http://mapped.localhost:11434', false, etcHosts)).resolves.toBeUndefined();
+  it('accepts a name when every address is loopback, and gives those addresses to connect to', async () => {
+    await expect(assertHostAllowed('http://localhost:11434', false, etcHosts)).resolves.toEqual(['127.0.0.1', '::1']);
+    await expect(assertHostAllowed('http://mapped.localhost:11434', false, etcHosts)).resolves.toEqual(['::ffff:127.0.0.1']);
   });
 
   it('refuses a name when only some addresses are loopback', async () => {
@@ -57,8 +57,8 @@ describe('assertHostAllowed', () => {
 
   it('judges a literal IP without any lookup', async () => {
     const lookup = hosts({});
-    await expect(assertHostAllowed('http://127.0.0.2:1', false, lookup)).resolves.toBeUndefined();
-    await expect(assertHostAllowed('http://[::1]:1', false, lookup)).resolves.toBeUndefined();
+    await expect(assertHostAllowed('http://127.0.0.2:1', false, lookup)).resolves.toEqual(['127.0.0.2']);
+    await expect(assertHostAllowed('http://[::1]:1', false, lookup)).resolves.toEqual(['::1']);
     expect((await rejection(assertHostAllowed('http://10.1.2.3:1', false, lookup))).message).toBe(
       'refusing to send recipient data to non-local host http://10.1.2.3:1; pass --allow-remote if you mean it',
     );

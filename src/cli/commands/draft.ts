@@ -37,7 +37,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       cwd: io.cwd,
       stdin: io.stdin,
       stdout: io.stdout,
-      createEngine: (profile) => createEngineFromFlags(flags, profile, io),
+      createEngine: (profile, pick) => createEngineFromFlags({ ...flags, ...pick }, profile, io),
       onInterrupt: (stop) => onInterrupt(io, stop),
     },
   );

@@ -15,6 +15,7 @@ import { parseRowSelection } from '../../core/recipients/row-selection.js';
 import { createAsk } from '../../ui/ask.js';
 import { createUi } from '../../ui/terminal.js';
 import type { CliIo } from '../streams.js';
+import { splitHostList } from '../../core/host-address.js';
 import { createEngineFromFlags } from '../engine-choice.js';
 import { withInterrupt } from '../interrupt.js';
 
@@ -32,7 +33,9 @@ export interface ReviewFlags {
   timeout: number;
 }
 
-export async function runReviewCommand(file: string | undefined, flags: ReviewFlags, io: CliIo): Promise<void> {
+export async function runReviewCommand(file: string | undefined, given: ReviewFlags, io: CliIo): Promise<void> {
+  // A regeneration uses one host: the first of several.
+  const flags = { ...given, host: splitHostList(given.host)[0] };
   if (!io.stdin.isTTY || !io.stdout.isTTY || !io.stderr.isTTY) {
     throw new UsageError('`review` is interactive and needs a terminal (stdin, stdout and stderr).', {
       hint: 'in scripts, use `draftsmith approve --rows 3,5-9` or `draftsmith approve --clean`, then `draftsmith export`.',

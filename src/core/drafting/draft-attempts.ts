@@ -2,7 +2,7 @@
 // then attempts at the model until one parses, the engine says retrying is pointless, or the
 // engine counts as down. Every new record is saved before it is announced. Pure: the engine, the
 // store, the clock and the sleep come in through the run's options.
-import type { GenerateResult } from '../engine.js';
+import type { Engine, GenerateResult } from '../engine.js';
 import type { DraftRecord } from '../decisions/records.js';
 import { draftedRecord, failedRecord, type DraftOrigin } from './draft-record.js';
 import type { EngineDown, EngineHealth } from './engine-health.js';
@@ -13,10 +13,22 @@ import type { DraftJob, RunOptions, RunSummary } from './run-contract.js';
 /** 'down': the engine stopped answering; the row is left undrafted and the run stops. */
 export type Outcome = DraftRecord | 'cached' | 'aborted' | 'down';
 
-/** The health tracker and the worker ("slot") a job runs on. */
+/** The health tracker, the worker ("slot") a job runs on, and the hosts its attempts go to. */
 export interface Watch {
   health: EngineHealth;
   slot: number;
+  hosts: HostAccess;
+}
+
+/** A slot on one host for one attempt (run.ts over host-pool.ts). */
+export interface HostAccess {
+  /** A free slot now, if there is one (no promise on the hot path). */
+  take(avoid: number | undefined): { index: number; engine: Engine } | undefined;
+  /** A host with a free slot, preferring one other than `avoid`; waits for one; undefined once the run stops. */
+  acquire(avoid: number | undefined, signal: AbortSignal): Promise<{ index: number; engine: Engine } | undefined>;
+  release(index: number, outcome: { ok: true; ms: number } | { ok: false; answered: boolean }): void;
+  /** Another host is in service: a row that failed on `index` without an answer moves there at once. */
+  hasOtherInService(index: number): boolean;
 }
 
 /** How failed attempts are retried. */
@@ -50,22 +62,33 @@ export async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal
   const t0 = performance.now();
   const origin = originOf(job, o, version);
   const since: Since = {};
+  let avoid: number | undefined;
+  let spent = 0;
   for (let attempt = 0; ; attempt++) {
-    const tried = await attemptOnce(job, o, signal, watch, attempt);
+    const host = watch.hosts.take(avoid) ?? (await watch.hosts.acquire(avoid, signal));
+    if (!host) return 'aborted';
+    origin.engine = host.engine.info;
+    const tried = await attemptOnce(job, host.engine, { o, signal, watch, attempt });
+    watch.hosts.release(host.index, tried.ok ? { ok: true, ms: tried.result.totalMs } : { ok: false, answered: tried.answered });
     // A draft that finished as the user pressed Ctrl-C is still a finished draft: keep it.
     if (tried.ok) return saveDrafted(origin, tried.result, tried.parsed, o, summary);
     // Only our signal means "interrupted"; an engine's own timeout is a failure like any other.
     if (signal.aborted) return 'aborted';
     const message = errorMessage(tried.error);
-    const next = afterFailure(tried.error, message, { answered: tried.answered, attempt, since }, policy, watch);
+    // No answer from this host, and another is in service: the row moves there at once, and the
+    // host's failure is not the row's (its retries are left for failures of its own).
+    const moves = !tried.answered && retryable(tried.error) && watch.hosts.hasOtherInService(host.index);
+    const next = afterFailure(tried.error, message, { answered: tried.answered, attempt: spent, since, moves }, policy, watch);
     if (typeof next === 'object') {
       summary.engineDown ??= next;
       return 'down';
     }
     if (next === 'fail') return saveFailed(origin, message, performance.now() - t0, o, summary);
+    avoid = host.index;
+    if (!moves) spent++;
     countRetry(summary.retries, message);
     o.onEvent?.({ type: 'retry', row, attempt: attempt + 1, delayMs: next, error: message });
-    if (!(await backOff(policy, next, signal))) return 'aborted';
+    if (next > 0 && !(await backOff(policy, next, signal))) return 'aborted';
   }
 }
 
@@ -84,13 +107,14 @@ function originOf(job: DraftJob, o: RunOptions, version: number): DraftOrigin {
 }
 
 /** One request to the model and the parse of its answer; a failure says whether the engine answered. */
-async function attemptOnce(job: DraftJob, o: RunOptions, signal: AbortSignal, watch: Watch, attempt: number): Promise<Attempt> {
+async function attemptOnce(job: DraftJob, engine: Engine, at: { o: RunOptions; signal: AbortSignal; watch: Watch; attempt: number }): Promise<Attempt> {
+  const { o, signal, watch, attempt } = at;
   const row = job.recipient.row;
   const options = job.request.options;
   let answered = false;
   try {
     watch.health.attempting(watch.slot);
-    const result = await o.engine.generate({
+    const result = await engine.generate({
       ...job.request,
       // A retry under the same seed would write the same unusable answer again: step the seed.
       options: attempt > 0 && options.seed !== undefined ? { ...options, seed: options.seed + attempt } : options,
@@ -145,17 +169,18 @@ async function backOff(policy: Policy, delayMs: number, signal: AbortSignal): Pr
 function afterFailure(
   err: unknown,
   message: string,
-  at: { answered: boolean; attempt: number; since: Since },
+  at: { answered: boolean; attempt: number; since: Since; moves: boolean },
   policy: Policy,
   { health, slot }: Watch,
 ): number | 'fail' | EngineDown {
-  if (!(err instanceof EngineError && err.retryable)) return 'fail';
+  if (!retryable(err)) return 'fail';
   if (!at.answered) {
     health.failed(slot, message);
     at.since.answers ??= health.answers;
     const down = health.down();
     if (down) return down;
   }
+  if (at.moves) return 0;
   // Out of retries while nobody has had an answer since this row's first failure: the host is
   // out, not this row. Keep trying (until it answers or counts as down) rather than fail it.
   const outage = at.since.answers === health.answers;
@@ -166,6 +191,10 @@ function afterFailure(
   const delay = Math.min(exp, Math.max(Math.ceil(health.msUntilGiveUp()), policy.backoff));
   // A server that said when to come back (Retry-After) is not asked sooner.
   return err.retryAfterMs !== undefined ? Math.max(delay, err.retryAfterMs) : delay;
+}
+
+function retryable(err: unknown): err is EngineError {
+  return err instanceof EngineError && err.retryable;
 }
 
 function errorMessage(err: unknown): string {

@@ -4,6 +4,7 @@ import type { Engine, GenerateRequest } from '../engine.js';
 import type { RowPlan } from '../decisions/rules.js';
 import type { DraftRecord } from '../decisions/records.js';
 import type { EngineDown } from './engine-health.js';
+import type { HostTally } from './host-pool.js';
 import type { Recipient } from '../recipients/recipients.js';
 import type { RetryCount } from './retry-tally.js';
 
@@ -51,6 +52,15 @@ export interface RunSummary {
   retries: RetryCount[];
   /** Set when the run stopped because the engine stopped answering (see giveUpAfterMs). */
   engineDown?: EngineDown;
+  /** Per host, when the run had more than one: drafts, failures, mean latency. */
+  hosts?: HostTally[];
+}
+
+/** One host of a run with several: its engine (created for that host) and its slots. */
+export interface RunHost {
+  engine: Engine;
+  /** Attempts at once on this host. */
+  slots: number;
 }
 
 export interface RunOptions {
@@ -84,4 +94,11 @@ export interface RunOptions {
    * failed (default 30 s). Rows caught in the outage get no failed record: a re-run drafts them.
    */
   giveUpAfterMs?: number;
+  /**
+   * Several hosts (one engine kind and model): each its own engine and slots, and a row goes to
+   * whichever has a free slot (concurrency is then ignored). Default: `engine` with `concurrency` slots.
+   */
+  hosts?: readonly RunHost[];
+  /** How long a host that keeps failing is set aside before one trial attempt (default 15 s). */
+  hostRetryAfterMs?: number;
 }

@@ -6,21 +6,25 @@
 import { draftOne, type Outcome } from './draft-attempts.js';
 import type { DraftJob, RunOptions, RunSummary } from './run-contract.js';
 import { EngineHealth } from './engine-health.js';
+import { RunHosts } from './run-hosts.js';
 
 export async function runDrafts(options: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const o = options;
   // A bad value must not mean zero workers (a run that silently does nothing).
   const concurrency = Number.isFinite(o.concurrency) ? Math.max(1, Math.floor(o.concurrency)) : 1;
+  // Hosts and their slots: one worker per slot, so every slot of every host can be busy at once.
+  const hosts = new RunHosts(o.hosts ?? [{ engine: o.engine, slots: concurrency }], o);
+  const workers = hosts.totalSlots;
   // Our own controller also stops the run on a fatal error (a failing store, a failing input).
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort(o.signal?.reason);
   if (o.signal?.aborted) stop.abort(o.signal.reason);
   else o.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
-  const pool = new Pool(o, stop, Math.max(o.maxAhead ?? 4096, concurrency));
+  const pool = new Pool(o, stop, Math.max(o.maxAhead ?? 4096, workers), hosts);
   try {
-    await Promise.all(Array.from({ length: concurrency }, (_, slot) => pool.worker(slot)));
+    await Promise.all(Array.from({ length: workers }, (_, slot) => pool.worker(slot)));
   } finally {
     o.signal?.removeEventListener('abort', onOuterAbort);
     // Let the source close its file handles (e.g. the CSV stream).
@@ -32,6 +36,7 @@ export async function runDrafts(options: RunOptions): Promise<RunSummary> {
   summary.failures.sort((a, b) => a.row - b.row);
   summary.interrupted = Boolean(o.signal?.aborted) && (!pool.exhausted || pool.anyAborted);
   summary.wallMs = Math.round(performance.now() - started);
+  if (hosts.size > 1) summary.hosts = hosts.tally();
   return summary;
 }
 
@@ -58,6 +63,7 @@ class Pool {
     private readonly o: RunOptions,
     private readonly stop: AbortController,
     private readonly maxAhead: number,
+    private readonly hosts: RunHosts,
   ) {
     // Monotonic unless the caller injects a clock (tests: a fake one that their sleep advances).
     const clock = o.now ? () => o.now!().getTime() : () => performance.now();
@@ -100,7 +106,7 @@ class Pool {
   }
 
   private async draft(seq: number, job: DraftJob, slot: number): Promise<void> {
-    let outcome = await draftOne(job, this.o, this.stop.signal, this.summary, { health: this.health, slot });
+    let outcome = await draftOne(job, this.o, this.stop.signal, this.summary, { health: this.health, slot, hosts: this.hosts });
     if (outcome === 'down') {
       // draftOne noted summary.engineDown. Keep what is drafted, leave the rest undrafted.
       this.stop.abort();

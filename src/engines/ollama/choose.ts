@@ -13,14 +13,15 @@ export const OLLAMA_PROBE_MS = 1500;
 export const ollamaChooser: EngineChooser = {
   claims: () => false, // a plain name may be Ollama's or the embedded engine's copy of it: `auto` probes
   async create(ctx) {
-    const host = await allowedHost(ctx);
-    return ollamaEngine(ctx, host, ollamaName(ctx.configured ?? DEFAULT_MODEL));
+    const at = await allowedHost(ctx);
+    return ollamaEngine(ctx, at, ollamaName(ctx.configured ?? DEFAULT_MODEL));
   },
   async probe(ctx): Promise<Probe> {
-    const host = await allowedHost(ctx);
-    const installed = await installedModels(host);
+    const at = await allowedHost(ctx);
+    const { host } = at;
+    const installed = await installedModels(at);
     const name = ctx.configured ?? DEFAULT_MODEL;
-    if (installed) return { ready: true, note: `drafting with Ollama at ${host} (${name})`, create: () => ollamaEngine(ctx, host, name, installed) };
+    if (installed) return { ready: true, note: `drafting with Ollama at ${host} (${name})`, create: () => ollamaEngine(ctx, at, name, installed) };
     return {
       ready: false,
       why: `Ollama is not answering at ${host}`,
@@ -29,22 +30,27 @@ export const ollamaChooser: EngineChooser = {
   },
 };
 
-async function allowedHost(ctx: EngineContext): Promise<string> {
-  const host = resolveHost(ctx.flags.host, ctx.env.OLLAMA_HOST);
-  await assertHostAllowed(host, Boolean(ctx.flags.allowRemote), ctx.lookup);
-  return host;
+/** The host, and the addresses its check found local (undefined with --allow-remote): every request connects to those. */
+interface AllowedHost {
+  host: string;
+  addresses: string[] | undefined;
 }
 
-async function ollamaEngine(ctx: EngineContext, host: string, model: string, installedModels?: string[]): Promise<Engine> {
+async function allowedHost(ctx: EngineContext): Promise<AllowedHost> {
+  const host = resolveHost(ctx.flags.host, ctx.env.OLLAMA_HOST);
+  return { host, addresses: await assertHostAllowed(host, Boolean(ctx.flags.allowRemote), ctx.lookup) };
+}
+
+async function ollamaEngine(ctx: EngineContext, { host, addresses }: AllowedHost, model: string, installedModels?: string[]): Promise<Engine> {
   const { createOllamaEngine } = await import('./engine.js');
-  return createOllamaEngine({ host, model, requestTimeoutMs: ctx.flags.timeout * 1000, ...(installedModels ? { installedModels } : {}) });
+  return createOllamaEngine({ host, model, requestTimeoutMs: ctx.flags.timeout * 1000, ...(installedModels ? { installedModels } : {}), ...(addresses ? { addresses } : {}) });
 }
 
 /** The installed model names if Ollama answers within the probe time, else undefined. */
-async function installedModels(host: string): Promise<string[] | undefined> {
+async function installedModels({ host, addresses }: AllowedHost): Promise<string[] | undefined> {
   const { listOllamaModels } = await import('./engine.js');
   try {
-    return (await listOllamaModels(host, AbortSignal.timeout(OLLAMA_PROBE_MS))).map((m) => m.name);
+    return (await listOllamaModels(host, AbortSignal.timeout(OLLAMA_PROBE_MS), addresses)).map((m) => m.name);
   } catch {
     return undefined;
   }

@@ -19,12 +19,14 @@ export async function checkOllama(opts: DoctorContext): Promise<{ host: string; 
   }
   const { listOllamaModels, ollamaVersion } = await import('./engine.js');
   try {
+    let checked: string[] | undefined;
     if (!opts.allowRemote) {
       const { local, addresses } = await hostLocality(host, opts.lookup);
       if (!local) return { host, ollama: { state: 'remote', addresses } };
+      checked = addresses;
     }
     const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
-    const [version, models] = await Promise.all([ollamaVersion(host, signal), listOllamaModels(host, signal)]);
+    const [version, models] = await Promise.all([ollamaVersion(host, signal, checked), listOllamaModels(host, signal, checked)]);
     return { host, ollama: { state: 'ok', version, models: models.map((m) => m.name) } };
   } catch (err) {
     // Only a hint about something other than starting Ollama (e.g. "not an Ollama server") is kept.

@@ -9,7 +9,9 @@ import { withDeadline as deadline } from '../deadline.js';
 import { toEngineError, type ErrorContext } from './errors.js';
 import { hasOllamaModel } from './model-name.js';
 import { CallbackError, type Engine, type GenerateRequest, type GenerateResult } from '../../core/engine.js';
-import { keepAliveAgents, leanFetch, type LeanResponse } from './lean-fetch.js';
+import { keepAliveAgents, type Agents } from '../http-agents.js';
+import { leanFetch, type LeanResponse } from './lean-fetch.js';
+import { pinnedLookup } from '../../io/resolve-host.js';
 
 export interface OllamaEngineOptions {
   host: string;
@@ -19,6 +21,8 @@ export interface OllamaEngineOptions {
   keepAlive?: string;
   /** Model names from an /api/tags answer the caller already has: prepare() checks them instead of asking again. */
   installedModels?: string[];
+  /** The addresses the host name resolved to when it was checked as local: connect to these, not to a fresh lookup. */
+  addresses?: readonly string[];
 }
 
 export interface OllamaModelInfo {
@@ -36,7 +40,7 @@ const PREPARE_TIMEOUT_MS = 30_000;
 export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
   const { host, model } = opts;
   const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const agent = keepAliveAgents();
+  const agent = keepAliveAgents(opts.addresses ? pinnedLookup(opts.addresses) : undefined);
   let closed = false;
 
   return {
@@ -119,8 +123,8 @@ async function readAnswer(
 }
 
 /** Installed models, for `models` and `doctor`. */
-export async function listOllamaModels(host: string, signal?: AbortSignal): Promise<OllamaModelInfo[]> {
-  return oneShot(host, signal, async (c) => {
+export async function listOllamaModels(host: string, signal?: AbortSignal, addresses?: readonly string[]): Promise<OllamaModelInfo[]> {
+  return oneShot(host, signal, addresses, async (c) => {
     const list = await c.list();
     return list.models.map((m) => ({
       name: m.name,
@@ -133,12 +137,12 @@ export async function listOllamaModels(host: string, signal?: AbortSignal): Prom
 }
 
 /** The server's version string, e.g. "0.33.0". */
-export async function ollamaVersion(host: string, signal?: AbortSignal): Promise<string> {
-  return oneShot(host, signal, async (c) => (await c.version()).version);
+export async function ollamaVersion(host: string, signal?: AbortSignal, addresses?: readonly string[]): Promise<string> {
+  return oneShot(host, signal, addresses, async (c) => (await c.version()).version);
 }
 
-async function oneShot<T>(host: string, signal: AbortSignal | undefined, fn: (c: Ollama) => Promise<T>): Promise<T> {
-  const agent = keepAliveAgents();
+async function oneShot<T>(host: string, signal: AbortSignal | undefined, addresses: readonly string[] | undefined, fn: (c: Ollama) => Promise<T>): Promise<T> {
+  const agent = keepAliveAgents(addresses ? pinnedLookup(addresses) : undefined);
   try {
     return await withDeadline(signal, PREPARE_TIMEOUT_MS, host, { retryable: false }, (s) => fn(client(host, agent, s)));
   } finally {
@@ -157,7 +161,7 @@ function notify(onText: ((t: string) => void) | undefined, piece: string): void 
 // ---- transport --------------------------------------------------------------------------
 
 /** A client whose every request carries `signal` and goes through `agent`. */
-function client(host: string, agent: ReturnType<typeof keepAliveAgents>, request: AbortController): Ollama {
+function client(host: string, agent: Agents, request: AbortController): Ollama {
   const send = leanFetch(agent, request);
   const fetchFn = async (input: string, init?: Parameters<typeof send>[1]) => {
     const res = await send(input, init);

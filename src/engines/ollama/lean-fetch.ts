@@ -4,8 +4,8 @@
 // loading undici costs ~100 ms of start-up; at thousands of drafts a second the fetch machinery
 // was a third of draftsmith's CPU (docs/BENCHMARKS.md). node:http also has no hidden timeouts
 // (fetch gives up after 300 s without headers), so the engine's own deadline is the only one.
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { requestFor, type Agents } from '../http-agents.js';
 import { abortError } from '../../core/errors.js';
 
 export interface LeanRequestInit {
@@ -69,19 +69,13 @@ export class LeanResponse {
   }
 }
 
-/** Keep-alive agents, one per protocol, for the engine to share across its requests. */
-export function keepAliveAgents(): { http: http.Agent; https: https.Agent; destroy(): void } {
-  const a = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
-  return { ...a, destroy: () => (a.http.destroy(), a.https.destroy()) };
-}
-
 /**
  * A fetch for ollama-js: every request goes through `agents` and is cancelled by `controller`.
  * ollama-js's own signal (fired by stream.abort()) is folded into it. ollama-js stops reading at
  * the `done` line; Ollama sends nothing after it, so the response still ends and frees its socket.
  */
 export function leanFetch(
-  agents: { http: http.Agent; https: https.Agent },
+  agents: Pick<Agents, 'http' | 'https'>,
   controller: AbortController,
 ): (url: string, init?: LeanRequestInit) => Promise<LeanResponse> {
   return (url, init = {}) => {
@@ -95,7 +89,7 @@ export function leanFetch(
       if (signal.aborted) return reject(abortError(signal.reason));
       const secure = url.startsWith('https:');
       const body = init.body === undefined ? undefined : Buffer.from(init.body, 'utf8');
-      const req = (secure ? https : http).request(
+      const req = requestFor(url)(
         url,
         {
           method: init.method ?? 'GET',

@@ -37,14 +37,16 @@ export const ollamaModels: EngineModels<OllamaListing> = {
 async function listOllama(host: string, ctx: ModelsContext): Promise<OllamaListing> {
   const { listOllamaModels } = await import('./engine.js');
   try {
+    let checked: string[] | undefined;
     if (!ctx.allowRemote) {
       const { local, addresses } = await hostLocality(host, ctx.lookup);
       if (!local) {
         const error = `not contacted: Ollama at ${host} is not on this machine${resolvedNote(host, addresses)}`;
         return { host, reachable: false, error, models: [] };
       }
+      checked = addresses;
     }
-    const models = await listOllamaModels(host, AbortSignal.timeout(CHECK_TIMEOUT_MS));
+    const models = await listOllamaModels(host, AbortSignal.timeout(CHECK_TIMEOUT_MS), checked);
     return { host, reachable: true, models };
   } catch (err) {
     return { host, reachable: false, error: `no answer from Ollama at ${host} (${networkReason(err)})`, models: [] };

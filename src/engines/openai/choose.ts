@@ -20,6 +20,8 @@ export const RUN_LOCALLY = 'Run the server on this machine (e.g. `vllm serve MOD
 interface Server {
   baseUrl: string;
   key: ApiKey | undefined;
+  /** What the loopback check resolved (connect there only); undefined under --allow-remote. */
+  addresses: readonly string[] | undefined;
 }
 
 export const openaiChooser: EngineChooser = {
@@ -57,8 +59,8 @@ function notReady(where: string): Probe {
 
 async function allowedServer(ctx: EngineContext): Promise<Server> {
   const baseUrl = resolveBaseUrl(ctx.flags.host);
-  await assertHostAllowed(baseUrl, Boolean(ctx.flags.allowRemote), ctx.lookup, RUN_LOCALLY);
-  return { baseUrl, key: readApiKey(baseUrl, ctx.env) };
+  const addresses = await assertHostAllowed(baseUrl, Boolean(ctx.flags.allowRemote), ctx.lookup, RUN_LOCALLY);
+  return { baseUrl, key: readApiKey(baseUrl, ctx.env), addresses };
 }
 
 /** --model, the profile's, the server's only model, else the default name. */
@@ -67,9 +69,10 @@ export function modelName(ctx: Pick<EngineContext, 'configured'>, served: readon
 }
 
 async function openaiEngine(ctx: EngineContext, server: Server, known?: string[]): Promise<Engine> {
-  const { baseUrl, key } = server;
+  const { baseUrl, key, addresses } = server;
   if (key && baseUrl.startsWith('http:')) {
-    const { local } = await hostLocality(baseUrl, ctx.lookup);
+    // Addresses mean the loopback check passed; under --allow-remote nothing was checked yet.
+    const local = addresses !== undefined || (await hostLocality(baseUrl, ctx.lookup)).local;
     const warning = plainHttpWarning(baseUrl, key, local);
     if (warning) ctx.hooks.note(`warning: ${warning}`);
   }
@@ -84,6 +87,7 @@ async function openaiEngine(ctx: EngineContext, server: Server, known?: string[]
     note: (message) => ctx.hooks.note(message),
     ...(key ? { key } : {}),
     ...(ids ? { knownModels: ids } : {}),
+    ...(addresses ? { addresses } : {}),
   });
 }
 
@@ -94,7 +98,7 @@ async function openaiEngine(ctx: EngineContext, server: Server, known?: string[]
 async function servedModels(server: Server): Promise<{ ids: string[] | undefined } | undefined> {
   const { listOpenAIModels } = await import('./engine.js');
   try {
-    return { ids: (await listOpenAIModels(server.baseUrl, server.key, undefined, OPENAI_PROBE_MS)).map((m) => m.id) };
+    return { ids: (await listOpenAIModels(server.baseUrl, server.key, undefined, OPENAI_PROBE_MS, server.addresses)).map((m) => m.id) };
   } catch (err) {
     const status = ((err as { cause?: unknown }).cause as HttpError | undefined)?.status;
     return status === 401 || status === 403 ? { ids: undefined } : undefined;

@@ -25,11 +25,9 @@ export async function checkOpenAI(opts: DoctorContext): Promise<Found> {
   const key = readApiKey(url, opts.env);
   const { listOpenAIModels } = await import('./engine.js');
   try {
-    if (!opts.allowRemote) {
-      const { local, addresses } = await hostLocality(url, opts.lookup);
-      if (!local) return facts(url, opts, undefined, { state: 'remote', addresses });
-    }
-    const models = (await listOpenAIModels(url, key, undefined, CHECK_TIMEOUT_MS)).map((m) => m.id);
+    const checked = opts.allowRemote ? undefined : await hostLocality(url, opts.lookup);
+    if (checked && !checked.local) return facts(url, opts, undefined, { state: 'remote', addresses: checked.addresses });
+    const models = (await listOpenAIModels(url, key, undefined, CHECK_TIMEOUT_MS, checked?.addresses)).map((m) => m.id);
     return facts(url, opts, models, { state: 'ok', models });
   } catch (err) {
     const cause = (err as { cause?: unknown }).cause;

@@ -11,7 +11,9 @@ import { authHeaders, type ApiKey } from './api-key.js';
 import { serves } from './doctor-checks.js';
 import { CutStream, StreamErrorEvent, errorBodyMessage, missingModel, refusesSchema, toEngineError, type ErrorContext } from './errors.js';
 import { SseReader } from './sse.js';
-import { keepAliveAgents, readAll, send, type Agents } from './transport.js';
+import { pinnedLookup } from '../../io/resolve-host.js';
+import { keepAliveAgents, type Agents } from '../http-agents.js';
+import { readAll, send } from './transport.js';
 
 export interface OpenAIEngineOptions {
   /** e.g. http://127.0.0.1:8000/v1 (host.ts). */
@@ -26,6 +28,8 @@ export interface OpenAIEngineOptions {
   note?: (message: string) => void;
   /** Stream the answer (default true). */
   stream?: boolean;
+  /** The addresses the remote check resolved: connect to these, never asking DNS again. */
+  addresses?: readonly string[];
 }
 
 export interface OpenAIModelInfo {
@@ -44,7 +48,7 @@ const PREPARE_TIMEOUT_MS = 30_000;
 export function createOpenAIEngine(opts: OpenAIEngineOptions): Engine {
   const { baseUrl, model, key } = opts;
   const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const agents = keepAliveAgents();
+  const agents = keepAliveAgents(opts.addresses ? pinnedLookup(opts.addresses) : undefined);
   const headers = authHeaders(key);
   const base: ErrorContext = { baseUrl, model, ...(key ? { key } : {}) };
   let format: Format = 'json_schema';
@@ -170,8 +174,14 @@ function notify(onText: ((text: string) => void) | undefined, piece: string): vo
 }
 
 /** The server's models (GET {base}/models), for prepare, `models`, `doctor` and the `auto` probe. */
-export async function listOpenAIModels(baseUrl: string, key: ApiKey | undefined, signal?: AbortSignal, timeoutMs = PREPARE_TIMEOUT_MS): Promise<OpenAIModelInfo[]> {
-  const agents = keepAliveAgents();
+export async function listOpenAIModels(
+  baseUrl: string,
+  key: ApiKey | undefined,
+  signal?: AbortSignal,
+  timeoutMs = PREPARE_TIMEOUT_MS,
+  addresses?: readonly string[],
+): Promise<OpenAIModelInfo[]> {
+  const agents = keepAliveAgents(addresses ? pinnedLookup(addresses) : undefined);
   try {
     return await withDeadline(signal, timeoutMs, { baseUrl, retryable: false, ...(key ? { key } : {}) }, (c) => fetchModels(agents, baseUrl, authHeaders(key), c));
   } finally {

@@ -40,8 +40,9 @@ async function listServer(url: string, ctx: ModelsContext): Promise<OpenAIListin
   const { listOpenAIModels } = await import('./engine.js');
   const key = readApiKey(url, ctx.env);
   try {
-    if (!ctx.allowRemote && !(await hostLocality(url, ctx.lookup)).local) return { url, reachable: false, error: 'not contacted: not this machine', models: [] };
-    return { url, reachable: true, models: await listOpenAIModels(url, key, undefined, CHECK_TIMEOUT_MS) };
+    const checked = ctx.allowRemote ? undefined : await hostLocality(url, ctx.lookup);
+    if (checked && !checked.local) return { url, reachable: false, error: 'not contacted: not this machine', models: [] };
+    return { url, reachable: true, models: await listOpenAIModels(url, key, undefined, CHECK_TIMEOUT_MS, checked?.addresses) };
   } catch (err) {
     return { url, reachable: false, error: networkReason(err, { baseUrl: url, ...(key ? { key } : {}) }), models: [] };
   }

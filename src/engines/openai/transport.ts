@@ -2,20 +2,9 @@
 // engine's lean-fetch.ts, and for the same reasons: no web streams or hidden timeouts on the hot
 // path), one request per call, cancelled by its AbortController. A status other than 2xx becomes
 // an HttpError holding the body and Retry-After; errors.ts says what it means.
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { requestFor, type Agents } from '../http-agents.js';
 import { abortError } from '../../core/errors.js';
-
-export interface Agents {
-  http: http.Agent;
-  https: https.Agent;
-  destroy(): void;
-}
-
-export function keepAliveAgents(): Agents {
-  const a = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
-  return { ...a, destroy: () => (a.http.destroy(), a.https.destroy()) };
-}
 
 /** A non-2xx answer: its status, body text (at most 4 KB kept) and Retry-After header. */
 export class HttpError extends Error {
@@ -53,7 +42,7 @@ export function send(agents: Agents, url: string, o: SendOptions): Promise<Incom
       if (response?.complete) response.resume();
       else req.destroy(abortError(signal.reason));
     };
-    const req = (secure ? https : http).request(url, { method: o.method, headers, agent: secure ? agents.https : agents.http }, (res) => {
+    const req = requestFor(url)(url, { method: o.method, headers, agent: secure ? agents.https : agents.http }, (res) => {
       response = res;
       res.setEncoding('utf8');
       res.once('close', () => signal.removeEventListener('abort', onAbort));
