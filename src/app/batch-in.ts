@@ -77,7 +77,7 @@ export function batchInNotes(
   const unknown = unused.filter((id) => !drafted.has(id));
   const lines: string[] = [];
   if (unknown.length > 0) {
-    const shown = unknown.slice(0, SHOWN_IDS).map(stripControlsInline).join(', ');
+    const shown = unknown.slice(0, SHOWN_IDS).map((id) => stripControlsInline(id).slice(0, 80)).join(', ');
     lines.push(
       `${unknown.length} result(s) in ${batch.name} match no row of this run and were not used: ${shown}${unknown.length > SHOWN_IDS ? ', ...' : ''}`,
       '  (a result from another list, profile, --model or settings; or the row changed since --batch-out)',

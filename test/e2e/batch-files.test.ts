@@ -113,7 +113,7 @@ describe('draft --batch-out / --batch-in (end to end)', () => {
     writeFileSync(path.join(d, 'bad.jsonl'), `${ok}\nnot json\n{"custom_id":"x"}\n`);
     const r = await draft(d, '--batch-in', 'bad.jsonl');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('line 2: not JSON');
+    expect(r.stderr).toContain('bad.jsonl:2: not a batch result: not JSON');
     expect(r.stderr).toContain('bad.jsonl:3');
     expect(existsSync(path.join(d, 'people.drafts.jsonl'))).toBe(false);
   });

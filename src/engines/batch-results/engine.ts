@@ -53,9 +53,11 @@ export async function readBatchResults(file: string, displayName: string, model:
 
 function badLines(name: string, bad: { line: number; why: string }[]): InputError {
   const [first] = bad;
-  return new InputError(`${bad.length} line(s) of ${name} are not batch results: line ${first!.line}: ${first!.why}`, {
+  const more = bad.length > 1 ? ` (and ${bad.length - 1} more bad line(s))` : '';
+  const unshown = bad.length - MAX_SHOWN_ERRORS;
+  return new InputError(`not a batch result: ${first!.why}${more}`, {
     location: { file: name, line: first!.line },
-    details: bad.slice(1, MAX_SHOWN_ERRORS).map((b) => `${name}:${b.line}: ${b.why}`),
+    details: [...bad.slice(1, MAX_SHOWN_ERRORS).map((b) => `${name}:${b.line}: ${b.why}`), ...(unshown > 0 ? [`... and ${unshown} more`] : [])],
     hint: 'each line must be {"custom_id": ..., "response": {"status_code": 200, "body": {chat completion}}, "error": null}, as `vllm run-batch` and the OpenAI Batch API write them.',
   });
 }
