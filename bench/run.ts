@@ -1,6 +1,6 @@
 // `npm run bench`: measures draftsmith against the fake Ollama server and writes docs/BENCHMARKS.md.
 // Each figure is printed beside its target. Timings vary run to run; the targets have headroom.
-// `tsx bench/run.ts --only startup` runs only the start-up section (a few seconds) and prints it,
+// `tsx bench/run.ts --only startup` (or `--only engines`) runs only that section (a few seconds) and prints it,
 // leaving docs/BENCHMARKS.md alone. `--bin PATH` measures another build (e.g. an older commit's
 // bin/draftsmith.js, for a before/after in the same minute) and also leaves the file alone.
 import { spawn } from 'node:child_process';
@@ -12,6 +12,7 @@ import { startFakeOllama } from '../test/helpers/fake-ollama/index.js';
 import { benchEmbedded } from './embedded.js';
 import { benchStartup } from './startup.js';
 import { benchHosts } from './hosts.js';
+import { benchEngines } from './engines-cpu.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, '.bench-tmp');
@@ -120,7 +121,12 @@ async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const rows: Row[] = [];
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  if (only !== undefined && only !== 'startup') throw new Error(`--only takes one section: startup (got ${only})`);
+  if (only !== undefined && only !== 'startup' && only !== 'engines') throw new Error(`--only takes one section: startup or engines (got ${only})`);
+  if (only === 'engines') {
+    for (const r of await benchEngines(root, work, bin)) process.stdout.write(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})\n`);
+    rmSync(work, { recursive: true, force: true });
+    return;
+  }
   // Start-up first too: the spawns are short, and the disk is still quiet.
   const startup = await benchStartup({ root, work, bin });
   if (only === 'startup') {
@@ -171,6 +177,8 @@ async function main(): Promise<void> {
 
   // 5. Many hosts: three hosts x 4 slots against one (bench/hosts.ts).
   rows.push(await benchHosts(root, work));
+  // 6. The OpenAI-compatible path beside Ollama's, and 64 slots against 4 (bench/engines-cpu.ts).
+  rows.push(...(await benchEngines(root, work, bin)));
 
   rows.push(helpRow, ...startup);
 
