@@ -16,11 +16,14 @@ import { isEngineName } from '../engines/index.js';
 export interface HostPick {
   host: string;
   engine?: EngineName;
+  /** The variable holding this host's API key (the profile's api_key_env). */
+  apiKeyEnv?: string;
 }
 
 export interface PlannedHost {
   url: string;
   slots: number;
+  apiKeyEnv?: string;
 }
 
 /** The run's engines: `engine` (the first host's) names the run; `hosts` is set when a host list was given. */
@@ -42,7 +45,8 @@ export function planHosts(flagHosts: string | undefined, profile: ToneProfile, c
   for (const h of listed) {
     if (seen.has(h.url)) continue;
     seen.add(h.url);
-    plan.push({ url: h.url, slots: (h as { concurrency?: number }).concurrency ?? concurrency });
+    const entry = h as { concurrency?: number; api_key_env?: string };
+    plan.push({ url: h.url, slots: entry.concurrency ?? concurrency, ...(entry.api_key_env ? { apiKeyEnv: entry.api_key_env } : {}) });
   }
   return plan;
 }
@@ -50,13 +54,14 @@ export function planHosts(flagHosts: string | undefined, profile: ToneProfile, c
 /** Creates the engines (no request yet: `prepare` checks every host at once); all closed if one cannot be created. */
 export async function openEngines(plan: readonly PlannedHost[], create: (pick?: HostPick) => Promise<Engine>): Promise<RunEngines> {
   if (plan.length === 0) return single(await create());
-  const first = await create({ host: plan[0]!.url });
+  const pick = (h: PlannedHost): HostPick => ({ host: h.url, ...(h.apiKeyEnv ? { apiKeyEnv: h.apiKeyEnv } : {}) });
+  const first = await create(pick(plan[0]!));
   // An engine in this process (llama-cpp) has no host: one copy of the model, not one per host.
   if (hostOf(first.info.location) === undefined) return single(first);
   const engines = [first];
   try {
     const kind = isEngineName(first.info.engine) ? first.info.engine : undefined;
-    for (const h of plan.slice(1)) engines.push(await create({ host: h.url, ...(kind ? { engine: kind } : {}) }));
+    for (const h of plan.slice(1)) engines.push(await create({ ...pick(h), ...(kind ? { engine: kind } : {}) }));
   } catch (err) {
     await Promise.allSettled(engines.map((e) => e.close()));
     throw err;

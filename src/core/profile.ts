@@ -27,8 +27,14 @@ const exampleSchema = z.strictObject({
   message: z.union([text, messageSchema]),
 });
 const fieldsSchema = z.strictObject({ private: textList.default([]), use: textList.optional() });
-// One host of several (`--host` repeated overrides the list): its URL, and its own slots if not --concurrency.
-const hostEntrySchema = z.strictObject({ url: text, concurrency: z.number().int().positive().optional() });
+// One host of several (`--host` repeated overrides the list): its URL, its own slots if not
+// --concurrency, and for an OpenAI-compatible server the variable holding its API key (the name
+// only: a key is never written in a file).
+const hostEntrySchema = z.strictObject({
+  url: text,
+  concurrency: z.number().int().positive().optional(),
+  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name, e.g. GPU1_API_KEY').optional(),
+});
 const modelSchema = z.strictObject({
   engine: z.enum(ENGINE_CHOICES).default('auto'),
   hosts: z

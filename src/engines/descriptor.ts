@@ -22,6 +22,8 @@ export interface EngineFlags {
   timeout: number;
   /** Drafts generated at once: the embedded engine creates as many context sequences (if they fit). */
   concurrency?: number;
+  /** The variable holding this host's API key (a profile host's api_key_env); default DRAFTSMITH_API_KEY. */
+  apiKeyEnv?: string;
   /** --quiet: no note saying which engine `auto` fell back to. */
   quiet?: boolean;
 }

@@ -202,12 +202,17 @@ fields:
 # identity: [crm_id]
 
 model:
-  engine: auto          # auto | ollama | llama-cpp
+  engine: auto          # auto | ollama | openai | llama-cpp
   name: llama3.2        # --model overrides it
   temperature: 0.7      # 0 = most predictable; --temperature overrides it
   seed: 42              # same seed + same inputs = same draft; --seed overrides it
   num_ctx: 4096         # context window in tokens
   num_predict: 600      # upper bound on generated tokens
+  # Several model servers, each with its own slots (--host replaces the list); an OpenAI-compatible
+  # one may name the variable holding its API key (the name only, never the key):
+  # hosts:
+  #   - http://10.0.0.5:11434
+  #   - { url: http://10.0.0.6:8000/v1, concurrency: 8, api_key_env: GPU2_API_KEY }
 
 # Optional: your own prompt templates (mustache), relative to this file.
 # prompts:

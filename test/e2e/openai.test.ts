@@ -1,7 +1,7 @@
 // The built binary against the fake OpenAI-compatible server: `--engine openai` drafts every row,
 // `auto` finds the server when Ollama does not answer, `doctor` and `models` cover it, and the API
 // key never shows up in any output or file.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -116,6 +116,38 @@ describe('the API key (end to end)', () => {
     });
   });
 });
+
+describe("each host's own key (the profile's model.hosts api_key_env)", () => {
+  it('two servers with two keys: each gets only its own, every row is drafted on one of them, and neither key is in any output or file; an unset variable is exit 2 before any request', async () => {
+    const KEY2 = 'sk-e2e-second-secret-777';
+    await withFakeOpenAI({ apiKey: KEY, slots: 2 }, (a) =>
+      withFakeOpenAI({ apiKey: KEY2, slots: 2 }, async (b) => {
+        const d = campaign();
+        const profile = path.join(d, 'profile.yaml');
+        writeFileSync(profile, readFileSync(fixture('profile.yaml'), 'utf8').replace('\nmodel:\n', `\nmodel:\n${hostsLines([[a.url, 'GPU_A_KEY'], [b.url, 'GPU_B_KEY']])}`));
+        const args = ['draft', 'people.csv', '-p', profile, '--engine', 'openai'];
+        const unset = await runCli(args, { cwd: d, env: { GPU_A_KEY: KEY } });
+        expect(unset.code).toBe(2);
+        expect(unset.stderr).toMatch(/takes its API key from GPU_B_KEY, which is not set/);
+        expect(a.requests.concat(b.requests).filter((q) => q.path === '/v1/chat/completions')).toHaveLength(0);
+        const r = await runCli(args, { cwd: d, env: { GPU_A_KEY: KEY, GPU_B_KEY: KEY2, DRAFTSMITH_API_KEY: 'sk-not-this-one' } });
+        expect(r.stderr).not.toMatch(STACK);
+        expect(r.code).toBe(0);
+        const chatsOf = (s: typeof a) => s.requests.filter((q) => q.path === '/v1/chat/completions');
+        expect(chatsOf(a).length + chatsOf(b).length).toBe(fixtureRowCount());
+        expect(chatsOf(a).every((q) => q.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+        expect(chatsOf(b).every((q) => q.headers.authorization === `Bearer ${KEY2}`)).toBe(true);
+        expectNoKey(d, unset, r);
+        for (const f of [r.stdout, r.stderr, readFileSync(path.join(d, 'people.drafts.jsonl'), 'utf8')]) expect(f).not.toContain(KEY2);
+      }),
+    );
+  });
+});
+
+/** The `hosts:` lines of a profile's model block, each host with the variable holding its key. */
+function hostsLines(hosts: [url: string, variable: string][]): string {
+  return ['  hosts:', ...hosts.map(([url, v]) => `    - { url: "${url}", api_key_env: ${v} }`)].join('\n') + '\n';
+}
 
 describe('doctor and models (end to end)', () => {
   it('doctor --engine openai: ok when the server serves the model, exit 0; a missing model fails listing what it serves', async () => {

@@ -29,6 +29,7 @@ describe('planHosts', () => {
     { name: 'flags, split and de-duplicated, with --concurrency each', flag: 'a, b,,a', model: {}, expected: [{ url: 'a', slots: 3 }, { url: 'b', slots: 3 }] },
     { name: "the profile's list, an entry's own concurrency first", flag: undefined, model: { hosts: ['a', { url: 'b', concurrency: 8 }] }, expected: [{ url: 'a', slots: 3 }, { url: 'b', slots: 8 }] },
     { name: 'flags replace the profile list', flag: 'c', model: { hosts: ['a', 'b'] }, expected: [{ url: 'c', slots: 3 }] },
+    { name: "an entry's own key variable travels with it", flag: undefined, model: { hosts: [{ url: 'a', api_key_env: 'GPU1_KEY' }, 'b'] }, expected: [{ url: 'a', slots: 3, apiKeyEnv: 'GPU1_KEY' }, { url: 'b', slots: 3 }] },
   ])('$name', ({ flag, model, expected }) => {
     expect(planHosts(flag, profile(model), 3)).toEqual(expected);
   });
@@ -55,6 +56,13 @@ describe('openEngines', () => {
     await opened.prepare(new AbortController().signal);
     await opened.close();
     expect(log.sort()).toEqual(['close http://a:1', 'close http://b:1', 'prepare http://a:1', 'prepare http://b:1']);
+  });
+
+  it("passes each host's key variable to that host's engine only", async () => {
+    const picks: unknown[] = [];
+    const opened = await openEngines([{ url: 'a', slots: 1, apiKeyEnv: 'A_KEY' }, { url: 'b', slots: 1 }], async (pick) => (picks.push(pick), fake('openai', `http://${pick!.host}:1/v1`, [])));
+    expect(picks).toEqual([{ host: 'a', apiKeyEnv: 'A_KEY' }, { host: 'b', engine: 'openai' }]);
+    await opened.close();
   });
 
   it('closes the engines already made when another cannot be created', async () => {

@@ -105,6 +105,14 @@ describe('the API key', () => {
     expect(authHeaders({ value: 'k', variable: 'V' })).toEqual({ authorization: 'Bearer k' });
   });
 
+  it("a profile host's own variable: its key alone, an unset one refused, OPENAI_API_KEY still only for OpenAI", () => {
+    const env = { GPU1_KEY: ' k3 ', DRAFTSMITH_API_KEY: 'k1', OPENAI_API_KEY: 'k2' };
+    expect(readApiKey('http://10.0.0.5:8000/v1', env, 'GPU1_KEY')).toEqual({ value: 'k3', variable: 'GPU1_KEY' });
+    expect(() => readApiKey('http://10.0.0.5:8000/v1', env, 'GPU2_KEY')).toThrow(/takes its API key from GPU2_KEY, which is not set/);
+    expect(() => readApiKey('http://10.0.0.5:8000/v1', env, 'OPENAI_API_KEY')).toThrow(/only ever sent to https:\/\/api\.openai\.com/);
+    expect(readApiKey('https://api.openai.com/v1', env, 'OPENAI_API_KEY')).toEqual({ value: 'k2', variable: 'OPENAI_API_KEY' });
+  });
+
   it('warns about plain http to another machine, not for https or loopback, and never names the key', () => {
     const key = { value: 'sk-secret', variable: 'DRAFTSMITH_API_KEY' };
     const w = plainHttpWarning('http://10.0.0.5:8000/v1', key, false);

@@ -149,10 +149,15 @@ describe('model.hosts', () => {
     const r = parseProfile({ ...base, model: { hosts: ['http://a:11434', { url: 'b:11434', concurrency: 8 }] } });
     expect(r.ok && r.profile.model.hosts).toEqual([{ url: 'http://a:11434' }, { url: 'b:11434', concurrency: 8 }]);
   });
+  it("takes an entry's api_key_env (a variable's name, never a key)", () => {
+    const r = parseProfile({ ...base, model: { hosts: [{ url: 'http://gpu1:8000/v1', api_key_env: 'GPU1_API_KEY' }] } });
+    expect(r.ok && r.profile.model.hosts).toEqual([{ url: 'http://gpu1:8000/v1', api_key_env: 'GPU1_API_KEY' }]);
+  });
   it.each([
     [{ hosts: [] }, ['model', 'hosts']],
     [{ hosts: [{ url: 'a', concurrency: 0 }] }, ['model', 'hosts', 0, 'concurrency']],
     [{ hosts: [{ url: 'a', slots: 2 }] }, ['model', 'hosts', 0, 'slots']],
+    [{ hosts: [{ url: 'a', api_key_env: 'sk-live-123' }] }, ['model', 'hosts', 0, 'api_key_env']],
   ])('refuses %j at its path', (model, path) => {
     const r = parseProfile({ ...base, model });
     expect(r.ok).toBe(false);

@@ -60,7 +60,7 @@ function notReady(where: string): Probe {
 async function allowedServer(ctx: EngineContext): Promise<Server> {
   const baseUrl = resolveBaseUrl(ctx.flags.host);
   const addresses = await assertHostAllowed(baseUrl, Boolean(ctx.flags.allowRemote), ctx.lookup, RUN_LOCALLY);
-  return { baseUrl, key: readApiKey(baseUrl, ctx.env), addresses };
+  return { baseUrl, key: readApiKey(baseUrl, ctx.env, ctx.flags.apiKeyEnv), addresses };
 }
 
 /** --model, the profile's, the server's only model, else the default name. */
