@@ -34,9 +34,11 @@ import { bindDraftsFile, campaignNotes, planJobs, preflightWarnings, rosterReade
 import { lazyLint, type LazyLint } from './lazy-lint.js';
 import { draftJobs, filterRows, noJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
 import { openEngines, planHosts, type HostPick } from './draft-hosts.js';
+import { batchInNotes, batchJobs, batchNext, campaignEngines, type BatchFlags, type BatchIn } from './batch-in.js';
+import { writeBatchOut, type BatchOutReport } from './batch-out.js';
 
 /** What `draft` was asked to do (its flags, parsed). Paths are as typed, relative to `cwd`. */
-export interface DraftCampaignOptions {
+export interface DraftCampaignOptions extends BatchFlags {
   /** The recipients CSV, or `-` for stdin. */
   csv: string;
   profile: string;
@@ -94,6 +96,8 @@ export interface CampaignOutcome {
   /** Recipients this run selected. */
   selected: number;
   draftsPath: string;
+  /** --batch-in: the command that writes the requests of the rows still to draft. */
+  next?: string;
 }
 
 /** The scanned CSV and everything every row of this run shares. */
@@ -113,12 +117,13 @@ interface Campaign {
 }
 
 /** Runs the campaign; undefined for a dry run (its messages are already written). */
-export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome | undefined> {
+export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome | BatchOutReport | undefined> {
   const { profile, dir, file: profileFile } = await readProfile(path.resolve(deps.cwd, o.profile));
   const templates = await loadTemplates(profile, dir);
   const spool = o.csv === '-' ? await spoolToTempFile(deps.stdin) : undefined;
   try {
     const campaign = await scanCampaign(o, deps.ui, { profile, profileFile, templates }, spool?.path ?? path.resolve(deps.cwd, o.csv), Boolean(spool));
+    if (o.batchOut !== undefined) return await writeBatchOut(campaign, { ...o, batchOut: o.batchOut }, deps);
     if (!o.dryRun) return await runCampaign(campaign, o, deps);
     await writeDryRun(campaign, o, deps);
     return undefined;
@@ -178,11 +183,8 @@ async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
 /** The engine, the drafts file and Ctrl-C around one drafting run; all released however it ends. */
 async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome> {
   const { ui } = deps;
-  const engines = await openEngines(
-    planHosts(o.host, c.profile, o.concurrency),
-    (pick) => deps.createEngine(c.profile, pick),
-    (_where, err) => ui.warn(`${err.message}: drafting on the other hosts meanwhile; it is tried again every ${o.hostRetryAfter ?? 15}s`),
-  );
+  const onDown = (_where: string, err: Error) => ui.warn(`${err.message}: drafting on the other hosts meanwhile; it is tried again every ${o.hostRetryAfter ?? 15}s`);
+  const { batch, engines } = await campaignEngines(o, deps.cwd, () => openEngines(planHosts(o.host, c.profile, o.concurrency), (pick) => deps.createEngine(c.profile, pick), onDown));
   const { engine } = engines;
   const draftsPath = o.drafts ? path.resolve(deps.cwd, o.drafts) : defaultDraftsPath(c.fromStdin ? null : o.csv, deps.cwd);
   const store = await DraftsStore.open(draftsPath, {
@@ -201,12 +203,12 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
     const orphans = bindDraftsFile(store, source, c.roster, { relink: Boolean(o.relink), draftsName });
     await engines.prepare(controller.signal);
     ui.info(`drafting ${c.selected.count} recipient(s) with ${engine.info.engine} · ${engine.info.model} (${engines.where})`);
-    const { summary, readerGone } = await draftRows(c, o, deps, { engine, hosts: engines.hosts, store, controller, lint });
+    const { summary, readerGone } = await draftRows(c, o, deps, { engine, hosts: engines.hosts, store, controller, lint, batch });
     // --quiet with nothing failed prints no summary: its lint is not waited for.
     const shown = !o.quiet || summary.failed > 0;
     const tally = shown ? await lint.finish() : emptyTally();
-    const notes = campaignNotes(c.roster, orphans, summary.stale, `${o.resume} --redraft-decided`);
-    return { summary, tally, notes, readerGone, selected: c.selected.count, draftsPath };
+    const notes = [...campaignNotes(c.roster, orphans, summary.stale, `${o.resume} --redraft-decided`), ...batchInNotes(batch, c.roster, store, o)];
+    return { summary, tally, notes, readerGone, selected: c.selected.count, draftsPath, next: batchNext(batch, o) };
   } finally {
     stopListening();
     lint.close();
@@ -215,7 +217,7 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
   }
 }
 
-type Running = { engine: Engine; hosts: RunHost[] | undefined; store: DraftsStore; controller: AbortController; lint: LazyLint };
+type Running = { engine: Engine; hosts: RunHost[] | undefined; store: DraftsStore; controller: AbortController; lint: LazyLint; batch?: BatchIn };
 
 /** The drafting loop over the rows not settled from the scan alone, with progress and `--out`. */
 async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps, r: Running): Promise<{ summary: RunSummary; readerGone: boolean }> {
@@ -236,8 +238,9 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
   let broke = false;
   try {
     summary = await runDrafts({
-      jobs: toRead ? draftJobs(skipSettled(toRead, settled), settings, run) : noJobs(),
-      engine: r.engine, plan, profile: c.profileFile, concurrency: o.concurrency, retries: o.retries, giveUpAfterMs: o.giveUpAfter * 1000, signal: r.controller.signal,
+      jobs: toRead ? batchJobs(r.batch, draftJobs(skipSettled(toRead, settled), settings, run), plan) : noJobs(),
+      // A batch result is what it is: asking again would read the same answer.
+      engine: r.engine, plan, profile: c.profileFile, concurrency: o.concurrency, retries: r.batch ? 0 : o.retries, giveUpAfterMs: o.giveUpAfter * 1000, signal: r.controller.signal,
       ...(r.hosts ? { hosts: r.hosts, hostRetryAfterMs: (o.hostRetryAfter ?? 15) * 1000 } : {}),
       parse: (text) => parseDraftOutput(text, c.profile.channel),
       save: (record) => r.store.append(record),

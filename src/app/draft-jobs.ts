@@ -1,6 +1,7 @@
 // The runner's jobs for a campaign, one per recipient row, built lazily: a re-run of a finished
 // campaign asks each job only for its inputs digest, so an unchanged row never builds its prompt,
 // fingerprint or stored columns (the bulk of the per-row cost on 100,000 rows).
+import { batchId } from '../core/drafting/batch-id.js';
 import { draftFingerprint, inputsDigest, runDigest } from '../core/drafting/fingerprint.js';
 import type { ChatMessage, GenerationOptions, JsonSchema } from '../core/engine.js';
 import { buildMessages, PROMPT_FORMAT, type Templates } from '../core/drafting/prompt.js';
@@ -48,7 +49,7 @@ export async function* skipSettled(source: AsyncIterable<Recipient>, settled: Ui
 export async function* noJobs(): AsyncGenerator<never> {}
 
 function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
-  let built: { messages: ChatMessage[]; fingerprint: string } | undefined;
+  let built: { messages: ChatMessage[]; fingerprint: string; id?: string } | undefined;
   let stored: Record<string, string> | undefined;
   const build = () => {
     if (!built) {
@@ -57,8 +58,9 @@ function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
     }
     return built;
   };
+  const key = s.keyAt(r.row);
   return {
-    key: s.keyAt(r.row),
+    key,
     recipient: r,
     inputs: inputsDigest(run, s.digestAt(r.row)),
     get recipientRecord() {
@@ -68,7 +70,8 @@ function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
       return build().fingerprint;
     },
     get request() {
-      return { messages: build().messages, schema: s.schema, options: s.options };
+      const b = build();
+      return { messages: b.messages, schema: s.schema, options: s.options, id: (b.id ??= batchId(key, b.fingerprint)) };
     },
   };
 }

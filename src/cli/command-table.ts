@@ -76,6 +76,8 @@ const draft: CommandSpec = {
     { flags: '--rows <list>', description: 'only these data rows, e.g. 3,5-9' },
     { flags: '--limit <n>', description: 'at most n recipients', parse: positiveInt },
     { flags: '--dry-run', description: 'print the exact messages that would be sent; no model, no network' },
+    { flags: '--batch-out <file>', description: 'write the requests this run would send as a batch file (JSONL for `vllm run-batch` or the OpenAI Batch API) instead of sending them; needs --model' },
+    { flags: '--batch-in <file>', description: "read a batch's results (JSONL, matched by custom_id) into the drafts file as if drafted live" },
     { flags: '--force', description: 'redraft every selected row, decided ones included' },
     { flags: '--redraft-decided', description: 'redraft approved, skipped or edited rows whose inputs changed (stale); kept otherwise' },
     { flags: '--relink', description: 'the drafts file belongs to another CSV path or profile: the list or profile moved, follow it' },
@@ -96,6 +98,8 @@ Examples:
   $ draftsmith draft leads.csv -p profile.yaml --rows 1-20 --model qwen2.5:7b --concurrency 4
   $ draftsmith draft leads.csv -p profile.yaml --dry-run | less
   $ cat leads.csv | draftsmith draft - -p profile.yaml --out - --format csv > drafts.csv
+  $ draftsmith draft leads.csv -p profile.yaml --model Qwen/Qwen2.5-7B-Instruct --batch-out requests.jsonl
+  $ draftsmith draft leads.csv -p profile.yaml --model Qwen/Qwen2.5-7B-Instruct --batch-in results.jsonl
 
 Re-running the same command drafts only rows that are new, changed or failed. Rows a person
 approved, skipped or edited are kept even when their inputs change (they are marked stale).`,

@@ -32,6 +32,11 @@ export interface GenerateRequest {
   messages: ChatMessage[];
   schema: JsonSchema;
   options: GenerationOptions;
+  /**
+   * The job's stable id (core/drafting/batch-id.ts: a hash of the recipient's key and the draft's
+   * fingerprint, never an address). Live engines ignore it; a batch file's results are found by it.
+   */
+  id?: string;
   signal?: AbortSignal;
   /** Called with each streamed piece of text, for progress (tokens/s). */
   onText?: (text: string) => void;

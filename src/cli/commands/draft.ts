@@ -11,6 +11,7 @@ import { renderSummary } from '../../ui/summary.js';
 import { DRAFT_RESUME_FLAGS, resumeCommand } from '../resume.js';
 import { createEngineFromFlags, type EngineFlags } from '../engine-choice.js';
 import { onInterrupt } from '../interrupt.js';
+import { checkBatchFlags, reportBatchOut } from '../draft-batch.js';
 import type { CliIo } from '../streams.js';
 
 export interface DraftFlags extends EngineFlags, Omit<DraftCampaignOptions, 'csv' | 'selection' | 'resume' | 'concurrency'> {
@@ -27,6 +28,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       hint: 'pipe a file in (`cat leads.csv | draftsmith draft - ...`) or pass the CSV path.',
     });
   }
+  checkBatchFlags(flags);
   const resume = resumeCommand('draft', [csvArg, '--profile', flags.profile], flags as never, DRAFT_RESUME_FLAGS);
   const outcome = await draftCampaign(
     { ...flags, csv: csvArg, selection, resume },
@@ -39,13 +41,16 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
       onInterrupt: (stop) => onInterrupt(io, stop),
     },
   );
-  if (outcome) report(outcome, { flags, io, ui, resume, fromStdin });
+  if (outcome && 'kind' in outcome) reportBatchOut(outcome, resume, io, ui);
+  else if (outcome) report(outcome, { flags, io, ui, resume, fromStdin });
 }
 
 /** The run's summary, then the error that says how it ended when it did not simply finish. */
 function report(outcome: CampaignOutcome, at: { flags: DraftFlags; io: CliIo; ui: Ui; resume: string; fromStdin: boolean }): void {
   const { summary, tally, notes, draftsPath } = outcome;
-  const { flags, io, ui, resume, fromStdin } = at;
+  const { flags, io, ui, fromStdin } = at;
+  // --batch-in: what comes next is a batch of the rows still to draft, not a live run.
+  const resume = outcome.next ?? at.resume;
   const draftsName = path.relative(io.cwd, draftsPath) || draftsPath;
   if (outcome.readerGone) {
     ui.note(`the reader of --out closed the pipe: stopped, ${summary.drafted} new draft(s) kept in ${draftsName}.`);
@@ -76,7 +81,7 @@ function report(outcome: CampaignOutcome, at: { flags: DraftFlags; io: CliIo; ui
   }
   if (summary.failed > 0) {
     throw new PartialFailureError(`${summary.failed} of ${outcome.selected} recipient(s) failed.`, {
-      hint: 're-run the same command: only the failed rows are drafted again.',
+      hint: outcome.next ? `write their requests again (${outcome.next}), run the batch, and read its results with --batch-in.` : 're-run the same command: only the failed rows are drafted again.',
     });
   }
 }

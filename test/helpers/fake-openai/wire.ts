@@ -33,7 +33,8 @@ export function event(data: string, eol: string): string {
  */
 export async function writeStream(res: ServerResponse, text: string, chunkDelayMs: number | undefined, gone: AbortSignal): Promise<boolean> {
   const buf = Buffer.from(text);
-  const sizes = [3, 180, 41, 97, 260, 7];
+  // Small writes split events; the 700-byte one always carries several whole events (each is ~200 bytes).
+  const sizes = [3, 180, 41, 97, 700, 7];
   for (let at = 0, i = 0; at < buf.length; i++) {
     if (gone.aborted) return false;
     const part = buf.subarray(at, at + sizes[i % sizes.length]!);

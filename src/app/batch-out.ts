@@ -1,0 +1,125 @@
+// `draft --batch-out FILE --model M`: the requests a run would send, written as a batch file for
+// an offline GPU run (`vllm run-batch`, the OpenAI Batch API) instead of being sent. The rows are
+// those a run would draft (new, changed, failed), chosen exactly as a run chooses them; each line
+// is {"custom_id","method","url","body"}, the body the OpenAI engine's own (not streamed, JSON
+// schema), the custom_id the job's id (core/drafting/batch-id.ts). No engine is created and no
+// server contacted; the drafts file gets its source and roster records, so `--batch-in` resumes it.
+import path from 'node:path';
+import { UsageError } from '../core/errors.js';
+import type { DraftJob } from '../core/drafting/run-contract.js';
+import type { Columns, Recipient } from '../core/recipients/recipients.js';
+import type { RosterBuilder } from '../core/recipients/roster.js';
+import type { SelectedRows } from '../core/recipients/row-selection.js';
+import { storedRecipientKey } from '../core/recipients/recipient-key.js';
+import { chatBody } from '../engines/openai/engine.js';
+import { defaultDraftsPath } from '../io/drafts-file/drafts-path.js';
+import { DraftsStore } from '../io/drafts-file/store.js';
+import { openOutput, type OutputPlace } from '../io/output-target.js';
+import type { Ui } from '../ui/terminal.js';
+import { bindDraftsFile, planJobs, settleUnchanged } from './campaign.js';
+import { draftJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
+
+/** What the requests are written from: the campaign draft-campaign.ts has scanned. */
+export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schema' | 'options'> & {
+  profileFile: string;
+  csv: { file: string };
+  fromStdin: boolean;
+  scan: { rows: number; columns: Columns };
+  roster: RosterBuilder;
+  selected: SelectedRows;
+  recipients: () => AsyncIterable<Recipient>;
+};
+
+export interface BatchOutOptions {
+  csv: string;
+  drafts?: string;
+  force?: boolean;
+  redraftDecided?: boolean;
+  relink?: boolean;
+  batchOut: string;
+  /** Required: the requests name the model the batch runs. */
+  model?: string;
+}
+
+/** What `--batch-out` wrote, for the command to report. */
+export interface BatchOutReport {
+  kind: 'batch-out';
+  file: string;
+  model: string;
+  /** Request lines written. */
+  requests: number;
+  /** Rows already drafted from these inputs (or decided and kept): no request. */
+  cached: number;
+  stale: number;
+  selected: number;
+  draftsPath: string;
+}
+
+/** The engine the requests are written for: its name and the model are part of each fingerprint. */
+const ENGINE = 'openai';
+
+export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps: OutputPlace & { ui: Ui }): Promise<BatchOutReport> {
+  const model = requiredModel(o.model);
+  const draftsPath = o.drafts ? path.resolve(deps.cwd, o.drafts) : defaultDraftsPath(c.fromStdin ? null : o.csv, deps.cwd);
+  const store = await DraftsStore.open(draftsPath, {
+    lock: true, create: true, legacyKey: storedRecipientKey({ identity: c.profile.identity }), expected: c.roster.keys.length, rosterDigestOnly: true, intern: (key) => c.roster.intern(key),
+  });
+  try {
+    for (const w of store.warnings) deps.ui.warn(w);
+    const draftsName = path.relative(deps.cwd, draftsPath) || draftsPath;
+    bindDraftsFile(store, { csv: c.fromStdin ? null : c.csv.file, header: c.scan.columns.headers, profile: c.profileFile }, c.roster, { relink: Boolean(o.relink), draftsName });
+    const engine = { engine: ENGINE, model };
+    const plan = planJobs(store, engine, { force: Boolean(o.force), redraftDecided: Boolean(o.redraftDecided) });
+    const settings: JobSettings = {
+      profile: c.profile, templates: c.templates, columns: c.scan.columns, schema: c.schema, options: c.options, engine,
+      keyAt: (row) => c.roster.keyAt(row)!.key,
+      digestAt: (row) => c.roster.digestAt(row),
+    };
+    const run = runDigestOf(settings);
+    const settled = settleUnchanged(c.selected.rows(), c.scan.rows, c.roster, run, plan, (key) => store.get(key));
+    const jobs = settled.count === c.selected.count ? undefined : draftJobs(skipSettled(c.recipients(), settled.settled), settings, run);
+    const counts = await writeRequests(jobs, plan, { file: o.batchOut, model }, deps);
+    return { kind: 'batch-out', file: o.batchOut, model, ...counts, cached: counts.cached + settled.count, selected: c.selected.count, draftsPath };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The request lines, into a file that appears whole (0600) or on stdout for `-`. */
+async function writeRequests(jobs: AsyncIterable<DraftJob> | undefined, plan: ReturnType<typeof planJobs>, o: { file: string; model: string }, place: OutputPlace) {
+  const counts = { requests: 0, cached: 0, stale: 0 };
+  const out = await openOutput(o.file, place);
+  try {
+    for await (const job of jobs ?? []) {
+      const p = plan(job).plan;
+      if (p !== 'draft') {
+        counts[p]++;
+        continue;
+      }
+      await out.write(`${requestLine(job.request, o.model)}\n`);
+      counts.requests++;
+    }
+  } catch (err) {
+    // A half-written batch never replaces the previous one.
+    await out.abort();
+    throw err;
+  }
+  await out.close();
+  return counts;
+}
+
+/** One batch request: the job's id and the body the OpenAI engine would POST (not streamed). */
+export function requestLine(request: DraftJob['request'], model: string): string {
+  if (request.id === undefined) throw new Error('a batch request needs the job id');
+  return `{"custom_id":${JSON.stringify(request.id)},"method":"POST","url":"/v1/chat/completions","body":${chatBody(model, request, 'json_schema', false)}}`;
+}
+
+/** --batch-out writes requests for one model: it is never guessed. */
+function requiredModel(model: string | undefined): string {
+  if (model === undefined || model === '') {
+    throw new UsageError('--batch-out needs --model: the requests name the model the batch runs.', {
+      hint: 'e.g. --batch-out requests.jsonl --model Qwen/Qwen2.5-7B-Instruct (the model `vllm run-batch --model` serves).',
+    });
+  }
+  return model;
+}
