@@ -16,13 +16,13 @@ export interface HostsRow {
 
 const ROWS = 200;
 
-export async function benchHosts(root: string, work: string): Promise<HostsRow> {
+export async function benchHosts(root: string, work: string, bin: string): Promise<HostsRow> {
   const csv = path.join(work, 'hosts.csv');
   const lines = ['first_name,email'];
   for (let i = 1; i <= ROWS; i++) lines.push(`Ana${i},ana${i}@example.com`);
   writeFileSync(csv, `${lines.join('\n')}\n`);
-  const one = await timedRun(root, work, csv, 1);
-  const three = await timedRun(root, work, csv, 3);
+  const one = await timedRun(root, work, bin, csv, 1);
+  const three = await timedRun(root, work, bin, csv, 3);
   const span = one.spanMs / three.spanMs;
   const wall = one.wallMs / three.wallMs;
   return {
@@ -33,7 +33,7 @@ export async function benchHosts(root: string, work: string): Promise<HostsRow> 
   };
 }
 
-async function timedRun(root: string, work: string, csv: string, hosts: number): Promise<{ spanMs: number; wallMs: number }> {
+async function timedRun(root: string, work: string, bin: string, csv: string, hosts: number): Promise<{ spanMs: number; wallMs: number }> {
   const servers: FakeOllama[] = await Promise.all(Array.from({ length: hosts }, () => startFakeOllama({ latencyMs: 200, slots: 4, record: false })));
   const drafts = path.join(work, `hosts-${hosts}.drafts.jsonl`);
   rmSync(drafts, { force: true });
@@ -41,7 +41,7 @@ async function timedRun(root: string, work: string, csv: string, hosts: number):
     const args = ['draft', csv, '--profile', path.join(root, 'fixtures/profile.yaml'), ...servers.flatMap((s) => ['--host', s.url]), '--concurrency', '4', '--drafts', drafts, '--quiet'];
     const start = performance.now();
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(root, 'bin/draftsmith.js'), ...args], { cwd: work, stdio: 'ignore' });
+      const child = spawn(process.execPath, [bin, ...args], { cwd: work, stdio: 'ignore' });
       child.on('error', reject);
       child.on('close', resolve);
     });
