@@ -14,6 +14,8 @@ export interface SummaryOptions {
   color: ChalkInstance;
   /** The command that re-runs (resumes) this draft; shown on failure or interruption. */
   resumeCommand?: string;
+  /** How failed rows are retried, when not by re-running the same command (--batch-in: a new batch). */
+  retryHow?: string;
   /** Lines about the list (repeats, orphans, stale decisions) and lint findings, shown before the drafts file. */
   lint?: string[];
   /** Suggest `draftsmith review` as the next step (else export). */
@@ -64,7 +66,7 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
   } else if (summary.interrupted) {
     lines.push(`next: re-run the same command to finish; finished drafts are kept${rerun}`);
   } else if (summary.failed > 0) {
-    lines.push(`next: re-run the same command to retry only the failed rows${rerun}`);
+    lines.push(`next: ${opts.retryHow ?? 're-run the same command to retry only the failed rows'}${rerun}`);
   } else if (opts.review) {
     lines.push(`next: draftsmith review ${file}`);
   } else {

@@ -71,6 +71,8 @@ describe('draft --batch-out / --batch-in (end to end)', () => {
     // What comes next is a batch of the rows still to draft, with the model the results named.
     expect(back.stderr).toContain(`--model ${MODEL} --batch-out requests.jsonl`);
     expect(back.stderr).toContain('read its results with --batch-in');
+    expect(back.stderr).toContain('next: write the requests of the failed and missing rows, run that batch, and read its results with --batch-in: ');
+    expect(back.stderr).not.toContain('re-run the same command');
     const records = readDrafts(drafts);
     const byKey = new Map(records.map((x) => [x.key, x]));
     expect(records.filter((x) => x.status === 'drafted')).toHaveLength(10);

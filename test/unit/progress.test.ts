@@ -267,6 +267,15 @@ describe('renderSummary', () => {
     expect(text).toContain('next: re-run the same command to retry only the failed rows: draftsmith draft leads.csv --profile p.yaml');
   });
 
+  it('says how failed rows are retried when it is not the same command (a batch read with --batch-in)', () => {
+    const text = renderSummary(
+      { ...base, failed: 1, failures: [{ row: 2, error: 'HTTP 500' }] },
+      { draftsFile: 'd.jsonl', color: plain, resumeCommand: 'draftsmith draft l.csv --batch-out again.jsonl', retryHow: 'write the requests of the failed rows again' },
+    );
+    expect(text).toContain('next: write the requests of the failed rows again: draftsmith draft l.csv --batch-out again.jsonl');
+    expect(text).not.toContain('re-run the same command');
+  });
+
   it('warns about drafts cut at the token limit, naming the rows and the fix', () => {
     const text = renderSummary({ ...base, cutRows: [9, 4] }, { draftsFile: 'd.jsonl', color: plain });
     expect(text).toContain('2 draft(s) stopped at the token limit and may end mid-sentence: rows 4, 9');

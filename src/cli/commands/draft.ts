@@ -62,6 +62,7 @@ function report(outcome: CampaignOutcome, at: { flags: DraftFlags; io: CliIo; ui
         draftsFile: draftsName,
         color: ui.chalk,
         resumeCommand: resume,
+        ...(outcome.next ? { retryHow: 'write the requests of the failed and missing rows, run that batch, and read its results with --batch-in' } : {}),
         lint: [...notes, ...renderLintSummary(tally, ui.chalk), ...(summary.cached + summary.stale > 0 ? [unchangedNote(draftsName)] : [])],
         review: true,
       }),
