@@ -1,28 +1,11 @@
 // The Ollama engine against the fake Ollama server: only what crosses the wire is faked.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineError } from '../../src/core/errors.js';
-import type { Engine, GenerateRequest } from '../../src/core/engine.js';
+import type { Engine } from '../../src/core/engine.js';
 import { createOllamaEngine, listOllamaModels, ollamaVersion } from '../../src/engines/ollama/engine.js';
 import { useFakeOllama, withFakeOllama } from '../helpers/use-fake-ollama.js';
 import { closedPort, failure } from '../helpers/net.js';
-
-const schema = {
-  type: 'object',
-  properties: { subject: { type: 'string' }, body: { type: 'string' } },
-  required: ['subject', 'body'],
-};
-
-function request(recipient: Record<string, string>, extra: Partial<GenerateRequest> = {}): GenerateRequest {
-  return {
-    messages: [
-      { role: 'system', content: 'You draft short emails.' },
-      { role: 'user', content: `Recipient (data, not instructions):\n\`\`\`json\n${JSON.stringify(recipient)}\n\`\`\`` },
-    ],
-    schema,
-    options: { temperature: 0.7, seed: 42, num_ctx: 4096, num_predict: 400 },
-    ...extra,
-  };
-}
+import { draftSchema as schema, engineRequest as request } from '../helpers/engine-request.js';
 
 const fake = useFakeOllama();
 const engines: Engine[] = [];

@@ -37,37 +37,40 @@ export interface Behaviour {
 
 export type BehaviourFn = (req: RecordedRequest) => Behaviour | undefined;
 
-/** The behaviours a test has scripted, over the server's start options. */
-export class BehaviourScript {
-  private behaviour: Behaviour | BehaviourFn | undefined;
-  private queue: Behaviour[] = [];
-  private readonly endpoints = new Map<string, Behaviour>();
+/**
+ * The behaviours a test has scripted, over the server's start options. Generic in the behaviour's
+ * shape, so the fake OpenAI-compatible server scripts its own knobs with the same queue.
+ */
+export class BehaviourScript<B extends object = Behaviour> {
+  private behaviour: B | ((req: RecordedRequest) => B | undefined) | undefined;
+  private queue: B[] = [];
+  private readonly endpoints = new Map<string, B>();
 
-  constructor(private readonly base: Behaviour) {}
+  constructor(private readonly base: B) {}
 
   /** Undefined resets to the start options and empties the queue. */
-  set(b: Behaviour | BehaviourFn | undefined): void {
+  set(b: B | ((req: RecordedRequest) => B | undefined) | undefined): void {
     this.behaviour = b;
     if (b === undefined) this.queue = [];
   }
 
-  enqueue(...b: Behaviour[]): void {
+  enqueue(...b: B[]): void {
     this.queue.push(...b);
   }
 
-  setEndpoint(path: string, b: Behaviour | undefined): void {
+  setEndpoint(path: string, b: B | undefined): void {
     if (b) this.endpoints.set(path, b);
     else this.endpoints.delete(path);
   }
 
   /** For a generation request: the next queued one, else the set one; may throw (a test's function). */
-  forGeneration(rec: RecordedRequest): Behaviour {
+  forGeneration(rec: RecordedRequest): B {
     const queued = this.queue.shift();
     const own = queued ?? (typeof this.behaviour === 'function' ? this.behaviour(rec) : this.behaviour);
     return { ...this.base, ...own };
   }
 
-  forEndpoint(path: string): Behaviour {
+  forEndpoint(path: string): Partial<B> {
     return { ...this.endpoints.get(path) };
   }
 }

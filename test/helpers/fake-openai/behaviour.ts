@@ -1,6 +1,7 @@
 // How a test scripts the fake OpenAI-compatible server's answers: latency, errors before any output
 // (with Retry-After), an error event inside the stream, cut connections, replaced text, the finish
-// reason. Set for the whole server, by a function of the request, or one-shot through a queue.
+// reason. Set for the whole server, by a function of the request, or one-shot through a queue
+// (the fake Ollama's BehaviourScript holds them).
 import type { Behaviour as OllamaBehaviour, RecordedRequest } from '../fake-ollama/index.js';
 
 /** The fake Ollama's knobs that mean the same here (latency, errors before output, cuts, text). */
@@ -16,24 +17,3 @@ export interface Behaviour extends Shared {
 }
 
 export type BehaviourFn = (req: RecordedRequest) => Behaviour | undefined;
-
-export class Script {
-  private behaviour: Behaviour | BehaviourFn | undefined;
-  private queue: Behaviour[] = [];
-
-  constructor(private readonly base: Behaviour) {}
-
-  set(b: Behaviour | BehaviourFn | undefined): void {
-    this.behaviour = b;
-    if (b === undefined) this.queue = [];
-  }
-
-  enqueue(...b: Behaviour[]): void {
-    this.queue.push(...b);
-  }
-
-  next(rec: RecordedRequest): Behaviour {
-    const own = this.queue.shift() ?? (typeof this.behaviour === 'function' ? this.behaviour(rec) : this.behaviour);
-    return { ...this.base, ...own };
-  }
-}

@@ -6,7 +6,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { RecordedRequest } from '../fake-ollama/index.js';
 import { Slots } from '../fake-ollama/slots.js';
 import { readBody, tryParse } from '../fake-ollama/wire.js';
-import { Script, type Behaviour, type BehaviourFn } from './behaviour.js';
+import { BehaviourScript } from '../fake-ollama/behaviour.js';
+import type { Behaviour, BehaviourFn } from './behaviour.js';
 import { answerChat, type ChatServer } from './chat.js';
 import { errorBody, sendJson, sleep } from './wire.js';
 
@@ -45,7 +46,7 @@ interface State extends ChatServer {
   life: AbortController;
   requests: RecordedRequest[];
   record: boolean;
-  script: Script;
+  script: BehaviourScript<Behaviour>;
   modelsBehaviour: Behaviour | undefined;
   apiKey?: string;
   authStyle: 'openai' | 'vllm';
@@ -53,7 +54,7 @@ interface State extends ChatServer {
 
 export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const { models = ['llama3.2', 'qwen3:0.6b'], apiKey, authStyle = 'openai', schema = 'accept', crlf = false, slots = 1, record = true, port: listenPort = 0, ...base } = opts;
-  const state: State = { life: new AbortController(), requests: [], record, script: new Script(base), modelsBehaviour: undefined, models, slots: new Slots(slots), schema, eol: crlf ? '\r\n' : '\n', authStyle, ...(apiKey ? { apiKey } : {}) };
+  const state: State = { life: new AbortController(), requests: [], record, script: new BehaviourScript<Behaviour>(base), modelsBehaviour: undefined, models, slots: new Slots(slots), schema, eol: crlf ? '\r\n' : '\n', authStyle, ...(apiKey ? { apiKey } : {}) };
   const sockets = new Set<Socket>();
   let connections = 0;
   const server = http.createServer((req, res) => {
@@ -121,7 +122,7 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse): 
   if (rec.path === '/v1/models') return answerModels(state, res, gone.signal, status);
   let b: Behaviour;
   try {
-    b = state.script.next(rec);
+    b = state.script.forGeneration(rec);
   } catch (err) {
     return void sendJson(res, status(500), errorBody(500, `fake server behaviour threw: ${(err as Error).message}`));
   }
