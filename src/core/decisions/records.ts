@@ -65,6 +65,15 @@ export interface DraftRecord {
   /** Reviewer feedback that produced this version, for regenerations. */
   feedback?: string;
   timing: { ms: number; evalCount?: number; tokensPerSecond?: number };
+  /** Provenance: the generation settings, when set. */
+  seed?: number;
+  temperature?: number;
+  /** The model's digest, where the engine reports one. */
+  modelDigest?: string;
+  /** How many of the profile's examples the prompt carried. */
+  examples?: number;
+  /** The remembered interactions the prompt carried (count and the newest one's time); not in the fingerprint. */
+  history?: { items: number; latest?: string };
   /** ISO time the record was written. */
   at: string;
 }

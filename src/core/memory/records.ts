@@ -1,0 +1,103 @@
+// What the memory holds about people, as the rest of draftsmith sees it. The database itself is
+// src/io/memory/ (SQLite); these are the shapes that cross into prompts, lint, review and exports.
+// Pure: types only.
+
+/** Who a recipient is: the drafts key (core/recipients/recipient-key.ts) and, when known, the address. */
+export interface Who {
+  key: string;
+  /** Trimmed and lower-cased; mail is kept under the other party's address. */
+  email?: string;
+}
+
+/**
+ * A remembered message's state: `approved` by a reviewer (not yet known to be sent), `withdrawn`
+ * (that approval was taken back), `sent` (imported from the Sent folder, or an approval the import
+ * recognised as sent), `received` (the person wrote to us).
+ */
+export type MessageState = 'approved' | 'withdrawn' | 'sent' | 'received';
+
+/** One interaction as the prompt, the review card and the lint see it (newest first in lists). */
+export interface HistoryItem {
+  /** ISO 8601. */
+  at: string;
+  state: Exclude<MessageState, 'withdrawn'>;
+  subject: string;
+  /** The message text; for replies, with quoted earlier messages and the signature stripped. */
+  text: string;
+  /** The drafts file an approval came from (absolute path), when it came from one. */
+  campaign?: string;
+}
+
+/** Why a person must not be drafted: they asked (`opted-out`) or mail to them bounced. */
+export interface Suppression {
+  kind: 'opted-out' | 'undeliverable';
+  /** Short and free of message text, e.g. `reply of 2026-10-03 asked to stop`, `history optout`. */
+  reason: string;
+  at: string;
+}
+
+/** A reviewer's approval of one exact version, as the memory records it. */
+export interface Approval {
+  who: Who;
+  /** Display name from the CSV, when one is recognised. */
+  name?: string;
+  /** The drafts file (absolute path): the campaign. */
+  campaign: string;
+  version: number;
+  subject?: string;
+  body: string;
+  edited: boolean;
+  profile?: string;
+  engine: string;
+  model: string;
+  reviewer: string;
+  /** ISO time of the decision. */
+  at: string;
+  /** The Message-ID eml/mbox exports give this exact text (core/export/message-id.ts). */
+  messageId: string;
+}
+
+/** One message read from a mail file or a history CSV, ready to be remembered. */
+export interface ImportedMessage {
+  /** Normalised (`<...>` stripped, lower-cased domain part); absent when the message has none. */
+  messageId?: string;
+  /** sha256 of the normalised headers and text: the duplicate test when there is no Message-ID. */
+  contentHash: string;
+  direction: 'sent' | 'received';
+  /** The other party's address (lower-cased): the recipient of a sent message, the sender of a received one. */
+  address: string;
+  name?: string;
+  at: string;
+  subject: string;
+  text: string;
+  /** The reply asks to stop (core/memory/opt-out-phrases.ts): the importer marks the person opted out. */
+  optOut?: boolean;
+  /** A delivery-status report: `address` is the failed recipient, marked undeliverable. */
+  bounce?: { reason: string };
+  /** Where it came from, e.g. `Sent.mbox#12`, for warnings. */
+  source: string;
+}
+
+/** What one committed batch of imported messages changed. */
+export interface ImportBatchResult {
+  added: number;
+  duplicates: number;
+  /** Approvals recognised as sent (Message-ID, else address + subject). */
+  matchedApprovals: number;
+  newPeople: number;
+  knownPeople: number;
+  optedOut: number;
+  undeliverable: number;
+}
+
+/** The profile's `memory:` settings: how much history goes into a prompt. */
+export interface HistoryBudget {
+  /** Most recent interactions per recipient (default 3). */
+  items: number;
+  /** Only interactions newer than this many days (default 365). */
+  sinceDays: number;
+  /** Characters of each message's excerpt (default 400). */
+  excerptChars: number;
+}
+
+export const DEFAULT_HISTORY_BUDGET: HistoryBudget = { items: 3, sinceDays: 365, excerptChars: 400 };
