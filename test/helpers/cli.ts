@@ -1,6 +1,7 @@
 // Runs the built binary as a user would: a real subprocess, real stdin/stdout/stderr.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,13 +27,31 @@ export interface CliRun extends Promise<CliResult> {
   child: import('node:child_process').ChildProcess;
 }
 
+let memoryDir: string | undefined;
+
+/**
+ * The memory every spawned CLI uses unless a test passes its own DRAFTSMITH_MEMORY (or --memory):
+ * $DRAFTSMITH_MEMORY when the test process has one (test/helpers/memory-env.ts gives each test
+ * file its own), else one temporary file per test file. Never the real ~/.local/share.
+ */
+export function cliMemory(): string {
+  const inherited = process.env.DRAFTSMITH_MEMORY;
+  if (inherited) return inherited;
+  if (!memoryDir) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-cli-memory-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    memoryDir = dir;
+  }
+  return path.join(memoryDir, 'memory.db');
+}
+
 export function runCli(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string | Buffer; timeoutMs?: number } = {},
 ): CliRun {
   const child = spawn(cliNode, [binPath, ...args], {
     cwd: opts.cwd ?? repoRoot,
-    env: { ...cleanEnv(), ...opts.env },
+    env: { ...cleanEnv(), DRAFTSMITH_MEMORY: cliMemory(), ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const promise = new Promise<CliResult>((resolve, reject) => {
