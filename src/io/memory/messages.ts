@@ -7,11 +7,13 @@ import type { Sql } from './statements.js';
 
 const DAY_MS = 86_400_000;
 
-const HISTORY_SQL = `SELECT at, state, subject, campaign,
+export const HISTORY_SQL = `SELECT at, state, subject, campaign,
     CASE WHEN length(body) > ? THEN rtrim(substr(body, 1, ? - 1)) || '…' ELSE body END AS text
   FROM messages
   WHERE person_id = ? AND state <> 'withdrawn' AND at >= ? AND (? IS NULL OR campaign IS NOT ?)
   ORDER BY at DESC, id DESC LIMIT ?`;
+
+export const LAST_RECEIVED_SQL = "SELECT max(at) FROM messages WHERE person_id = ? AND state = 'received'";
 
 type HistoryRow = { at: string; state: HistoryItem['state']; subject: string; text: string; campaign: string | null };
 
@@ -39,7 +41,7 @@ export function historyOf(sql: Sql, who: Who, budget: HistoryBudget, opts: { exc
 export function lastReceivedAtOf(sql: Sql, who: Who): string | undefined {
   let last: string | undefined;
   for (const person of personIds(sql, who)) {
-    const at = sql.st("SELECT max(at) FROM messages WHERE person_id = ? AND state = 'received'").pluck().get(person) as string | null;
+    const at = sql.st(LAST_RECEIVED_SQL).pluck().get(person) as string | null;
     if (at && (!last || at > last)) last = at;
   }
   return last;
