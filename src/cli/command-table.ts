@@ -4,6 +4,7 @@
 import type { CliIo } from './streams.js';
 import { ENGINE_CHOICES, doctorEngineFlagHelp, engineFlagHelp } from '../engines/index.js';
 import { hostList, integer, nonNegativeInt, nonNegativeNumber, positiveInt } from './option-parsers.js';
+import { historyImport } from './history-import-spec.js';
 
 export interface ArgumentSpec {
   /** As commander writes it: `<file>` required, `[file]` optional. */
@@ -276,4 +277,11 @@ Every problem is listed with file:line:column and its key; exit 0 when the profi
   ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [draft, status, lint, exportCommand, review, approve, doctor, models, profile];
+// The history group: A's subcommands (show, forget, purge, stats, optout, optin) join import here.
+const history: CommandSpec = {
+  name: 'history',
+  summary: "the memory: import mail, show or forget what is kept about a person",
+  subcommands: [historyImport],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [draft, status, lint, exportCommand, review, approve, doctor, models, profile, history];

@@ -7,7 +7,7 @@ import { stripReply } from '../../core/mail/strip-reply.js';
 import { asksToStop } from '../../core/memory/opt-out-phrases.js';
 import type { ImportedMessage } from '../../core/memory/records.js';
 import { normaliseAddress } from '../../core/memory/who.js';
-import { readRecipients, scanCsv } from '../csv/reader.js';
+import { readRecipients, scanCsv, type CsvScan } from '../csv/reader.js';
 import { contentHash, parseMailDate } from './mail-fields.js';
 
 const FIELDS = ['email', 'date', 'direction', 'subject', 'text'] as const;
@@ -18,7 +18,16 @@ const HINT = 'a history CSV has the columns email,date,direction,subject,text; d
 /** Row -> message, or the problems with its cells. */
 type RowReading = { message: ImportedMessage; problems?: undefined } | { message?: undefined; problems: { field: Field; text: string }[] };
 
-export async function* readHistoryCsv(file: string, name: string, fallback: 'sent' | 'received' | 'auto'): AsyncGenerator<{ message: ImportedMessage; offset: number }> {
+/** A history CSV checked whole: every bad cell is in the InputError (file:line: field), nothing is read yet. */
+export interface HistoryCsv {
+  file: string;
+  name: string;
+  fallback: 'sent' | 'received' | 'auto';
+  scan: CsvScan;
+  index: Record<Field, number>;
+}
+
+export async function checkHistoryCsv(file: string, name: string, fallback: 'sent' | 'received' | 'auto'): Promise<HistoryCsv> {
   let index: Record<Field, number> | undefined;
   const problems: { line: number; field: Field; text: string }[] = [];
   const scan = await scanCsv({ file, displayName: name }, (columns) => {
@@ -29,9 +38,14 @@ export async function* readHistoryCsv(file: string, name: string, fallback: 'sen
     };
   });
   if (problems.length > 0) throw rowsError(name, problems);
-  for await (const rec of readRecipients({ file, displayName: name }, scan)) {
-    const reading = readRow(rec.cells, index!, fallback, `${name}:${rec.line}`);
-    if (reading.message) yield { message: reading.message, offset: rec.row / scan.rows };
+  return { file, name, fallback, scan, index: index! };
+}
+
+/** The checked CSV's messages, streaming; `offset` is the share of rows read (0..1). */
+export async function* readHistoryCsv(csv: HistoryCsv): AsyncGenerator<{ message: ImportedMessage; offset: number }> {
+  for await (const rec of readRecipients({ file: csv.file, displayName: csv.name }, csv.scan)) {
+    const reading = readRow(rec.cells, csv.index, csv.fallback, `${csv.name}:${rec.line}`);
+    if (reading.message) yield { message: reading.message, offset: rec.row / csv.scan.rows };
   }
 }
 
