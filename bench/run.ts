@@ -1,6 +1,6 @@
 // `npm run bench`: measures draftsmith against the fake Ollama server and writes docs/BENCHMARKS.md.
 // Each figure is printed beside its target. Timings vary run to run; the targets have headroom.
-// `tsx bench/run.ts --only startup` (or `--only engines`) runs only that section (a few seconds) and prints it,
+// `tsx bench/run.ts --only startup` (or `--only engines`, `--only import`) runs only that section (a few seconds) and prints it,
 // leaving docs/BENCHMARKS.md alone. `--bin PATH` measures another build (e.g. an older commit's
 // bin/draftsmith.js, for a before/after in the same minute) and also leaves the file alone.
 import { spawn } from 'node:child_process';
@@ -13,6 +13,7 @@ import { benchEmbedded } from './embedded.js';
 import { benchStartup } from './startup.js';
 import { benchHosts } from './hosts.js';
 import { benchEngines } from './engines-cpu.js';
+import { benchImport } from './import.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, '.bench-tmp');
@@ -130,9 +131,9 @@ async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const rows: Row[] = [];
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  if (only !== undefined && only !== 'startup' && only !== 'engines') throw new Error(`--only takes one section: startup or engines (got ${only})`);
-  if (only === 'engines') {
-    for (const r of await benchEngines(root, work, bin)) process.stdout.write(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})\n`);
+  if (only !== undefined && only !== 'startup' && only !== 'engines' && only !== 'import') throw new Error(`--only takes one section: startup, engines or import (got ${only})`);
+  if (only === 'engines' || only === 'import') {
+    for (const r of await (only === 'engines' ? benchEngines : benchImport)(root, work, bin)) process.stdout.write(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})\n`);
     rmSync(work, { recursive: true, force: true });
     return;
   }
@@ -188,6 +189,8 @@ async function main(): Promise<void> {
   rows.push(...(await section('many hosts', () => benchHosts(root, work, bin).then((r) => [r]))));
   // 6. The OpenAI-compatible path beside Ollama's, and 64 slots against 4 (bench/engines-cpu.ts).
   rows.push(...(await section('engines', () => benchEngines(root, work, bin))));
+  // 7. Importing mail into the memory: a 100,000-message mbox (bench/import.ts).
+  rows.push(...(await section('history import', () => benchImport(root, work, bin))));
 
   rows.push(helpRow, ...startup);
 

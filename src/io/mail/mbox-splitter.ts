@@ -101,7 +101,7 @@ export class MboxSplitter {
 /** Streams the file's messages in order. `chunkSize` is for tests (split at every byte boundary). */
 export async function* splitMbox(file: string, opts: { name: string; chunkSize?: number }): AsyncGenerator<RawMessage> {
   const splitter = new MboxSplitter(opts.name);
-  const stream = createReadStream(file, { highWaterMark: opts.chunkSize ?? 1024 * 1024 });
+  const stream = createReadStream(file, { highWaterMark: opts.chunkSize ?? 64 * 1024 });
   let carry: Buffer = Buffer.alloc(0);
   let offset = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
