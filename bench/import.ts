@@ -2,9 +2,9 @@
 // plain text, multipart/alternative with base64, quoted replies), 10,000 and 100,000 messages, into
 // a fresh memory in the bench folder: messages per second and peak RSS (VmHWM), which should stay
 // flat as the mbox grows (the file is streamed, batches are committed and dropped).
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { runMeasured } from './measure.js';
 
 export interface ImportRow {
   name: string;
@@ -58,35 +58,12 @@ export function makeMbox(file: string, count: number): void {
   }
 }
 
-function timed(bin: string, args: string[], cwd: string): Promise<{ code: number | null; ms: number; peakRssKb: number; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    let peak = 0;
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peak = Math.max(peak, Number(m[1]));
-      } catch {
-        /* exited */
-      }
-    }, 50);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      resolve({ code, ms: performance.now() - start, peakRssKb: peak, stderr });
-    });
-  });
-}
-
 async function importOnce(bin: string, work: string, count: number) {
   const mbox = path.join(work, `import-${count}.mbox`);
   const memory = path.join(work, `import-${count}.db`);
   makeMbox(mbox, count);
   rmSync(memory, { force: true });
-  const r = await timed(bin, ['history', 'import', mbox, '--me', 'sam@example.com', '--memory', memory, '--quiet'], work);
+  const r = await runMeasured(bin, ['history', 'import', mbox, '--me', 'sam@example.com', '--memory', memory, '--quiet'], { cwd: work });
   if (r.code !== 0) throw new Error(`history import exited ${r.code}: ${r.stderr.slice(-2000)}`);
   const read = Number(/messages read\s+(\d+)/.exec(r.stderr)?.[1]);
   if (read !== count) throw new Error(`history import read ${read} of ${count} messages`);

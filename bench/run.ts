@@ -4,7 +4,7 @@
 // leaving docs/BENCHMARKS.md alone. `--bin PATH` measures another build (e.g. an older commit's
 // bin/draftsmith.js, for a before/after in the same minute) and also leaves the file alone.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { benchStartup } from './startup.js';
 import { benchHosts } from './hosts.js';
 import { benchEngines } from './engines-cpu.js';
 import { benchImport } from './import.js';
+import { runMeasured, type Measured } from './measure.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, '.bench-tmp');
@@ -35,28 +36,8 @@ function makeCsv(file: string, rows: number): void {
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; ms: number; peakRssKb: number; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(process.execPath, [bin, ...args], { cwd: work, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    let peak = 0;
-    // VmHWM is the kernel's own peak-RSS counter for the process.
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peak = Math.max(peak, Number(m[1]));
-      } catch {
-        /* exited */
-      }
-    }, 20);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      resolve({ code, ms: performance.now() - start, peakRssKb: peak, stderr });
-    });
-  });
+function run(args: string[], env: Record<string, string> = {}): Promise<Measured> {
+  return runMeasured(bin, args, { cwd: work, env });
 }
 
 function nodeAlone(): Promise<number> {
