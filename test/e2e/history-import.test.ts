@@ -5,6 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HISTORY_BUDGET } from '../../src/core/memory/records.js';
 import { MemoryStore } from '../../src/io/memory/memory-store.js';
+import { makeMbox } from '../../bench/import.js';
 import { hasShared, repoRoot, runCli, sharedDir } from '../helpers/cli.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -143,4 +144,35 @@ describe('history import: bad input', () => {
       expect(gus.map((h) => h.state)).toEqual(['sent', 'received']);
     });
   });
+});
+
+describe('history import: Ctrl-C', () => {
+  it('stops, exits 130, keeps the committed batches, and the next run imports the rest', async () => {
+    const mbox = path.join(tmp.path, 'many.mbox');
+    makeMbox(mbox, 8_000);
+    const memory = memoryFile();
+    const run = importInto(memory, [mbox, '--me', 'sam@example.com']);
+    // The plain progress line appears after a second: the import is under way.
+    await new Promise<void>((resolve) => {
+      const onData = (d: Buffer) => {
+        if (d.toString().includes('importing:')) {
+          run.child.stderr!.off('data', onData);
+          resolve();
+        }
+      };
+      run.child.stderr!.on('data', onData);
+    });
+    run.child.kill('SIGINT');
+    const r = await run;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('interrupted: every committed batch is kept');
+    const kept = await withMemory(memory, (store) => store.stats().messages);
+    const total = kept.sent + kept.received;
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThan(8_000);
+    const rest = await importInto(memory, [mbox, '--me', 'sam@example.com', '--quiet']);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(figure(rest.stderr, 'duplicates')).toBe(total);
+    expect(figure(rest.stderr, 'new messages')).toBe(8_000 - total);
+  }, 120_000);
 });
