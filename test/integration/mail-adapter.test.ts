@@ -105,3 +105,29 @@ describe.skipIf(!hasShared)('real messages (../shared/realdata/mail-mailparser)'
     expect(only(result!).text.length).toBeLessThan(20);
   });
 });
+
+describe('messages built here', () => {
+  const raw = (text: string) => ({ bytes: Buffer.from(text.replace(/\n/g, '\r\n')), index: 1, line: 1, offset: text.length, source: 'x.eml' });
+  const reply = (extra: string) => `From: Kim <kim@example.com>\nTo: sam@example.com\nDate: Mon, 2 Oct 2026 09:00:00 +0000\nSubject: Re: hi\n${extra}\nPlease remove me from your list.\n`;
+
+  it('automatic mail (auto-replies, lists) is never read as a person asking to stop', async () => {
+    const ctx: ParseContext = { direction: 'received', me: new Set() };
+    expect(only(await parseMessage(raw(reply('')), ctx)).optOut).toBe(true);
+    for (const header of ['Auto-Submitted: auto-replied', 'List-Unsubscribe: <mailto:u@example.com>', 'Precedence: bulk']) {
+      expect(only(await parseMessage(raw(reply(`${header}\n`)), ctx)).optOut, header).toBeUndefined();
+    }
+  });
+
+  it('a delivery report that is not a failure is an ordinary message, not a bounce', async () => {
+    const report = 'From: MAILER-DAEMON@example.net\nTo: sam@example.com\nDate: Mon, 2 Oct 2026 09:00:00 +0000\nSubject: Delivered\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n--b\nContent-Type: text/plain\n\nDelivered.\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; example.net\n\nFinal-Recipient: rfc822; kim@example.com\nAction: delivered\nStatus: 2.0.0\n--b--\n';
+    const result = await parseMessage(raw(report), { direction: 'received', me: new Set() });
+    expect(only(result).bounce).toBeUndefined();
+    expect(only(result).address).toBe('mailer-daemon@example.net');
+  });
+
+  it('no headers at all: skipped with a reason', async () => {
+    const result = await parseMessage(raw('\n\njust some text\n'), { direction: 'received', me: new Set() });
+    expect(result.messages).toEqual([]);
+    expect(result.skipped).toMatch(/no headers|no From|no readable Date/);
+  });
+});
