@@ -1,10 +1,10 @@
 // `npm run bench`: measures draftsmith against the fake Ollama server and writes docs/BENCHMARKS.md.
 // Each figure is printed beside its target. Timings vary run to run; the targets have headroom.
-// `tsx bench/run.ts --only startup` (or `--only engines`) runs only that section (a few seconds) and prints it,
+// `tsx bench/run.ts --only startup` (or `--only engines`, `--only import`) runs only that section (a few seconds) and prints it,
 // leaving docs/BENCHMARKS.md alone. `--bin PATH` measures another build (e.g. an older commit's
 // bin/draftsmith.js, for a before/after in the same minute) and also leaves the file alone.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,8 @@ import { benchEmbedded } from './embedded.js';
 import { benchStartup } from './startup.js';
 import { benchHosts } from './hosts.js';
 import { benchEngines } from './engines-cpu.js';
+import { benchImport } from './import.js';
+import { runMeasured, type Measured } from './measure.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, '.bench-tmp');
@@ -34,28 +36,8 @@ function makeCsv(file: string, rows: number): void {
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; ms: number; peakRssKb: number; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(process.execPath, [bin, ...args], { cwd: work, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    let peak = 0;
-    // VmHWM is the kernel's own peak-RSS counter for the process.
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peak = Math.max(peak, Number(m[1]));
-      } catch {
-        /* exited */
-      }
-    }, 20);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      resolve({ code, ms: performance.now() - start, peakRssKb: peak, stderr });
-    });
-  });
+function run(args: string[], env: Record<string, string> = {}): Promise<Measured> {
+  return runMeasured(bin, args, { cwd: work, env });
 }
 
 function nodeAlone(): Promise<number> {
@@ -130,9 +112,9 @@ async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const rows: Row[] = [];
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  if (only !== undefined && only !== 'startup' && only !== 'engines') throw new Error(`--only takes one section: startup or engines (got ${only})`);
-  if (only === 'engines') {
-    for (const r of await benchEngines(root, work, bin)) process.stdout.write(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})\n`);
+  if (only !== undefined && only !== 'startup' && only !== 'engines' && only !== 'import') throw new Error(`--only takes one section: startup, engines or import (got ${only})`);
+  if (only === 'engines' || only === 'import') {
+    for (const r of await (only === 'engines' ? benchEngines : benchImport)(root, work, bin)) process.stdout.write(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})\n`);
     rmSync(work, { recursive: true, force: true });
     return;
   }
@@ -188,6 +170,8 @@ async function main(): Promise<void> {
   rows.push(...(await section('many hosts', () => benchHosts(root, work, bin).then((r) => [r]))));
   // 6. The OpenAI-compatible path beside Ollama's, and 64 slots against 4 (bench/engines-cpu.ts).
   rows.push(...(await section('engines', () => benchEngines(root, work, bin))));
+  // 7. Importing mail into the memory: a 100,000-message mbox (bench/import.ts).
+  rows.push(...(await section('history import', () => benchImport(root, work, bin))));
 
   rows.push(helpRow, ...startup);
 

@@ -2,6 +2,7 @@
 // or write it share, and the `history` group (show, forget, purge, stats, optout, optin; import
 // is part B's entry in the same list).
 import type { CommandSpec, OptionSpec } from './command-spec.js';
+import { historyImport } from './history-import-spec.js';
 
 const DEFAULT_MEMORY = '$DRAFTSMITH_MEMORY, else $XDG_DATA_HOME/draftsmith/memory.db, i.e. ~/.local/share/draftsmith/memory.db; the data folder on macOS and Windows: see `draftsmith history --help`';
 
@@ -22,7 +23,7 @@ const historyCommand = () => import('./commands/history.js');
 
 export const history: CommandSpec = {
   name: 'history',
-  summary: 'what the memory holds about each recipient: show, forget, purge, stats, and the do-not-contact list',
+  summary: 'what the memory holds about each recipient: import mail, show, forget, purge, stats, and the do-not-contact list',
   help: `
 The memory keeps, on this machine only, every approved message, the mail you import (sent and
 received) and who asked not to be contacted. Where: --memory FILE, else $DRAFTSMITH_MEMORY, else
@@ -30,12 +31,14 @@ received) and who asked not to be contacted. Where: --memory FILE, else $DRAFTSM
 Support/draftsmith on macOS, %LOCALAPPDATA%\\draftsmith\\Data on Windows).
 
 Examples:
+  $ draftsmith history import Sent.mbox Inbox.mbox --me me@example.com
   $ draftsmith history show ana@example.org
   $ draftsmith history forget ana@example.org bo@example.org
   $ draftsmith history forget --csv unsubscribed.csv
   $ draftsmith history purge --older-than 365d
   $ draftsmith history optout ana@example.org`,
   subcommands: [
+    historyImport,
     {
       name: 'show',
       summary: 'print everything the memory holds about a person',
