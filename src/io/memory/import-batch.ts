@@ -38,7 +38,7 @@ function importBounce(sql: Sql, m: ImportedMessage, at: string, result: ImportBa
 }
 
 function importMessage(sql: Sql, m: ImportedMessage, personId: number, at: string, result: ImportBatchResult): void {
-  const known = findKnown(sql, m);
+  const known = findKnown(sql, m, personId);
   if (known) {
     if (m.direction === 'sent' && known.state === 'approved') markSent(sql, known.id, m, at, result);
     else result.duplicates++;
@@ -63,12 +63,13 @@ function importMessage(sql: Sql, m: ImportedMessage, personId: number, at: strin
   }
 }
 
-function findKnown(sql: Sql, m: ImportedMessage): { id: number; state: string } | undefined {
+// Per person: one sent message to three people is three messages with one Message-ID.
+function findKnown(sql: Sql, m: ImportedMessage, personId: number): { id: number; state: string } | undefined {
   if (m.messageId) {
-    const byId = sql.st('SELECT id, state FROM messages WHERE message_id = ? LIMIT 1').get(m.messageId) as { id: number; state: string } | undefined;
+    const byId = sql.st('SELECT id, state FROM messages WHERE message_id = ? AND person_id = ? LIMIT 1').get(m.messageId, personId) as { id: number; state: string } | undefined;
     if (byId) return byId;
   }
-  return sql.st('SELECT id, state FROM messages WHERE content_hash = ? LIMIT 1').get(m.contentHash) as { id: number; state: string } | undefined;
+  return sql.st('SELECT id, state FROM messages WHERE content_hash = ? AND person_id = ? LIMIT 1').get(m.contentHash, personId) as { id: number; state: string } | undefined;
 }
 
 /** The approval was sent: it takes the sent time, and the import's hash so importing it again is a duplicate. */

@@ -126,6 +126,14 @@ describe('importBatch', () => {
     expect(store.stats().messages.received).toBe(2);
   });
 
+  it('one sent message to several people is a message for each of them, not a duplicate', async () => {
+    const store = await fresh();
+    const toAll = ['ana@example.org', 'bo@example.org', 'cy@example.org'].map((address) => mail({ address, direction: 'sent', messageId: 'shared@example.com', contentHash: 'same' }));
+    expect(store.importBatch(toAll)).toMatchObject({ added: 3, duplicates: 0, newPeople: 3 });
+    expect(store.importBatch(toAll)).toMatchObject({ added: 0, duplicates: 3 });
+    for (const email of ['bo@example.org', 'cy@example.org']) expect(store.history({ key: `email:${email}`, email }, DEFAULT_HISTORY_BUDGET, { now })).toHaveLength(1);
+  });
+
   it('a sent message that is an approved one marks it sent (by Message-ID, else by subject)', async () => {
     const store = await fresh();
     store.recordApproval(approval());
