@@ -26,7 +26,8 @@ export interface PlanOptions {
 export type RowPlan = 'draft' | 'cached' | 'stale';
 
 export function planRow(known: KnownRecipient | undefined, matches: boolean, opts: PlanOptions): RowPlan {
-  if (!known || opts.force || known.status === 'failed') return 'draft';
+  // Excluded and planned all the same: the run found them contactable again (a new version).
+  if (!known || opts.force || known.status === 'failed' || known.status === 'excluded') return 'draft';
   if (matches) return 'cached';
   const personal = known.status === 'approved' || known.status === 'skipped' || known.edited;
   if (!personal) return 'draft';
@@ -72,6 +73,8 @@ export interface ExportChoice {
 export const APPROVED_ONLY: ExportChoice = { statuses: new Set<DraftStatus>(['approved']), includeOrphans: false };
 
 export function isExportable(s: { status: DraftStatus; orphaned: boolean }, choice: ExportChoice): boolean {
+  // Not even `--all`: the do-not-contact list holds them.
+  if (s.status === 'excluded') return false;
   if (s.orphaned && !choice.includeOrphans) return false;
   return choice.statuses === 'all' || choice.statuses.has(s.status);
 }
