@@ -106,6 +106,15 @@ function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
   };
 }
 
+/** A row's messages as a run would send them, history included (for --dry-run). */
+export function withHistoryOf(s: Pick<JobSettings, 'profile' | 'templates' | 'columns' | 'history'>, keyAt: (row: number) => string): (r: Recipient) => ChatMessage[] {
+  return (r) => {
+    const messages = buildMessages(s.profile, s.templates, r, s.columns);
+    const h = s.history;
+    return h ? withHistory(messages, h.of(keyAt(r.row), recipientRecord(r, s.columns)), h.budget, h.rules).messages : messages;
+  };
+}
+
 /** The selected rows of a CSV read. */
 export async function* filterRows(source: AsyncIterable<Recipient>, selected: SelectedRows): AsyncGenerator<Recipient> {
   for await (const r of source) if (selected.has(r.row)) yield r;

@@ -34,6 +34,17 @@ export function planRow(known: KnownRecipient | undefined, matches: boolean, opt
   return opts.redraftDecided ? 'draft' : 'stale';
 }
 
+/**
+ * Stale by a reply: the person wrote to us after their latest draft was made, so the draft was
+ * written without it. ISO times; an unreadable one never makes a draft stale.
+ */
+export function repliedAfter(draftAt: string, lastReceivedAt: string | undefined): boolean {
+  if (lastReceivedAt === undefined) return false;
+  const reply = Date.parse(lastReceivedAt);
+  const drafted = Date.parse(draftAt);
+  return Number.isFinite(reply) && Number.isFinite(drafted) && reply > drafted;
+}
+
 export interface ShownText {
   subject?: string;
   body: string;
