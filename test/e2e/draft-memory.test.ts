@@ -109,7 +109,7 @@ describe('draftsmith draft with a memory (end to end, fake Ollama)', () => {
     expect(sent.get('Caro')).toContain('Happy to talk, Tuesday works.');
     const caro = readJsonl(path.join(dir, 'leads.drafts.jsonl')).filter((r) => r.type === 'draft' && r.row === 3);
     expect(caro.map((r) => r.version)).toEqual([1, 2]);
-    expect(caro[1]).toMatchObject({ history: { items: 1, latest: replyAt } });
+    expect(caro[1]).toMatchObject({ history: { items: 1, latest: replyAt }, seed: 42, temperature: 0.7, modelDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
   it('--no-memory honours the opt-out and sends no history', async () => {

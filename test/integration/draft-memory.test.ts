@@ -108,7 +108,7 @@ describe('draft with a memory', () => {
       { type: 'excluded', key: 'email:person2@example.org', row: 2, reason: 'opted out: history optout', at: expect.any(String) },
     ]);
     const d1 = records.find((r) => r.type === 'draft' && r.row === 1)!;
-    expect(d1).toMatchObject({ history: { items: 2, latest: '2026-01-03T09:00:00.000Z' }, seed: 42, temperature: 0.7 });
+    expect(d1).toMatchObject({ history: { items: 2, latest: '2026-01-03T09:00:00.000Z' }, seed: 42, temperature: 0.7, modelDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(d1.examples).toBeGreaterThan(0);
     expect(records.find((r) => r.type === 'draft' && r.row === 3)).not.toHaveProperty('history');
 

@@ -65,7 +65,7 @@ function tail(o: DraftOrigin) {
     ...(o.feedback ? { feedback: o.feedback } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
-    ...(o.modelDigest !== undefined ? { modelDigest: o.modelDigest } : {}),
+    ...((o.modelDigest ?? o.engine.digest) !== undefined ? { modelDigest: o.modelDigest ?? o.engine.digest } : {}),
     ...(o.examples !== undefined ? { examples: o.examples } : {}),
     ...(o.history !== undefined ? { history: o.history } : {}),
   };
