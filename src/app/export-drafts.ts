@@ -62,7 +62,7 @@ export async function exportDrafts(o: ExportOptions): Promise<ExportOutcome> {
       written,
       skipped,
       orphansLeft: all.filter((s) => s.orphaned && !o.choice.includeOrphans && isExportable(s, { ...o.choice, includeOrphans: true })).length,
-      undecided: all.filter((s) => !s.orphaned && !DECIDED.has(s.status)).length,
+      undecided: all.filter((s) => !s.orphaned && !DECIDED.has(s.status) && s.status !== 'excluded').length,
       edited: all.filter((s) => !s.orphaned && s.status === 'drafted' && s.edited).length,
       ...(sender ? { sender } : {}),
     };

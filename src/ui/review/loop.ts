@@ -100,10 +100,11 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
 
 /** The drafts this review goes through, and whether the filter left none. */
 function openSession(store: ReviewStore, filter: ReviewFilter): { session: ReviewSession; empty: boolean } {
-  // Recipients no longer in the CSV are never exported, so there is nothing to decide about them.
+  // Recipients no longer in the CSV are never exported, so there is nothing to decide about them;
+  // nor about excluded ones (the memory says not to contact them).
   const items = store
     .recipients()
-    .filter((s) => !s.orphaned && (!filter.rows || filter.rows.has(s.row)) && (!filter.statuses || filter.statuses.has(s.status)))
+    .filter((s) => !s.orphaned && s.status !== 'excluded' && (!filter.rows || filter.rows.has(s.row)) && (!filter.statuses || filter.statuses.has(s.status)))
     .map((s) => ({ key: s.key, row: s.row, status: s.status }));
   // Asking for decided statuses (--status approved) means revisiting them.
   const revisit = Boolean(filter.all) || [...(filter.statuses ?? [])].some((s) => DECIDED.has(s));
