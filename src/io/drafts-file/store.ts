@@ -200,6 +200,13 @@ export class DraftsStore {
     return rec?.type === 'draft' ? this.resolved(rec) : undefined;
   }
 
+  /** The decision about a recipient's latest version, read from disk; undefined when it has none. */
+  readDecision(key: string): DecisionRecord | undefined {
+    const s = this.index.get(key);
+    const rec = s?.decision ? this.file.readAt(s.decision) : undefined;
+    return rec?.type === 'decision' ? rec : undefined;
+  }
+
   /** A recipient with its latest version's text (a person's edit over the model's draft). */
   read(key: string): StoredRecipient | undefined {
     const state = this.index.get(key);

@@ -7,6 +7,7 @@ import { startingText, type StoredRecipient } from '../../core/decisions/rules.j
 import { DECIDED, type DraftRecord, type DraftStatus, type JournalRecord } from '../../core/decisions/records.js';
 import type { RecipientState } from '../../core/decisions/recipient-index.js';
 import { isAbortError } from '../../core/errors.js';
+import type { HistoryItem, Suppression } from '../../core/memory/records.js';
 import { ReviewSession, type ReviewCounts } from './session.js';
 import { isPromptCancel, type Ask, type Choice } from '../ask.js';
 import { renderFullView, renderScreen, type Finding, type ShownDraft } from './screen.js';
@@ -16,6 +17,14 @@ export interface ReviewStore {
   recipients(): RecipientState[];
   read(key: string): StoredRecipient | undefined;
   append(rec: JournalRecord): void;
+}
+
+/** The memory's side of a review (app/decision-memory.ts); absent when there is no memory. */
+export interface ReviewMemory {
+  suppression(key: string, recipient: Record<string, string>): Suppression | undefined;
+  history(key: string, recipient: Record<string, string>): HistoryItem[];
+  approved(shown: StoredRecipient, decision: { at: string; reviewer: string }): void;
+  withdrawn(key: string): void;
 }
 
 export type EditOutcome = { ok: true; draft: ShownDraft } | { ok: false; reason: string };
@@ -31,7 +40,7 @@ export interface ReviewDeps {
    * unavailable.
    */
   regenerate: (shown: StoredRecipient, feedback: string, version: number) => Promise<DraftRecord | string>;
-  lint: (draft: ShownDraft, record: DraftRecord) => Finding[];
+  lint: (draft: ShownDraft, record: DraftRecord, key: string) => Finding[];
   isPrivate: (header: string) => boolean;
   /** Writes text to the terminal. */
   show: (text: string) => void;
@@ -40,6 +49,9 @@ export interface ReviewDeps {
   width: number;
   chalk: ChalkInstance;
   now?: () => string;
+  memory?: ReviewMemory;
+  /** Recorded with each decision. */
+  reviewer?: string;
 }
 
 export interface ReviewFilter {
@@ -82,7 +94,7 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
         session.advance();
         continue;
       }
-      const findings = shown.text ? deps.lint(shown.text, shown.draft) : [];
+      const findings = shown.text ? deps.lint(shown.text, shown.draft, key) : [];
       showScreen(deps, session, { row, shown, findings, notice });
       notice = undefined;
       // No default: a stray Enter must never approve anything.
@@ -103,7 +115,8 @@ function openSession(store: ReviewStore, filter: ReviewFilter): { session: Revie
   // Recipients no longer in the CSV are never exported, so there is nothing to decide about them.
   const items = store
     .recipients()
-    .filter((s) => !s.orphaned && (!filter.rows || filter.rows.has(s.row)) && (!filter.statuses || filter.statuses.has(s.status)))
+    // `excluded` (draft's skip of an opted-out person) is not a draft anyone can approve.
+    .filter((s) => !s.orphaned && (s.status as string) !== 'excluded' && (!filter.rows || filter.rows.has(s.row)) && (!filter.statuses || filter.statuses.has(s.status)))
     .map((s) => ({ key: s.key, row: s.row, status: s.status }));
   // Asking for decided statuses (--status approved) means revisiting them.
   const revisit = Boolean(filter.all) || [...(filter.statuses ?? [])].some((s) => DECIDED.has(s));
@@ -119,6 +132,7 @@ interface OnScreen {
 
 function showScreen(deps: ReviewDeps, session: ReviewSession, { row, shown, findings, notice }: OnScreen): void {
   const { state, draft, text } = shown;
+  const memory = deps.memory;
   deps.clear?.();
   deps.show(
     renderScreen({
@@ -134,6 +148,8 @@ function showScreen(deps: ReviewDeps, session: ReviewSession, { row, shown, find
       status: state.status,
       edited: state.edited,
       stale: state.stale,
+      history: memory?.history(state.key, draft.recipient) ?? [],
+      suppression: memory?.suppression(state.key, draft.recipient),
       notice,
       width: deps.width,
       chalk: deps.chalk,
@@ -163,6 +179,7 @@ async function act(action: Exclude<Action, 'quit'>, t: Turn): Promise<string | u
       return regenerate(t);
     case 'skip':
       decide(t, 'skipped');
+      withdrawIfApproved(t);
       t.session.advance();
       return undefined;
     case 'back':
@@ -176,12 +193,23 @@ async function act(action: Exclude<Action, 'quit'>, t: Turn): Promise<string | u
 
 /** A decision names the exact version on screen; a newer version withdraws it. */
 function decide(t: Turn, status: 'approved' | 'skipped'): void {
-  t.deps.store.append({ type: 'decision', key: t.key, row: t.row, status, version: t.shown.state.version, at: t.now() });
+  const at = t.now();
+  const reviewer = t.deps.reviewer;
+  t.deps.store.append({ type: 'decision', key: t.key, row: t.row, status, version: t.shown.state.version, ...(reviewer ? { reviewer } : {}), at });
+  // The drafts file first: it is the record of decisions; the memory follows, one write each.
+  if (status === 'approved') t.deps.memory?.approved(t.shown, { at, reviewer: reviewer ?? 'unknown' });
   t.session.update(t.key, status);
+}
+
+/** A skip or a new version takes back an approval the memory holds. */
+function withdrawIfApproved(t: Turn): void {
+  if (t.shown.state.status === 'approved') t.deps.memory?.withdrawn(t.key);
 }
 
 async function approve(t: Turn): Promise<string | undefined> {
   if (!t.shown.text) return 'nothing to approve: drafting failed for this row; regenerate (r) or skip (s)';
+  const suppressed = t.deps.memory?.suppression(t.key, t.shown.draft.recipient);
+  if (suppressed) return `not approved: this person is on the do-not-contact list (${suppressed.kind}: ${suppressed.reason}); skip (s) it`;
   if (t.findings.some((f) => f.level === 'error')) {
     const sure = await t.deps.ask.confirm('This draft has lint errors. Approve it anyway?', false);
     if (!sure) return 'not approved';
@@ -199,6 +227,7 @@ async function edit(t: Turn): Promise<string> {
   const version = state.version + 1;
   const { subject, body } = out.draft;
   t.deps.store.append({ type: 'edit', key: t.key, row: t.row, version, ...(subject !== undefined ? { subject } : {}), body, at: t.now() });
+  withdrawIfApproved(t);
   t.session.update(t.key, 'drafted');
   return `edited: saved as version ${version}, not approved yet; approve (a) to send this text`;
 }
@@ -211,6 +240,7 @@ async function regenerate(t: Turn): Promise<string> {
   // A failed attempt is not saved over a draft that may be fine: the row keeps what it had.
   if (next.status !== 'drafted') return `regeneration failed: ${next.error ?? 'unknown error'}`;
   t.deps.store.append(next);
+  withdrawIfApproved(t);
   t.session.update(t.key, next.status);
   return `regenerated: version ${next.version}${feedback ? ` (feedback: ${feedback})` : ''}`;
 }
