@@ -71,6 +71,8 @@ function review(dir: string, extraEnv: Record<string, string> = {}): TmuxPane {
       TERM: 'xterm-256color',
       VISUAL: `'${process.execPath}' '${fakeEditor}'`,
       FAKE_EDITOR_APPEND: MARKER,
+      // The pane does not go through runCli's environment: keep the memory in the test's folder.
+      DRAFTSMITH_MEMORY: path.join(dir, 'memory.db'),
       ...extraEnv,
     },
   });
