@@ -1,0 +1,149 @@
+// `history show`, `forget`, `purge` and `stats`: what the memory holds about a person, and erasing
+// it. Forgetting deletes the person's rows (secure_delete overwrites them), rebuilds the file
+// (VACUUM) and empties the write-ahead log (checkpoint TRUNCATE), so the address is in none of
+// memory.db, -wal or -shm afterwards. A person who had opted out stays on the do-not-contact list,
+// which holds only salted hashes: forgetting never makes a person contactable again.
+import type { MessageState, Suppression } from '../../core/memory/records.js';
+import { identitiesOf, markDoNotContact, suppressionOf } from './do-not-contact.js';
+import { peopleOf, targetWho } from './people.js';
+import type { Sql } from './statements.js';
+
+export interface StoredMessage {
+  at: string;
+  state: MessageState;
+  subject: string;
+  text: string;
+  messageId?: string;
+  campaign?: string;
+  version?: number;
+  decidedAt?: string;
+  edited?: boolean;
+  profile?: string;
+  engine?: string;
+  model?: string;
+  reviewer?: string;
+  /** Where an imported message came from, e.g. `Sent.mbox#12`. */
+  source?: string;
+}
+
+/** Everything stored about one person (`history show`). */
+export interface PersonReport {
+  target: string;
+  people: { email?: string; key?: string; name?: string; firstSeen: string }[];
+  /** Oldest first. */
+  messages: StoredMessage[];
+  suppression?: Suppression;
+}
+
+export interface ForgetResult {
+  forgotten: { target: string; people: number; messages: number; keptOnDoNotContact: boolean }[];
+  /** Targets the memory held nothing about (a do-not-contact hash of theirs stays). */
+  notFound: string[];
+  /** The addresses erased (for looking through files), never stored. */
+  addresses: string[];
+  /** Drafts files and exports noted in the memory: they may still hold an address. */
+  files: { path: string; kind: 'drafts' | 'export' }[];
+  /** False when another process kept the write-ahead log from being emptied (run forget again later). */
+  complete: boolean;
+}
+
+export interface MemoryStats {
+  path: string;
+  bytes: number;
+  schemaVersion: number;
+  people: number;
+  messages: Record<MessageState, number>;
+  doNotContact: { optedOut: number; undeliverable: number };
+  files: { drafts: number; export: number };
+  oldest?: string;
+  newest?: string;
+}
+
+type MessageRow = { at: string; state: MessageState; subject: string; body: string; message_id: string | null; campaign: string | null; version: number | null; decided_at: string | null; edited: number | null; profile: string | null; engine: string | null; model: string | null; reviewer: string | null; source: string | null };
+
+export function showPerson(sql: Sql, target: string): PersonReport {
+  const who = targetWho(target);
+  const people = peopleOf(sql, who);
+  const ids = people.map((p) => p.id);
+  const rows = ids.length === 0 ? [] : (sql.db.prepare(`SELECT * FROM messages WHERE person_id IN (${ids.join(',')}) ORDER BY at, id`).all() as MessageRow[]);
+  const suppression = suppressionOf(sql, who) ?? people.map((p) => suppressionOf(sql, { key: p.key ?? who.key, ...(p.email ? { email: p.email } : {}) })).find(Boolean);
+  return {
+    target,
+    people: people.map((p) => ({ ...(p.email ? { email: p.email } : {}), ...(p.key ? { key: p.key } : {}), ...(p.name ? { name: p.name } : {}), firstSeen: p.first_seen })),
+    messages: rows.map(storedMessage),
+    ...(suppression ? { suppression } : {}),
+  };
+}
+
+function storedMessage(r: MessageRow): StoredMessage {
+  const optional = { messageId: r.message_id, campaign: r.campaign, version: r.version, decidedAt: r.decided_at, profile: r.profile, engine: r.engine, model: r.model, reviewer: r.reviewer, source: r.source };
+  const present = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null));
+  return { at: r.at, state: r.state, subject: r.subject, text: r.body, ...present, ...(r.edited === null ? {} : { edited: r.edited === 1 }) };
+}
+
+export function forgetPeople(sql: Sql, targets: readonly string[]): ForgetResult {
+  const result: ForgetResult = { forgotten: [], notFound: [], addresses: [], files: [], complete: true };
+  const addresses = new Set<string>();
+  sql.db.transaction(() => {
+    for (const target of targets) {
+      const who = targetWho(target);
+      if (who.email) addresses.add(who.email);
+      const people = peopleOf(sql, who);
+      for (const p of people) if (p.email) addresses.add(p.email);
+      const identities = identitiesOf(sql, who);
+      const suppressed = suppressionOf(sql, who) ?? identities.map((i) => suppressionOf(sql, { key: i })).find(Boolean);
+      // Every identity the person had goes on the list with the kind they had, before their rows go.
+      if (suppressed) markDoNotContact(sql, identities, suppressed.kind, suppressed.reason, suppressed.at);
+      if (people.length === 0) {
+        result.notFound.push(target);
+        continue;
+      }
+      const ids = people.map((p) => p.id).join(',');
+      const messages = sql.db.prepare(`DELETE FROM messages WHERE person_id IN (${ids})`).run().changes;
+      sql.db.prepare(`DELETE FROM people WHERE id IN (${ids})`).run();
+      result.forgotten.push({ target, people: people.length, messages, keptOnDoNotContact: suppressed !== undefined });
+    }
+  }).immediate();
+  result.addresses = [...addresses];
+  result.files = sql.st('SELECT path, kind FROM files ORDER BY path').all() as ForgetResult['files'];
+  result.complete = compact(sql, true);
+  return result;
+}
+
+/** Deletes messages older than the cutoff, and people left with none; returns the messages deleted. */
+export function purgeOlderThan(sql: Sql, olderThanDays: number, now: Date): number {
+  const cutoff = new Date(now.getTime() - olderThanDays * 86_400_000).toISOString();
+  const deleted = sql.db.transaction(() => {
+    const n = sql.st('DELETE FROM messages WHERE at < ?').run(cutoff).changes;
+    sql.st('DELETE FROM people WHERE NOT EXISTS (SELECT 1 FROM messages WHERE person_id = people.id)').run();
+    return n;
+  }).immediate();
+  if (deleted > 0) compact(sql, true);
+  return deleted;
+}
+
+/** VACUUM (optional) and an emptied write-ahead log; false when a reader kept the log. */
+export function compact(sql: Sql, vacuum: boolean): boolean {
+  if (vacuum) sql.db.exec('VACUUM');
+  const [row] = sql.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  return (row?.busy ?? 0) === 0;
+}
+
+export function statsOf(sql: Sql): Omit<MemoryStats, 'path' | 'bytes' | 'schemaVersion'> {
+  const messages: Record<MessageState, number> = { approved: 0, withdrawn: 0, sent: 0, received: 0 };
+  for (const r of sql.st('SELECT state, count(*) AS n FROM messages GROUP BY state').all() as { state: MessageState; n: number }[]) messages[r.state] = r.n;
+  const dnc = { optedOut: 0, undeliverable: 0 };
+  for (const r of sql.st('SELECT kind, count(*) AS n FROM do_not_contact GROUP BY kind').all() as { kind: string; n: number }[]) {
+    if (r.kind === 'opted-out') dnc.optedOut = r.n;
+    else dnc.undeliverable = r.n;
+  }
+  const files = { drafts: 0, export: 0 };
+  for (const r of sql.st('SELECT kind, count(*) AS n FROM files GROUP BY kind').all() as { kind: 'drafts' | 'export'; n: number }[]) files[r.kind] = r.n;
+  const people = (sql.st('SELECT count(*) AS n FROM people').get() as { n: number }).n;
+  const span = sql.st('SELECT min(at) AS oldest, max(at) AS newest FROM messages').get() as { oldest: string | null; newest: string | null };
+  return { people, messages, doNotContact: dnc, files, ...(span.oldest ? { oldest: span.oldest } : {}), ...(span.newest ? { newest: span.newest } : {}) };
+}
+
+export function noteFileIn(sql: Sql, file: string, kind: 'drafts' | 'export'): void {
+  sql.st('INSERT INTO files (path, kind, noted_at) VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, noted_at = excluded.noted_at').run(file, kind, new Date().toISOString());
+}

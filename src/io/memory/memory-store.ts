@@ -1,0 +1,111 @@
+// The memory: what was approved, sent and received, per person, and who must not be contacted.
+// One SQLite file (better-sqlite3, loaded on first open). This class is the only way in; each
+// concern lives in its own module (people, messages, import-batch, do-not-contact, admin).
+import { statSync } from 'node:fs';
+import type { Approval, HistoryBudget, HistoryItem, ImportBatchResult, ImportedMessage, Suppression, Who } from '../../core/memory/records.js';
+import { forgetPeople, noteFileIn, purgeOlderThan, showPerson, statsOf, type ForgetResult, type MemoryStats, type PersonReport } from './admin.js';
+import { clearDoNotContact, identitiesOf, markDoNotContact, suppressionOf } from './do-not-contact.js';
+import { importBatchIn } from './import-batch.js';
+import { historyOf, lastReceivedAtOf, recordApprovalIn, withdrawApprovalIn } from './messages.js';
+import { openDatabase, privateSidecars, type OpenOptions } from './open-db.js';
+import type { SqliteDatabase } from './load-sqlite.js';
+import { targetWho } from './people.js';
+import { Sql } from './statements.js';
+
+export type { ForgetResult, MemoryStats, PersonReport, StoredMessage } from './admin.js';
+
+export class MemoryStore {
+  private readonly sql: Sql;
+
+  private constructor(
+    db: SqliteDatabase,
+    salt: string,
+    readonly path: string,
+    readonly created: boolean,
+    readonly schemaVersion: number,
+    readonly readOnly: boolean,
+  ) {
+    this.sql = new Sql(db, salt);
+  }
+
+  /** Undefined when the file does not exist and !create (and for a read-only memory that is still empty). */
+  static async open(file: string, opts: OpenOptions = {}): Promise<MemoryStore | undefined> {
+    const opened = await openDatabase(file, opts);
+    if (!opened) return undefined;
+    return new MemoryStore(opened.db, opened.salt, opened.path, opened.created, opened.schemaVersion, opts.readOnly ?? false);
+  }
+
+  history(who: Who, budget: HistoryBudget, opts?: { excludeCampaign?: string; now?: Date }): HistoryItem[] {
+    return historyOf(this.sql, who, budget, opts);
+  }
+
+  suppression(who: Who): Suppression | undefined {
+    return suppressionOf(this.sql, who);
+  }
+
+  lastReceivedAt(who: Who): string | undefined {
+    return lastReceivedAtOf(this.sql, who);
+  }
+
+  recordApproval(a: Approval): void {
+    recordApprovalIn(this.sql, a);
+  }
+
+  withdrawApproval(campaign: string, key: string): void {
+    withdrawApprovalIn(this.sql, campaign, key);
+  }
+
+  importBatch(messages: readonly ImportedMessage[]): ImportBatchResult {
+    return importBatchIn(this.sql, messages);
+  }
+
+  /** target: an e-mail address or a recipient key. False when already opted out. */
+  optOut(target: string, reason: string): boolean {
+    const at = new Date().toISOString();
+    return this.sql.db.transaction(() => markDoNotContact(this.sql, identitiesOf(this.sql, targetWho(target)), 'opted-out', reason, at)).immediate();
+  }
+
+  /** Clears opted-out and undeliverable marks; false when there were none. */
+  optIn(target: string): boolean {
+    return this.sql.db.transaction(() => clearDoNotContact(this.sql, identitiesOf(this.sql, targetWho(target)))).immediate();
+  }
+
+  noteFile(path: string, kind: 'drafts' | 'export'): void {
+    noteFileIn(this.sql, path, kind);
+  }
+
+  show(target: string): PersonReport {
+    return showPerson(this.sql, target);
+  }
+
+  forget(targets: readonly string[]): ForgetResult {
+    return forgetPeople(this.sql, targets);
+  }
+
+  purge(olderThanDays: number, now: Date = new Date()): number {
+    return purgeOlderThan(this.sql, olderThanDays, now);
+  }
+
+  stats(): MemoryStats {
+    return { path: this.path, bytes: fileBytes(this.path), schemaVersion: this.schemaVersion, ...statsOf(this.sql) };
+  }
+
+  /** SQLite checkpoints the log, and removes it when this was the last connection. */
+  close(): void {
+    if (!this.sql.db.open) return;
+    if (!this.readOnly) privateSidecars(this.path);
+    this.sql.db.close();
+  }
+}
+
+function fileBytes(file: string): number {
+  let total = 0;
+  for (const suffix of ['', '-wal']) {
+    try {
+      total += statSync(file + suffix).size;
+    } catch {
+      // no log
+    }
+  }
+  return total;
+}
