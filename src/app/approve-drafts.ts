@@ -28,6 +28,8 @@ export interface ApproveOptions {
   /** Recorded with each decision. */
   reviewer: string;
   memory?: MemoryFlag;
+  /** The memory's first-time notice. */
+  notice?: (message: string) => void;
 }
 
 export interface ApproveOutcome {
@@ -57,7 +59,7 @@ export async function approveDrafts(o: ApproveOptions, warn: (message: string) =
     const ctx = await loadLintContext(profileFile);
     for (const w of store.warnings) warn(w);
     if (o.selection) assertRowsMatch(store, o.selection, o.rows ?? '');
-    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn });
+    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn, ...(o.notice ? { notice: o.notice } : {}) });
     const outcome = approveAll(store, ctx, memory, o);
     const unrecorded = memory.unrecorded();
     if (unrecorded) warn(unrecorded);

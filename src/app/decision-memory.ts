@@ -37,6 +37,8 @@ export interface DecisionMemoryDeps {
   env: NodeJS.ProcessEnv;
   cwd: string;
   warn: (message: string) => void;
+  /** The first-time notice (where the memory is, how to turn it off): printed as it is. */
+  notice?: (message: string) => void;
 }
 
 /**
@@ -46,7 +48,7 @@ export interface DecisionMemoryDeps {
  */
 export async function openDecisionMemory(flag: MemoryFlag, campaign: string | undefined, deps: DecisionMemoryDeps, mode: 'read' | 'write' = 'write'): Promise<DecisionMemory> {
   try {
-    const opened = await openMemory(flag, { env: deps.env, cwd: deps.cwd, notice: deps.warn }, mode);
+    const opened = await openMemory(flag, { env: deps.env, cwd: deps.cwd, notice: deps.notice ?? deps.warn }, mode);
     return opened ? memoryFor(opened.store, { full: opened.full, record: opened.full && mode === 'write' }, campaign, deps.warn) : NO_MEMORY;
   } catch (err) {
     deps.warn(

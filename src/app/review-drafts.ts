@@ -42,6 +42,8 @@ export interface ReviewDraftsDeps {
   /** The terminal side of the loop. */
   terminal: Pick<ReviewDeps, 'ask' | 'show' | 'clear' | 'width' | 'chalk'>;
   warn: (message: string) => void;
+  /** The memory's first-time notice, printed as it is. */
+  notice?: (message: string) => void;
   createEngine: (choice: RegenerateWith & { model: string }, profile: ToneProfile) => Promise<Engine>;
   /** Runs a regeneration so that Ctrl-C aborts it (no prompt reads keys while the model writes). */
   interruptible: <T>(fn: (signal: AbortSignal) => Promise<T>) => Promise<T>;
@@ -55,7 +57,7 @@ export async function reviewDrafts(o: ReviewDraftsOptions, deps: ReviewDraftsDep
   try {
     const profileFile = profileForDrafts(o.profile, store.recordedProfile(), o.cwd);
     ctx = profileFile ? await loadLintContext(profileFile) : undefined;
-    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn: deps.warn });
+    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn: deps.warn, ...(deps.notice ? { notice: deps.notice } : {}) });
   } catch (err) {
     await store.close();
     throw err;

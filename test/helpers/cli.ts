@@ -1,6 +1,7 @@
 // Runs the built binary as a user would: a real subprocess, real stdin/stdout/stderr.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +33,7 @@ export function runCli(
 ): CliRun {
   const child = spawn(cliNode, [binPath, ...args], {
     cwd: opts.cwd ?? repoRoot,
-    env: { ...cleanEnv(), ...opts.env },
+    env: { ...cleanEnv(), DRAFTSMITH_MEMORY: testMemory(opts.cwd ?? repoRoot), ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const promise = new Promise<CliResult>((resolve, reject) => {
@@ -58,4 +59,15 @@ function cleanEnv(): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const k of ['OLLAMA_HOST', 'FORCE_COLOR', 'NO_COLOR', 'VISUAL', 'EDITOR', 'DRAFTSMITH_DEBUG', 'NODE_OPTIONS']) delete env[k];
   return env;
+}
+
+const memories = new Map<string, string>();
+/**
+ * No test may touch the real ~/.local/share: unless a test names one, the CLI's memory is a file in
+ * a temporary folder, one per working folder (a campaign's commands share it; other tests' do not).
+ */
+export function testMemory(cwd: string): string {
+  let file = memories.get(cwd);
+  if (!file) memories.set(cwd, (file = path.join(mkdtempSync(path.join(os.tmpdir(), 'draftsmith-memory-')), 'memory.db')));
+  return file;
 }

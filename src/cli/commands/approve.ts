@@ -36,7 +36,7 @@ export async function runApproveCommand(file: string | undefined, flags: Approve
   const outcome = await approveDrafts(
     {
       file, cwd: io.cwd, env: io.env, profile: flags.profile, selection, rows: flags.rows, allowed, force: Boolean(flags.force),
-      reviewer: reviewerName(flags.reviewer, io.env), memory: flags.memory,
+      reviewer: reviewerName(flags.reviewer, io.env), memory: flags.memory, notice: (m) => io.stderr.write(m),
     },
     (w) => io.stderr.write(`draftsmith: warning: ${stripControlsInline(w)}\n`),
   );

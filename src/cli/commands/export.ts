@@ -41,7 +41,7 @@ export async function runExportCommand(file: string | undefined, flags: ExportFl
   const out = flags.out ?? '-';
   const outcome = await exportDrafts({
     file, cwd: io.cwd, env: io.env, stdout: io.stdout, format: flags.format, out, choice, profile: flags.profile, rawCells: flags.rawCells,
-    provenance: flags.provenance, memory: flags.memory, notice: (m) => io.stderr.write(`draftsmith: ${m}\n`),
+    provenance: flags.provenance, memory: flags.memory, notice: (m) => io.stderr.write(m),
   });
   const said = report(outcome, flags, choice, out);
   if (said) io.stderr.write(said);

@@ -63,6 +63,7 @@ export async function runReviewCommand(file: string | undefined, given: ReviewFl
         chalk: ui.chalk,
       },
       warn: (w) => ui.warn(w),
+      notice: (m) => io.stderr.write(m),
       createEngine: (choice, profile) => createEngineFromFlags({ ...flags, ...choice }, profile, io),
       interruptible: withInterrupt,
     },
