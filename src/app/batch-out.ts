@@ -17,6 +17,7 @@ import { DraftsStore } from '../io/drafts-file/store.js';
 import { openOutput, type OutputPlace } from '../io/output-target.js';
 import type { Ui } from '../ui/terminal.js';
 import { bindDraftsFile, planJobs, settleUnchanged } from './campaign.js';
+import { recordExclusions, type CampaignMemory, type Exclusion } from './campaign-memory.js';
 import { draftJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
 
 /** What the requests are written from: the campaign draft-campaign.ts has scanned. */
@@ -28,6 +29,9 @@ export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schem
   roster: RosterBuilder;
   selected: SelectedRows;
   recipients: () => AsyncIterable<Recipient>;
+  /** Recipients the memory says not to contact: recorded as excluded, no request (campaign-memory.ts). */
+  excluded?: readonly Exclusion[];
+  memory?: Pick<CampaignMemory, 'historySource'>;
 };
 
 export interface BatchOutOptions {
@@ -68,12 +72,15 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
     for (const w of store.warnings) deps.ui.warn(w);
     const draftsName = path.relative(deps.cwd, draftsPath) || draftsPath;
     bindDraftsFile(store, { csv: c.fromStdin ? null : c.csv.file, header: c.scan.columns.headers, profile: c.profileFile }, c.roster, { relink: Boolean(o.relink), draftsName });
+    recordExclusions(store, c.excluded ?? []);
+    const history = c.memory?.historySource(c.profile, c.templates, draftsPath);
     const engine = { engine: ENGINE, model };
     const plan = planJobs(store, engine, { force: Boolean(o.force), redraftDecided: Boolean(o.redraftDecided) });
     const settings: JobSettings = {
       profile: c.profile, templates: c.templates, columns: c.scan.columns, schema: c.schema, options: c.options, engine,
       keyAt: (row) => c.roster.keyAt(row)!.key,
       digestAt: (row) => c.roster.digestAt(row),
+      ...(history ? { history } : {}),
     };
     const run = runDigestOf(settings);
     const settled = settleUnchanged(c.selected.rows(), c.scan.rows, c.roster, run, plan, (key) => store.get(key));

@@ -12,16 +12,26 @@ import { recipientKeyFor } from '../core/recipients/recipient-key.js';
 import { RosterBuilder, rosterDigest, sourceMismatch, type SourceIdentity } from '../core/recipients/roster.js';
 import type { DraftJob } from '../core/drafting/run-contract.js';
 import type { RowVisitor } from '../io/csv/reader.js';
+import type { Columns } from '../core/recipients/recipients.js';
 import type { DraftsStore } from '../io/drafts-file/store.js';
 
+/** Told each row's first occurrence of a recipient while the CSV is scanned (the memory's do-not-contact check). */
+export type RowScreen = (columns: Columns) => ((row: number, key: string, cells: readonly string[]) => void) | undefined;
+
 /** A scan visitor that keys every row by the profile's rules, and the roster it fills. */
-export function rosterReader(profile: ToneProfile): { visitor: RowVisitor; roster: () => RosterBuilder } {
+export function rosterReader(profile: ToneProfile, screen?: RowScreen): { visitor: RowVisitor; roster: () => RosterBuilder } {
   let roster: RosterBuilder | undefined;
   const visitor: RowVisitor = (columns) => {
     const keyOf = recipientKeyFor(columns, { identity: profile.identity, privateColumns: privateColumns(profile, columns) });
     const built = new RosterBuilder(keyOf, columns, profile.channel === 'email');
     roster = built;
-    return (r) => built.add(r);
+    const hook = screen?.(columns);
+    if (!hook) return (r) => built.add(r);
+    return (r) => {
+      built.add(r);
+      const at = built.keyAt(r.row);
+      if (at?.first) hook(r.row, at.key, r.cells);
+    };
   };
   return {
     visitor,
@@ -60,23 +70,44 @@ export function bindDraftsFile(store: DraftsStore, source: SourceIdentity, roste
   return store.orphans();
 }
 
+/** `--redraft-stale` and who replied after their draft (app/stale-by-reply.ts), for planJobs. */
+export interface ReplyPlan {
+  redraftStale: boolean;
+  /** The reply's time when `key` replied after its latest draft; undefined without a memory. */
+  replyAfter?: (key: string) => string | undefined;
+  /** Filled by planJobs: recipients kept although they replied after their draft (decided: true). */
+  kept: Map<string, boolean>;
+}
+
 /**
  * What the runner does with each job: planRow's rule over what the file holds. A decided
  * recipient whose inputs changed is marked stale once (an `inputs` record), and unmarked when its
- * inputs match its draft again.
+ * inputs match its draft again. A draft kept as it is whose recipient replied since is stale by the
+ * reply: --redraft-stale redrafts it when undecided, and with --redraft-decided when decided.
  */
-export function planJobs(store: DraftsStore, engine: { engine: string; model: string }, opts: PlanOptions): (job: DraftJob) => { plan: RowPlan; version: number } {
+export function planJobs(store: DraftsStore, engine: { engine: string; model: string }, opts: PlanOptions, replies?: ReplyPlan): (job: DraftJob) => { plan: RowPlan; version: number } {
   return (job) => {
     const known = store.get(job.key);
     const matches = known !== undefined && fingerprintMatches(known, job, engine);
-    const plan = planRow(known, matches, opts);
+    let plan = planRow(known, matches, opts);
     if (known && plan === 'stale' && !known.stale) {
       store.append({ type: 'inputs', key: job.key, fingerprint: job.fingerprint, at: new Date().toISOString() });
     } else if (known && plan === 'cached' && known.stale) {
       store.append({ type: 'inputs', key: job.key, fingerprint: known.fingerprint, at: new Date().toISOString() });
     }
+    if (known && plan === 'cached' && replies?.replyAfter?.(job.key) !== undefined) plan = planReplied(known, opts, replies, job.key);
     return { plan, version: (known?.version ?? 0) + 1 };
   };
+}
+
+function planReplied(known: RecipientState, opts: PlanOptions, replies: ReplyPlan, key: string): RowPlan {
+  const decided = known.status === 'approved' || known.status === 'skipped' || known.edited;
+  if (replies.redraftStale && (!decided || opts.redraftDecided)) {
+    replies.kept.delete(key);
+    return 'draft';
+  }
+  replies.kept.set(key, decided);
+  return 'cached';
 }
 
 /**
@@ -117,7 +148,7 @@ function fingerprintMatches(known: RecipientState, job: DraftJob, engine: { engi
 }
 
 /** Lines for the run's summary about the list itself: repeats, orphans and stale decisions. */
-export function campaignNotes(roster: RosterBuilder, orphans: readonly RecipientState[], stale: number, redraftHint: string): string[] {
+export function campaignNotes(roster: RosterBuilder, orphans: readonly RecipientState[], stale: number, redraftHint: string, replied?: RepliedNote): string[] {
   const lines: string[] = [];
   if (roster.duplicates.length > 0) {
     const shown = roster.duplicates.slice(0, 5).map((d) => `row ${d.row} (= row ${d.firstRow})`).join(', ');
@@ -131,7 +162,33 @@ export function campaignNotes(roster: RosterBuilder, orphans: readonly Recipient
   if (stale > 0) {
     lines.push(`${stale} decided or edited draft(s) are stale (their inputs changed since): kept as they are`, `  to redraft them: ${redraftHint}`);
   }
+  if (replied) lines.push(...repliedNotes(replied));
   return lines;
+}
+
+/** Drafts kept although their recipient replied since: their rows, and the command that redrafts them. */
+export interface RepliedNote {
+  undecided: number[];
+  decided: number[];
+  /** The run's resume command. */
+  resume: string;
+}
+
+function repliedNotes(r: RepliedNote): string[] {
+  const lines: string[] = [];
+  if (r.undecided.length > 0) {
+    lines.push(`${r.undecided.length} undecided draft(s) are stale by a reply (the person wrote since): rows ${listRows(r.undecided)}`, `  to redraft them with the reply in view: ${withFlags(r.resume, ['--redraft-stale'])}`);
+  }
+  if (r.decided.length > 0) {
+    lines.push(`${r.decided.length} decided or edited draft(s) are stale by a reply: kept as they are (rows ${listRows(r.decided)})`, `  to redraft them too: ${withFlags(r.resume, ['--redraft-stale', '--redraft-decided'])}`);
+  }
+  return lines;
+}
+
+/** The command with the flags it does not have yet. */
+function withFlags(command: string, flags: readonly string[]): string {
+  const words = new Set(command.split(' '));
+  return [command, ...flags.filter((f) => !words.has(f))].join(' ');
 }
 
 /** Rows that will make poor drafts, said before any model time is spent. */

@@ -4,7 +4,7 @@
 // - each approval as it is made, and its withdrawal when a later version or a skip replaces it.
 // The drafts file is the record of decisions: a memory that fails to open or to write costs a
 // warning saying what was not recorded, never a decision.
-import type { StoredRecipient } from '../core/decisions/rules.js';
+import { repliedAfter, type StoredRecipient } from '../core/decisions/rules.js';
 import { messageIdFor } from '../core/export/message-id.js';
 import { toExportRecord } from '../core/export/export-record.js';
 import type { LintMemory } from '../core/lint/repeats.js';
@@ -22,6 +22,8 @@ export interface DecisionMemory {
   suppression(key: string, recipient: Record<string, string>): Suppression | undefined;
   /** Newest first, other campaigns only; [] without a full memory. */
   history(key: string, recipient: Record<string, string>): HistoryItem[];
+  /** When the person wrote to us after this draft was made (stale by a reply); undefined without a full memory. */
+  repliedSince(shown: StoredRecipient): string | undefined;
   /** For the lint: undefined when there is no memory at all (its checks are then absent). */
   lintMemory(key: string, recipient: Record<string, string>): LintMemory | undefined;
   /** Records the approval of the recipient's latest version (one write). */
@@ -62,6 +64,7 @@ export async function openDecisionMemory(flag: MemoryFlag, campaign: string | un
 const NO_MEMORY: DecisionMemory = {
   suppression: () => undefined,
   history: () => [],
+  repliedSince: () => undefined,
   lintMemory: () => undefined,
   approved: () => {},
   withdrawn: () => {},
@@ -87,6 +90,11 @@ function memoryFor(store: MemoryStore, { full, record }: { full: boolean; record
   return {
     suppression,
     history,
+    repliedSince: ({ state, draft }) => {
+      if (!full) return undefined;
+      const last = store.lastReceivedAt(whoOf(state.key, draft.recipient));
+      return repliedAfter(draft.at, last) ? last : undefined;
+    },
     lintMemory: (key, recipient) => {
       const s = suppression(key, recipient);
       return { history: history(key, recipient), ...(s ? { suppression: s } : {}) };

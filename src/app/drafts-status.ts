@@ -1,11 +1,14 @@
 // `status`'s use case: where a drafts file stands (counts by status, edited drafts waiting for
-// approval, stale decisions, orphans, rows not drafted yet, failed rows), and with a tone profile
+// approval, stale decisions, orphans, rows not drafted yet, failed rows, excluded recipients and,
+// with a memory, drafts whose recipient replied since), and with a tone profile
 // the lint of every undecided draft's latest version. Returns data; the command renders it.
 import type { DraftStatus } from '../core/decisions/records.js';
 import { DRAFT_STATUSES } from '../core/decisions/records.js';
 import type { LintTally } from '../core/lint/tally.js';
 import { locateDraftsFile, profileForDrafts } from '../io/drafts-file/drafts-path.js';
 import { DraftsStore } from '../io/drafts-file/store.js';
+import { openMemory, type MemoryFlag } from './open-memory.js';
+import { replyAfterDraft } from './stale-by-reply.js';
 
 export interface StatusReport {
   /** The drafts file as shown to the user. */
@@ -22,6 +25,10 @@ export interface StatusReport {
   /** Recipients in the CSV with no draft yet (when the CSV's roster is known). */
   notDrafted: number;
   failures: { row: number; error: string }[];
+  /** Recipients `draft` skipped because the memory says not to contact them, with why. */
+  excluded: { row: number; reason: string }[];
+  /** Drafts whose recipient replied after they were made (with a memory): their row, status and the reply's time. */
+  staleByReply: { row: number; status: DraftStatus; repliedAt: string }[];
 }
 
 export interface StatusOptions {
@@ -32,6 +39,9 @@ export interface StatusOptions {
   lint: boolean;
   /** How the file is named in the report (from its absolute path). */
   name: (draftsPath: string) => string;
+  /** --memory FILE / --no-memory; with `env`, the memory is read for stale-by-reply (not without `env`). */
+  memory?: MemoryFlag;
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The report, and the lint's tally when asked for and a profile was found. */
@@ -41,6 +51,7 @@ export async function draftsStatus(o: StatusOptions, warn: (message: string) => 
   try {
     for (const w of store.warnings) warn(w);
     const report = buildReport(store, o.name(draftsPath));
+    if (o.env) await addReplies(report, store, { ...o, env: o.env });
     if (!o.lint) return { report };
     const profileFile = profileForDrafts(o.profile, store.recordedProfile(), o.cwd);
     return profileFile ? { report, tally: await lintUndecided(store, profileFile) } : { report };
@@ -51,7 +62,7 @@ export async function draftsStatus(o: StatusOptions, warn: (message: string) => 
 
 function buildReport(store: DraftsStore, file: string): StatusReport {
   const counts = Object.fromEntries(DRAFT_STATUSES.map((s) => [s, 0])) as Record<DraftStatus, number>;
-  const report: StatusReport = { file, recipients: 0, counts, edited: 0, stale: 0, orphaned: 0, notDrafted: 0, failures: [] };
+  const report: StatusReport = { file, recipients: 0, counts, edited: 0, stale: 0, orphaned: 0, notDrafted: 0, failures: [], excluded: [], staleByReply: [] };
   let current = 0;
   for (const s of store.recipients()) {
     if (s.orphaned) {
@@ -63,11 +74,28 @@ function buildReport(store: DraftsStore, file: string): StatusReport {
     if (s.status === 'drafted' && s.edited) report.edited++;
     if (s.stale) report.stale++;
     if (s.status === 'failed') report.failures.push({ row: s.row, error: store.readDraft(s.key)?.error ?? 'unknown error' });
+    if (s.status === 'excluded') report.excluded.push({ row: s.row, reason: store.exclusion(s.key)?.reason ?? 'unknown reason' });
   }
   const roster = store.roster();
   report.recipients = roster?.size ?? current;
   report.notDrafted = roster ? Math.max(0, roster.size - current) : 0;
   return report;
+}
+
+/** Drafts whose recipient replied since they were made, from the memory (read only; none under --no-memory). */
+async function addReplies(report: StatusReport, store: DraftsStore, o: { memory?: MemoryFlag; env: NodeJS.ProcessEnv; cwd: string }): Promise<void> {
+  const opened = await openMemory(o.memory, { env: o.env, cwd: o.cwd, notice: () => {} }, 'read');
+  if (!opened) return;
+  try {
+    if (!opened.full) return;
+    for (const s of store.recipients()) {
+      if (s.orphaned || s.status === 'excluded' || s.status === 'failed') continue;
+      const repliedAt = replyAfterDraft(opened.store, store, s.key);
+      if (repliedAt !== undefined) report.staleByReply.push({ row: s.row, status: s.status, repliedAt });
+    }
+  } finally {
+    opened.store.close();
+  }
 }
 
 /** Lint the latest version of every undecided draft; decided ones were already read by a person. */

@@ -71,8 +71,8 @@ export async function exportDrafts(o: ExportOptions): Promise<ExportOutcome> {
     // do-not-contact list must be checked), it is never skipped.
     memory = await openMemory(o.memory, { env: o.env, cwd: o.cwd, notice: o.notice ?? (() => {}) }, 'read');
     const all = store.recipients();
-    // `excluded` (draft's skip of an opted-out person) is never exported, whatever the choice.
-    const chosen = all.filter((s) => (s.status as string) !== 'excluded' && isExportable(s, o.choice));
+    // isExportable never takes `excluded` (draft's skip of an opted-out person), whatever the choice.
+    const chosen = all.filter((s) => isExportable(s, o.choice));
     const { rows, suppressed } = leaveOutSuppressed(store, chosen, memory?.store);
     function* records(): Generator<MailRecord> {
       for (const s of rows) {
@@ -89,7 +89,7 @@ export async function exportDrafts(o: ExportOptions): Promise<ExportOutcome> {
       skipped,
       suppressed,
       orphansLeft: all.filter((s) => s.orphaned && !o.choice.includeOrphans && isExportable(s, { ...o.choice, includeOrphans: true })).length,
-      undecided: all.filter((s) => !s.orphaned && !DECIDED.has(s.status)).length,
+      undecided: all.filter((s) => !s.orphaned && !DECIDED.has(s.status) && s.status !== 'excluded').length,
       edited: all.filter((s) => !s.orphaned && s.status === 'drafted' && s.edited).length,
       ...(sender ? { sender } : {}),
     };

@@ -80,6 +80,7 @@ const draft: CommandSpec = {
     { flags: '--batch-in <file>', description: "read a batch's results (JSONL, matched by custom_id) into the drafts file as if drafted live" },
     { flags: '--force', description: 'redraft every selected row, decided ones included' },
     { flags: '--redraft-decided', description: 'redraft approved, skipped or edited rows whose inputs changed (stale); kept otherwise' },
+    { flags: '--redraft-stale', description: 'redraft undecided rows whose recipient replied after their draft (the memory); with --redraft-decided, decided ones too' },
     { flags: '--relink', description: 'the drafts file belongs to another CSV path or profile: the list or profile moved, follow it' },
     { flags: '--seed <n>', description: 'sampling seed', parse: integer },
     { flags: '--temperature <x>', description: 'sampling temperature', parse: nonNegativeNumber },
@@ -100,6 +101,7 @@ Examples:
   $ cat leads.csv | draftsmith draft - -p profile.yaml --out - --format csv > drafts.csv
   $ draftsmith draft leads.csv -p profile.yaml --model Qwen/Qwen2.5-7B-Instruct --batch-out requests.jsonl
   $ draftsmith draft leads.csv -p profile.yaml --model Qwen/Qwen2.5-7B-Instruct --batch-in results.jsonl
+  $ draftsmith draft leads.csv -p profile.yaml --redraft-stale
 
 Re-running the same command drafts only rows that are new, changed or failed. Rows a person
 approved, skipped or edited are kept even when their inputs change (they are marked stale).`,

@@ -20,6 +20,7 @@ export const DRAFT_RESUME_FLAGS: readonly (readonly [string, string])[] = [
   ['encoding', '--encoding'],
   ['skipLines', '--skip-lines'],
   ['redraftDecided', '--redraft-decided'],
+  ['redraftStale', '--redraft-stale'],
 ];
 
 /** `draftsmith <command> <args> --flag value ...` for the flags of `table` that are set. */

@@ -61,6 +61,8 @@ export interface EngineInfo {
   model: string;
   /** Where it runs: a host URL; for an in-process model, its file when `model` does not name it. */
   location: string;
+  /** The model's digest, where the engine reports one (Ollama's /api/tags), known after prepare(). Provenance only. */
+  digest?: string;
 }
 
 export interface Engine {

@@ -3,6 +3,8 @@
 import * as z from 'zod';
 import { suggest } from './text/suggest.js';
 import { ENGINE_CHOICES } from './engine.js';
+import { DEFAULT_HISTORY_BUDGET, type HistoryBudget } from './memory/records.js';
+import { parseDays } from './memory/duration.js';
 
 export const CHANNELS = ['email', 'linkedin', 'sms', 'note'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -48,6 +50,15 @@ const modelSchema = z.strictObject({
   num_ctx: z.number().int().positive().optional(),
   num_predict: z.number().int().positive().optional(),
 });
+// How much of a recipient's remembered history goes into a prompt (core/memory/records.ts HistoryBudget).
+const memorySchema = z.strictObject({
+  history_items: z.number().int().min(0).max(20).optional(),
+  history_since: z
+    .string()
+    .refine((v) => parseDays(v) !== undefined, 'expected a span such as 365d, 12w, 6m or 1y')
+    .optional(),
+  excerpt_chars: z.number().int().min(40).max(4000).optional(),
+});
 const promptsSchema = z.strictObject({
   system: text.optional(),
   user: text.optional(),
@@ -80,10 +91,22 @@ const profileSchema = z.strictObject({
     .transform((t) => (t === undefined ? undefined : typeof t === 'string' ? [t] : t)),
   model: modelSchema.prefault({}),
   prompts: promptsSchema.optional(),
+  // Optional, with no default: a profile without it parses exactly as before (and so digests as before).
+  memory: memorySchema.optional(),
 });
 
 export type ToneProfile = z.output<typeof profileSchema>;
 export type ProfileExample = ToneProfile['examples'][number];
+
+/** The profile's `memory:` keys over the defaults (3 items, 365 days, 400 characters). */
+export function historyBudget(profile: Pick<ToneProfile, 'memory'>): HistoryBudget {
+  const m = profile.memory;
+  return {
+    items: m?.history_items ?? DEFAULT_HISTORY_BUDGET.items,
+    sinceDays: m?.history_since !== undefined ? parseDays(m.history_since)! : DEFAULT_HISTORY_BUDGET.sinceDays,
+    excerptChars: m?.excerpt_chars ?? DEFAULT_HISTORY_BUDGET.excerptChars,
+  };
+}
 
 export interface ProfileIssue {
   path: (string | number)[];
@@ -103,6 +126,7 @@ const OBJECT_KEYS: Record<string, readonly string[]> = {
   model: Object.keys(modelSchema.shape),
   'model.hosts.*': Object.keys(hostEntrySchema.shape),
   prompts: Object.keys(promptsSchema.shape),
+  memory: Object.keys(memorySchema.shape),
   'examples.*': Object.keys(exampleSchema.shape),
   'examples.*.message': Object.keys(messageSchema.shape),
 };

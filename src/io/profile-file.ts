@@ -214,6 +214,13 @@ model:
   #   - http://10.0.0.5:11434
   #   - { url: http://10.0.0.6:8000/v1, concurrency: 8, api_key_env: GPU2_API_KEY }
 
+# How much of each recipient's remembered history (the memory: earlier messages and replies) goes
+# into a prompt. All optional; these are the defaults. draft --no-memory sends none.
+# memory:
+#   history_items: 3      # the most recent interactions (0 = none)
+#   history_since: 365d   # only newer than this (d, w, m or y)
+#   excerpt_chars: 400    # characters of each message's excerpt
+
 # Optional: your own prompt templates (mustache), relative to this file.
 # prompts:
 #   system: prompts/system.mustache

@@ -32,10 +32,12 @@ export async function loadTemplates(profile: ToneProfile, profileDir: string): P
   const sources = templateSources(profile, profileDir);
   const [system, user, regenerate] = await Promise.all(NAMES.map((name) => readTemplate(name, sources[name])));
   const id = createHash('sha256').update(JSON.stringify([system, user, regenerate])).digest('hex');
-  return { system: system!, user: user!, regenerate: regenerate!, id };
+  // Always the shipped one, and not in the id: history is provenance (core/drafting/history-block.ts).
+  const history = await readTemplate('history', { file: path.join(SHIPPED_PROMPTS_DIR, 'history.mustache'), custom: false });
+  return { system: system!, user: user!, regenerate: regenerate!, history, id };
 }
 
-async function readTemplate(name: TemplateName, source: { file: string; custom: boolean }): Promise<string> {
+async function readTemplate(name: TemplateName | 'history', source: { file: string; custom: boolean }): Promise<string> {
   let text: string;
   try {
     text = await readFile(source.file, 'utf8');

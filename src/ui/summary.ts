@@ -22,6 +22,8 @@ export interface SummaryOptions {
   review?: boolean;
   /** Failed rows listed by name before "... and N more". */
   maxFailures?: number;
+  /** Recipients not drafted because the memory says not to contact them, with why. */
+  excluded?: readonly { row: number; reason: string }[];
 }
 
 export function renderSummary(summary: RunSummary, opts: SummaryOptions): string {
@@ -31,6 +33,7 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
     `${c.green(String(summary.drafted))} drafted`,
     `${summary.cached} cached`,
     ...(summary.stale > 0 ? [c.yellow(`${summary.stale} stale`)] : []),
+    ...(opts.excluded && opts.excluded.length > 0 ? [c.yellow(`${opts.excluded.length} excluded`)] : []),
     summary.failed > 0 ? c.red(`${summary.failed} failed`) : '0 failed',
     `in ${formatDuration(summary.wallMs)}`,
   ];
@@ -58,6 +61,7 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
       '  raise model.num_predict in the profile, then re-run with --rows and --force to redraft them',
     );
   }
+  if (opts.excluded && opts.excluded.length > 0) lines.push(...renderExcluded(opts.excluded, c));
   if (opts.lint) lines.push(...opts.lint);
   lines.push(`drafts: ${stripControlsInline(opts.draftsFile)}`);
   const rerun = opts.resumeCommand ? `: ${stripControlsInline(opts.resumeCommand)}` : '';
@@ -73,6 +77,15 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
     lines.push(`next: draftsmith export ${file} --all --format csv --out drafts.csv`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The excluded recipients, each with why (the memory's reason is text from mail: stripped). */
+function renderExcluded(excluded: readonly { row: number; reason: string }[], c: ChalkInstance, max = 10): string[] {
+  const lines = [c.yellow(`${excluded.length} recipient(s) not drafted: the memory says not to contact them (recorded as excluded):`)];
+  for (const e of excluded.slice(0, max)) lines.push(`  row ${e.row}: ${stripControlsInline(e.reason)}`);
+  if (excluded.length > max) lines.push(`  ... and ${excluded.length - max} more`);
+  lines.push('  `draftsmith history optin ADDR` makes a person contactable again; the next draft run drafts them');
+  return lines;
 }
 
 /** "12 retries (Cannot reach http://127.0.0.1:11434)"; several reasons: "(9 × A, 3 × B, ...)". */

@@ -35,6 +35,7 @@ describe('planRow: a person’s decision or edit is never redrafted unasked', ()
     ['an approved draft, same inputs, --redraft-decided', known('approved'), true, redraft, 'cached'],
     ['an approved draft, same inputs, --force', known('approved'), true, force, 'draft'],
     ['an undecided draft, same inputs, --force', known('drafted'), true, force, 'draft'],
+    ['an excluded recipient the run found contactable again, same inputs', known('excluded'), true, plain, 'draft'],
   ])('%s -> %s', (_label, k, matches, opts, plan) => {
     expect(planRow(k, matches, opts)).toBe(plan);
   });
@@ -80,6 +81,8 @@ describe('isExportable: approved only, orphans never, unless asked', () => {
     ['a drafted orphan, --all without --include-orphans', 'drafted', true, all, false],
     ['skipped, --status skipped,failed', 'skipped', false, skippedFailed, true],
     ['approved, --status skipped,failed', 'approved', false, skippedFailed, false],
+    ['excluded, --all', 'excluded', false, all, false],
+    ['excluded, --status excluded', 'excluded', false, { statuses: new Set<DraftStatus>(['excluded']), includeOrphans: true }, false],
   ])('%s -> %s', (_label, status, orphaned, choice, expected) => {
     expect(isExportable({ status, orphaned }, choice)).toBe(expected);
   });

@@ -31,6 +31,7 @@ function deps(engine: FakeEngine | undefined, stdout = new PassThrough()) {
   const d: DraftCampaignDeps = {
     ui: createUi({ env: {}, stdout, stderr, quiet: true }),
     cwd: dir,
+    env: { DRAFTSMITH_MEMORY: path.join(dir, 'memory.db') },
     stdin: new PassThrough(),
     stdout,
     createEngine: async () => {

@@ -20,7 +20,7 @@ describe('parseStatusList (--status of review and export)', () => {
       return undefined;
     })();
     expect(err).toBeInstanceOf(UsageError);
-    expect(err!.hint).toBe('use one or more of drafted, approved, skipped, failed, comma-separated.');
+    expect(err!.hint).toBe('use one or more of drafted, approved, skipped, failed, excluded, comma-separated.');
     expect(err!.exitCode).toBe(2);
   });
 

@@ -26,6 +26,7 @@ const oldDecision = (status: DecisionRecord['status'], version: number, over: Pa
 };
 const edit = (version: number): EditRecord => ({ type: 'edit', key: 'email:ana@x.org', row: 3, version, body: `edit ${version}`, at: 't' });
 const inputs = (fingerprint: string): JournalRecord => ({ type: 'inputs', key: 'email:ana@x.org', fingerprint, at: 't' });
+const excluded = (reason = 'opted out: history optout'): JournalRecord => ({ type: 'excluded', key: 'email:ana@x.org', row: 3, reason, at: 't' });
 
 function fold(records: JournalRecord[]) {
   const ctx: FoldContext = { index: new RecipientIndex(), legacyKey: (r) => `email:${r.email}` };
@@ -56,10 +57,28 @@ describe('the decision model (applyRecord)', () => {
     ['a decision with no draft is ignored', [decision('approved', 1)], undefined],
     ['an edit with no draft is ignored', [edit(2)], undefined],
     ['inputs with no draft are ignored', [inputs('fpX')], undefined],
+    ['excluded before any draft: a state of its own, version 0', [excluded()], { status: 'excluded', version: 0, edited: false }],
+    ['an approved recipient excluded: the approval no longer holds', [draft(), decision('approved', 1), excluded()], { status: 'excluded', version: 1, edited: false }],
+    ['a decision about an excluded recipient is ignored', [draft(), excluded(), decision('approved', 1)], { status: 'excluded', version: 1, edited: false }],
+    ['an edit of an excluded recipient is kept; it stays excluded', [draft(), excluded(), edit(2)], { status: 'excluded', version: 2, edited: true }],
+    ['a new draft after the exclusion (contactable again): a new undecided version', [draft(), decision('approved', 1), excluded(), draft(2)], { status: 'drafted', version: 2, edited: false }],
   ])('%s', (_label, records, expected) => {
     const state = fold(records);
     if (expected === undefined) expect(state).toBeUndefined();
     else expect(state).toMatchObject({ stale: false, ...expected });
+  });
+
+  it('keeps where the excluded record is, and drops it with the next draft', () => {
+    expect(fold([excluded()])).toMatchObject({ draft: { offset: 0, length: 90 }, excluded: { offset: 0, length: 90 } });
+    expect(fold([draft(), decision('approved', 1), excluded()])).toMatchObject({ draft: { offset: 0, length: 90 }, excluded: { offset: 200, length: 90 } });
+    expect(fold([draft(), decision('approved', 1), excluded()])).not.toHaveProperty('decision');
+    expect(fold([excluded(), draft(1)])).not.toHaveProperty('excluded');
+  });
+
+  it('reads an excluded record back from its line, and refuses one without its reason or row', () => {
+    expect(parseJournalLine(JSON.stringify(excluded()))).toEqual(excluded());
+    expect(parseJournalLine('{"type":"excluded","key":"k","row":2,"at":"t"}')).toBeUndefined();
+    expect(parseJournalLine('{"type":"excluded","key":"k","reason":"x","at":"t"}')).toBeUndefined();
   });
 
   it('keeps where the latest draft, edit text and decision are', () => {

@@ -387,6 +387,19 @@ describe('the review loop with the memory (a real SQLite memory in a temporary f
     expect(lintMemory?.history.map((x) => x.subject)).toEqual(['Spring hello']);
   });
 
+  it('marks a draft stale when the person replied after it was made, and shows the reply on the card', async () => {
+    const m = await opened();
+    const store = (await MemoryStore.open(m.file))!;
+    store.importBatch([{ contentHash: 'h1', direction: 'received', address: 'p1@example.org', at: '2026-10-03T09:00:00.000Z', subject: 'Re: Hello', text: 'Not now, try me in Q1.', source: 'Inbox.mbox#1' }]);
+    store.close();
+    const h = harness([withEmail(1), withEmail(2)], ['a', 'q'], { memory: m.memory, reviewer: 'sam' });
+    await runReview(h.deps);
+    m.memory.close();
+    expect(h.screens[0]).toMatch(/stale: they replied on 2026-10-03, after this draft/);
+    expect(h.screens[0]).toMatch(/2026-10-03\s+they replied\s+Re: Hello — Not now, try me in Q1\./);
+    expect(h.screens[1]).not.toMatch(/they replied/);
+  });
+
   it('refuses `a` for a person on the do-not-contact list and marks the card; a skip still works', async () => {
     const m = await opened();
     const store = (await MemoryStore.open(m.file))!;

@@ -26,7 +26,7 @@ beforeEach(async () => {
   const out = new PassThrough();
   await draftCampaign(
     { csv: 'leads.csv', profile: 'profile.yaml', concurrency: 1, retries: 0, giveUpAfter: 30, format: 'jsonl', resume: 'draftsmith draft leads.csv' },
-    { ui: createUi({ env: {}, stdout: out, stderr: out, quiet: true }), cwd: dir, stdin: new PassThrough(), stdout: out, createEngine: async () => engine, onInterrupt: () => () => {} },
+    { ui: createUi({ env: {}, stdout: out, stderr: out, quiet: true }), cwd: dir, env: { DRAFTSMITH_MEMORY: path.join(dir, 'memory.db') }, stdin: new PassThrough(), stdout: out, createEngine: async () => engine, onInterrupt: () => () => {} },
   );
 });
 afterEach(async () => {

@@ -35,6 +35,7 @@ export async function runDraftCommand(csvArg: string, flags: DraftFlags, io: Cli
     {
       ui,
       cwd: io.cwd,
+      env: io.env,
       stdin: io.stdin,
       stdout: io.stdout,
       createEngine: (profile, pick) => createEngineFromFlags({ ...flags, ...pick }, profile, io),
@@ -65,6 +66,7 @@ function report(outcome: CampaignOutcome, at: { flags: DraftFlags; io: CliIo; ui
         ...(outcome.next ? { retryHow: 'write the requests of the failed and missing rows, run that batch, and read its results with --batch-in' } : {}),
         lint: [...notes, ...renderLintSummary(tally, ui.chalk), ...(summary.cached + summary.stale > 0 ? [unchangedNote(draftsName)] : [])],
         review: true,
+        excluded: outcome.excluded,
       }),
     );
   }

@@ -8,16 +8,19 @@ import { draftsStatus, type StatusReport } from '../../app/drafts-status.js';
 import { toJsonLine } from '../../io/export/record-writer.js';
 import { createUi } from '../../ui/terminal.js';
 import type { CliIo } from '../streams.js';
+import type { MemoryFlag } from '../../app/open-memory.js';
 
 export interface StatusFlags {
   profile?: string;
   format?: 'text' | 'json';
+  /** --memory FILE / --no-memory (the command table's shared memory option). */
+  memory?: MemoryFlag;
 }
 
 export async function runStatusCommand(file: string | undefined, flags: StatusFlags, io: CliIo): Promise<void> {
   const json = flags.format === 'json';
   const { report, tally } = await draftsStatus(
-    { file, cwd: io.cwd, profile: flags.profile, lint: !json, name: (p) => path.relative(io.cwd, p) || p },
+    { file, cwd: io.cwd, profile: flags.profile, lint: !json, name: (p) => path.relative(io.cwd, p) || p, memory: flags.memory, env: io.env },
     (w) => io.stderr.write(`draftsmith: warning: ${stripControlsInline(w)}\n`),
   );
   if (json) {
@@ -30,6 +33,23 @@ export async function runStatusCommand(file: string | undefined, flags: StatusFl
   io.stdout.write(`${renderReport(report, lintLines).join('\n')}\n`);
 }
 
+/** Who is excluded and why, and whose draft is stale by a reply (the person wrote since). */
+function renderMemoryLines(r: StatusReport): string[] {
+  const lines: string[] = [];
+  if (r.staleByReply.length > 0) {
+    const undecided = r.staleByReply.filter((s) => s.status === 'drafted').length;
+    lines.push(`  ${'stale by reply'} ${r.staleByReply.length}  (the person wrote after their draft; \`draft ... --redraft-stale\` redrafts the ${undecided} undecided, with --redraft-decided the decided too)`);
+    for (const s of r.staleByReply.slice(0, 20)) lines.push(`    row ${s.row} (${s.status}): reply of ${s.repliedAt.slice(0, 10)}`);
+    if (r.staleByReply.length > 20) lines.push(`    ... and ${r.staleByReply.length - 20} more`);
+  }
+  if (r.excluded.length > 0) {
+    lines.push('', 'excluded (the memory says not to contact them; never approved or exported; `draft` re-checks them every run):');
+    for (const e of r.excluded.slice(0, 20)) lines.push(`  row ${e.row}: ${stripControlsInline(e.reason)}`);
+    if (r.excluded.length > 20) lines.push(`  ... and ${r.excluded.length - 20} more`);
+  }
+  return lines;
+}
+
 function renderReport(r: StatusReport, lintLines: string[]): string[] {
   const lines = [`${r.file}: ${r.recipients} recipient(s)`];
   for (const status of DRAFT_STATUSES) {
@@ -39,6 +59,7 @@ function renderReport(r: StatusReport, lintLines: string[]): string[] {
   if (r.notDrafted > 0) lines.push(`  ${'not drafted'.padEnd(11)} ${r.notDrafted}`);
   if (r.stale > 0) lines.push(`  ${'stale'.padEnd(11)} ${r.stale}  (decided or edited, but their inputs changed since: \`draft ... --redraft-decided\` redrafts them)`);
   if (r.orphaned > 0) lines.push(`  ${'orphaned'.padEnd(11)} ${r.orphaned}  (no longer in the CSV: never exported)`);
+  lines.push(...renderMemoryLines(r));
   if (lintLines.length > 0) lines.push('', ...lintLines);
   const name = r.file;
   if (r.failures.length > 0) {

@@ -6,7 +6,7 @@
 // and withdraws any decision; a decision holds only for the version it names.
 import { createHash } from 'node:crypto';
 import type { ChatMessage } from '../engine.js';
-import type { DecisionRecord, DraftRecord, JournalRecord } from './records.js';
+import type { DecisionRecord, DraftRecord, ExcludedRecord, JournalRecord } from './records.js';
 import type { At, FoldState, RecipientIndex } from './recipient-index.js';
 
 /** What a fold needs beyond the index: how to key records written before recipient keys. */
@@ -29,6 +29,8 @@ export function applyRecord(ctx: FoldContext, rec: JournalRecord, at: At): void 
       return applyEdit(ctx, rec.key, rec.version, at);
     case 'decision':
       return applyDecision(ctx, rec, at);
+    case 'excluded':
+      return applyExcluded(ctx, rec, at);
     case 'inputs': {
       const s = ctx.index.get(rec.key);
       if (s) ctx.index.set({ ...s, stale: rec.fingerprint !== s.fingerprint });
@@ -63,14 +65,28 @@ function applyEdit(ctx: FoldContext, key: string | undefined, version: number, a
   // An edit of a recipient with no draft has nothing to apply to (a hand-edited file): ignore it.
   if (!s) return;
   const { decision: _withdrawn, ...rest } = s;
-  ctx.index.set({ ...rest, version, edited: true, status: 'drafted', text: at });
+  // A person's edit of an excluded recipient is kept as its latest version; it stays excluded.
+  ctx.index.set({ ...rest, version, edited: true, status: s.status === 'excluded' ? 'excluded' : 'drafted', text: at });
+}
+
+/** Excluded: any decision stops holding; a recipient never drafted gets a state of its own (version 0). */
+function applyExcluded(ctx: FoldContext, rec: ExcludedRecord, at: At): void {
+  const key = ctx.intern ? ctx.intern(rec.key) : rec.key;
+  const s = ctx.index.get(key);
+  if (s) {
+    const { decision: _withdrawn, ...rest } = s;
+    ctx.index.set({ ...rest, status: 'excluded', excluded: at });
+    return;
+  }
+  ctx.index.set({ key, draftRow: rec.row, status: 'excluded', version: 0, edited: false, fingerprint: '', legacy: false, stale: false, draft: at, excluded: at });
 }
 
 function applyDecision(ctx: FoldContext, rec: DecisionRecord, at: At): void {
   const key = rec.key ?? ctx.legacyRows?.get(rec.row) ?? ctx.index.keyAtDraftRow(rec.row);
   if (key === undefined) return;
   let s = ctx.index.get(key);
-  if (!s) return;
+  // No decision holds for an excluded recipient (approve and review refuse one; a hand-edited file may not).
+  if (!s || s.status === 'excluded') return;
   // Files from before edits were versions: an `edited` decision (or a skip carrying text) held the
   // person's text. It reads as an edit, a new version nobody has approved yet.
   if (rec.status === 'edited' || rec.body !== undefined) {
@@ -109,7 +125,7 @@ export function parseDraftHead(head: string): DraftRecord | undefined {
   } as unknown as DraftRecord;
 }
 
-const RECORD_TYPES = new Set(['draft', 'edit', 'decision', 'prompt', 'source', 'roster', 'inputs']);
+const RECORD_TYPES = new Set(['draft', 'edit', 'decision', 'prompt', 'source', 'roster', 'inputs', 'excluded']);
 const DRAFT_STATUS = new Set(['drafted', 'failed']);
 const DECISION_STATUS = new Set(['approved', 'edited', 'skipped']);
 
@@ -142,6 +158,8 @@ function isValid(rec: Record<string, unknown>): boolean {
       );
     case 'inputs':
       return str(rec.key) && str(rec.fingerprint);
+    case 'excluded':
+      return str(rec.key) && isCount(rec.row, 1) && str(rec.reason);
     default:
       break;
   }

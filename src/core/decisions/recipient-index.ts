@@ -41,6 +41,8 @@ export interface RecipientState {
   text?: At;
   /** The decision about the latest version, when there is one. */
   decision?: At;
+  /** For `excluded`: the excluded record (its reason). A recipient never drafted has it as `draft` too. */
+  excluded?: At;
 }
 
 /** What the fold sets; the current row and `orphaned` come from the roster. */
@@ -71,6 +73,8 @@ export class RecipientIndex {
   private prints = new Uint8Array(0);
   private inputPrints = new Uint8Array(0);
   private readonly oddPrints = new Map<number, string>();
+  /** The excluded record of each excluded recipient (few: a map, not a column). */
+  private readonly exclusions = new Map<number, At>();
   private hasRoster = false;
 
   /** `expected`: how many recipients to make room for at once (a run knows its roster's size). */
@@ -112,6 +116,8 @@ export class RecipientIndex {
     this.textLength[slot] = state.text ? state.text.length : 0;
     this.decisionOffset[slot] = state.decision ? state.decision.offset : NaN;
     this.decisionLength[slot] = state.decision ? state.decision.length : 0;
+    if (state.status === 'excluded' && state.excluded) this.exclusions.set(slot, state.excluded);
+    else this.exclusions.delete(slot);
     if (HEX_FINGERPRINT.test(state.fingerprint)) {
       this.prints.set(Buffer.from(state.fingerprint, 'hex'), slot * FP_BYTES);
       this.oddPrints.delete(slot);
@@ -165,6 +171,7 @@ export class RecipientIndex {
     const inRoster = this.rosterRow[slot]!;
     const textOffset = this.textOffset[slot]!;
     const decisionOffset = this.decisionOffset[slot]!;
+    const excluded = this.exclusions.get(slot);
     return {
       key: this.keyOf[slot]!,
       row: inRoster > 0 ? inRoster : this.row[slot]!,
@@ -180,6 +187,7 @@ export class RecipientIndex {
       draft: { offset: this.draftOffset[slot]!, length: this.draftLength[slot]! },
       ...(Number.isNaN(textOffset) ? {} : { text: { offset: textOffset, length: this.textLength[slot]! } }),
       ...(Number.isNaN(decisionOffset) ? {} : { decision: { offset: decisionOffset, length: this.decisionLength[slot]! } }),
+      ...(excluded ? { excluded } : {}),
     };
   }
 

@@ -8,10 +8,14 @@
 import type { ChatMessage } from '../engine.js';
 import { UsageError } from '../errors.js';
 
-/** Where a recipient stands. An edit makes a new version, which is `drafted` until approved. */
-export type DraftStatus = 'drafted' | 'failed' | 'approved' | 'skipped';
+/**
+ * Where a recipient stands. An edit makes a new version, which is `drafted` until approved.
+ * `excluded`: the memory's do-not-contact list holds them (opted out, or mail bounced); not a
+ * reviewer's decision, never approvable or exported, re-evaluated by every `draft` run.
+ */
+export type DraftStatus = 'drafted' | 'failed' | 'approved' | 'skipped' | 'excluded';
 
-export const DRAFT_STATUSES: readonly DraftStatus[] = ['drafted', 'approved', 'skipped', 'failed'];
+export const DRAFT_STATUSES: readonly DraftStatus[] = ['drafted', 'approved', 'skipped', 'failed', 'excluded'];
 
 /** Statuses a person set. */
 export const DECIDED: ReadonlySet<DraftStatus> = new Set(['approved', 'skipped']);
@@ -156,4 +160,18 @@ export interface InputsRecord {
   at: string;
 }
 
-export type JournalRecord = DraftRecord | EditRecord | DecisionRecord | PromptRecord | SourceRecord | RosterRecord | InputsRecord;
+/**
+ * `draft` skipped a recipient before any model request: the memory says not to contact them. The
+ * recipient reads as `excluded` (any decision about its latest version no longer holds) until a
+ * later run finds them contactable again and drafts a new version.
+ */
+export interface ExcludedRecord {
+  type: 'excluded';
+  key: string;
+  row: number;
+  /** Opted out or undeliverable, and why (core/memory/records.ts Suppression), e.g. `opted out: history optout`. */
+  reason: string;
+  at: string;
+}
+
+export type JournalRecord = DraftRecord | EditRecord | DecisionRecord | PromptRecord | SourceRecord | RosterRecord | InputsRecord | ExcludedRecord;

@@ -26,11 +26,23 @@ export interface PlanOptions {
 export type RowPlan = 'draft' | 'cached' | 'stale';
 
 export function planRow(known: KnownRecipient | undefined, matches: boolean, opts: PlanOptions): RowPlan {
-  if (!known || opts.force || known.status === 'failed') return 'draft';
+  // Excluded and planned all the same: the run found them contactable again (a new version).
+  if (!known || opts.force || known.status === 'failed' || known.status === 'excluded') return 'draft';
   if (matches) return 'cached';
   const personal = known.status === 'approved' || known.status === 'skipped' || known.edited;
   if (!personal) return 'draft';
   return opts.redraftDecided ? 'draft' : 'stale';
+}
+
+/**
+ * Stale by a reply: the person wrote to us after their latest draft was made, so the draft was
+ * written without it. ISO times; an unreadable one never makes a draft stale.
+ */
+export function repliedAfter(draftAt: string, lastReceivedAt: string | undefined): boolean {
+  if (lastReceivedAt === undefined) return false;
+  const reply = Date.parse(lastReceivedAt);
+  const drafted = Date.parse(draftAt);
+  return Number.isFinite(reply) && Number.isFinite(drafted) && reply > drafted;
 }
 
 export interface ShownText {
@@ -72,6 +84,8 @@ export interface ExportChoice {
 export const APPROVED_ONLY: ExportChoice = { statuses: new Set<DraftStatus>(['approved']), includeOrphans: false };
 
 export function isExportable(s: { status: DraftStatus; orphaned: boolean }, choice: ExportChoice): boolean {
+  // Not even `--all`: the do-not-contact list holds them.
+  if (s.status === 'excluded') return false;
   if (s.orphaned && !choice.includeOrphans) return false;
   return choice.statuses === 'all' || choice.statuses.has(s.status);
 }

@@ -68,6 +68,8 @@ export async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal
     const host = watch.hosts.take(avoid) ?? (await watch.hosts.acquire(avoid, signal));
     if (!host) return 'aborted';
     origin.engine = host.engine.info;
+    // A retry steps the seed (attemptOnce): the record keeps the one that answered.
+    if (origin.seed !== undefined) origin.seed = job.request.options.seed! + attempt;
     const tried = await attemptOnce(job, host.engine, { o, signal, watch, attempt });
     watch.hosts.release(host.index, tried.ok ? { ok: true, ms: tried.result.totalMs } : { ok: false, answered: tried.answered });
     // A draft that finished as the user pressed Ctrl-C is still a finished draft: keep it.
@@ -93,6 +95,8 @@ export async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal
 }
 
 function originOf(job: DraftJob, o: RunOptions, version: number): DraftOrigin {
+  const { seed, temperature } = job.request.options;
+  const p = job.provenance;
   return {
     key: job.key,
     row: job.recipient.row,
@@ -103,6 +107,10 @@ function originOf(job: DraftJob, o: RunOptions, version: number): DraftOrigin {
     messages: job.request.messages,
     version,
     ...(o.profile ? { profile: o.profile } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(p?.examples !== undefined ? { examples: p.examples } : {}),
+    ...(p?.history ? { history: p.history } : {}),
   };
 }
 

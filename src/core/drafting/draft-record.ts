@@ -16,6 +16,12 @@ export interface DraftOrigin {
   version: number;
   profile?: string;
   feedback?: string;
+  /** Provenance (records.ts DraftRecord): the seed of the attempt that answered, the temperature, examples, history. */
+  seed?: number;
+  temperature?: number;
+  modelDigest?: string;
+  examples?: number;
+  history?: { items: number; latest?: string };
 }
 
 export function draftedRecord(origin: DraftOrigin, parsed: { subject?: string; body: string }, result: GenerateResult, at: Date): DraftRecord {
@@ -57,6 +63,11 @@ function tail(o: DraftOrigin) {
     messages: o.messages,
     ...(o.profile ? { profile: o.profile } : {}),
     ...(o.feedback ? { feedback: o.feedback } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
+    ...((o.modelDigest ?? o.engine.digest) !== undefined ? { modelDigest: o.modelDigest ?? o.engine.digest } : {}),
+    ...(o.examples !== undefined ? { examples: o.examples } : {}),
+    ...(o.history !== undefined ? { history: o.history } : {}),
   };
 }
 

@@ -17,6 +17,11 @@ export interface Templates {
   system: string;
   user: string;
   regenerate: string;
+  /**
+   * The history rules added to the system prompt of a recipient with history (history-block.ts).
+   * Not in `id`: history is provenance, so a change to it redrafts nothing.
+   */
+  history: string;
   /** sha256 of the three texts. */
   id: string;
 }
@@ -108,6 +113,17 @@ function systemMessage(profile: ToneProfile, templates: Templates): ChatMessage 
 function recipientView(profile: ToneProfile, recipient: Recipient, columns: Columns): Record<string, unknown> {
   const data = sentData(profile, recipient, columns);
   return { ...profileView(profile), recipient_json: dataJson(data), language: targetLanguage(profile, recipient, columns) };
+}
+
+// One entry, like the system message.
+let rulesCache: { profile: ToneProfile; templates: Templates; text: string } | undefined;
+
+/** The history rules for the system prompt, rendered with the profile (the sender's name). */
+export function historyRules(profile: ToneProfile, templates: Templates): string {
+  if (rulesCache?.profile !== profile || rulesCache.templates !== templates) {
+    rulesCache = { profile, templates, text: render(templates.history, profileView(profile)).trim() };
+  }
+  return rulesCache.text;
 }
 
 /**

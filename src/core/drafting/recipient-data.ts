@@ -9,7 +9,7 @@ import { hiddenColumns, sentColumns } from './private-columns.js';
  * JSON for a fenced block. Backticks are escaped (`\u0060`) so a value can never close the fence,
  * and C1 controls and line separators too; the JSON still parses to the same strings.
  */
-export function dataJson(data: Record<string, string>): string {
+export function dataJson(data: unknown): string {
   return JSON.stringify(data, null, 2).replace(
     /[`\u007f-\u009f\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

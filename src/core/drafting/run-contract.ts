@@ -4,6 +4,7 @@ import type { Engine, GenerateRequest } from '../engine.js';
 import type { RowPlan } from '../decisions/rules.js';
 import type { DraftRecord } from '../decisions/records.js';
 import type { EngineDown } from './engine-health.js';
+import type { HistoryProvenance } from './history-block.js';
 import type { HostTally } from './host-pool.js';
 import type { Recipient } from '../recipients/recipients.js';
 import type { RetryCount } from './retry-tally.js';
@@ -19,6 +20,14 @@ export interface DraftJob {
   /** The row's inputs digest, when the caller can tell unchanged rows without building prompts. */
   inputs?: string;
   request: Omit<GenerateRequest, 'signal' | 'onText'>;
+  /** What the draft record keeps of how its prompt was made, read after `request`. */
+  provenance?: JobProvenance;
+}
+
+/** A draft's provenance beyond its messages: examples and remembered history the prompt carried. */
+export interface JobProvenance {
+  examples?: number;
+  history?: HistoryProvenance;
 }
 
 export type RunEvent =

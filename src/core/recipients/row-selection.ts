@@ -84,3 +84,17 @@ export function selectedRows(total: number, selection: RowSelection | undefined,
     },
   };
 }
+
+/** The selection without some of its rows (the recipients a run must not contact). */
+export function withoutRows(selected: SelectedRows, left: ReadonlySet<number>): SelectedRows {
+  const has = (row: number) => !left.has(row) && selected.has(row);
+  let removed = 0;
+  for (const row of left) if (selected.has(row)) removed++;
+  return {
+    count: selected.count - removed,
+    has,
+    rows: function* () {
+      for (const row of selected.rows()) if (!left.has(row)) yield row;
+    },
+  };
+}

@@ -41,16 +41,16 @@ async function allowedHost(ctx: EngineContext): Promise<AllowedHost> {
   return { host, addresses: await assertHostAllowed(host, Boolean(ctx.flags.allowRemote), ctx.lookup) };
 }
 
-async function ollamaEngine(ctx: EngineContext, { host, addresses }: AllowedHost, model: string, installedModels?: string[]): Promise<Engine> {
+async function ollamaEngine(ctx: EngineContext, { host, addresses }: AllowedHost, model: string, installedModels?: readonly { name: string; digest?: string }[]): Promise<Engine> {
   const { createOllamaEngine } = await import('./engine.js');
   return createOllamaEngine({ host, model, requestTimeoutMs: ctx.flags.timeout * 1000, ...(installedModels ? { installedModels } : {}), ...(addresses ? { addresses } : {}) });
 }
 
-/** The installed model names if Ollama answers within the probe time, else undefined. */
-async function installedModels({ host, addresses }: AllowedHost): Promise<string[] | undefined> {
+/** The installed models (names and digests) if Ollama answers within the probe time, else undefined. */
+async function installedModels({ host, addresses }: AllowedHost): Promise<{ name: string; digest?: string }[] | undefined> {
   const { listOllamaModels } = await import('./engine.js');
   try {
-    return (await listOllamaModels(host, AbortSignal.timeout(OLLAMA_PROBE_MS), addresses)).map((m) => m.name);
+    return (await listOllamaModels(host, AbortSignal.timeout(OLLAMA_PROBE_MS), addresses)).map((m) => ({ name: m.name, ...(m.digest ? { digest: m.digest } : {}) }));
   } catch {
     return undefined;
   }

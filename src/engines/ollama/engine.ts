@@ -8,7 +8,7 @@ import { EngineError } from '../../core/errors.js';
 import { withDeadline as deadline } from '../deadline.js';
 import { toEngineError, type ErrorContext } from './errors.js';
 import { hasOllamaModel } from './model-name.js';
-import { CallbackError, type Engine, type GenerateRequest, type GenerateResult } from '../../core/engine.js';
+import { CallbackError, type Engine, type EngineInfo, type GenerateRequest, type GenerateResult } from '../../core/engine.js';
 import { keepAliveAgents, type Agents } from '../http-agents.js';
 import { leanFetch, type LeanResponse } from './lean-fetch.js';
 import { pinnedLookup } from '../../io/resolve-host.js';
@@ -19,14 +19,16 @@ export interface OllamaEngineOptions {
   /** Deadline for one whole request, queue wait included. Default 10 minutes. */
   requestTimeoutMs?: number;
   keepAlive?: string;
-  /** Model names from an /api/tags answer the caller already has: prepare() checks them instead of asking again. */
-  installedModels?: string[];
+  /** Models from an /api/tags answer the caller already has: prepare() checks them instead of asking again. */
+  installedModels?: readonly { name: string; digest?: string }[];
   /** The addresses the host name resolved to when it was checked as local: connect to these, not to a fresh lookup. */
   addresses?: readonly string[];
 }
 
 export interface OllamaModelInfo {
   name: string;
+  /** The model's digest (sha256 hex), recorded with each draft as provenance. */
+  digest?: string;
   size: number;
   parameterSize: string;
   quantization: string;
@@ -42,23 +44,28 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
   const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const agent = keepAliveAgents(opts.addresses ? pinnedLookup(opts.addresses) : undefined);
   let closed = false;
+  const info: EngineInfo = { engine: 'ollama', model, location: host };
 
   return {
-    info: { engine: 'ollama', model, location: host },
+    info,
 
     async prepare(signal) {
-      const names =
+      const models =
         opts.installedModels ??
         (await withDeadline(signal, Math.min(timeoutMs, PREPARE_TIMEOUT_MS), host, { retryable: false }, async (s) => {
           const list = await client(host, agent, s).list();
-          return list.models.map((m) => m.name);
+          return list.models.map((m) => ({ name: m.name, digest: m.digest }));
         }));
+      const names = models.map((m) => m.name);
       if (!hasOllamaModel(names, model)) {
         const installed = names.length > 0 ? `installed: ${names.join(', ')}` : 'no models are installed';
         throw new EngineError(`Model "${model}" is not available on Ollama at ${host} (${installed})`, {
           hint: `Run \`ollama pull ${model}\`, or choose an installed model with --model`,
         });
       }
+      // The digest from the same answer: no extra request for provenance.
+      const digest = models.find((m) => hasOllamaModel([m.name], model))?.digest;
+      if (digest) info.digest = digest;
     },
 
     async generate(request: GenerateRequest): Promise<GenerateResult> {
@@ -128,6 +135,7 @@ export async function listOllamaModels(host: string, signal?: AbortSignal, addre
     const list = await c.list();
     return list.models.map((m) => ({
       name: m.name,
+      ...(m.digest ? { digest: m.digest } : {}),
       size: m.size,
       parameterSize: m.details?.parameter_size ?? '',
       quantization: m.details?.quantization_level ?? '',

@@ -4,7 +4,7 @@
 // byte position, so 100k rows stay cheap. The bytes are journal-file.ts's, the first read
 // journal-scan.ts's; this class keeps the state they fold into.
 import { InputError } from '../../core/errors.js';
-import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord, RosterRecord, SourceRecord } from '../../core/decisions/records.js';
+import type { DecisionRecord, DraftRecord, EditRecord, ExcludedRecord, JournalRecord, RosterRecord, SourceRecord } from '../../core/decisions/records.js';
 import { effectiveText, type StoredRecipient } from '../../core/decisions/rules.js';
 import { applyRecord, isShareable, promptId, resolveMessages, type FoldContext, type StoredMessage } from '../../core/decisions/journal.js';
 import { RecipientIndex, type At, type RecipientState } from '../../core/decisions/recipient-index.js';
@@ -155,9 +155,9 @@ export class DraftsStore {
         if (!this.loading) this.useRoster(rec);
         return;
       default: {
-        const isNew = !this.loading && rec.type === 'draft' && rec.key !== undefined && !this.index.has(rec.key);
+        const isNew = !this.loading && (rec.type === 'draft' || rec.type === 'excluded') && rec.key !== undefined && !this.index.has(rec.key);
         applyRecord(this.fold, rec, at);
-        // A recipient's first draft after this run's roster: its row is its place in that roster.
+        // A recipient's first draft (or exclusion) after this run's roster: its row is its place in that roster.
         if (isNew && !this.loading) this.index.placeInRoster(rec.key!, rec.row);
       }
     }
@@ -205,6 +205,13 @@ export class DraftsStore {
     const s = this.index.get(key);
     const rec = s?.decision ? this.file.readAt(s.decision) : undefined;
     return rec?.type === 'decision' ? rec : undefined;
+  }
+
+  /** Why an excluded recipient is excluded (its excluded record), else undefined. */
+  exclusion(key: string): ExcludedRecord | undefined {
+    const at = this.index.get(key)?.excluded;
+    const rec = at ? this.file.readAt(at) : undefined;
+    return rec?.type === 'excluded' ? rec : undefined;
   }
 
   /** A recipient with its latest version's text (a person's edit over the model's draft). */

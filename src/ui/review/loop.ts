@@ -23,6 +23,8 @@ export interface ReviewStore {
 export interface ReviewMemory {
   suppression(key: string, recipient: Record<string, string>): Suppression | undefined;
   history(key: string, recipient: Record<string, string>): HistoryItem[];
+  /** When the person replied after this draft was made (stale by a reply). */
+  repliedSince(shown: StoredRecipient): string | undefined;
   approved(shown: StoredRecipient, decision: { at: string; reviewer: string }): void;
   withdrawn(key: string): void;
 }
@@ -112,11 +114,11 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
 
 /** The drafts this review goes through, and whether the filter left none. */
 function openSession(store: ReviewStore, filter: ReviewFilter): { session: ReviewSession; empty: boolean } {
-  // Recipients no longer in the CSV are never exported, so there is nothing to decide about them.
+  // Recipients no longer in the CSV are never exported, so there is nothing to decide about them;
+  // nor about excluded ones (the memory says not to contact them).
   const items = store
     .recipients()
-    // `excluded` (draft's skip of an opted-out person) is not a draft anyone can approve.
-    .filter((s) => !s.orphaned && (s.status as string) !== 'excluded' && (!filter.rows || filter.rows.has(s.row)) && (!filter.statuses || filter.statuses.has(s.status)))
+    .filter((s) => !s.orphaned && s.status !== 'excluded' && (!filter.rows || filter.rows.has(s.row)) && (!filter.statuses || filter.statuses.has(s.status)))
     .map((s) => ({ key: s.key, row: s.row, status: s.status }));
   // Asking for decided statuses (--status approved) means revisiting them.
   const revisit = Boolean(filter.all) || [...(filter.statuses ?? [])].some((s) => DECIDED.has(s));
@@ -150,6 +152,7 @@ function showScreen(deps: ReviewDeps, session: ReviewSession, { row, shown, find
       stale: state.stale,
       history: memory?.history(state.key, draft.recipient) ?? [],
       suppression: memory?.suppression(state.key, draft.recipient),
+      repliedAt: memory?.repliedSince(shown),
       notice,
       width: deps.width,
       chalk: deps.chalk,

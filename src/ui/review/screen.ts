@@ -40,6 +40,8 @@ export interface DraftScreen {
   stale?: boolean;
   /** The last interactions with this person in other campaigns (the memory), newest first. */
   history?: readonly HistoryItem[];
+  /** The person replied (this ISO time) after this draft was made: stale by a reply. */
+  repliedAt?: string;
   /** On the do-not-contact list. */
   suppression?: Suppression;
   /** One line about what just happened (regenerated, edit cancelled...). */
@@ -122,7 +124,11 @@ export function renderScreen(s: DraftScreen): string {
   const earlier = renderHistory(s.history ?? [], width, chalk);
   if (earlier) parts.push(earlier);
   parts.push(rule);
-  const marks = [s.edited ? 'edited by you' : '', s.stale ? chalk.yellow('stale: its inputs changed since it was drafted') : ''].filter(Boolean);
+  const marks = [
+    s.edited ? 'edited by you' : '',
+    s.stale ? chalk.yellow('stale: its inputs changed since it was drafted') : '',
+    s.repliedAt ? chalk.yellow(`stale: they replied on ${stripControlsInline(s.repliedAt.slice(0, 10))}, after this draft`) : '',
+  ].filter(Boolean);
   const meta = chalk.dim([`version ${s.version}`, s.status, ...marks].join(' · '));
   if (s.draft) parts.push(renderDraftText(s.draft, width, chalk), '', meta);
   else parts.push(chalk.red(`drafting failed: ${stripControlsInline(s.error ?? 'unknown error')}`), chalk.dim('regenerate (r) or skip (s)'));
