@@ -227,7 +227,7 @@ describe('approve approves only what a person could approve', () => {
     expect(rows.stderr).toMatch(/approved 0 draft\(s\)\n/);
     expect(rows.stderr).toMatch(/left alone \(not an undecided draft\): rows 1 \(approved\), 2 \(approved\), 3 \(failed\), 4 \(skipped\)/);
     const status = JSON.parse((await runCli(['status', '--format', 'json'], { cwd: d })).stdout);
-    expect(status.counts).toEqual({ drafted: 0, approved: 2, skipped: 1, failed: 1 });
+    expect(status.counts).toEqual({ drafted: 0, approved: 2, skipped: 1, failed: 1, excluded: 0 });
     expect(parseJsonl((await runCli(['export'], { cwd: d })).stdout).map((r) => r.recipient.first_name)).toEqual(['Ana', 'Ben']);
   });
 
