@@ -19,6 +19,7 @@ import {
   type Source,
   type TerminalFact,
 } from '../core/doctor-checks.js';
+import { memoryCheck, memoryUsable, type MemoryFact } from '../core/memory/memory-check.js';
 import type { EngineDoctor } from '../engines/descriptor.js';
 import { ENGINES, autoRule, engineNamed } from '../engines/index.js';
 import type { LlamaCppDoctorFacts } from '../engines/llama-cpp/doctor-checks.js';
@@ -35,6 +36,8 @@ export interface DoctorFacts extends OllamaDoctorFacts, OpenAIDoctorFacts, Llama
   profile?: ProfileFact;
   editor: EditorFact;
   terminal: TerminalFact;
+  /** The memory (absent in reports built without it). */
+  memory?: MemoryFact;
 }
 
 export interface DoctorReport {
@@ -73,7 +76,8 @@ export function decideDoctor(facts: DoctorFacts): { usable: DoctorReport['usable
   const nodeOk = compareVersions(facts.nodeVersion, MIN_NODE) >= 0;
   const profileOk = facts.profile === undefined || facts.profile.state === 'valid';
   const pathOk = doctorOf(uses).usable(facts);
-  return { usable, uses, canDraft: pathOk && nodeOk && profileOk, claimed };
+  const memoryOk = facts.memory === undefined || memoryUsable(facts.memory);
+  return { usable, uses, canDraft: pathOk && nodeOk && profileOk && memoryOk, claimed };
 }
 
 export function buildDoctorReport(facts: DoctorFacts): DoctorReport {
@@ -94,6 +98,7 @@ export function buildDoctorReport(facts: DoctorFacts): DoctorReport {
     ...(facts.profile ? [profileCheck(facts.profile)] : []),
     configCheck(facts),
     ...ENGINES.flatMap((e) => doctorOf(e.name).checks(facts, pathLevel(e.name), unused(e.name))),
+    ...(facts.memory ? [memoryCheck(facts.memory)] : []),
     editorCheck(facts.editor),
     terminalCheck(facts.terminal),
   ];
@@ -106,6 +111,7 @@ function verdict(f: DoctorFacts, uses: EnginePath, canDraft: boolean, claimed: b
   const why: string[] = [];
   if (compareVersions(f.nodeVersion, MIN_NODE) < 0) why.push(`Node.js ${MIN_NODE}+ is needed`);
   if (f.profile?.state === 'invalid') why.push('the profile is invalid');
+  if (f.memory && !memoryUsable(f.memory)) why.push(f.memory.module.loads ? 'the memory cannot be read' : 'the memory\'s database module does not load');
   if (!used.usable(f)) {
     if (f.engine !== 'auto') why.push(used.chosenNeeds(f));
     else if (claimed || used.answers(f)) why.push(used.pickedButCannot(f));

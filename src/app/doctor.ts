@@ -15,6 +15,7 @@ import { editorCommand } from '../io/editor.js';
 import type { LookupAll } from '../io/resolve-host.js';
 import { colorLevel, isCi } from '../ui/terminal.js';
 import { buildDoctorReport, type DoctorFacts, type DoctorReport } from './doctor-report.js';
+import { checkMemory } from './doctor-memory.js';
 
 export interface DoctorOptions {
   profile?: string;
@@ -24,6 +25,8 @@ export interface DoctorOptions {
   allowRemote?: boolean;
   /** Threads for the test load of the GGUF (default: the engine's own choice). */
   threads?: number;
+  /** `--memory FILE`: the memory to check (default: $DRAFTSMITH_MEMORY, else the data folder's). */
+  memory?: string;
 }
 
 export interface DoctorIo {
@@ -43,7 +46,7 @@ export async function runDoctor(opts: DoctorOptions, io: DoctorIo): Promise<{ fa
   const modelSource: Source = opts.model ? 'flag' : configured?.name ? 'profile' : 'default';
   const ctx: DoctorContext = { ...opts, engine, model, configured: opts.model ?? configured?.name, env: io.env, cwd: io.cwd, lookup: io.lookup };
   // The engines are independent: each finds out its facts side by side with the others.
-  const found = await Promise.all(ENGINES.map(async (e) => (await e.doctorFacts())(ctx)));
+  const [memory, ...found] = await Promise.all([checkMemory(opts.memory, io.env, io.cwd), ...ENGINES.map(async (e) => (await e.doctorFacts())(ctx))]);
   const facts = {
     nodeVersion: process.versions.node,
     engine,
@@ -54,6 +57,7 @@ export async function runDoctor(opts: DoctorOptions, io: DoctorIo): Promise<{ fa
     ...(profile ? { profile: profile.fact } : {}),
     editor: await checkEditor(io.env),
     terminal: checkTerminal(io),
+    memory,
   } as DoctorFacts;
   return { facts, report: buildDoctorReport(facts) };
 }

@@ -1,37 +1,12 @@
 // The command table, as data: each command's name, summary, arguments, options, help text and a
 // lazy import of its module. program.ts turns it into commander commands with one loop; keeping the
 // table apart means adding a command is one entry here, and `--help` loads no command module.
-import type { CliIo } from './streams.js';
+import type { ArgumentSpec, CommandSpec, OptionSpec } from './command-spec.js';
 import { ENGINE_CHOICES, doctorEngineFlagHelp, engineFlagHelp } from '../engines/index.js';
 import { hostList, integer, nonNegativeInt, nonNegativeNumber, positiveInt } from './option-parsers.js';
+import { MEMORY_FILE_OPTION, MEMORY_OPTIONS, history } from './memory-commands.js';
 
-export interface ArgumentSpec {
-  /** As commander writes it: `<file>` required, `[file]` optional. */
-  name: string;
-  description: string;
-  default?: string;
-}
-
-export interface OptionSpec {
-  flags: string;
-  description: string;
-  parse?: (value: string) => unknown;
-  default?: unknown;
-  choices?: readonly string[];
-  required?: boolean;
-}
-
-export interface CommandSpec {
-  name: string;
-  summary: string;
-  arguments?: readonly ArgumentSpec[];
-  options?: readonly OptionSpec[];
-  /** Shown after the options: examples and notes. */
-  help?: string;
-  /** Imports the command module (only when the command runs) and calls it with the parsed values. */
-  run?: (io: CliIo, args: readonly (string | undefined)[], opts: Record<string, unknown>) => Promise<void>;
-  subcommands?: readonly CommandSpec[];
-}
+export type { ArgumentSpec, CommandSpec, OptionSpec } from './command-spec.js';
 
 // ---- Engine options: the --engine choices and help come from the engine registry. ----
 
@@ -91,6 +66,7 @@ const draft: CommandSpec = {
     { flags: '--raw-cells', description: 'with --format csv: write cells as they are, without the formula guard (for CRM imports)' },
     { flags: '--encoding <name>', description: 'CSV text encoding, e.g. windows-1252 (default: utf-8; a file that is not is detected, with a notice)' },
     { flags: '--skip-lines <n>', description: 'skip n lines before the CSV header', parse: nonNegativeInt },
+    ...MEMORY_OPTIONS,
     { flags: '-q, --quiet', description: 'print nothing but errors' },
   ],
   help: `
@@ -115,6 +91,7 @@ const status: CommandSpec = {
   options: [
     { flags: '-p, --profile <file>', description: 'tone profile to lint against (default: the one the drafts were made with)' },
     { flags: '-f, --format <format>', description: 'text, or json for scripts (counts by status, stale, orphaned)', choices: ['text', 'json'], default: 'text' },
+    ...MEMORY_OPTIONS,
   ],
   help: '\nExamples:\n  $ draftsmith status leads.drafts.jsonl\n  $ draftsmith status --format json | jq .counts',
   run: async (io, [file], opts) => (await import('./commands/status.js')).runStatusCommand(file, opts as never, io),
@@ -127,6 +104,7 @@ const lint: CommandSpec = {
   options: [
     { flags: '-p, --profile <file>', description: 'tone profile the drafts should follow (default for a drafts file: the one it was made with)' },
     { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'jsonl'], default: 'text' },
+    ...MEMORY_OPTIONS,
   ],
   help: `
 Examples:
@@ -150,6 +128,7 @@ const exportCommand: CommandSpec = {
     { flags: '-p, --profile <file>', description: 'tone profile whose sender becomes the From: of eml/mbox messages' },
     { flags: '--raw-cells', description: "csv: write cells as they are, without the ' formula guard (for CRM imports, not spreadsheets)" },
     { flags: '--provenance', description: 'eml/mbox: add X-Draftsmith-* headers (engine, model, reviewer...); JSONL and CSV always carry them' },
+    ...MEMORY_OPTIONS,
   ],
   help: `
 Examples:
@@ -180,6 +159,7 @@ const review: CommandSpec = {
     ...ENGINE_OPTIONS,
     { flags: '--timeout <seconds>', description: 'give up on one regeneration after this long', parse: positiveInt, default: 600 },
     { flags: '--reviewer <name>', description: 'who decides, recorded with each decision (default: the OS user)' },
+    ...MEMORY_OPTIONS,
   ],
   help: `
 Keys: a approve · e edit in $VISUAL/$EDITOR · r regenerate (optional feedback) · s skip · b back
@@ -204,6 +184,7 @@ const approve: CommandSpec = {
     { flags: '--force', description: 'with --rows: approve drafts with lint errors too (each is named)' },
     { flags: '-p, --profile <file>', description: 'tone profile the lint checks against (default: the one the drafts were made with)' },
     { flags: '--reviewer <name>', description: 'who decides, recorded with each decision (default: the OS user)' },
+    ...MEMORY_OPTIONS,
   ],
   help: '\nExamples:\n  $ draftsmith approve --rows 1-20\n  $ draftsmith approve leads.drafts.jsonl --clean\n  $ draftsmith approve --clean --profile edited-profile.yaml\n  $ draftsmith approve --rows 3 --reviewer sam\n\nA recipient on the do-not-contact list is never approved, whatever --force says.',
   run: async (io, [file], opts) => (await import('./commands/approve.js')).runApproveCommand(file, opts as never, io),
@@ -218,10 +199,12 @@ const doctor: CommandSpec = {
     { flags: '--allow-remote', description: 'contact a host that is not this machine (not contacted otherwise)' },
     { flags: '-m, --model <name>', description: "model to check: an Ollama name, a .gguf path, hf:owner/repo:quant or ollama:NAME (default: the profile's model.name, else llama3.2)" },
     DOCTOR_ENGINE_OPTION,
+    MEMORY_FILE_OPTION,
   ],
   help: `
-Checks Node, Ollama and the model, node-llama-cpp and the GGUF model, the profile, $VISUAL/$EDITOR
-and the terminal: one line each on stdout (ok, warn or fail, with the fix). Network checks give up
+Checks Node, Ollama and the model, node-llama-cpp and the GGUF model, the profile, the memory
+(the database module, path, schema, file mode), $VISUAL/$EDITOR and the terminal: one line each on
+stdout (ok, warn or fail, with the fix). Network checks give up
 after 2 s; hf: models are looked up in the cache, never downloaded; a GGUF model is loaded once.
 Exit status: 0 when a draft could run (an allowed engine works, and the profile, if given, is
 valid), 1 otherwise.
@@ -286,4 +269,4 @@ Every problem is listed with file:line:column and its key; exit 0 when the profi
   ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [draft, status, lint, exportCommand, review, approve, doctor, models, profile];
+export const COMMANDS: readonly CommandSpec[] = [draft, status, lint, exportCommand, review, approve, history, doctor, models, profile];

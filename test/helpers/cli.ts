@@ -1,6 +1,6 @@
 // Runs the built binary as a user would: a real subprocess, real stdin/stdout/stderr.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,13 +27,31 @@ export interface CliRun extends Promise<CliResult> {
   child: import('node:child_process').ChildProcess;
 }
 
+let memoryDir: string | undefined;
+
+/**
+ * The memory every spawned CLI uses unless a test passes its own DRAFTSMITH_MEMORY (or --memory):
+ * $DRAFTSMITH_MEMORY when the test process has one (test/helpers/memory-env.ts gives each test
+ * file its own), else one temporary file per test file. Never the real ~/.local/share.
+ */
+export function cliMemory(): string {
+  const inherited = process.env.DRAFTSMITH_MEMORY;
+  if (inherited) return inherited;
+  if (!memoryDir) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-cli-memory-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    memoryDir = dir;
+  }
+  return path.join(memoryDir, 'memory.db');
+}
+
 export function runCli(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string | Buffer; timeoutMs?: number } = {},
 ): CliRun {
   const child = spawn(cliNode, [binPath, ...args], {
     cwd: opts.cwd ?? repoRoot,
-    env: { ...cleanEnv(), DRAFTSMITH_MEMORY: testMemory(opts.cwd ?? repoRoot), ...opts.env },
+    env: { ...cleanEnv(), DRAFTSMITH_MEMORY: cliMemory(), ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const promise = new Promise<CliResult>((resolve, reject) => {
@@ -61,10 +79,36 @@ function cleanEnv(): Record<string, string | undefined> {
   return env;
 }
 
+let memoryLoads: boolean | undefined;
+
+/**
+ * Whether the CLI's node can load better-sqlite3: its build/Release binary, else a build for that
+ * node's ABI in lib/binding/ (what src/io/memory/load-sqlite.ts tries). Under the Node 24 pass of
+ * .ci/run the second exists only when its build succeeded; memory tests skip with a message otherwise.
+ */
+export function cliLoadsMemory(): boolean {
+  if (memoryLoads !== undefined) return memoryLoads;
+  const script = `
+    const path = require('node:path');
+    const D = require('better-sqlite3');
+    try { new D(':memory:').close(); }
+    catch {
+      const dir = path.dirname(require.resolve('better-sqlite3/package.json'));
+      const abi = 'node-v' + process.versions.modules + '-' + process.platform + '-' + process.arch;
+      new D(':memory:', { nativeBinding: path.join(dir, 'lib', 'binding', abi, 'better_sqlite3.node') }).close();
+    }`;
+  const r = spawnSync(cliNode, ['-e', script], { cwd: repoRoot, encoding: 'utf8' });
+  memoryLoads = r.status === 0;
+  if (!memoryLoads) {
+    console.warn(`skipping memory tests: better-sqlite3 does not load under ${cliNode} (${process.env.DRAFTSMITH_TEST_NODE ? 'no build for its ABI: see .ci/run' : 'npm rebuild better-sqlite3'})`);
+  }
+  return memoryLoads;
+}
+
 const memories = new Map<string, string>();
 /**
- * No test may touch the real ~/.local/share: unless a test names one, the CLI's memory is a file in
- * a temporary folder, one per working folder (a campaign's commands share it; other tests' do not).
+ * A memory of its own for one campaign folder (tests that check what a campaign recorded pass it
+ * as DRAFTSMITH_MEMORY, so other tests' approvals in the same file never show up as history).
  */
 export function testMemory(cwd: string): string {
   let file = memories.get(cwd);

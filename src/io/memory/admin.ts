@@ -3,61 +3,11 @@
 // (VACUUM) and empties the write-ahead log (checkpoint TRUNCATE), so the address is in none of
 // memory.db, -wal or -shm afterwards. A person who had opted out stays on the do-not-contact list,
 // which holds only salted hashes: forgetting never makes a person contactable again.
-import type { MessageState, Suppression } from '../../core/memory/records.js';
+import type { MessageState } from '../../core/memory/records.js';
+import type { ForgetResult, MemoryStats, PersonReport, StoredMessage } from '../../core/memory/reports.js';
 import { identitiesOf, markDoNotContact, suppressionOf } from './do-not-contact.js';
 import { peopleOf, targetWho } from './people.js';
 import type { Sql } from './statements.js';
-
-export interface StoredMessage {
-  at: string;
-  state: MessageState;
-  subject: string;
-  text: string;
-  messageId?: string;
-  campaign?: string;
-  version?: number;
-  decidedAt?: string;
-  edited?: boolean;
-  profile?: string;
-  engine?: string;
-  model?: string;
-  reviewer?: string;
-  /** Where an imported message came from, e.g. `Sent.mbox#12`. */
-  source?: string;
-}
-
-/** Everything stored about one person (`history show`). */
-export interface PersonReport {
-  target: string;
-  people: { email?: string; key?: string; name?: string; firstSeen: string }[];
-  /** Oldest first. */
-  messages: StoredMessage[];
-  suppression?: Suppression;
-}
-
-export interface ForgetResult {
-  forgotten: { target: string; people: number; messages: number; keptOnDoNotContact: boolean }[];
-  /** Targets the memory held nothing about (a do-not-contact hash of theirs stays). */
-  notFound: string[];
-  /** The addresses erased (for looking through files), never stored. */
-  addresses: string[];
-  /** Drafts files and exports noted in the memory: they may still hold an address. */
-  files: { path: string; kind: 'drafts' | 'export' }[];
-  /** False when another process kept the write-ahead log from being emptied (run forget again later). */
-  complete: boolean;
-}
-
-export interface MemoryStats {
-  path: string;
-  bytes: number;
-  schemaVersion: number;
-  people: number;
-  messages: Record<MessageState, number>;
-  doNotContact: { optedOut: number; undeliverable: number };
-  files: { drafts: number; export: number };
-  oldest?: string;
-  newest?: string;
-}
 
 type MessageRow = { at: string; state: MessageState; subject: string; body: string; message_id: string | null; campaign: string | null; version: number | null; decided_at: string | null; edited: number | null; profile: string | null; engine: string | null; model: string | null; reviewer: string | null; source: string | null };
 

@@ -82,7 +82,7 @@ function isAbiMismatch(err: unknown): boolean {
 }
 
 function nativeError(err: unknown): DraftsmithError {
-  const detail = String((err as Error)?.message ?? err).split('\n')[0];
+  const detail = String((err as Error)?.message ?? err).replace(/\s+/g, ' ').trim();
   return new DraftsmithError(`the memory's database module (better-sqlite3) does not load under Node ${process.versions.node}: ${detail}`, {
     cause: err,
     hint: 'run `npm rebuild better-sqlite3` where draftsmith is installed (it needs python3, make and a C++ compiler).',

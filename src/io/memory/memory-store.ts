@@ -3,7 +3,8 @@
 // concern lives in its own module (people, messages, import-batch, do-not-contact, admin).
 import { statSync } from 'node:fs';
 import type { Approval, HistoryBudget, HistoryItem, ImportBatchResult, ImportedMessage, Suppression, Who } from '../../core/memory/records.js';
-import { forgetPeople, noteFileIn, purgeOlderThan, showPerson, statsOf, type ForgetResult, type MemoryStats, type PersonReport } from './admin.js';
+import { forgetPeople, noteFileIn, purgeOlderThan, showPerson, statsOf } from './admin.js';
+import type { ForgetResult, MemoryStats, PersonReport } from '../../core/memory/reports.js';
 import { clearDoNotContact, identitiesOf, markDoNotContact, suppressionOf } from './do-not-contact.js';
 import { importBatchIn } from './import-batch.js';
 import { historyOf, lastReceivedAtOf, recordApprovalIn, withdrawApprovalIn } from './messages.js';
@@ -12,7 +13,7 @@ import type { SqliteDatabase } from './load-sqlite.js';
 import { targetWho } from './people.js';
 import { Sql } from './statements.js';
 
-export type { ForgetResult, MemoryStats, PersonReport, StoredMessage } from './admin.js';
+export type { ForgetResult, MemoryStats, PersonReport, StoredMessage } from '../../core/memory/reports.js';
 
 export class MemoryStore {
   private readonly sql: Sql;

@@ -63,11 +63,12 @@ function configure(db: SqliteDatabase, file: string, readOnly: boolean): number 
     if (!readOnly) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');
+    return migrate(db, file, readOnly, () => randomBytes(32).toString('hex'));
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_NOTADB') throw notAMemory(file, err);
+    const code = (err as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw notAMemory(file, err);
     throw err;
   }
-  return migrate(db, file, readOnly, () => randomBytes(32).toString('hex'));
 }
 
 /** Creates the file 0600 (false when another process created it first). */

@@ -5,7 +5,7 @@ import type { Who } from '../../core/memory/records.js';
 import type { Sql } from './statements.js';
 
 /** The rows of a person (usually one; two when a key-only row and an address-only row meet later). */
-export const PERSON_IDS = 'SELECT id FROM people WHERE key = @key OR email = @email';
+const PERSON_IDS = 'SELECT id FROM people WHERE key = ? OR email = ?';
 
 export interface PersonRow {
   id: number;
@@ -23,7 +23,12 @@ export function targetWho(target: string): Who {
   return email ? { key: `email:${email}`, email } : { key: text };
 }
 
-export function whoParams(who: Who): { key: string; email: string | null } {
+/** The ids of a person's rows, by key or address (usually one). */
+export function personIds(sql: Sql, who: Who): number[] {
+  return sql.st(PERSON_IDS).pluck().all(who.key, who.email ?? null) as number[];
+}
+
+function whoParams(who: Who): { key: string; email: string | null } {
   return { key: who.key, email: who.email ?? null };
 }
 
