@@ -8,7 +8,7 @@ import { repliedAfter, type StoredRecipient } from '../core/decisions/rules.js';
 import { messageIdFor } from '../core/export/message-id.js';
 import { toExportRecord } from '../core/export/export-record.js';
 import type { LintMemory } from '../core/lint/repeats.js';
-import type { HistoryBudget, HistoryItem, Suppression } from '../core/memory/records.js';
+import type { Approval, HistoryBudget, HistoryItem, Suppression } from '../core/memory/records.js';
 import { whoOf } from '../core/memory/who.js';
 import { recipientAddress } from '../io/export/mail-files.js';
 import type { MemoryStore } from '../io/memory/memory-store.js';
@@ -84,15 +84,26 @@ function memoryFor(store: MemoryStore, { full, record }: { full: boolean; record
       if (failed++ === 0) warn(`a decision could not be recorded in the memory (${(firstError = (err as Error).message)}); it is saved in the drafts file.`);
     }
   };
+  let readFailed = false;
+  // A read that fails (a locked or damaged file) costs the screen its memory lines, not the review.
+  const read = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      if (!readFailed) warn(`the memory could not be read (${(err as Error).message}): history and the do-not-contact list are missing here (\`draftsmith export\` checks the list again).`);
+      readFailed = true;
+      return fallback;
+    }
+  };
   const history = (key: string, recipient: Record<string, string>) =>
-    full && campaign !== undefined ? store.history(whoOf(key, recipient), DECIDING_BUDGET, { excludeCampaign: campaign }) : [];
-  const suppression = (key: string, recipient: Record<string, string>) => store.suppression(whoOf(key, recipient));
+    full && campaign !== undefined ? read(() => store.history(whoOf(key, recipient), DECIDING_BUDGET, { excludeCampaign: campaign }), []) : [];
+  const suppression = (key: string, recipient: Record<string, string>) => read(() => store.suppression(whoOf(key, recipient)), undefined);
   return {
     suppression,
     history,
     repliedSince: ({ state, draft }) => {
       if (!full) return undefined;
-      const last = store.lastReceivedAt(whoOf(state.key, draft.recipient));
+      const last = read(() => store.lastReceivedAt(whoOf(state.key, draft.recipient)), undefined);
       return repliedAfter(draft.at, last) ? last : undefined;
     },
     lintMemory: (key, recipient) => {
@@ -107,7 +118,7 @@ function memoryFor(store: MemoryStore, { full, record }: { full: boolean; record
 }
 
 /** The memory's record of one approval; its Message-ID is the one eml/mbox exports give this text. */
-export function approvalOf(shown: StoredRecipient, campaign: string, decision: { at: string; reviewer: string }) {
+export function approvalOf(shown: StoredRecipient, campaign: string, decision: { at: string; reviewer: string }): Approval {
   const { state, draft, text } = shown;
   const who = whoOf(state.key, draft.recipient);
   const to = recipientAddress(toExportRecord(shown));

@@ -1,5 +1,5 @@
 // Deciding and exporting with the memory (issue 11) through the built binary, with a real SQLite
-// memory in a temporary folder (test/helpers/cli.ts gives each campaign folder its own): approvals
+// memory in a temporary folder of each campaign's own (testMemory in test/helpers/cli.ts): approvals
 // recorded with the reviewer and the Message-ID the eml export writes, re-approval idempotent,
 // provenance in JSONL/CSV and (only on request) in mail headers, an opted-out person refused by
 // approve --force, left out by export and flagged by lint; the review card shows the history and
@@ -25,7 +25,7 @@ async function drafted(csv = 'people.csv'): Promise<string> {
   const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-memory-decisions-'));
   writeFileSync(path.join(d, 'p.yaml'), CALL_PROFILE);
   writeFileSync(path.join(d, csv), CSV);
-  const r = await runCli(['draft', csv, '--profile', 'p.yaml', '--host', fake.server.url], { cwd: d });
+  const r = await runCli(['draft', csv, '--profile', 'p.yaml', '--host', fake.server.url], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
   expect(r.stderr).not.toMatch(STACK);
   expect(r.code).toBe(0);
   return d;
@@ -73,7 +73,7 @@ async function optOut(d: string, address: string): Promise<void> {
 describe('approve and export with the memory', () => {
   it('approve records each approval with the reviewer, once (re-approval changes nothing); eml Message-IDs equal the recorded ones; provenance in JSONL and CSV, in eml headers only with --provenance; every export file is noted', async () => {
     const d = await drafted();
-    const first = await runCli(['approve', '--rows', '1-2', '--reviewer', 'sam'], { cwd: d });
+    const first = await runCli(['approve', '--rows', '1-2', '--reviewer', 'sam'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
     expect(first.code).toBe(0);
     expect(first.stderr).toMatch(/created the memory at /);
     const campaign = path.join(d, 'people.drafts.jsonl');
@@ -82,25 +82,25 @@ describe('approve and export with the memory', () => {
       ['ana@example.org', 'approved', 1, 'sam', campaign, 0],
       ['ben@example.org', 'approved', 1, 'sam', campaign, 0],
     ]);
-    const again = await runCli(['approve', '--rows', '1-2', '--reviewer', 'sam'], { cwd: d });
+    const again = await runCli(['approve', '--rows', '1-2', '--reviewer', 'sam'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
     expect(again.stderr).toMatch(/approved 0 draft\(s\)/);
     expect(remembered(d)).toEqual(rows);
 
-    const eml = await runCli(['export', '--format', 'eml', '--out', 'outbox'], { cwd: d });
+    const eml = await runCli(['export', '--format', 'eml', '--out', 'outbox'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
     expect(eml.code).toBe(0);
     const files = readdirSync(path.join(d, 'outbox')).sort();
     const mails = files.map((f) => parseMail(readFileSync(path.join(d, 'outbox', f), 'utf8')));
     expect(mails.map((m) => [m.headers['to'], m.headers['message-id']])).toEqual(rows.map((r) => [expect.stringContaining(r.email), r.message_id]));
     expect(mails.flatMap((m) => m.names).filter((n) => /^X-Draftsmith/i.test(n))).toEqual([]);
 
-    const withHeaders = await runCli(['export', '--format', 'mbox', '--out', 'copy.mbox', '--provenance'], { cwd: d });
+    const withHeaders = await runCli(['export', '--format', 'mbox', '--out', 'copy.mbox', '--provenance'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
     expect(withHeaders.code).toBe(0);
     const mbox = readFileSync(path.join(d, 'copy.mbox'), 'utf8');
     expect(mbox.match(/^X-Draftsmith-Reviewer: sam$/gm)).toHaveLength(2);
     expect(mbox).toMatch(/^X-Draftsmith-Engine: ollama$/m);
     expect(mbox).toMatch(/^X-Draftsmith-Prompt-Fingerprint: [0-9a-f]{32}$/m);
 
-    const jsonl = await runCli(['export', '--out', 'approved.jsonl'], { cwd: d });
+    const jsonl = await runCli(['export', '--out', 'approved.jsonl'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
     expect(jsonl.code).toBe(0);
     const records = parseJsonl(readFileSync(path.join(d, 'approved.jsonl'), 'utf8'));
     expect(records).toHaveLength(2);
@@ -108,7 +108,7 @@ describe('approve and export with the memory', () => {
       engine: 'ollama', model: expect.any(String), prompt_fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/), profile: path.join(d, 'p.yaml'),
       history_items: 0, reviewer: 'sam', decided_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), edited: false,
     });
-    const csv = await runCli(['export', '--format', 'csv'], { cwd: d });
+    const csv = await runCli(['export', '--format', 'csv'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
     const [header, line] = csv.stdout.split('\r\n');
     expect(header).toBe('first_name,email,company,subject,body,status,engine,host,model,model_digest,seed,temperature,prompt_fingerprint,profile,history_items,examples,reviewer,decided_at,edited');
     expect(line).toMatch(/,approved,ollama,[^,]*,[^,]+,[^,]*,[^,]*,[^,]*,[0-9a-f]{32},[^,]+,0,[^,]*,sam,\d{4}-[^,]+,false$/);
@@ -119,7 +119,7 @@ describe('approve and export with the memory', () => {
   it('an opted-out person: approve --force refuses and names them; export leaves them out, writes the rest and names them; lint flags opted-out as an error', async () => {
     const d = await drafted();
     await optOut(d, 'cleo@example.org');
-    const approve = await runCli(['approve', '--rows', '1-3', '--force', '--reviewer', 'sam'], { cwd: d });
+    const approve = await runCli(['approve', '--rows', '1-3', '--force', '--reviewer', 'sam'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
     expect(approve.code).toBe(0);
     expect(approve.stderr).toMatch(/approved 2 draft\(s\): rows 1-2/);
     expect(approve.stderr).toMatch(/not approved, on the do-not-contact list \(no flag overrides it\): row 3 Cleo <cleo@example\.org> \(opted-out: history optout\)/);
@@ -127,16 +127,16 @@ describe('approve and export with the memory', () => {
 
     // Ben opts out after his approval: export checks the list again before writing anything.
     await optOut(d, 'ben@example.org');
-    const exported = await runCli(['export', '--out', 'approved.jsonl'], { cwd: d });
+    const exported = await runCli(['export', '--out', 'approved.jsonl'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
     expect(exported.code).toBe(0);
     expect(exported.stderr).toMatch(/row 2 \(Ben <ben@example\.org>\) not exported: on the do-not-contact list, opted-out: history optout/);
     expect(exported.stderr).toMatch(/wrote 1 record\(s\) to approved\.jsonl/);
     expect(parseJsonl(readFileSync(path.join(d, 'approved.jsonl'), 'utf8')).map((r) => r.recipient.first_name)).toEqual(['Ana']);
-    const eml = await runCli(['export', '--format', 'eml', '--out', 'outbox'], { cwd: d });
+    const eml = await runCli(['export', '--format', 'eml', '--out', 'outbox'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
     expect(readdirSync(path.join(d, 'outbox'))).toEqual([expect.stringMatching(/ana/)]);
     expect(eml.stderr).toMatch(/row 2 .*not exported: on the do-not-contact list/);
 
-    const lint = await runCli(['lint', 'people.drafts.jsonl'], { cwd: d });
+    const lint = await runCli(['lint', 'people.drafts.jsonl'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
     expect(lint.code).toBe(1);
     expect(lint.stdout).toMatch(/^row 2\terror\topted-out\tthe recipient asked not to be contacted: history optout$/m);
     expect(lint.stdout).toMatch(/^row 3\terror\topted-out\t/m);
@@ -169,9 +169,9 @@ describe.skipIf(!hasTmux)('review with the memory, in a terminal (tmux)', () => 
     // The same answer for both campaigns: the second repeats what the first approved.
     fake.server.setBehaviour(() => ({ content: JSON.stringify({ subject: 'A note for Ana at Acme', body: 'Hi Ana,\nI came across the work at Acme and wanted to say hello. Best regards' }) }));
     const d = await drafted();
-    expect((await runCli(['approve', '--rows', '1', '--reviewer', 'sam'], { cwd: d })).code).toBe(0);
+    expect((await runCli(['approve', '--rows', '1', '--reviewer', 'sam'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } })).code).toBe(0);
     copyFileSync(path.join(d, 'people.csv'), path.join(d, 'autumn.csv'));
-    expect((await runCli(['draft', 'autumn.csv', '--profile', 'p.yaml', '--host', fake.server.url], { cwd: d })).code).toBe(0);
+    expect((await runCli(['draft', 'autumn.csv', '--profile', 'p.yaml', '--host', fake.server.url], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } })).code).toBe(0);
 
     const autumn = review(d, 'autumn.drafts.jsonl');
     const card = await autumn.waitFor((s) => /Draft 1 of 3/.test(s) && /\? Action/.test(s));
