@@ -144,6 +144,27 @@ describe('approve and export with the memory', () => {
   });
 });
 
+describe('--no-memory', () => {
+  it('records nothing, yet the do-not-contact list still holds: approve refuses the opted-out person and export leaves them out', async () => {
+    const d = await drafted();
+    await optOut(d, 'ben@example.org');
+    const env = { DRAFTSMITH_MEMORY: testMemory(d) };
+    const approve = await runCli(['approve', '--rows', '1-2', '--force', '--no-memory'], { cwd: d, env });
+    expect(approve.code).toBe(0);
+    expect(approve.stderr).toMatch(/approved 1 draft\(s\): rows 1\n/);
+    expect(approve.stderr).toMatch(/on the do-not-contact list \(no flag overrides it\): row 2 /);
+    expect(remembered(d)).toEqual([]);
+    // Ben approved by hand in the drafts file, as an older draftsmith would have let through.
+    const key = parseJsonl(readFileSync(path.join(d, 'people.drafts.jsonl'), 'utf8')).find((r) => r.type === 'draft' && r.row === 2)!.key;
+    writeFileSync(path.join(d, 'people.drafts.jsonl'), `${JSON.stringify({ type: 'decision', key, row: 2, status: 'approved', version: 1, at: new Date().toISOString() })}\n`, { flag: 'a' });
+    const exported = await runCli(['export', '--no-memory'], { cwd: d, env });
+    expect(exported.code).toBe(0);
+    expect(parseJsonl(exported.stdout).map((r) => r.recipient.first_name)).toEqual(['Ana']);
+    expect(exported.stderr).toMatch(/row 2 \(Ben <ben@example\.org>\) not exported: on the do-not-contact list/);
+    expect(notedFiles(d)).toEqual([]);
+  });
+});
+
 const panes: TmuxPane[] = [];
 afterEach(() => {
   while (panes.length) panes.pop()!.close();
