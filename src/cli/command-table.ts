@@ -74,6 +74,7 @@ Examples:
   $ draftsmith draft fixtures/recipients.csv --profile fixtures/profile.yaml
   $ draftsmith draft leads.csv -p profile.yaml --rows 1-20 --model qwen2.5:7b --concurrency 4
   $ draftsmith draft leads.csv -p profile.yaml --dry-run | less
+  $ draftsmith draft leads.csv -p profile.yaml --memory team-memory.db
   $ cat leads.csv | draftsmith draft - -p profile.yaml --out - --format csv > drafts.csv
   $ draftsmith draft leads.csv -p profile.yaml --model Qwen/Qwen2.5-7B-Instruct --batch-out requests.jsonl
   $ draftsmith draft leads.csv -p profile.yaml --model Qwen/Qwen2.5-7B-Instruct --batch-in results.jsonl

@@ -118,6 +118,9 @@ describe.skipIf(!cliLoadsMemory())('draftsmith history', () => {
     const bad = await runCli(['history', 'show', 'not-an-address', '--memory', memory]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not an e-mail address or a recipient key: "not-an-address"\n {2}hint: /);
+    const nobody = await runCli(['history', 'forget', '--memory', memory]);
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toContain('no address given.\n  hint: e.g. `draftsmith history forget ana@example.org`');
     const none = await runCli(['history', 'stats', '--memory', memory]);
     expect(none).toMatchObject({ code: 0, stdout: '', stderr: `draftsmith: no memory at ${memory} yet: nothing is stored.\n` });
     expect(existsSync(path.dirname(memory))).toBe(false);

@@ -3,6 +3,7 @@
 // (VACUUM) and empties the write-ahead log (checkpoint TRUNCATE), so the address is in none of
 // memory.db, -wal or -shm afterwards. A person who had opted out stays on the do-not-contact list,
 // which holds only salted hashes: forgetting never makes a person contactable again.
+import path from 'node:path';
 import type { MessageState } from '../../core/memory/records.js';
 import type { ForgetResult, MemoryStats, PersonReport, StoredMessage } from '../../core/memory/reports.js';
 import { identitiesOf, markDoNotContact, suppressionOf } from './do-not-contact.js';
@@ -94,6 +95,8 @@ export function statsOf(sql: Sql): Omit<MemoryStats, 'path' | 'bytes' | 'schemaV
   return { people, messages, doNotContact: dnc, files, ...(span.oldest ? { oldest: span.oldest } : {}), ...(span.newest ? { newest: span.newest } : {}) };
 }
 
+/** Kept as an absolute path (relative ones against this process's folder). */
 export function noteFileIn(sql: Sql, file: string, kind: 'drafts' | 'export'): void {
-  sql.st('INSERT INTO files (path, kind, noted_at) VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, noted_at = excluded.noted_at').run(file, kind, new Date().toISOString());
+  const at = new Date().toISOString();
+  sql.st('INSERT INTO files (path, kind, noted_at) VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, noted_at = excluded.noted_at').run(path.resolve(file), kind, at);
 }

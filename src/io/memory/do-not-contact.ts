@@ -9,6 +9,8 @@ import type { Sql } from './statements.js';
 
 export type SuppressionKind = Suppression['kind'];
 
+export const SUPPRESSION_SQL = 'SELECT kind, reason, at FROM do_not_contact WHERE hash = ?';
+
 export function contactHash(salt: string, identity: string): string {
   return createHash('sha256').update(salt).update('\u0000').update(identity).digest('hex');
 }
@@ -49,7 +51,7 @@ export function clearDoNotContact(sql: Sql, identities: readonly string[]): bool
 /** By the key or the address only: two hashes and two index lookups per drafted row. */
 export function suppressionOf(sql: Sql, who: Who): Suppression | undefined {
   if (!sql.salt) return undefined;
-  const find = sql.st('SELECT kind, reason, at FROM do_not_contact WHERE hash = ?');
+  const find = sql.st(SUPPRESSION_SQL);
   const byKey = find.get(contactHash(sql.salt, who.key)) as Suppression | undefined;
   if (byKey?.kind === 'opted-out' || !who.email) return byKey;
   const byEmail = find.get(contactHash(sql.salt, `email:${who.email}`)) as Suppression | undefined;

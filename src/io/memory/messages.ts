@@ -7,11 +7,13 @@ import type { Sql } from './statements.js';
 
 const DAY_MS = 86_400_000;
 
-const HISTORY_SQL = `SELECT at, state, subject, campaign,
+export const HISTORY_SQL = `SELECT at, state, subject, campaign,
     CASE WHEN length(body) > ? THEN rtrim(substr(body, 1, ? - 1)) || '…' ELSE body END AS text
   FROM messages
   WHERE person_id = ? AND state <> 'withdrawn' AND at >= ? AND (? IS NULL OR campaign IS NOT ?)
   ORDER BY at DESC, id DESC LIMIT ?`;
+
+export const LAST_RECEIVED_SQL = "SELECT max(at) FROM messages WHERE person_id = ? AND state = 'received'";
 
 type HistoryRow = { at: string; state: HistoryItem['state']; subject: string; text: string; campaign: string | null };
 
@@ -39,14 +41,14 @@ export function historyOf(sql: Sql, who: Who, budget: HistoryBudget, opts: { exc
 export function lastReceivedAtOf(sql: Sql, who: Who): string | undefined {
   let last: string | undefined;
   for (const person of personIds(sql, who)) {
-    const at = sql.st("SELECT max(at) FROM messages WHERE person_id = ? AND state = 'received'").pluck().get(person) as string | null;
+    const at = sql.st(LAST_RECEIVED_SQL).pluck().get(person) as string | null;
     if (at && (!last || at > last)) last = at;
   }
   return last;
 }
 
 /**
- * Idempotent on (campaign, person, version). A withdrawn approval of the same version approved
+ * Idempotent on (campaign, recipient key, version). A withdrawn approval of the same version approved
  * again is approved again; other approved versions of this campaign and person are withdrawn
  * (one version of a draft is approved at a time).
  */
@@ -56,9 +58,9 @@ export function recordApprovalIn(sql: Sql, a: Approval): void {
     const person = personFor(sql, a.who, a.name, at);
     sql
       .st(
-        `INSERT INTO messages (person_id, state, at, subject, body, message_id, campaign, version, decided_at, edited, profile, engine, model, reviewer)
-         VALUES (@person, 'approved', @at, @subject, @body, @messageId, @campaign, @version, @at, @edited, @profile, @engine, @model, @reviewer)
-         ON CONFLICT (campaign, person_id, version) DO UPDATE SET state = 'approved', at = excluded.at, decided_at = excluded.at, reviewer = excluded.reviewer
+        `INSERT INTO messages (person_id, state, at, subject, body, message_id, campaign, recipient_key, version, decided_at, edited, profile, engine, model, reviewer)
+         VALUES (@person, 'approved', @at, @subject, @body, @messageId, @campaign, @key, @version, @at, @edited, @profile, @engine, @model, @reviewer)
+         ON CONFLICT (campaign, recipient_key, version) DO UPDATE SET state = 'approved', at = excluded.at, decided_at = excluded.at, reviewer = excluded.reviewer
          WHERE messages.state = 'withdrawn'`,
       )
       .run({
@@ -68,6 +70,7 @@ export function recordApprovalIn(sql: Sql, a: Approval): void {
         body: a.body,
         messageId: a.messageId,
         campaign: a.campaign,
+        key: a.who.key,
         version: a.version,
         edited: a.edited ? 1 : 0,
         profile: a.profile ?? null,
@@ -76,14 +79,14 @@ export function recordApprovalIn(sql: Sql, a: Approval): void {
         reviewer: a.reviewer,
       });
     sql
-      .st("UPDATE messages SET state = 'withdrawn' WHERE campaign = ? AND person_id = ? AND version <> ? AND state = 'approved'")
-      .run(a.campaign, person.id, a.version);
+      .st("UPDATE messages SET state = 'withdrawn' WHERE campaign = ? AND recipient_key = ? AND version <> ? AND state = 'approved'")
+      .run(a.campaign, a.who.key, a.version);
   }).immediate();
 }
 
 export function withdrawApprovalIn(sql: Sql, campaign: string, key: string): void {
   sql
-    .st("UPDATE messages SET state = 'withdrawn' WHERE campaign = ? AND state = 'approved' AND person_id IN (SELECT id FROM people WHERE key = ?)")
+    .st("UPDATE messages SET state = 'withdrawn' WHERE campaign = ? AND recipient_key = ? AND state = 'approved'")
     .run(campaign, key);
 }
 

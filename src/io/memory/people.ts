@@ -5,7 +5,7 @@ import type { Who } from '../../core/memory/records.js';
 import type { Sql } from './statements.js';
 
 /** The rows of a person (usually one; two when a key-only row and an address-only row meet later). */
-const PERSON_IDS = 'SELECT id FROM people WHERE key = ? OR email = ?';
+export const PERSON_IDS = 'SELECT id FROM people WHERE key = ? OR email = ?';
 
 export interface PersonRow {
   id: number;

@@ -29,6 +29,7 @@ const MIGRATIONS: readonly string[] = [
     message_id   TEXT,
     content_hash TEXT,
     campaign     TEXT,
+    recipient_key TEXT,
     version      INTEGER,
     decided_at   TEXT,
     edited       INTEGER,
@@ -41,7 +42,7 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_by_person ON messages (person_id, at);
   CREATE INDEX messages_by_message_id ON messages (message_id) WHERE message_id IS NOT NULL;
   CREATE INDEX messages_by_content_hash ON messages (content_hash) WHERE content_hash IS NOT NULL;
-  CREATE UNIQUE INDEX messages_approval ON messages (campaign, person_id, version);
+  CREATE UNIQUE INDEX messages_approval ON messages (campaign, recipient_key, version);
   CREATE TABLE do_not_contact (
     hash   TEXT PRIMARY KEY,
     kind   TEXT NOT NULL CHECK (kind IN ('opted-out', 'undeliverable')),

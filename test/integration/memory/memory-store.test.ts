@@ -103,6 +103,20 @@ describe('approvals', () => {
   });
 });
 
+describe('approvals under another key', () => {
+  it('a person met under their address and later drafted under an identity key: withdrawn by that key', async () => {
+    const store = await fresh();
+    store.recordApproval(approval());
+    store.recordApproval(approval({ who: { key: 'id:5', email: 'ana@example.org' }, campaign: '/c/id.drafts.jsonl', messageId: 'id5' }));
+    expect(store.show('ana@example.org').people).toHaveLength(1);
+    store.withdrawApproval('/c/id.drafts.jsonl', 'id:5');
+    expect(store.show('ana@example.org').messages.map((m) => [m.campaign, m.state])).toEqual([
+      ['/work/leads.drafts.jsonl', 'approved'],
+      ['/c/id.drafts.jsonl', 'withdrawn'],
+    ]);
+  });
+});
+
 describe('importBatch', () => {
   it('is idempotent by Message-ID, else by content hash', async () => {
     const store = await fresh();
