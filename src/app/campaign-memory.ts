@@ -41,24 +41,37 @@ export class CampaignMemory {
   }
 
   /**
-   * A hook for the CSV scan (campaign.ts rosterReader): asks the do-not-contact list about each
-   * row's recipient, by key and by the e-mail cell. Undefined without a memory (nothing to ask).
+   * A hook for the CSV scan (campaign.ts rosterReader) for recipients keyed by something other than
+   * their e-mail (`identity:` columns, a URL, the cells): the do-not-contact list is asked by key
+   * and by the e-mail cell while the row's cells are at hand. E-mail keys say it all: exclusions()
+   * asks about those, for the selected rows only. Undefined without a memory (nothing to ask).
    */
   screener(columns: Columns): ((row: number, key: string, cells: readonly string[]) => void) | undefined {
     const store = this.opened?.store;
     if (!store) return undefined;
     const column = columns.canonical.email;
     return (row, key, cells) => {
-      const email = key.startsWith('email:') ? key.slice('email:'.length) : column === undefined ? undefined : normaliseAddress(cells[column] ?? '');
+      if (key.startsWith('email:')) return;
+      const email = column === undefined ? undefined : normaliseAddress(cells[column] ?? '');
       const suppression = store.suppression(email ? { key, email } : { key });
       if (suppression) this.found.set(row, { row, key, reason: exclusionReason(suppression) });
-      else this.found.delete(row);
     };
   }
 
-  /** The excluded rows among `rows`, in row order. */
-  exclusions(rows: (row: number) => boolean): Exclusion[] {
-    return [...this.found.values()].filter((e) => rows(e.row)).sort((a, b) => a.row - b.row);
+  /** The excluded rows among the selected ones, in row order. */
+  exclusions(selected: { rows: () => Iterable<number> }, keyAt: (row: number) => string): Exclusion[] {
+    const store = this.opened?.store;
+    if (!store) return [];
+    const out: Exclusion[] = [];
+    for (const row of selected.rows()) {
+      const key = keyAt(row);
+      const known = this.found.get(row);
+      // The key is `email:ADDRESS`: by key is by address (one lookup, not two).
+      const suppression = known ? undefined : key.startsWith('email:') ? store.suppression({ key }) : undefined;
+      if (known) out.push(known);
+      else if (suppression) out.push({ row, key, reason: exclusionReason(suppression) });
+    }
+    return out;
   }
 
   /** Where each job's history comes from (the profile's budget), or none under --no-memory or a budget of 0 items. */

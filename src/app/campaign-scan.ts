@@ -66,7 +66,7 @@ export async function scanCampaign(o: ScanOptions, ui: Ui, loaded: Pick<Campaign
   }
   // A recipient's later rows in the same CSV are not drafted: one person gets one message.
   const chosen = selectedRows(scan.rows, o.selection, o.limit, (row) => roster.keyAt(row)?.first === true);
-  const excluded = loaded.memory.exclusions(chosen.has);
+  const excluded = loaded.memory.exclusions(chosen, (row) => roster.keyAt(row)!.key);
   const selected = excluded.length > 0 ? withoutRows(chosen, new Set(excluded.map((e) => e.row))) : chosen;
   if (o.selection && !o.selection.within(scan.rows)) {
     throw new UsageError(`--rows ${o.rows} matches none of the ${scan.rows} data row(s) in ${stripControlsInline(csv.displayName ?? csv.file)}.`, {

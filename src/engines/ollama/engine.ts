@@ -56,15 +56,8 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
           const list = await client(host, agent, s).list();
           return list.models.map((m) => ({ name: m.name, digest: m.digest }));
         }));
-      const names = models.map((m) => m.name);
-      if (!hasOllamaModel(names, model)) {
-        const installed = names.length > 0 ? `installed: ${names.join(', ')}` : 'no models are installed';
-        throw new EngineError(`Model "${model}" is not available on Ollama at ${host} (${installed})`, {
-          hint: `Run \`ollama pull ${model}\`, or choose an installed model with --model`,
-        });
-      }
+      const digest = installedDigest(models, model, host);
       // The digest from the same answer: no extra request for provenance.
-      const digest = models.find((m) => hasOllamaModel([m.name], model))?.digest;
       if (digest) info.digest = digest;
     },
 
@@ -101,6 +94,18 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
       agent.destroy();
     },
   };
+}
+
+/** Throws when the model is not installed; else its digest, when the answer gave one. */
+function installedDigest(models: readonly { name: string; digest?: string }[], model: string, host: string): string | undefined {
+  const names = models.map((m) => m.name);
+  if (!hasOllamaModel(names, model)) {
+    const installed = names.length > 0 ? `installed: ${names.join(', ')}` : 'no models are installed';
+    throw new EngineError(`Model "${model}" is not available on Ollama at ${host} (${installed})`, {
+      hint: `Run \`ollama pull ${model}\`, or choose an installed model with --model`,
+    });
+  }
+  return models.find((m) => hasOllamaModel([m.name], model))?.digest;
 }
 
 /** The streamed answer's text, piece by piece to onText, and its last part (the counts and timings). */
