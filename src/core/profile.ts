@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { suggest } from './text/suggest.js';
 import { ENGINE_CHOICES } from './engine.js';
 import { DEFAULT_HISTORY_BUDGET, type HistoryBudget } from './memory/records.js';
-import { parseDays } from './memory/duration.js';
+import { DURATION_EXAMPLES, parseDays } from './memory/duration.js';
 
 export const CHANNELS = ['email', 'linkedin', 'sms', 'note'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -55,7 +55,7 @@ const memorySchema = z.strictObject({
   history_items: z.number().int().min(0).max(20).optional(),
   history_since: z
     .string()
-    .refine((v) => parseDays(v) !== undefined, 'expected a span such as 365d, 12w, 6m or 1y')
+    .refine((v) => parseDays(v) !== undefined, `expected an age such as ${DURATION_EXAMPLES}`)
     .optional(),
   excerpt_chars: z.number().int().min(40).max(4000).optional(),
 });

@@ -233,5 +233,15 @@ describe('draft with a memory', () => {
     expect(done.excluded).toEqual([]);
     for (const r of sent(before).values()) expect(r.user).not.toContain(HISTORY);
     await expect(readFile(memoryFile)).rejects.toThrow();
+
+    // A memory that knows other people: byte for byte the same requests, and the same fingerprints.
+    await withMemory((m) => m.importBatch([received(7, { address: 'someone@example.org' })]));
+    const between = fake.chats().length;
+    const forced = await run({ force: true }).outcome;
+    expect(forced.summary.drafted).toBe(3);
+    const bodies = (from: number, to?: number) => fake.chats().slice(from, to).map((r) => JSON.stringify(r.body)).sort();
+    expect(bodies(between)).toEqual(bodies(before, between));
+    const prints = drafts().filter((r) => r.type === 'draft').map((r) => [r.row, r.fingerprint]);
+    expect(prints.slice(3).sort()).toEqual(prints.slice(0, 3).sort());
   });
 });
