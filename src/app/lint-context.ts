@@ -1,5 +1,6 @@
 // What lint, review and regeneration need from the tone profile: loaded once per command, and only
 // when a profile is found (reviewing and quitting need none of it).
+import type { LintMemory } from '../core/lint/repeats.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { Finding, ShownDraft } from '../ui/review/screen.js';
 import type { loadTemplates } from '../io/templates.js';
@@ -9,7 +10,8 @@ export interface LintContext {
   /** The profile file's absolute path (recorded with regenerated drafts). */
   file: string;
   templates: Awaited<ReturnType<typeof loadTemplates>>;
-  lint: (draft: ShownDraft, recipient: Record<string, string>) => Finding[];
+  /** `memory`: what the memory knows of the recipient; without it the memory's checks do not run. */
+  lint: (draft: ShownDraft, recipient: Record<string, string>, memory?: LintMemory) => Finding[];
   isPrivate: (header: string) => boolean;
 }
 
@@ -27,7 +29,7 @@ export async function loadLintContext(file: string): Promise<LintContext> {
     profile,
     file,
     templates,
-    lint: (draft, recipient) => lintDraft({ subject: draft.subject, body: draft.body, recipient }, profile),
+    lint: (draft, recipient, memory) => lintDraft({ subject: draft.subject, body: draft.body, recipient, ...(memory ? { memory } : {}) }, profile),
     isPrivate: (header) => {
       let hidden = privateByHeader.get(header);
       if (hidden === undefined) privateByHeader.set(header, (hidden = isPrivateHeader(profile, header)));

@@ -1,7 +1,9 @@
 // `lint`'s use case: lints a drafts file (the latest version of every draft, against the profile it
 // was made with) or JSONL records shaped like `export`'s (row, recipient, subject, body) from
 // anywhere. Each draft's findings go to the callback as they are found (the command writes them
-// out, with backpressure); the tally comes back at the end.
+// out, with backpressure); the tally comes back at the end. Where a memory exists, the lint also
+// says who is on the do-not-contact list (`opted-out`) and, for a drafts file, which drafts repeat
+// what was sent to the person in another campaign (`repeats-earlier`).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +16,9 @@ import { parseJournalLine } from '../core/decisions/journal.js';
 import { profileForDrafts } from '../io/drafts-file/drafts-path.js';
 import { DraftsStore } from '../io/drafts-file/store.js';
 import { readProfile } from '../io/profile-file.js';
+import { storedRecipientKey } from '../core/recipients/recipient-key.js';
+import { openDecisionMemory, type DecisionMemory } from './decision-memory.js';
+import type { MemoryFlag } from './open-memory.js';
 
 export interface LintOptions {
   /** A drafts file or JSONL records, relative to cwd; `-` for stdin. */
@@ -21,6 +26,9 @@ export interface LintOptions {
   cwd: string;
   stdin: NodeJS.ReadableStream;
   profile?: string;
+  env: NodeJS.ProcessEnv;
+  memory?: MemoryFlag;
+  warn: (message: string) => void;
 }
 
 /** One draft to lint, as read from a drafts file or an export. */
@@ -29,12 +37,15 @@ interface LintItem {
   subject?: string;
   body: string;
   recipient: Record<string, string>;
+  /** The recipient key (a drafts file's; for records from elsewhere, derived from the row). */
+  key?: string;
 }
 
 export async function lintDrafts(o: LintOptions, onFindings: (row: number, findings: LintFinding[]) => Promise<void>): Promise<LintTally> {
   const shown = o.file === '-' ? '<stdin>' : o.file;
   const draftsFile = o.file !== '-' && (await isDraftsFile(path.resolve(o.cwd, o.file), shown));
   const store = draftsFile ? await DraftsStore.open(path.resolve(o.cwd, o.file), { lock: false, create: false }) : undefined;
+  let memory: DecisionMemory | undefined;
   try {
     const profileFile = o.profile ? path.resolve(o.cwd, o.profile) : profileForDrafts(undefined, store?.recordedProfile(), o.cwd);
     if (!profileFile) {
@@ -43,10 +54,13 @@ export async function lintDrafts(o: LintOptions, onFindings: (row: number, findi
       });
     }
     const { profile } = await readProfile(profileFile);
+    memory = await openDecisionMemory(o.memory, store ? path.resolve(o.cwd, o.file) : undefined, o, 'read');
+    const keyOf = storedRecipientKey({ identity: profile.identity });
     const items = store ? latestVersions(store) : exportedRecords(o.file === '-' ? o.stdin : await openInput(path.resolve(o.cwd, o.file), shown), shown);
     const tally = emptyTally();
     for await (const item of items) {
-      const findings = lintDraft({ subject: item.subject, body: item.body, recipient: item.recipient }, profile);
+      const known = memory.lintMemory(item.key ?? keyOf(item.recipient), item.recipient);
+      const findings = lintDraft({ subject: item.subject, body: item.body, recipient: item.recipient, ...(known ? { memory: known } : {}) }, profile);
       addToTally(tally, item.row, findings);
       await onFindings(item.row, findings);
     }
@@ -57,6 +71,7 @@ export async function lintDrafts(o: LintOptions, onFindings: (row: number, findi
     }
     return tally;
   } finally {
+    memory?.close();
     await store?.close();
   }
 }
@@ -66,7 +81,7 @@ function* latestVersions(store: DraftsStore): Generator<LintItem> {
   for (const s of store.recipients()) {
     if (s.orphaned) continue;
     const shown = store.read(s.key);
-    if (shown?.text) yield { row: s.row, ...shown.text, recipient: shown.draft.recipient };
+    if (shown?.text) yield { row: s.row, ...shown.text, recipient: shown.draft.recipient, key: s.key };
   }
 }
 

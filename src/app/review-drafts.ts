@@ -1,6 +1,7 @@
 // `review`'s use case: opens the drafts file (locked), finds the tone profile the drafts were made
 // with (or --profile), and runs the review loop with the lint, the editor and regeneration wired
-// in. Regeneration keeps one engine per engine, model and host, all closed at the end. The
+// in, and the memory: the recipient's history on the card, its do-not-contact mark, each approval
+// recorded and withdrawn as it happens. Regeneration keeps one engine per engine, model and host, all closed at the end. The
 // terminal side (prompts, screens) is passed in; the loop's result is returned for the command.
 import type { DraftRecord } from '../core/decisions/records.js';
 import type { StoredRecipient } from '../core/decisions/rules.js';
@@ -12,7 +13,9 @@ import { locateDraftsFile, profileForDrafts } from '../io/drafts-file/drafts-pat
 import { DraftsStore } from '../io/drafts-file/store.js';
 import { editDraft } from '../io/editor.js';
 import { runReview, type ReviewDeps, type ReviewFilter, type ReviewResult } from '../ui/review/loop.js';
+import { openDecisionMemory, type DecisionMemory } from './decision-memory.js';
 import { loadLintContext, type LintContext } from './lint-context.js';
+import type { MemoryFlag } from './open-memory.js';
 import { regenerateDraft } from './regenerate.js';
 
 /** The engine a regeneration uses; the flags override the one that wrote the draft. */
@@ -30,12 +33,17 @@ export interface ReviewDraftsOptions {
   profile?: string;
   filter: ReviewFilter;
   engine: RegenerateWith;
+  /** Recorded with each decision. */
+  reviewer: string;
+  memory?: MemoryFlag;
 }
 
 export interface ReviewDraftsDeps {
   /** The terminal side of the loop. */
   terminal: Pick<ReviewDeps, 'ask' | 'show' | 'clear' | 'width' | 'chalk'>;
   warn: (message: string) => void;
+  /** The memory's first-time notice, printed as it is. */
+  notice?: (message: string) => void;
   createEngine: (choice: RegenerateWith & { model: string }, profile: ToneProfile) => Promise<Engine>;
   /** Runs a regeneration so that Ctrl-C aborts it (no prompt reads keys while the model writes). */
   interruptible: <T>(fn: (signal: AbortSignal) => Promise<T>) => Promise<T>;
@@ -45,9 +53,11 @@ export async function reviewDrafts(o: ReviewDraftsOptions, deps: ReviewDraftsDep
   const draftsPath = await locateDraftsFile(o.file, o.cwd);
   const store = await DraftsStore.open(draftsPath, { lock: true, create: false });
   let ctx: LintContext | undefined;
+  let memory: DecisionMemory;
   try {
     const profileFile = profileForDrafts(o.profile, store.recordedProfile(), o.cwd);
     ctx = profileFile ? await loadLintContext(profileFile) : undefined;
+    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn: deps.warn, ...(deps.notice ? { notice: deps.notice } : {}) });
   } catch (err) {
     await store.close();
     throw err;
@@ -55,25 +65,29 @@ export async function reviewDrafts(o: ReviewDraftsOptions, deps: ReviewDraftsDep
   const engines = engineCache(o.engine, deps.createEngine);
   try {
     for (const w of store.warnings) deps.warn(w);
-    const result = await runReview({ store, ...deps.terminal, ...withProfile(ctx, o.env, engines.engineFor, deps.interruptible) }, o.filter);
+    const loop = { store, ...deps.terminal, ...withProfile(ctx, memory, o.env, engines.engineFor, deps.interruptible), memory, reviewer: o.reviewer };
+    const result = await runReview(loop, o.filter);
+    const unrecorded = memory.unrecorded();
+    if (unrecorded) deps.warn(unrecorded);
     return { result, draftsPath };
   } finally {
+    memory.close();
     await store.close();
     await engines.closeAll();
   }
 }
 
 /** The loop's lint, editor and regeneration, with the profile when one was found. */
-function withProfile(ctx: LintContext | undefined, env: NodeJS.ProcessEnv, engineFor: EngineFor, interruptible: ReviewDraftsDeps['interruptible']) {
+function withProfile(ctx: LintContext | undefined, memory: DecisionMemory, env: NodeJS.ProcessEnv, engineFor: EngineFor, interruptible: ReviewDraftsDeps['interruptible']) {
   const deps: Pick<ReviewDeps, 'edit' | 'regenerate' | 'lint' | 'isPrivate'> = {
     edit: (draft, record) => editDraft(draft, { env, withSubject: record.subject !== undefined }),
     regenerate: async (shown, feedback, version) => {
       if (!ctx) return 'regenerating needs the tone profile, and the one the drafts were made with is gone: run review again with --profile <file>';
       return interruptible((signal) => regenerate(ctx, shown, feedback, version, engineFor, signal));
     },
-    lint: (draft, record) =>
+    lint: (draft, record, key) =>
       ctx
-        ? ctx.lint(draft, record.recipient)
+        ? ctx.lint(draft, record.recipient, memory.lintMemory(key, record.recipient))
         : [{ level: 'warning', code: 'no-profile', message: 'not linted: the tone profile was not found; pass --profile to check this draft' }],
     isPrivate: ctx ? ctx.isPrivate : () => false,
   };

@@ -105,6 +105,7 @@ const lint: CommandSpec = {
   options: [
     { flags: '-p, --profile <file>', description: 'tone profile the drafts should follow (default for a drafts file: the one it was made with)' },
     { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'jsonl'], default: 'text' },
+    ...MEMORY_OPTIONS,
   ],
   help: `
 Examples:
@@ -127,6 +128,7 @@ const exportCommand: CommandSpec = {
     { flags: '--include-orphans', description: 'also drafts whose recipient is no longer in the CSV' },
     { flags: '-p, --profile <file>', description: 'tone profile whose sender becomes the From: of eml/mbox messages' },
     { flags: '--raw-cells', description: "csv: write cells as they are, without the ' formula guard (for CRM imports, not spreadsheets)" },
+    { flags: '--provenance', description: 'eml/mbox: add X-Draftsmith-* headers (engine, model, reviewer...); JSONL and CSV always carry them' },
     ...MEMORY_OPTIONS,
   ],
   help: `
@@ -135,6 +137,10 @@ Examples:
   $ draftsmith export --format eml --out outbox/ --profile profile.yaml
   $ draftsmith export leads.drafts.jsonl --all | jq .body
   $ draftsmith export --status skipped,failed --format csv --out later.csv
+  $ draftsmith export --format mbox --out review-copy.mbox --provenance
+
+Each record carries its provenance (engine, model, seed, reviewer, decided_at...; eml/mbox only with
+--provenance). Recipients on the memory's do-not-contact list are left out and named on stderr (exit 0).
 
 CSV cells starting with = + - @ are neutralised so spreadsheets do not run them as formulas;
 --raw-cells turns that off for tools that import the file rather than open it.`,
@@ -153,6 +159,7 @@ const review: CommandSpec = {
     { flags: '-m, --model <name>', description: 'model for regenerating (default: the one that wrote the draft)' },
     ...ENGINE_OPTIONS,
     { flags: '--timeout <seconds>', description: 'give up on one regeneration after this long', parse: positiveInt, default: 600 },
+    { flags: '--reviewer <name>', description: 'who decides, recorded with each decision (default: the OS user)' },
     ...MEMORY_OPTIONS,
   ],
   help: `
@@ -162,7 +169,8 @@ Every decision is saved at once; run the same command again to continue where yo
 
 Examples:
   $ draftsmith review leads.drafts.jsonl --profile profile.yaml
-  $ draftsmith review --status failed --profile profile.yaml`,
+  $ draftsmith review --status failed --profile profile.yaml
+  $ draftsmith review --reviewer sam`,
   run: async (io, [file], opts) => (await import('./commands/review.js')).runReviewCommand(file, opts as never, io),
 };
 
@@ -176,9 +184,10 @@ const approve: CommandSpec = {
     { flags: '--allow <codes>', description: 'with --clean: lint codes to tolerate, e.g. long-draft,unknown-url' },
     { flags: '--force', description: 'with --rows: approve drafts with lint errors too (each is named)' },
     { flags: '-p, --profile <file>', description: 'tone profile the lint checks against (default: the one the drafts were made with)' },
+    { flags: '--reviewer <name>', description: 'who decides, recorded with each decision (default: the OS user)' },
     ...MEMORY_OPTIONS,
   ],
-  help: '\nExamples:\n  $ draftsmith approve --rows 1-20\n  $ draftsmith approve leads.drafts.jsonl --clean\n  $ draftsmith approve --clean --profile edited-profile.yaml',
+  help: '\nExamples:\n  $ draftsmith approve --rows 1-20\n  $ draftsmith approve leads.drafts.jsonl --clean\n  $ draftsmith approve --clean --profile edited-profile.yaml\n  $ draftsmith approve --rows 3 --reviewer sam\n\nA recipient on the do-not-contact list is never approved, whatever --force says.',
   run: async (io, [file], opts) => (await import('./commands/approve.js')).runApproveCommand(file, opts as never, io),
 };
 

@@ -295,7 +295,8 @@ describe('before model time', () => {
     expect((await draft(d)).code).toBe(0);
     const r = await runCli(['export', '--format', 'csv'], { cwd: d });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('first_name,email,company,subject,body,status\r\n');
+    // The provenance columns follow status (issue 11).
+    expect(r.stdout).toBe('first_name,email,company,subject,body,status,engine,host,model,model_digest,seed,temperature,prompt_fingerprint,profile,history_items,examples,reviewer,decided_at,edited\r\n');
     expect(r.stderr).toMatch(/no approved drafts yet \(1 waiting for review\)/);
   });
 });

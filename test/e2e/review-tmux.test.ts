@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { binPath, cliNode, repoRoot, runCli } from '../helpers/cli.js';
+import { binPath, cliNode, repoRoot, runCli, testMemory } from '../helpers/cli.js';
 import { readJsonl } from '../helpers/jsonl.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { hasTmux, TmuxPane } from '../helpers/tmux.js';
@@ -71,6 +71,8 @@ function review(dir: string, extraEnv: Record<string, string> = {}): TmuxPane {
       TERM: 'xterm-256color',
       VISUAL: `'${process.execPath}' '${fakeEditor}'`,
       FAKE_EDITOR_APPEND: MARKER,
+      // The pane does not go through runCli's environment: keep the memory in the test's folder.
+      DRAFTSMITH_MEMORY: testMemory(dir),
       ...extraEnv,
     },
   });

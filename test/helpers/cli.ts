@@ -51,7 +51,9 @@ export function runCli(
 ): CliRun {
   const child = spawn(cliNode, [binPath, ...args], {
     cwd: opts.cwd ?? repoRoot,
-    env: { ...cleanEnv(), DRAFTSMITH_MEMORY: cliMemory(), ...opts.env },
+    // A campaign folder has a memory of its own: other tests' approvals in the same file must not
+    // show up as its history (the lint's repeats-earlier, stale by a reply).
+    env: { ...cleanEnv(), DRAFTSMITH_MEMORY: opts.cwd ? testMemory(opts.cwd) : cliMemory(), ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const promise = new Promise<CliResult>((resolve, reject) => {
@@ -103,4 +105,12 @@ export function cliLoadsMemory(): boolean {
     console.warn(`skipping memory tests: better-sqlite3 does not load under ${cliNode} (${process.env.DRAFTSMITH_TEST_NODE ? 'no build for its ABI: see .ci/run' : 'npm rebuild better-sqlite3'})`);
   }
   return memoryLoads;
+}
+
+const memories = new Map<string, string>();
+/** The memory runCli gives commands run in `cwd` (a temporary file, one per folder). */
+export function testMemory(cwd: string): string {
+  let file = memories.get(cwd);
+  if (!file) memories.set(cwd, (file = path.join(mkdtempSync(path.join(os.tmpdir(), 'draftsmith-memory-')), 'memory.db')));
+  return file;
 }

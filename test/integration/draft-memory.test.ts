@@ -182,7 +182,7 @@ describe('draft with a memory', () => {
     const status = await draftsStatus({ cwd: dir, lint: false, name: (p) => p }, () => {});
     expect(status.report.counts).toMatchObject({ excluded: 1, approved: 0 });
     expect(status.report.excluded).toEqual([{ row: 2, reason: 'opted out: asked by phone' }]);
-    const exported = await exportDrafts({ cwd: dir, stdout: new PassThrough(), format: 'jsonl', out: 'all.jsonl', choice: { statuses: 'all', includeOrphans: true } });
+    const exported = await exportDrafts({ cwd: dir, env: { DRAFTSMITH_MEMORY: memoryFile }, stdout: new PassThrough(), format: 'jsonl', out: 'all.jsonl', choice: { statuses: 'all', includeOrphans: true } });
     expect(exported.written).toBe(2);
     expect(await readFile(path.join(dir, 'all.jsonl'), 'utf8')).not.toContain('person2@example.org');
 

@@ -1,6 +1,13 @@
 // The review loop with scripted answers, an in-memory journal and stub editor/model: no terminal.
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { openDecisionMemory } from '../../src/app/decision-memory.js';
+import { messageIdFor } from '../../src/core/export/message-id.js';
+import { MemoryStore } from '../../src/io/memory/memory-store.js';
 import { effectiveText } from '../../src/core/decisions/rules.js';
 import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord } from '../../src/core/decisions/records.js';
 import { applyRecord } from '../../src/core/decisions/journal.js';
@@ -325,5 +332,86 @@ describe('editing a draft in $VISUAL (the e key)', () => {
     expect(same).toMatchObject({ ok: false, reason: expect.stringMatching(/no change/) });
     const emptied = await editDraft(d, { env: env({ FAKE_EDITOR_REPLACE: 'Hello=>' }), withSubject: false });
     expect(emptied).toMatchObject({ ok: false, reason: expect.stringMatching(/empty/) });
+  });
+});
+
+describe('the review loop with the memory (a real SQLite memory in a temporary folder)', () => {
+  const CAMPAIGN = '/campaigns/this.drafts.jsonl';
+  const withEmail = (row: number, over: Partial<DraftRecord> = {}) => draft(row, { key: `email:p${row}@example.org`, recipient: { first_name: `Person${row}`, email: `p${row}@example.org` }, ...over });
+
+  async function opened() {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-review-memory-'));
+    const file = path.join(dir, 'memory.db');
+    const memory = await openDecisionMemory(file, CAMPAIGN, { env: {}, cwd: dir, warn: (w) => { throw new Error(`unexpected warning: ${w}`); }, notice: () => {} });
+    const rows = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare('SELECT m.state, m.version, m.reviewer, m.body, m.message_id AS messageId FROM messages m ORDER BY m.id').all() as { state: string; version: number; reviewer: string; body: string; messageId: string }[];
+      } finally {
+        db.close();
+      }
+    };
+    return { dir, file, memory, rows };
+  }
+
+  it('records each approval once with the reviewer; an edit withdraws it, approving the new version records that one; a skip withdraws', async () => {
+    const m = await opened();
+    // a, back, a again (re-approval is idempotent), back, e (withdraws), a (version 2), back, s (withdraws version 2), quit on row 2.
+    const h = harness([withEmail(1), withEmail(2)], ['a', 'b', 'a', 'b', 'e', 'a', 'b', 's', 'q'], { memory: m.memory, reviewer: 'sam' });
+    await runReview(h.deps, { all: true });
+    m.memory.close();
+    expect(decisions(h).map((d) => [d.status, d.version, d.reviewer])).toEqual([
+      ['approved', 1, 'sam'], ['approved', 1, 'sam'], ['approved', 2, 'sam'], ['skipped', 2, 'sam'],
+    ]);
+    const rows = m.rows();
+    expect(rows.map((r) => [r.state, r.version, r.reviewer])).toEqual([['withdrawn', 1, 'sam'], ['withdrawn', 2, 'sam']]);
+    expect(rows[1]!.body).toMatch(/EDITED$/);
+    // The Message-ID eml/mbox exports give this exact text.
+    expect(rows[1]!.messageId).toBe(messageIdFor({ key: 'email:p1@example.org', version: 2, address: 'p1@example.org', subject: 'Hello 1', body: rows[1]!.body }));
+  });
+
+  it('shows the person\'s earlier messages from other campaigns on the card, never this campaign\'s', async () => {
+    const m = await opened();
+    const store = (await MemoryStore.open(m.file))!;
+    const earlier = { who: { key: 'email:p1@example.org', email: 'p1@example.org' }, version: 1, subject: 'Spring hello', body: 'Hi Person1,\nI loved your spring talk. More soon.', edited: false, engine: 'fake', model: 'm', reviewer: 'sam', messageId: '<x@draftsmith.local>' };
+    store.recordApproval({ ...earlier, campaign: '/campaigns/spring.drafts.jsonl', at: '2026-04-01T10:00:00.000Z' });
+    store.recordApproval({ ...earlier, subject: 'THIS CAMPAIGN', campaign: CAMPAIGN, at: '2026-05-01T10:00:00.000Z', messageId: '<y@draftsmith.local>' });
+    store.close();
+    const h = harness([withEmail(1, { body: 'Dear Person1,\nI loved your spring talk. Here is more.' })], ['q'], { memory: m.memory, reviewer: 'sam', lint: () => [] });
+    await runReview(h.deps);
+    m.memory.close();
+    expect(h.screens[0]).toMatch(/Earlier with this person\n\s+2026-04-01\s+approved\s+Spring hello — Hi Person1, I loved your spring ta…/);
+    expect(h.screens[0]).not.toContain('THIS CAMPAIGN');
+    // The lint sees the same history.
+    const lintMemory = (await openDecisionMemory(m.file, CAMPAIGN, { env: {}, cwd: m.dir, warn: () => {} })).lintMemory('email:p1@example.org', { email: 'p1@example.org' });
+    expect(lintMemory?.history.map((x) => x.subject)).toEqual(['Spring hello']);
+  });
+
+  it('marks a draft stale when the person replied after it was made, and shows the reply on the card', async () => {
+    const m = await opened();
+    const store = (await MemoryStore.open(m.file))!;
+    store.importBatch([{ contentHash: 'h1', direction: 'received', address: 'p1@example.org', at: '2026-10-03T09:00:00.000Z', subject: 'Re: Hello', text: 'Not now, try me in Q1.', source: 'Inbox.mbox#1' }]);
+    store.close();
+    const h = harness([withEmail(1), withEmail(2)], ['a', 'q'], { memory: m.memory, reviewer: 'sam' });
+    await runReview(h.deps);
+    m.memory.close();
+    expect(h.screens[0]).toMatch(/stale: they replied on 2026-10-03, after this draft/);
+    expect(h.screens[0]).toMatch(/2026-10-03\s+they replied\s+Re: Hello — Not now, try me in Q1\./);
+    expect(h.screens[1]).not.toMatch(/they replied/);
+  });
+
+  it('refuses `a` for a person on the do-not-contact list and marks the card; a skip still works', async () => {
+    const m = await opened();
+    const store = (await MemoryStore.open(m.file))!;
+    store.optOut('p1@example.org', 'history optout');
+    store.close();
+    const h = harness([withEmail(1)], ['a', 's'], { memory: m.memory, reviewer: 'sam' });
+    const result = await runReview(h.deps);
+    m.memory.close();
+    expect(h.screens[0]).toMatch(/DO NOT CONTACT: asked not to be contacted \(history optout\)/);
+    expect(h.screens[1]).toMatch(/not approved: this person is on the do-not-contact list \(opted-out: history optout\)/);
+    expect(decisions(h).map((d) => d.status)).toEqual(['skipped']);
+    expect(result.counts).toEqual({ approved: 0, skipped: 1, left: 0 });
+    expect(m.rows()).toEqual([]);
   });
 });

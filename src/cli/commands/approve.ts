@@ -2,6 +2,8 @@
 // exactly one of --rows and --clean is given, and reports what was approved, held and left alone.
 import path from 'node:path';
 import { approveDrafts, type ApproveOutcome } from '../../app/approve-drafts.js';
+import type { MemoryFlag } from '../../app/open-memory.js';
+import { reviewerName } from '../../app/reviewer.js';
 import { UsageError } from '../../core/errors.js';
 import { listRows, parseRowSelection } from '../../core/recipients/row-selection.js';
 import { stripControlsInline } from '../../core/text/sanitize.js';
@@ -16,6 +18,10 @@ export interface ApproveFlags {
   /** With --rows: approve drafts with error findings too. */
   force?: boolean;
   profile?: string;
+  /** Who decides (default: the OS user). */
+  reviewer?: string;
+  /** --memory FILE / --no-memory. */
+  memory?: MemoryFlag;
 }
 
 export async function runApproveCommand(file: string | undefined, flags: ApproveFlags, io: CliIo): Promise<void> {
@@ -27,8 +33,12 @@ export async function runApproveCommand(file: string | undefined, flags: Approve
   if (flags.allow && !flags.clean) throw new UsageError('--allow goes with --clean.', { hint: 'e.g. `draftsmith approve --clean --allow long-draft,unknown-url`.' });
   const selection = flags.rows ? parseRowSelection(flags.rows) : undefined;
   const allowed = new Set((flags.allow ?? '').split(',').map((c) => c.trim()).filter(Boolean));
-  const outcome = await approveDrafts({ file, cwd: io.cwd, profile: flags.profile, selection, rows: flags.rows, allowed, force: Boolean(flags.force) }, (w) =>
-    io.stderr.write(`draftsmith: warning: ${stripControlsInline(w)}\n`),
+  const outcome = await approveDrafts(
+    {
+      file, cwd: io.cwd, env: io.env, profile: flags.profile, selection, rows: flags.rows, allowed, force: Boolean(flags.force),
+      reviewer: reviewerName(flags.reviewer, io.env), memory: flags.memory, notice: (m) => io.stderr.write(m),
+    },
+    (w) => io.stderr.write(`draftsmith: warning: ${stripControlsInline(w)}\n`),
   );
   io.stderr.write(report(outcome, flags, path.relative(io.cwd, outcome.draftsPath) || outcome.draftsPath));
 }
@@ -36,6 +46,10 @@ export async function runApproveCommand(file: string | undefined, flags: Approve
 function report(o: ApproveOutcome, flags: ApproveFlags, rel: string): string {
   const lines = [`draftsmith: approved ${o.approved.length} draft(s)${o.approved.length ? `: rows ${listRows(o.approved, 40)}` : ''}`];
   for (const f of o.forced) lines.push(`  approved despite lint errors (--force): row ${f.row} (${f.codes.join(', ')})`);
+  for (const r of o.refused) {
+    const who = r.who ? ` ${stripControlsInline(r.who)}` : '';
+    lines.push(`  not approved, on the do-not-contact list (no flag overrides it): row ${r.row}${who} (${stripControlsInline(r.reason)})`);
+  }
   if (o.leftAlone.length) lines.push(`  left alone (not an undecided draft): rows ${o.leftAlone.join(', ')}`);
   if (o.held.length) {
     const why = flags.clean ? 'lint findings' : 'lint errors; add --force to approve them anyway';

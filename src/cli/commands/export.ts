@@ -1,12 +1,15 @@
 // `draftsmith export`: approved drafts (the exact version approved), or a chosen set of statuses,
 // for the next tool: JSONL or CSV to a file or stdout, one .eml per draft into a folder, or one mbox
 // file (app/export-drafts.ts). Recipients no longer in the CSV are never exported unless
-// --include-orphans. The command checks the flags and reports what was written and left out.
+// --include-orphans; recipients on the memory's do-not-contact list never are (named on stderr;
+// the exit code stays 0: what was written is complete and correct). The command checks the flags
+// and reports what was written and left out.
 import { APPROVED_ONLY, type ExportChoice } from '../../core/decisions/rules.js';
 import { parseStatusList } from '../../core/decisions/records.js';
 import { UsageError } from '../../core/errors.js';
 import { stripControlsInline } from '../../core/text/sanitize.js';
 import { exportDrafts, type ExportFormat, type ExportOutcome } from '../../app/export-drafts.js';
+import type { MemoryFlag } from '../../app/open-memory.js';
 import type { CliIo } from '../streams.js';
 
 export interface ExportFlags {
@@ -17,6 +20,9 @@ export interface ExportFlags {
   profile?: string;
   includeOrphans?: boolean;
   rawCells?: boolean;
+  /** eml/mbox: X-Draftsmith-* provenance headers. */
+  provenance?: boolean;
+  memory?: MemoryFlag;
 }
 
 export async function runExportCommand(file: string | undefined, flags: ExportFlags, io: CliIo): Promise<void> {
@@ -27,8 +33,16 @@ export async function runExportCommand(file: string | undefined, flags: ExportFl
       hint: `e.g. \`draftsmith export --format ${flags.format} --out ${flags.format === 'eml' ? 'outbox/' : 'drafts.mbox'}\``,
     });
   }
+  if (flags.provenance && !mail) {
+    throw new UsageError('--provenance goes with --format eml or mbox: JSONL and CSV always carry the provenance.', {
+      hint: 'e.g. `draftsmith export --format eml --out outbox/ --provenance`.',
+    });
+  }
   const out = flags.out ?? '-';
-  const outcome = await exportDrafts({ file, cwd: io.cwd, stdout: io.stdout, format: flags.format, out, choice, profile: flags.profile, rawCells: flags.rawCells });
+  const outcome = await exportDrafts({
+    file, cwd: io.cwd, env: io.env, stdout: io.stdout, format: flags.format, out, choice, profile: flags.profile, rawCells: flags.rawCells,
+    provenance: flags.provenance, memory: flags.memory, notice: (m) => io.stderr.write(m),
+  });
   const said = report(outcome, flags, choice, out);
   if (said) io.stderr.write(said);
 }
@@ -36,11 +50,15 @@ export async function runExportCommand(file: string | undefined, flags: ExportFl
 /** What was left out, what was written where, and what to do when nothing was. */
 function report(r: ExportOutcome, flags: ExportFlags, choice: ExportChoice, out: string): string {
   const lines: string[] = [];
+  for (const s of r.suppressed) {
+    const who = s.who ? ` (${stripControlsInline(s.who)})` : '';
+    lines.push(`draftsmith: row ${s.row}${who} not exported: on the do-not-contact list, ${stripControlsInline(s.reason)}\n`);
+  }
   for (const s of r.skipped) lines.push(`draftsmith: row ${s.row} not exported: ${stripControlsInline(s.reason)}\n`);
   if (r.orphansLeft > 0) {
     lines.push(`draftsmith: ${r.orphansLeft} draft(s) not exported: their recipients are no longer in the CSV (--include-orphans exports them).\n`);
   }
-  if (r.written === 0 && choice.statuses !== 'all' && flags.status === undefined) {
+  if (r.written === 0 && r.suppressed.length === 0 && choice.statuses !== 'all' && flags.status === undefined) {
     const reapprove = r.edited > 0 ? ` ${r.edited} of them edited and waiting for approval of the edited text.` : '';
     lines.push(
       `draftsmith: no approved drafts yet (${r.undecided} waiting for review).${reapprove}\n  hint: review them with \`draftsmith review\`, or export everything with --all.\n`,

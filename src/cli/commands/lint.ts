@@ -5,6 +5,7 @@ import { ExitError, UsageError } from '../../core/errors.js';
 import type { LintFinding } from '../../core/lint/finding.js';
 import { stripControlsInline } from '../../core/text/sanitize.js';
 import { lintDrafts } from '../../app/lint-drafts.js';
+import type { MemoryFlag } from '../../app/open-memory.js';
 import { toJsonLine } from '../../io/export/record-writer.js';
 import { writeWithBackpressure } from '../../io/output-target.js';
 import { renderLintSummary } from '../../ui/lint-summary.js';
@@ -14,6 +15,8 @@ import type { CliIo } from '../streams.js';
 export interface LintFlags {
   profile?: string;
   format: 'text' | 'jsonl';
+  /** --memory FILE / --no-memory (when the command table gives lint the memory flags). */
+  memory?: MemoryFlag;
 }
 
 export async function runLintCommand(file: string, flags: LintFlags, io: CliIo): Promise<void> {
@@ -23,7 +26,8 @@ export async function runLintCommand(file: string, flags: LintFlags, io: CliIo):
     });
   }
   const ui = createUi({ env: io.env, stdout: io.stdout, stderr: io.stderr, quiet: false });
-  const tally = await lintDrafts({ file, cwd: io.cwd, stdin: io.stdin, profile: flags.profile }, async (row, findings) => {
+  const warn = (w: string) => ui.warn(w);
+  const tally = await lintDrafts({ file, cwd: io.cwd, stdin: io.stdin, profile: flags.profile, env: io.env, memory: flags.memory, warn }, async (row, findings) => {
     for (const f of findings) await writeWithBackpressure(io.stdout, formatFinding(row, f, flags.format));
   });
   for (const l of renderLintSummary(tally, ui.chalk)) io.stderr.write(`${l}\n`);

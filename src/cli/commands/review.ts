@@ -8,7 +8,9 @@
 import path from 'node:path';
 import { parseStatusList } from '../../core/decisions/records.js';
 import type { EngineChoice } from '../../core/engine.js';
+import type { MemoryFlag } from '../../app/open-memory.js';
 import { reviewDrafts } from '../../app/review-drafts.js';
+import { reviewerName } from '../../app/reviewer.js';
 import { shellWord } from '../../core/text/shell-word.js';
 import { InterruptedError, UsageError } from '../../core/errors.js';
 import { parseRowSelection } from '../../core/recipients/row-selection.js';
@@ -31,6 +33,10 @@ export interface ReviewFlags {
   host?: string;
   allowRemote?: boolean;
   timeout: number;
+  /** Who decides (default: the OS user). */
+  reviewer?: string;
+  /** --memory FILE / --no-memory. */
+  memory?: MemoryFlag;
 }
 
 export async function runReviewCommand(file: string | undefined, given: ReviewFlags, io: CliIo): Promise<void> {
@@ -46,7 +52,8 @@ export async function runReviewCommand(file: string | undefined, given: ReviewFl
   const ui = createUi({ env: io.env, stdout: io.stdout, stderr: io.stderr, quiet: false });
   const resume = resumeCommand(file, flags);
   const { result, draftsPath } = await reviewDrafts(
-    { file, cwd: io.cwd, env: io.env, profile: flags.profile, filter: { all: flags.all, statuses, rows }, engine: { engine: flags.engine, model: flags.model, host: flags.host } },
+    { file, cwd: io.cwd, env: io.env, profile: flags.profile, filter: { all: flags.all, statuses, rows }, engine: { engine: flags.engine, model: flags.model, host: flags.host },
+      reviewer: reviewerName(flags.reviewer, io.env), memory: flags.memory },
     {
       terminal: {
         ask: createAsk({ input: io.stdin, output: io.stderr }),
@@ -56,6 +63,7 @@ export async function runReviewCommand(file: string | undefined, given: ReviewFl
         chalk: ui.chalk,
       },
       warn: (w) => ui.warn(w),
+      notice: (m) => io.stderr.write(m),
       createEngine: (choice, profile) => createEngineFromFlags({ ...flags, ...choice }, profile, io),
       interruptible: withInterrupt,
     },
@@ -89,5 +97,8 @@ function resumeCommand(file: string | undefined, flags: ReviewFlags): string {
   if (flags.model) parts.push('--model', shellWord(flags.model));
   if (flags.host) parts.push('--host', shellWord(flags.host));
   if (flags.allowRemote) parts.push('--allow-remote');
+  if (flags.reviewer) parts.push('--reviewer', shellWord(flags.reviewer));
+  if (typeof flags.memory === 'string') parts.push('--memory', shellWord(flags.memory));
+  if (flags.memory === false) parts.push('--no-memory');
   return parts.join(' ');
 }

@@ -108,6 +108,8 @@ export interface DecisionRecord {
   /** Only in old files: edited text travelled with the decision. */
   subject?: string;
   body?: string;
+  /** Who decided (`--reviewer`, else the OS user); absent in files written before reviewers were recorded. */
+  reviewer?: string;
   at: string;
 }
 

@@ -2,6 +2,7 @@
 // (a mail merge, a CRM import, `draftsmith lint`) reads. Pure.
 import type { StoredRecipient } from '../decisions/rules.js';
 import type { DraftStatus } from '../decisions/records.js';
+import type { Provenance } from './provenance.js';
 
 export interface ExportRecord {
   /** 1-based data row in the CSV. */
@@ -24,6 +25,8 @@ export interface ExportRecord {
   stale?: true;
   /** A recipient no longer in the CSV (only with --include-orphans). */
   orphaned?: true;
+  /** `export` only (not `draft --out`): how the message was made and decided (core/export/provenance.ts). */
+  provenance?: Provenance;
 }
 
 /** The export record of a recipient's latest version: the text every command shows and exports. */

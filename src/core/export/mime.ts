@@ -20,8 +20,10 @@ export interface MailMessage {
   subject: string;
   body: string;
   date: Date;
-  /** `<id@host>`, e.g. `<3.9f2c...@draftsmith.local>`. */
+  /** `<id@host>`, e.g. `<9f2c...@draftsmith.local>` (core/export/message-id.ts). */
   messageId: string;
+  /** Extra `X-Draftsmith-*` headers (export --provenance); values are cleaned and encoded like a subject. */
+  extraHeaders?: readonly [string, string][];
 }
 
 const CRLF = '\r\n';
@@ -72,6 +74,7 @@ export function buildMessage(msg: MailMessage): string {
     foldHeader('Subject', textTokens(cleanPhrase(msg.subject))),
     `Date: ${formatDate(msg.date)}`,
     `Message-ID: ${msg.messageId}`,
+    ...(msg.extraHeaders ?? []).map(([name, value]) => extraHeader(name, value)),
     // Outlook opens a message with this header as an unsent draft, ready to review and send.
     'X-Unsent: 1',
     'MIME-Version: 1.0',
@@ -121,6 +124,12 @@ function encodeQpLine(line: string): string {
   }
   out.push(current);
   return out.join(CRLF);
+}
+
+/** Only X-Draftsmith-* names; the value is one cleaned line, encoded when not plain ASCII. */
+function extraHeader(name: string, value: string): string {
+  if (!/^X-Draftsmith-[A-Za-z][A-Za-z-]*$/.test(name)) throw new TypeError(`invalid extra header name ${JSON.stringify(name)}`);
+  return foldHeader(name, textTokens(cleanPhrase(value)));
 }
 
 /** Control characters out, whitespace runs collapsed: one line that cannot start a header. */

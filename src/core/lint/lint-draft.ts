@@ -7,6 +7,7 @@ import { findPlaceholders } from './placeholders.js';
 import { DETECTABLE, languageGaps, normaliseLanguage, sameLanguage } from './language.js';
 import { checkGreeting, type RecipientNames } from './greeting.js';
 import { unknownContacts } from './contacts.js';
+import { memoryFindings, type LintMemory } from './repeats.js';
 
 import type { LintFinding, LintLevel } from './finding.js';
 
@@ -30,6 +31,8 @@ export interface LintInput {
   recipient: Record<string, string>;
   /** Canonical values if known; otherwise derived from `recipient` by common header names. */
   canonical?: Partial<Record<CanonicalName, string>>;
+  /** What the memory knows about the recipient; absent without a memory (its checks do not run). */
+  memory?: LintMemory;
 }
 
 /** Findings sorted errors first, then warnings, each group in check order. */
@@ -44,6 +47,7 @@ export function lintDraft(input: LintInput, profile: LintProfile): LintFinding[]
   const canonical = canonicalValues({ ...input, recipient }, stored);
 
   if (profile.channel === 'email' && subject.trim() === '') add('error', 'missing-subject', 'email draft has no subject');
+  if (input.memory) for (const f of memoryFindings(subject, body, input.memory)) add(f.level, f.code, f.message);
   if (body.trim() === '') {
     add('error', 'empty-body', 'the draft body is empty');
     return sorted(found);

@@ -200,6 +200,13 @@ export class DraftsStore {
     return rec?.type === 'draft' ? this.resolved(rec) : undefined;
   }
 
+  /** The decision about a recipient's latest version, read from disk; undefined when it has none. */
+  readDecision(key: string): DecisionRecord | undefined {
+    const s = this.index.get(key);
+    const rec = s?.decision ? this.file.readAt(s.decision) : undefined;
+    return rec?.type === 'decision' ? rec : undefined;
+  }
+
   /** Why an excluded recipient is excluded (its excluded record), else undefined. */
   exclusion(key: string): ExcludedRecord | undefined {
     const at = this.index.get(key)?.excluded;

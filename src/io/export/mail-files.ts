@@ -4,11 +4,12 @@
 // number, and every path is checked to sit directly in the chosen folder before anything is
 // written. Each file is written atomically (temp file beside it + rename), and the rename replaces
 // a planted symlink rather than writing through it. Files are 0600, a folder it creates 0700.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ExportRecord } from '../../core/export/export-record.js';
 import { InputError } from '../../core/errors.js';
 import { safeFileStem } from '../../core/export/file-names.js';
+import { messageIdFor } from '../../core/export/message-id.js';
+import { provenanceHeaders } from '../../core/export/provenance.js';
 import { buildMessage, parseAddress, toMboxEntry, type MailAddress } from '../../core/export/mime.js';
 import { storedRow } from '../../core/recipients/recipients.js';
 import { stripControlsInline } from '../../core/text/sanitize.js';
@@ -25,8 +26,13 @@ interface CommonOptions {
   sender?: Sender;
   /** The recipient's address; default: the first e-mail-like column with a value. */
   emailColumn?: (rec: ExportRecord) => string | undefined;
+  /** `export --provenance`: X-Draftsmith-* headers from each record's provenance (none by default). */
+  provenance?: boolean;
   now?: () => Date;
 }
+
+/** An export record with the recipient's key, which its Message-ID is made from (rows move). */
+export type MailRecord = ExportRecord & { key?: string };
 
 export interface EmlExportOptions extends CommonOptions {
   dir: string;
@@ -41,7 +47,7 @@ export interface Skipped {
   reason: string;
 }
 
-type Records = AsyncIterable<ExportRecord> | Iterable<ExportRecord>;
+type Records = AsyncIterable<MailRecord> | Iterable<MailRecord>;
 
 /** One `.eml` per draft, directly inside `opts.dir` (created if missing). Returns the paths written. */
 export async function writeEmlFolder(
@@ -127,7 +133,7 @@ export function recipientAddress(
 }
 
 function messageFor(
-  rec: ExportRecord,
+  rec: MailRecord,
   from: MailAddress | undefined,
   opts: CommonOptions,
 ): { text: string; to: MailAddress; date: Date } | { reason: string } {
@@ -138,18 +144,15 @@ function messageFor(
   if ('reason' in to) return to;
   const date = opts.now?.() ?? new Date();
   const subject = rec.subject ?? '';
-  // Stable per draft text, so exporting the same approved draft twice gives the same Message-ID.
-  const hash = createHash('sha256')
-    .update(JSON.stringify([rec.row, rec.version, to.email, subject, rec.body]))
-    .digest('hex')
-    .slice(0, 20);
   const text = buildMessage({
     ...(from ? { from } : {}),
     to,
     subject,
     body: rec.body,
     date,
-    messageId: `<${rec.row}.${hash}@draftsmith.local>`,
+    // The same for the same recipient, version and text: what the memory recorded with the approval.
+    messageId: messageIdFor({ key: rec.key ?? `row:${rec.row}`, version: rec.version, address: to.email, subject, body: rec.body }),
+    ...(opts.provenance && rec.provenance ? { extraHeaders: provenanceHeaders(rec.provenance) } : {}),
   });
   return { text, to, date };
 }

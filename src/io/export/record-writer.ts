@@ -3,6 +3,7 @@
 // closed pipe (`draftsmith ... | head`) into an ordinary, recognisable error.
 import type { ExportRecord } from '../../core/export/export-record.js';
 import { recipientLabel } from '../../core/export/export-record.js';
+import { PROVENANCE_FIELDS, provenanceCells } from '../../core/export/provenance.js';
 import { neutraliseFormula, stripControls, stripControlsInline } from '../../core/text/sanitize.js';
 
 export type OutputFormat = 'jsonl' | 'csv' | 'text';
@@ -17,6 +18,8 @@ export interface RecordWriterOptions {
    * (a CRM) rather than open it in a spreadsheet. Control characters are still stripped.
    */
   rawCells?: boolean;
+  /** CSV: the provenance columns after `status` (export; JSONL writes a record's `provenance` as it is). */
+  provenance?: boolean;
 }
 
 export interface RecordWriter {
@@ -47,7 +50,9 @@ export function createRecordWriter(
   };
 
   const raw = Boolean(opts.rawCells);
-  const csvHeader = () => csvLine([...opts.headers, 'subject', 'body', 'status'], raw);
+  const extra = opts.provenance ? [...PROVENANCE_FIELDS] : [];
+  const csvHeader = () => csvLine([...opts.headers, 'subject', 'body', 'status', ...extra], raw);
+  const extraCells = (rec: ExportRecord) => (!opts.provenance ? [] : rec.provenance ? provenanceCells(rec.provenance) : extra.map(() => ''));
 
   return {
     async write(rec) {
@@ -58,7 +63,7 @@ export function createRecordWriter(
           const header = headerDone ? '' : csvHeader();
           headerDone = true;
           const cells = opts.headers.map((h) => rec.recipient[h] ?? '');
-          return put(header + csvLine([...cells, rec.subject ?? '', rec.body, rec.status], raw));
+          return put(header + csvLine([...cells, rec.subject ?? '', rec.body, rec.status, ...extraCells(rec)], raw));
         }
         case 'text':
           return put(renderTextBlock(rec, opts.channel));

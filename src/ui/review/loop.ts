@@ -7,6 +7,7 @@ import { startingText, type StoredRecipient } from '../../core/decisions/rules.j
 import { DECIDED, type DraftRecord, type DraftStatus, type JournalRecord } from '../../core/decisions/records.js';
 import type { RecipientState } from '../../core/decisions/recipient-index.js';
 import { isAbortError } from '../../core/errors.js';
+import type { HistoryItem, Suppression } from '../../core/memory/records.js';
 import { ReviewSession, type ReviewCounts } from './session.js';
 import { isPromptCancel, type Ask, type Choice } from '../ask.js';
 import { renderFullView, renderScreen, type Finding, type ShownDraft } from './screen.js';
@@ -16,6 +17,16 @@ export interface ReviewStore {
   recipients(): RecipientState[];
   read(key: string): StoredRecipient | undefined;
   append(rec: JournalRecord): void;
+}
+
+/** The memory's side of a review (app/decision-memory.ts); absent when there is no memory. */
+export interface ReviewMemory {
+  suppression(key: string, recipient: Record<string, string>): Suppression | undefined;
+  history(key: string, recipient: Record<string, string>): HistoryItem[];
+  /** When the person replied after this draft was made (stale by a reply). */
+  repliedSince(shown: StoredRecipient): string | undefined;
+  approved(shown: StoredRecipient, decision: { at: string; reviewer: string }): void;
+  withdrawn(key: string): void;
 }
 
 export type EditOutcome = { ok: true; draft: ShownDraft } | { ok: false; reason: string };
@@ -31,7 +42,7 @@ export interface ReviewDeps {
    * unavailable.
    */
   regenerate: (shown: StoredRecipient, feedback: string, version: number) => Promise<DraftRecord | string>;
-  lint: (draft: ShownDraft, record: DraftRecord) => Finding[];
+  lint: (draft: ShownDraft, record: DraftRecord, key: string) => Finding[];
   isPrivate: (header: string) => boolean;
   /** Writes text to the terminal. */
   show: (text: string) => void;
@@ -40,6 +51,9 @@ export interface ReviewDeps {
   width: number;
   chalk: ChalkInstance;
   now?: () => string;
+  memory?: ReviewMemory;
+  /** Recorded with each decision. */
+  reviewer?: string;
 }
 
 export interface ReviewFilter {
@@ -82,7 +96,7 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
         session.advance();
         continue;
       }
-      const findings = shown.text ? deps.lint(shown.text, shown.draft) : [];
+      const findings = shown.text ? deps.lint(shown.text, shown.draft, key) : [];
       showScreen(deps, session, { row, shown, findings, notice });
       notice = undefined;
       // No default: a stray Enter must never approve anything.
@@ -120,6 +134,7 @@ interface OnScreen {
 
 function showScreen(deps: ReviewDeps, session: ReviewSession, { row, shown, findings, notice }: OnScreen): void {
   const { state, draft, text } = shown;
+  const memory = deps.memory;
   deps.clear?.();
   deps.show(
     renderScreen({
@@ -135,6 +150,9 @@ function showScreen(deps: ReviewDeps, session: ReviewSession, { row, shown, find
       status: state.status,
       edited: state.edited,
       stale: state.stale,
+      history: memory?.history(state.key, draft.recipient) ?? [],
+      suppression: memory?.suppression(state.key, draft.recipient),
+      repliedAt: memory?.repliedSince(shown),
       notice,
       width: deps.width,
       chalk: deps.chalk,
@@ -164,6 +182,7 @@ async function act(action: Exclude<Action, 'quit'>, t: Turn): Promise<string | u
       return regenerate(t);
     case 'skip':
       decide(t, 'skipped');
+      withdrawIfApproved(t);
       t.session.advance();
       return undefined;
     case 'back':
@@ -177,12 +196,23 @@ async function act(action: Exclude<Action, 'quit'>, t: Turn): Promise<string | u
 
 /** A decision names the exact version on screen; a newer version withdraws it. */
 function decide(t: Turn, status: 'approved' | 'skipped'): void {
-  t.deps.store.append({ type: 'decision', key: t.key, row: t.row, status, version: t.shown.state.version, at: t.now() });
+  const at = t.now();
+  const reviewer = t.deps.reviewer;
+  t.deps.store.append({ type: 'decision', key: t.key, row: t.row, status, version: t.shown.state.version, ...(reviewer ? { reviewer } : {}), at });
+  // The drafts file first: it is the record of decisions; the memory follows, one write each.
+  if (status === 'approved') t.deps.memory?.approved(t.shown, { at, reviewer: reviewer ?? 'unknown' });
   t.session.update(t.key, status);
+}
+
+/** A skip or a new version takes back an approval the memory holds. */
+function withdrawIfApproved(t: Turn): void {
+  if (t.shown.state.status === 'approved') t.deps.memory?.withdrawn(t.key);
 }
 
 async function approve(t: Turn): Promise<string | undefined> {
   if (!t.shown.text) return 'nothing to approve: drafting failed for this row; regenerate (r) or skip (s)';
+  const suppressed = t.deps.memory?.suppression(t.key, t.shown.draft.recipient);
+  if (suppressed) return `not approved: this person is on the do-not-contact list (${suppressed.kind}: ${suppressed.reason}); skip (s) it`;
   if (t.findings.some((f) => f.level === 'error')) {
     const sure = await t.deps.ask.confirm('This draft has lint errors. Approve it anyway?', false);
     if (!sure) return 'not approved';
@@ -200,6 +230,7 @@ async function edit(t: Turn): Promise<string> {
   const version = state.version + 1;
   const { subject, body } = out.draft;
   t.deps.store.append({ type: 'edit', key: t.key, row: t.row, version, ...(subject !== undefined ? { subject } : {}), body, at: t.now() });
+  withdrawIfApproved(t);
   t.session.update(t.key, 'drafted');
   return `edited: saved as version ${version}, not approved yet; approve (a) to send this text`;
 }
@@ -212,6 +243,7 @@ async function regenerate(t: Turn): Promise<string> {
   // A failed attempt is not saved over a draft that may be fine: the row keeps what it had.
   if (next.status !== 'drafted') return `regeneration failed: ${next.error ?? 'unknown error'}`;
   t.deps.store.append(next);
+  withdrawIfApproved(t);
   t.session.update(t.key, next.status);
   return `regenerated: version ${next.version}${feedback ? ` (feedback: ${feedback})` : ''}`;
 }

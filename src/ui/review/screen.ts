@@ -4,7 +4,9 @@
 // clipboard. Pure apart from chalk (a colour level chosen by the caller).
 import type { ChalkInstance } from 'chalk';
 import type { ChatMessage } from '../../core/engine.js';
+import type { HistoryItem, Suppression } from '../../core/memory/records.js';
 import { stripControls, stripControlsInline } from '../../core/text/sanitize.js';
+import { renderHistory, renderSuppression } from './history-card.js';
 import type { ReviewCounts, ReviewPosition } from './session.js';
 
 export interface Finding {
@@ -36,6 +38,12 @@ export interface DraftScreen {
   edited?: boolean;
   /** Decided or edited, and the inputs changed since (profile, row, model...). */
   stale?: boolean;
+  /** The last interactions with this person in other campaigns (the memory), newest first. */
+  history?: readonly HistoryItem[];
+  /** The person replied (this ISO time) after this draft was made: stale by a reply. */
+  repliedAt?: string;
+  /** On the do-not-contact list. */
+  suppression?: Suppression;
   /** One line about what just happened (regenerated, edit cancelled...). */
   notice?: string;
   width: number;
@@ -111,8 +119,16 @@ export function renderScreen(s: DraftScreen): string {
   const rule = chalk.dim('─'.repeat(Math.max(10, Math.min(width, 100))));
   const parts = [renderPosition(s.position, s.counts, s.row, chalk)];
   if (s.notice) parts.push(chalk.magenta(stripControlsInline(s.notice)));
-  parts.push(rule, renderRecipientCard(s.recipient, s.isPrivate, width, chalk), rule);
-  const marks = [s.edited ? 'edited by you' : '', s.stale ? chalk.yellow('stale: its inputs changed since it was drafted') : ''].filter(Boolean);
+  parts.push(rule, renderRecipientCard(s.recipient, s.isPrivate, width, chalk));
+  if (s.suppression) parts.push(renderSuppression(s.suppression, chalk));
+  const earlier = renderHistory(s.history ?? [], width, chalk);
+  if (earlier) parts.push(earlier);
+  parts.push(rule);
+  const marks = [
+    s.edited ? 'edited by you' : '',
+    s.stale ? chalk.yellow('stale: its inputs changed since it was drafted') : '',
+    s.repliedAt ? chalk.yellow(`stale: they replied on ${stripControlsInline(s.repliedAt.slice(0, 10))}, after this draft`) : '',
+  ].filter(Boolean);
   const meta = chalk.dim([`version ${s.version}`, s.status, ...marks].join(' · '));
   if (s.draft) parts.push(renderDraftText(s.draft, width, chalk), '', meta);
   else parts.push(chalk.red(`drafting failed: ${stripControlsInline(s.error ?? 'unknown error')}`), chalk.dim('regenerate (r) or skip (s)'));
