@@ -90,8 +90,13 @@ describe('approve and export with the memory', () => {
     expect(eml.code).toBe(0);
     const files = readdirSync(path.join(d, 'outbox')).sort();
     const mails = files.map((f) => parseMail(readFileSync(path.join(d, 'outbox', f), 'utf8')));
-    expect(mails.map((m) => [m.headers['to'], m.headers['message-id']])).toEqual(rows.map((r) => [expect.stringContaining(r.email), r.message_id]));
+    expect(mails.map((m) => [m.headers['to'], m.headers['message-id']])).toEqual(rows.map((r) => [expect.stringContaining(r.email), `<${r.message_id}>`]));
     expect(mails.flatMap((m) => m.names).filter((n) => /^X-Draftsmith/i.test(n))).toEqual([]);
+
+    // The exported messages, sent and imported from the Sent folder: the approvals become sent, nothing is added.
+    const sent = await runCli(['history', 'import', 'outbox', '--direction', 'sent'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
+    expect(sent.code).toBe(0);
+    expect(remembered(d).map((r) => [r.email, r.state, r.message_id])).toEqual(rows.map((r) => [r.email, 'sent', r.message_id]));
 
     const withHeaders = await runCli(['export', '--format', 'mbox', '--out', 'copy.mbox', '--provenance'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
     expect(withHeaders.code).toBe(0);

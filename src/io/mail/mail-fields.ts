@@ -1,16 +1,7 @@
-// Small readings of a parsed message that the adapter (parse-message.ts) puts together: the
-// Message-ID normalised, the date (the Date header, else the mbox From_ line's), addresses,
+// Small readings of a parsed message that the adapter (parse-message.ts) puts together: the date (the Date header, else the mbox From_ line's), addresses,
 // delivery-status reports, the content hash.
 import { createHash } from 'node:crypto';
 import type { AddressObject, ParsedMail } from 'mailparser';
-
-/** `<ABC@Example.COM>` -> `ABC@example.com` (the local part is case-sensitive, the domain is not). */
-export function normaliseMessageId(value: string | undefined): string | undefined {
-  const id = value?.trim().replace(/^<|>$/g, '').trim();
-  if (!id) return undefined;
-  const at = id.lastIndexOf('@');
-  return at === -1 ? id : `${id.slice(0, at)}@${id.slice(at + 1).toLowerCase()}`;
-}
 
 /** ISO time of a date header value or an asctime From_ line date; undefined when it does not parse. */
 export function parseMailDate(value: string | undefined): string | undefined {

@@ -9,7 +9,8 @@ import { stripReply } from '../../core/mail/strip-reply.js';
 import { asksToStop } from '../../core/memory/opt-out-phrases.js';
 import type { ImportedMessage } from '../../core/memory/records.js';
 import type { RawMessage } from './mbox-splitter.js';
-import { contentHash, envelopeDate, failedRecipients, isAutomatic, normaliseMessageId, parseMailDate, partiesOf, rawHeader, type Party } from './mail-fields.js';
+import { normaliseMessageId } from '../../core/export/message-id.js';
+import { contentHash, envelopeDate, failedRecipients, isAutomatic, parseMailDate, partiesOf, rawHeader, type Party } from './mail-fields.js';
 
 export type Direction = 'sent' | 'received' | 'auto';
 

@@ -1,6 +1,7 @@
 // A person's messages: approvals recorded by review and approve, mail imported as sent or
 // received. `history` feeds prompts, the review card and the lint; it runs once per drafted row,
 // so it is one indexed query (people by key or address, then messages by person and time).
+import { normaliseMessageId } from '../../core/export/message-id.js';
 import type { Approval, HistoryBudget, HistoryItem, Who } from '../../core/memory/records.js';
 import { personFor, personIds } from './people.js';
 import type { Sql } from './statements.js';
@@ -68,7 +69,7 @@ export function recordApprovalIn(sql: Sql, a: Approval): void {
         at,
         subject: a.subject ?? '',
         body: a.body,
-        messageId: a.messageId,
+        messageId: normaliseMessageId(a.messageId) ?? null,
         campaign: a.campaign,
         key: a.who.key,
         version: a.version,
