@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openDecisionMemory } from '../../src/app/decision-memory.js';
-import { messageIdFor } from '../../src/core/export/message-id.js';
+import { messageIdFor, normaliseMessageId } from '../../src/core/export/message-id.js';
 import { MemoryStore } from '../../src/io/memory/memory-store.js';
 import { effectiveText } from '../../src/core/decisions/rules.js';
 import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord } from '../../src/core/decisions/records.js';
@@ -367,7 +367,7 @@ describe('the review loop with the memory (a real SQLite memory in a temporary f
     expect(rows.map((r) => [r.state, r.version, r.reviewer])).toEqual([['withdrawn', 1, 'sam'], ['withdrawn', 2, 'sam']]);
     expect(rows[1]!.body).toMatch(/EDITED$/);
     // The Message-ID eml/mbox exports give this exact text.
-    expect(rows[1]!.messageId).toBe(messageIdFor({ key: 'email:p1@example.org', version: 2, address: 'p1@example.org', subject: 'Hello 1', body: rows[1]!.body }));
+    expect(rows[1]!.messageId).toBe(normaliseMessageId(messageIdFor({ key: 'email:p1@example.org', version: 2, address: 'p1@example.org', subject: 'Hello 1', body: rows[1]!.body })));
   });
 
   it('shows the person\'s earlier messages from other campaigns on the card, never this campaign\'s', async () => {
