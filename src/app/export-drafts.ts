@@ -83,7 +83,9 @@ export async function exportDrafts(o: ExportOptions): Promise<ExportOutcome> {
       }
     }
     const { written, skipped, files } = mail ? await writeMail(o, records(), sender) : await writeRecords(o, records(), headersOf(store, rows[0]?.key));
-    if (memory?.full) for (const f of files) memory.store.noteFile(f, 'export');
+    // eml file names carry the recipient's name: the memory notes their folder, never a name.
+    const noted = o.format === 'eml' ? [...new Set(files.map((f) => path.dirname(f)))] : files;
+    if (memory?.full) for (const f of noted) memory.store.noteFile(f, 'export');
     return {
       written,
       skipped,
