@@ -1,7 +1,9 @@
 // `draftsmith history import` through the built binary, into a real memory (SQLite) in a
 // temporary folder: what it reads, what the memory then knows, idempotence, bad input.
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HISTORY_BUDGET } from '../../src/core/memory/records.js';
 import { MemoryStore } from '../../src/io/memory/memory-store.js';
@@ -146,22 +148,26 @@ describe('history import: bad input', () => {
   });
 });
 
+/** The plain progress line appears after a second: the import is under way. */
+function underWay(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const onData = (d: Buffer) => {
+      if (d.toString().includes('importing:')) {
+        child.stderr!.off('data', onData);
+        resolve();
+      }
+    };
+    child.stderr!.on('data', onData);
+  });
+}
+
 describe('history import: Ctrl-C', () => {
   it('stops, exits 130, keeps the committed batches, and the next run imports the rest', async () => {
     const mbox = path.join(tmp.path, 'many.mbox');
     makeMbox(mbox, 8_000);
     const memory = memoryFile();
     const run = importInto(memory, [mbox, '--me', 'sam@example.com']);
-    // The plain progress line appears after a second: the import is under way.
-    await new Promise<void>((resolve) => {
-      const onData = (d: Buffer) => {
-        if (d.toString().includes('importing:')) {
-          run.child.stderr!.off('data', onData);
-          resolve();
-        }
-      };
-      run.child.stderr!.on('data', onData);
-    });
+    await underWay(run.child);
     run.child.kill('SIGINT');
     const r = await run;
     expect(r.code, r.stderr).toBe(130);
@@ -170,6 +176,31 @@ describe('history import: Ctrl-C', () => {
     const total = kept.sent + kept.received;
     expect(total).toBeGreaterThan(0);
     expect(total).toBeLessThan(8_000);
+    const rest = await importInto(memory, [mbox, '--me', 'sam@example.com', '--quiet']);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(figure(rest.stderr, 'duplicates')).toBe(total);
+    expect(figure(rest.stderr, 'new messages')).toBe(8_000 - total);
+  }, 120_000);
+});
+
+describe('history import: kill -9', () => {
+  it('leaves a sound memory holding whole batches, and the next run imports exactly the rest', async () => {
+    const mbox = path.join(tmp.path, 'killed.mbox');
+    makeMbox(mbox, 8_000);
+    const memory = memoryFile();
+    const run = importInto(memory, [mbox, '--me', 'sam@example.com']);
+    await underWay(run.child);
+    run.child.kill('SIGKILL');
+    const r = await run;
+    expect(r.signal ?? r.code).toBe('SIGKILL');
+    const db = new Database(memory, { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+    const kept = await withMemory(memory, (store) => store.stats().messages);
+    const total = kept.sent + kept.received;
     const rest = await importInto(memory, [mbox, '--me', 'sam@example.com', '--quiet']);
     expect(rest.code, rest.stderr).toBe(0);
     expect(figure(rest.stderr, 'duplicates')).toBe(total);
