@@ -55,14 +55,40 @@ async function load(): Promise<Sqlite> {
 
 function probe(Database: typeof BetterSqlite3, nativeBinding: string | undefined): Sqlite {
   const options: SqliteOptions = nativeBinding ? { nativeBinding } : {};
-  const db = new Database(':memory:', options);
+  const db = kept(new Database(':memory:', options));
   const sqliteVersion = (db.prepare('select sqlite_version() as v').get() as { v: string }).v;
   db.close();
   return {
-    open: (file, more) => new Database(file, { ...more, ...options }),
+    open: (file, more) => kept(new Database(file, { ...more, ...options })),
     binding: nativeBinding ?? 'default',
     sqliteVersion,
   };
+}
+
+// better-sqlite3 12 built for Node 24 aborts the process ("Assertion failed: (env) != nullptr" in
+// RemoveEnvironmentCleanupHook) when V8 collects one of its databases or statements while no Node
+// context is current, e.g. at exit after node-llama-cpp ran (fixed in v13, which needs Node 22). So
+// none is ever garbage: every database and statement stays referenced until the process ends,
+// when Node's own cleanup destroys them safely. A command makes a few dozen of them. pragma() is
+// routed through prepare() and exec() for the same reason: better-sqlite3's own makes a statement
+// no one can keep.
+const keptObjects: object[] = [];
+
+function kept(db: SqliteDatabase): SqliteDatabase {
+  keptObjects.push(db);
+  const prepare = db.prepare.bind(db);
+  const keptPrepare = (source: string) => {
+    const statement = prepare(source);
+    keptObjects.push(statement);
+    return statement;
+  };
+  db.prepare = keptPrepare as SqliteDatabase['prepare'];
+  db.pragma = ((source: string, opts?: { simple?: boolean }) => {
+    if (source.includes('=')) return void db.exec(`PRAGMA ${source}`);
+    const statement = keptPrepare(`PRAGMA ${source}`);
+    return opts?.simple ? statement.pluck().get() : statement.all();
+  }) as SqliteDatabase['pragma'];
+  return db;
 }
 
 /** Where a build of better-sqlite3 for the running node's ABI goes (undefined when the package is missing). */
