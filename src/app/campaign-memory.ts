@@ -113,6 +113,23 @@ export class CampaignMemory {
     }
   }
 
+  /**
+   * The memory's approvals of this campaign that the drafts file no longer holds (a later version,
+   * a skip or an exclusion made under --no-memory, or while the memory could not be written)
+   * become withdrawn. One index range over this campaign's approvals; full memory only.
+   */
+  reconcile(campaign: string, drafts: Pick<DraftsStore, 'get'>): void {
+    if (!this.full) return;
+    try {
+      for (const a of this.opened!.store.approvalsOf(campaign)) {
+        const s = drafts.get(a.key);
+        if (s?.status !== 'approved' || s.version !== a.version) this.withdraw(campaign, a.key);
+      }
+    } catch (err) {
+      this.warn(`the memory's approvals could not be compared with the drafts file (${(err as Error).message}).`);
+    }
+  }
+
   /** Remember the drafts file, so `history forget` can list the files that still hold an address. */
   noteDrafts(draftsPath: string): void {
     if (this.full) this.opened!.store.noteFile(draftsPath, 'drafts');

@@ -167,6 +167,7 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
     const source = { csv: c.fromStdin ? null : c.csv.file, header: c.scan.columns.headers, profile: c.profileFile };
     const orphans = bindDraftsFile(store, source, c.roster, { relink: Boolean(o.relink), draftsName });
     recordExclusions(store, c.excluded, c.memory);
+    c.memory.reconcile(draftsPath, store);
     c.memory.noteDrafts(draftsPath);
     await engines.prepare(controller.signal);
     ui.info(`drafting ${c.selected.count} recipient(s) with ${engine.info.engine} · ${engine.info.model} (${engines.where})`);

@@ -1,6 +1,7 @@
 // The memory kept in step with the drafts file (issue 11, follow-up), through the built binary with
 // a real SQLite memory in a temporary folder: a new version or an exclusion of an approved recipient
-// withdraws its approval in the memory (only with a full memory); the lint of `draft`'s summary and
+// withdraws its approval in the memory (only with a full memory; a later run with the memory
+// withdraws what a --no-memory run replaced); the lint of `draft`'s summary and
 // of `status` runs the memory's checks like `lint` does; the command `draft` prints to go on repeats
 // --memory FILE.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -71,7 +72,7 @@ function personalAnswer(request: string): string {
 }
 
 describe('the memory follows the drafts file', () => {
-  it('draft --force of an approved recipient withdraws its approval; an opt-out after approval (excluded) does too; under --no-memory nothing is recorded', async () => {
+  it('draft --force of an approved recipient withdraws its approval; an opt-out after approval (excluded) does too; under --no-memory nothing is recorded, and the next run with the memory catches up', async () => {
     const c = campaign();
     await draft(c);
     await ok(c.run(['approve', '--rows', '1-3', '--reviewer', 'sam']));
@@ -96,6 +97,10 @@ describe('the memory follows the drafts file', () => {
     // --no-memory records nothing: Cleo's new version leaves the memory as it was.
     await draft(c, '--force', '--rows', '3', '--no-memory');
     expect(approvals(c.memory)[2]).toEqual(['cleo@example.org', 'approved', 1]);
+    // ...until the next run with the memory finds the drafts file no longer approves that version.
+    const caught = await draft(c);
+    expect(caught.stderr).toMatch(/0 drafted · 2 cached · 1 excluded/);
+    expect(approvals(c.memory)[2]).toEqual(['cleo@example.org', 'withdrawn', 1]);
 
     // Approving Ana's new version records it; the withdrawn one stays withdrawn.
     await ok(c.run(['approve', '--rows', '1', '--reviewer', 'sam']));
