@@ -110,6 +110,20 @@ describe('the memory follows the drafts file', () => {
     ]);
   }, 60_000);
 
+  it('draft --batch-out records an opt-out after approval as excluded and withdraws the approval, as a live run does', async () => {
+    const c = campaign();
+    await draft(c);
+    await ok(c.run(['approve', '--rows', '1-3', '--reviewer', 'sam']));
+    await withMemory(c.memory, (m) => m.optOut('ana@example.org', 'history optout'));
+    const out = await ok(c.run(['draft', 'people.csv', '--profile', 'p.yaml', '--batch-out', 'requests.jsonl', '--model', 'gpt-4o-mini']));
+    expect(out.stderr).not.toMatch(STACK);
+    expect(approvals(c.memory).map(([who, state]) => [who, state])).toEqual([
+      ['ana@example.org', 'withdrawn'],
+      ['ben@example.org', 'approved'],
+      ['cleo@example.org', 'approved'],
+    ]);
+  }, 60_000);
+
   it("draft's summary and status lint with the memory's checks: repeats-earlier for what another campaign approved; none under --no-memory", async () => {
     // Each recipient's own draft, whatever history block comes before their data in the prompt.
     fake.server.setBehaviour(() => ({ content: (req) => personalAnswer(JSON.stringify(req.body)) }));
