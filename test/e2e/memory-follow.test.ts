@@ -110,6 +110,20 @@ describe('the memory follows the drafts file', () => {
     ]);
   }, 60_000);
 
+  it('draft --redraft-stale --redraft-decided of an approved recipient who replied since withdraws the approval', async () => {
+    const c = campaign();
+    await draft(c);
+    await ok(c.run(['approve', '--rows', '2', '--reviewer', 'sam']));
+    await withMemory(c.memory, (m) => m.importBatch([mail({ address: 'ben@example.org', text: 'Call me next week.', at: new Date(Date.now() + 5).toISOString() })]));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Without --redraft-decided the approved draft is kept, and so is its approval.
+    await draft(c, '--redraft-stale');
+    expect(approvals(c.memory)).toEqual([['ben@example.org', 'approved', 1]]);
+    const redrafted = await draft(c, '--redraft-stale', '--redraft-decided');
+    expect(redrafted.stderr).toMatch(/1 drafted/);
+    expect(approvals(c.memory)).toEqual([['ben@example.org', 'withdrawn', 1]]);
+  }, 60_000);
+
   it('draft --batch-out records an opt-out after approval as excluded and withdraws the approval, as a live run does', async () => {
     const c = campaign();
     await draft(c);
