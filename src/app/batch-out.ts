@@ -31,7 +31,7 @@ export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schem
   recipients: () => AsyncIterable<Recipient>;
   /** Recipients the memory says not to contact: recorded as excluded, no request (campaign-memory.ts). */
   excluded?: readonly Exclusion[];
-  memory?: Pick<CampaignMemory, 'historySource'>;
+  memory?: Pick<CampaignMemory, 'historySource' | 'withdraw' | 'reconcile'>;
 };
 
 export interface BatchOutOptions {
@@ -72,7 +72,9 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
     for (const w of store.warnings) deps.ui.warn(w);
     const draftsName = path.relative(deps.cwd, draftsPath) || draftsPath;
     bindDraftsFile(store, { csv: c.fromStdin ? null : c.csv.file, header: c.scan.columns.headers, profile: c.profileFile }, c.roster, { relink: Boolean(o.relink), draftsName });
-    recordExclusions(store, c.excluded ?? []);
+    // An exclusion ends an approval, in the memory too (as in a live run).
+    recordExclusions(store, c.excluded ?? [], c.memory);
+    c.memory?.reconcile(draftsPath, store);
     const history = c.memory?.historySource(c.profile, c.templates, draftsPath);
     const engine = { engine: ENGINE, model };
     const plan = planJobs(store, engine, { force: Boolean(o.force), redraftDecided: Boolean(o.redraftDecided) });

@@ -1,10 +1,13 @@
 // The memory's part of a `draft` run: who must not be contacted (found while the CSV is scanned,
 // recorded as `excluded` in the drafts file, never sent to the model), each recipient's history for
-// the prompt, and who replied after their draft (stale by a reply). `draft` only reads the memory;
-// it notes the drafts file there so `history forget` can list it. Under --no-memory the memory is
-// opened read-only for the do-not-contact list alone: no history, no stale-by-reply, no note.
+// the prompt, and who replied after their draft (stale by a reply). `draft` writes two things there:
+// the drafts file's path (so `history forget` can list it), and the withdrawal of an approval when
+// a new version or an exclusion replaces an approved draft (the memory never says "approved" for
+// text that no longer is). Under --no-memory the memory is opened read-only for the do-not-contact
+// list alone: no history, no stale-by-reply, no note, no withdrawal.
 import { historyRules, type Templates } from '../core/drafting/prompt.js';
-import type { Suppression } from '../core/memory/records.js';
+import type { LintMemory } from '../core/lint/repeats.js';
+import type { HistoryItem, Suppression } from '../core/memory/records.js';
 import { normaliseAddress, whoOf } from '../core/memory/who.js';
 import { historyBudget, type ToneProfile } from '../core/profile.js';
 import type { Columns } from '../core/recipients/recipients.js';
@@ -27,12 +30,16 @@ export function exclusionReason(s: Suppression): string {
 
 export class CampaignMemory {
   private readonly found = new Map<number, Exclusion>();
+  private withdrawFailed = false;
 
-  private constructor(private readonly opened: OpenedMemory | undefined) {}
+  private constructor(
+    private readonly opened: OpenedMemory | undefined,
+    private readonly warn: (message: string) => void,
+  ) {}
 
-  /** The memory `--memory`/`--no-memory` and the environment name, read only; none when there is no memory yet. */
-  static async open(flag: MemoryFlag, deps: { env: NodeJS.ProcessEnv; cwd: string; notice: (message: string) => void }): Promise<CampaignMemory> {
-    return new CampaignMemory(await openMemory(flag, deps, 'read'));
+  /** The memory `--memory`/`--no-memory` and the environment name; none when there is no memory yet (draft never creates one). */
+  static async open(flag: MemoryFlag, deps: { env: NodeJS.ProcessEnv; cwd: string; notice: (message: string) => void; warn?: (message: string) => void }): Promise<CampaignMemory> {
+    return new CampaignMemory(await openMemory(flag, deps, 'read'), deps.warn ?? (() => {}));
   }
 
   /** History in prompts and stale-by-reply: a memory exists and --no-memory was not given. */
@@ -91,6 +98,38 @@ export class CampaignMemory {
     return (key) => replyAfterDraft(store, drafts, key);
   }
 
+  /**
+   * A new version or an exclusion replaced `key`'s approved draft: the memory's approval of it in
+   * this campaign becomes withdrawn (full memory only). A write that fails costs a warning, once,
+   * never the run: the drafts file holds the truth.
+   */
+  withdraw(campaign: string, key: string): void {
+    if (!this.full) return;
+    try {
+      this.opened!.store.withdrawApproval(campaign, key);
+    } catch (err) {
+      if (!this.withdrawFailed) this.warn(`the memory could not record that an approval was withdrawn (${(err as Error).message}); the drafts file holds the new version.`);
+      this.withdrawFailed = true;
+    }
+  }
+
+  /**
+   * The memory's approvals of this campaign that the drafts file no longer holds (a later version,
+   * a skip or an exclusion made under --no-memory, or while the memory could not be written)
+   * become withdrawn. One index range over this campaign's approvals; full memory only.
+   */
+  reconcile(campaign: string, drafts: Pick<DraftsStore, 'get'>): void {
+    if (!this.full) return;
+    try {
+      for (const a of this.opened!.store.approvalsOf(campaign)) {
+        const s = drafts.get(a.key);
+        if (s?.status !== 'approved' || s.version !== a.version) this.withdraw(campaign, a.key);
+      }
+    } catch (err) {
+      this.warn(`the memory's approvals could not be compared with the drafts file (${(err as Error).message}).`);
+    }
+  }
+
   /** Remember the drafts file, so `history forget` can list the files that still hold an address. */
   noteDrafts(draftsPath: string): void {
     if (this.full) this.opened!.store.noteFile(draftsPath, 'drafts');
@@ -106,10 +145,34 @@ export class CampaignMemory {
  * reason (a re-run adds nothing). A recipient found contactable again needs no record: the run
  * drafts it (core/decisions/rules.ts planRow), and the new draft ends the exclusion.
  */
-export function recordExclusions(store: DraftsStore, exclusions: readonly Exclusion[]): void {
+export function recordExclusions(store: DraftsStore, exclusions: readonly Exclusion[], memory?: Pick<CampaignMemory, 'withdraw'>): void {
   const at = new Date().toISOString();
   for (const e of exclusions) {
-    if (store.get(e.key)?.status === 'excluded' && store.exclusion(e.key)?.reason === e.reason) continue;
+    const was = store.get(e.key)?.status;
+    if (was === 'excluded' && store.exclusion(e.key)?.reason === e.reason) continue;
     store.append({ type: 'excluded', key: e.key, row: e.row, reason: e.reason, at });
+    // Opted out after the approval: the approval no longer holds, in the memory either.
+    if (was === 'approved') memory?.withdraw(store.path, e.key);
   }
+}
+
+/**
+ * The history a run's prompts carry, kept per key until the row's draft is linted, so the lint's
+ * memory checks (repeats-earlier) read what the prompt read instead of asking the memory twice.
+ * Without a history source (no full memory, or a budget of 0 items) the lint gets no memory.
+ */
+export function historyForLint(source: HistorySource | undefined): { source: HistorySource | undefined; take: (key: string) => LintMemory | undefined } {
+  if (!source) return { source, take: () => undefined };
+  const seen = new Map<string, HistoryItem[]>();
+  const of: HistorySource['of'] = (key, recipient) => {
+    const items = source.of(key, recipient);
+    seen.set(key, items);
+    return items;
+  };
+  const take = (key: string): LintMemory => {
+    const history = seen.get(key) ?? [];
+    seen.delete(key);
+    return { history };
+  };
+  return { source: { ...source, of }, take };
 }

@@ -20,8 +20,8 @@ const DECIDING_BUDGET: HistoryBudget = { items: 10, sinceDays: 3 * 365, excerptC
 export interface DecisionMemory {
   /** Opted out or undeliverable; undefined without a memory. */
   suppression(key: string, recipient: Record<string, string>): Suppression | undefined;
-  /** Newest first, other campaigns only; [] without a full memory. */
-  history(key: string, recipient: Record<string, string>): HistoryItem[];
+  /** Newest first, other campaigns only; [] without a full memory. `budget`: a prompt's (regenerate), else the card's and the lint's. */
+  history(key: string, recipient: Record<string, string>, budget?: HistoryBudget): HistoryItem[];
   /** When the person wrote to us after this draft was made (stale by a reply); undefined without a full memory. */
   repliedSince(shown: StoredRecipient): string | undefined;
   /** For the lint: undefined when there is no memory at all (its checks are then absent). */
@@ -95,8 +95,8 @@ function memoryFor(store: MemoryStore, { full, record }: { full: boolean; record
       return fallback;
     }
   };
-  const history = (key: string, recipient: Record<string, string>) =>
-    full && campaign !== undefined ? read(() => store.history(whoOf(key, recipient), DECIDING_BUDGET, { excludeCampaign: campaign }), []) : [];
+  const history = (key: string, recipient: Record<string, string>, budget: HistoryBudget = DECIDING_BUDGET) =>
+    full && campaign !== undefined ? read(() => store.history(whoOf(key, recipient), budget, { excludeCampaign: campaign }), []) : [];
   const suppression = (key: string, recipient: Record<string, string>) => read(() => store.suppression(whoOf(key, recipient)), undefined);
   return {
     suppression,

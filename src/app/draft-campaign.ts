@@ -3,7 +3,8 @@
 // file is checked before the first model request), then either writes the dry run's messages or runs
 // the drafting loop against the drafts file, writing `--out` records in row order as they finish
 // (draft-out.ts). Recipients the memory says not to contact are recorded as excluded and never
-// reach the model (campaign-memory.ts). Warnings and progress go through the ui passed in; the
+// reach the model (campaign-memory.ts); a new version or an exclusion of an approved recipient
+// withdraws its approval in the memory. Warnings and progress go through the ui passed in; the
 // run's outcome is returned for the command to report.
 import path from 'node:path';
 import { parseDraftOutput } from '../core/drafting/draft-answer.js';
@@ -27,7 +28,7 @@ import { createProgress } from '../ui/progress.js';
 import type { Ui } from '../ui/terminal.js';
 import { scanCampaign, type Campaign } from './campaign-scan.js';
 import { bindDraftsFile, campaignNotes, planJobs, settleUnchanged, type ReplyPlan } from './campaign.js';
-import { CampaignMemory, recordExclusions, type Exclusion } from './campaign-memory.js';
+import { CampaignMemory, historyForLint, recordExclusions, type Exclusion } from './campaign-memory.js';
 import { outRecords } from './draft-out.js';
 import type { MemoryFlag } from './open-memory.js';
 import { lazyLint, type LazyLint } from './lazy-lint.js';
@@ -111,7 +112,7 @@ export interface CampaignOutcome {
 export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome | BatchOutReport | undefined> {
   const { profile, dir, file: profileFile } = await readProfile(path.resolve(deps.cwd, o.profile));
   const templates = await loadTemplates(profile, dir);
-  const memory = await CampaignMemory.open(o.memory, { env: deps.env, cwd: deps.cwd, notice: (m) => deps.ui.note(m) });
+  const memory = await CampaignMemory.open(o.memory, { env: deps.env, cwd: deps.cwd, notice: (m) => deps.ui.note(m), warn: (m) => deps.ui.warn(m) });
   const spool = o.csv === '-' ? await spoolToTempFile(deps.stdin) : undefined;
   try {
     const loaded = { profile, profileFile, templates, memory };
@@ -165,7 +166,8 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
     const draftsName = path.relative(deps.cwd, draftsPath) || draftsPath;
     const source = { csv: c.fromStdin ? null : c.csv.file, header: c.scan.columns.headers, profile: c.profileFile };
     const orphans = bindDraftsFile(store, source, c.roster, { relink: Boolean(o.relink), draftsName });
-    recordExclusions(store, c.excluded);
+    recordExclusions(store, c.excluded, c.memory);
+    c.memory.reconcile(draftsPath, store);
     c.memory.noteDrafts(draftsPath);
     await engines.prepare(controller.signal);
     ui.info(`drafting ${c.selected.count} recipient(s) with ${engine.info.engine} · ${engine.info.model} (${engines.where})`);
@@ -196,7 +198,7 @@ function repliedNote(replies: ReplyPlan, store: DraftsStore, resume: string) {
 /** The drafting loop over the rows not settled from the scan alone, with progress and `--out`. */
 async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps, r: Running): Promise<{ summary: RunSummary; readerGone: boolean }> {
   const plan = planJobs(r.store, r.engine.info, { force: Boolean(o.force), redraftDecided: Boolean(o.redraftDecided) }, r.replies);
-  const history = c.memory.historySource(c.profile, c.templates, r.store.path);
+  const { source: history, take: lintMemory } = historyForLint(c.memory.historySource(c.profile, c.templates, r.store.path));
   const settings: JobSettings = {
     profile: c.profile, templates: c.templates, columns: c.scan.columns, schema: c.schema, options: c.options, engine: r.engine.info,
     keyAt: (row) => c.roster.keyAt(row)!.key,
@@ -219,7 +221,12 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
       engine: r.engine, plan, profile: c.profileFile, concurrency: o.concurrency, retries: r.batch ? 0 : o.retries, giveUpAfterMs: o.giveUpAfter * 1000, signal: r.controller.signal,
       ...(r.hosts ? { hosts: r.hosts, hostRetryAfterMs: (o.hostRetryAfter ?? 15) * 1000 } : {}),
       parse: (text) => parseDraftOutput(text, c.profile.channel),
-      save: (record) => r.store.append(record),
+      save: (record) => {
+        const was = r.store.get(record.key!)?.status;
+        r.store.append(record);
+        // The drafts file's approval ends with the new version; so does the memory's.
+        if (was === 'approved') c.memory.withdraw(r.store.path, record.key!);
+      },
       onEvent: (e) => {
         progress.onEvent(e);
         // The lint thread boots while the first answer streams in, not after it (and no request
@@ -227,7 +234,9 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
         if (e.type === 'text') r.lint.start();
         // Only this run's new drafts: re-linting 100k unchanged ones would cost minutes and say
         // nothing new (`status` lints every undecided draft).
-        if (e.type === 'drafted' && e.record.status === 'drafted') r.lint.add(e.record);
+        // The lint's memory checks read the history the prompt carried (looked up once).
+        if (e.type === 'drafted' && e.record.status === 'drafted') r.lint.add(e.record, lintMemory(e.record.key!));
+        else if (e.type === 'failed') lintMemory(settings.keyAt(e.row));
       },
       emit: records?.emit,
     });

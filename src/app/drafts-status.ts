@@ -1,12 +1,14 @@
 // `status`'s use case: where a drafts file stands (counts by status, edited drafts waiting for
 // approval, stale decisions, orphans, rows not drafted yet, failed rows, excluded recipients and,
 // with a memory, drafts whose recipient replied since), and with a tone profile
-// the lint of every undecided draft's latest version. Returns data; the command renders it.
+// the lint of every undecided draft's latest version (with a memory, its checks too, as `lint` runs
+// them: opted-out, repeats-earlier). Returns data; the command renders it.
 import type { DraftStatus } from '../core/decisions/records.js';
 import { DRAFT_STATUSES } from '../core/decisions/records.js';
 import type { LintTally } from '../core/lint/tally.js';
 import { locateDraftsFile, profileForDrafts } from '../io/drafts-file/drafts-path.js';
 import { DraftsStore } from '../io/drafts-file/store.js';
+import { openDecisionMemory, type DecisionMemory } from './decision-memory.js';
 import { openMemory, type MemoryFlag } from './open-memory.js';
 import { replyAfterDraft } from './stale-by-reply.js';
 
@@ -39,7 +41,7 @@ export interface StatusOptions {
   lint: boolean;
   /** How the file is named in the report (from its absolute path). */
   name: (draftsPath: string) => string;
-  /** --memory FILE / --no-memory; with `env`, the memory is read for stale-by-reply (not without `env`). */
+  /** --memory FILE / --no-memory; with `env`, the memory is read for stale-by-reply and the lint (not without `env`). */
   memory?: MemoryFlag;
   env?: NodeJS.ProcessEnv;
 }
@@ -54,7 +56,14 @@ export async function draftsStatus(o: StatusOptions, warn: (message: string) => 
     if (o.env) await addReplies(report, store, { ...o, env: o.env });
     if (!o.lint) return { report };
     const profileFile = profileForDrafts(o.profile, store.recordedProfile(), o.cwd);
-    return profileFile ? { report, tally: await lintUndecided(store, profileFile) } : { report };
+    if (!profileFile) return { report };
+    // The lint's memory checks, as `lint` runs them (read only; its do-not-contact list even under --no-memory).
+    const memory = o.env ? await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn }, 'read') : undefined;
+    try {
+      return { report, tally: await lintUndecided(store, profileFile, memory) };
+    } finally {
+      memory?.close();
+    }
   } finally {
     await store.close();
   }
@@ -99,7 +108,7 @@ async function addReplies(report: StatusReport, store: DraftsStore, o: { memory?
 }
 
 /** Lint the latest version of every undecided draft; decided ones were already read by a person. */
-async function lintUndecided(store: DraftsStore, profileFile: string): Promise<LintTally> {
+async function lintUndecided(store: DraftsStore, profileFile: string, memory: DecisionMemory | undefined): Promise<LintTally> {
   const [{ readProfile }, { lintDraft }, { addToTally, emptyTally }] = await Promise.all([
     import('../io/profile-file.js'),
     import('../core/lint/lint-draft.js'),
@@ -110,7 +119,9 @@ async function lintUndecided(store: DraftsStore, profileFile: string): Promise<L
   for (const s of store.recipients()) {
     if (s.status !== 'drafted' || s.orphaned) continue;
     const shown = store.read(s.key);
-    if (shown?.text) addToTally(tally, s.row, lintDraft({ ...shown.text, recipient: shown.draft.recipient }, profile));
+    if (!shown?.text) continue;
+    const known = memory?.lintMemory(s.key, shown.draft.recipient);
+    addToTally(tally, s.row, lintDraft({ ...shown.text, recipient: shown.draft.recipient, ...(known ? { memory: known } : {}) }, profile));
   }
   return tally;
 }

@@ -1,12 +1,21 @@
 // Regenerating one recipient's draft in review: the previous text and the reviewer's feedback go to
 // the model, and the answer becomes the next version, built by the same function as `draft`'s
 // records (core/drafting/draft-record.ts), so it keeps the profile, the cut flag and the engine's host.
+// With a memory, the prompt carries the same history block as `draft`'s (other campaigns only,
+// within the profile's budget; nothing under --no-memory), and the record the same provenance:
+// seed, temperature, examples and history used.
 import { startingText, type StoredRecipient } from '../core/decisions/rules.js';
 import type { DraftRecord } from '../core/decisions/records.js';
 import { draftedRecord } from '../core/drafting/draft-record.js';
+import type { HistoryBudget, HistoryItem } from '../core/memory/records.js';
 import type { Recipient } from '../core/recipients/recipients.js';
 import type { Engine } from '../core/engine.js';
 import type { LintContext } from './lint-context.js';
+
+/** The recipient's history for the prompt (app/decision-memory.ts): [] without a full memory, never this campaign's own approvals. */
+export interface RegenerateMemory {
+  history(key: string, recipient: Record<string, string>, budget: HistoryBudget): HistoryItem[];
+}
 
 export async function regenerateDraft(
   ctx: LintContext,
@@ -15,23 +24,37 @@ export async function regenerateDraft(
   feedback: string,
   version: number,
   signal?: AbortSignal,
+  memory?: RegenerateMemory,
 ): Promise<DraftRecord> {
   const { storedRow } = await import('../core/recipients/recipients.js');
-  const { buildRegenerateMessages, generationOptions } = await import('../core/drafting/prompt.js');
+  const { buildRegenerateMessages, generationOptions, historyRules } = await import('../core/drafting/prompt.js');
   const { draftSchema, parseDraftOutput } = await import('../core/drafting/draft-answer.js');
+  const { withHistory } = await import('../core/drafting/history-block.js');
+  const { historyBudget } = await import('../core/profile.js');
   const { state, draft } = shown;
   // The recipient is rebuilt from the record: its columns in order.
   const { columns, cells } = storedRow(draft.recipient);
   const recipient: Recipient = { row: state.row, line: 0, cells };
   const previous = startingText(shown);
   const { profile, templates } = ctx;
-  const messages = buildRegenerateMessages(profile, templates, recipient, columns, previous, feedback);
-  const result = await engine.generate({ messages, schema: draftSchema(profile.channel), options: generationOptions(profile, {}), signal });
+  const budget = historyBudget(profile);
+  const items = memory && budget.items > 0 ? memory.history(state.key, draft.recipient, budget) : [];
+  // The same block and rules as `draft`'s prompt (nothing added when there is no history).
+  const { messages, history } = withHistory(buildRegenerateMessages(profile, templates, recipient, columns, previous, feedback), items, budget, historyRules(profile, templates));
+  const options = generationOptions(profile, {});
+  const result = await engine.generate({ messages, schema: draftSchema(profile.channel), options, signal });
   const parsed = parseDraftOutput(result.text, profile.channel);
   // The fingerprint stays the recipient's: a later `draft` run still sees it drafted from the same
   // inputs and keeps this version.
   const record = draftedRecord(
-    { key: state.key, row: state.row, fingerprint: draft.fingerprint, ...(draft.inputs ? { inputs: draft.inputs } : {}), recipient: draft.recipient, engine: engine.info, messages, version, profile: ctx.file, ...(feedback ? { feedback } : {}) },
+    {
+      key: state.key, row: state.row, fingerprint: draft.fingerprint, ...(draft.inputs ? { inputs: draft.inputs } : {}), recipient: draft.recipient, engine: engine.info, messages, version, profile: ctx.file,
+      ...(feedback ? { feedback } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+      examples: profile.examples.length,
+      ...(history ? { history } : {}),
+    },
     parsed,
     result,
     new Date(),

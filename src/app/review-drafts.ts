@@ -1,7 +1,7 @@
 // `review`'s use case: opens the drafts file (locked), finds the tone profile the drafts were made
 // with (or --profile), and runs the review loop with the lint, the editor and regeneration wired
-// in, and the memory: the recipient's history on the card, its do-not-contact mark, each approval
-// recorded and withdrawn as it happens. Regeneration keeps one engine per engine, model and host, all closed at the end. The
+// in, and the memory: the recipient's history on the card and in a regeneration's prompt, its
+// do-not-contact mark, each approval recorded and withdrawn as it happens. Regeneration keeps one engine per engine, model and host, all closed at the end. The
 // terminal side (prompts, screens) is passed in; the loop's result is returned for the command.
 import type { DraftRecord } from '../core/decisions/records.js';
 import type { StoredRecipient } from '../core/decisions/rules.js';
@@ -83,7 +83,7 @@ function withProfile(ctx: LintContext | undefined, memory: DecisionMemory, env: 
     edit: (draft, record) => editDraft(draft, { env, withSubject: record.subject !== undefined }),
     regenerate: async (shown, feedback, version) => {
       if (!ctx) return 'regenerating needs the tone profile, and the one the drafts were made with is gone: run review again with --profile <file>';
-      return interruptible((signal) => regenerate(ctx, shown, feedback, version, engineFor, signal));
+      return interruptible((signal) => regenerate(ctx, shown, feedback, version, { engineFor, memory }, signal));
     },
     lint: (draft, record, key) =>
       ctx
@@ -123,10 +123,11 @@ function engineCache(flags: RegenerateWith, create: ReviewDraftsDeps['createEngi
   return { engineFor, closeAll };
 }
 
-async function regenerate(ctx: LintContext, shown: StoredRecipient, feedback: string, version: number, engineFor: EngineFor, signal: AbortSignal): Promise<DraftRecord | string> {
+/** `memory`: the history `draft` would put into the prompt (none under --no-memory). */
+async function regenerate(ctx: LintContext, shown: StoredRecipient, feedback: string, version: number, w: { engineFor: EngineFor; memory: DecisionMemory }, signal: AbortSignal): Promise<DraftRecord | string> {
   try {
-    const engine = await engineFor(shown.draft, ctx.profile);
-    return await regenerateDraft(ctx, engine, shown, feedback, version, signal);
+    const engine = await w.engineFor(shown.draft, ctx.profile);
+    return await regenerateDraft(ctx, engine, shown, feedback, version, signal, w.memory);
   } catch (err) {
     // Engine trouble or an unusable answer: say so on the same screen; the draft stays as it was.
     if (err instanceof DraftsmithError) return `regeneration failed: ${err.message}${err.hint ? ` (${err.hint})` : ''}`;

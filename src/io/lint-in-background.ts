@@ -62,7 +62,8 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
   return {
     add(row, input) {
       if (inline) return inline.add(row, input);
-      batch.push({ row, input: { subject: input.subject, body: input.body, recipient: input.recipient } });
+      // What the memory knows of the recipient goes too: without it the memory's checks would not run.
+      batch.push({ row, input: { subject: input.subject, body: input.body, recipient: input.recipient, ...(input.memory ? { memory: input.memory } : {}) } });
       if (batch.length >= BATCH) flush();
       else if (!timer && worker) timer = setTimeout(flush, FLUSH_MS).unref();
     },

@@ -21,6 +21,7 @@ const EVERY_FLAG: Record<string, string | number | boolean> = {
   skipLines: 2,
   redraftDecided: true,
   redraftStale: true,
+  memory: 'my memory.db',
 };
 
 describe('resumeCommand with DRAFT_RESUME_FLAGS', () => {
@@ -34,13 +35,18 @@ describe('resumeCommand with DRAFT_RESUME_FLAGS', () => {
     expect(cmd).toBe(
       "draftsmith draft 'Leads 2024.csv' --profile 'my profile.yaml' --drafts 'my drafts.jsonl' --engine ollama --model llama3.2:3b" +
         ' --host http://127.0.0.1:11434 --allow-remote --threads 4 --rows 3,5-9 --limit 10 --seed 5 --temperature 0.3' +
-        ' --encoding windows-1252 --skip-lines 2 --redraft-decided --redraft-stale',
+        " --encoding windows-1252 --skip-lines 2 --redraft-decided --redraft-stale --memory 'my memory.db'",
     );
   });
 
   it('leaves out flags that are unset or false, and keeps 0 (a seed of 0 is a seed)', () => {
     const cmd = resumeCommand('draft', ['leads.csv', '--profile', 'p.yaml'], { seed: 0, temperature: 0, allowRemote: false, limit: undefined }, DRAFT_RESUME_FLAGS);
     expect(cmd).toBe('draftsmith draft leads.csv --profile p.yaml --seed 0 --temperature 0');
+  });
+
+  it('repeats --no-memory (commander gives it as false): resuming must not record what the run was told not to', () => {
+    const cmd = resumeCommand('draft', ['leads.csv', '--profile', 'p.yaml'], { memory: false, seed: 1 }, DRAFT_RESUME_FLAGS);
+    expect(cmd).toBe('draftsmith draft leads.csv --profile p.yaml --seed 1 --no-memory');
   });
 
   it("quotes a value with a quote or a shell character so the command runs as printed", () => {

@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import type { Approval, HistoryBudget, HistoryItem, ImportBatchResult, ImportedMessage, Suppression, Who } from '../../core/memory/records.js';
 import { forgetPeople, noteFileIn, purgeOlderThan, showPerson, statsOf } from './admin.js';
 import type { ForgetResult, MemoryStats, PersonReport } from '../../core/memory/reports.js';
+import { approvalsIn } from './campaign-approvals.js';
 import { clearDoNotContact, identitiesOf, markDoNotContact, suppressionOf } from './do-not-contact.js';
 import { importBatchIn } from './import-batch.js';
 import { historyOf, lastReceivedAtOf, recordApprovalIn, withdrawApprovalIn } from './messages.js';
@@ -54,6 +55,11 @@ export class MemoryStore {
 
   withdrawApproval(campaign: string, key: string): void {
     withdrawApprovalIn(this.sql, campaign, key);
+  }
+
+  /** The approvals of `campaign` still standing (not withdrawn, not sent): recipient key and version. */
+  approvalsOf(campaign: string): { key: string; version: number }[] {
+    return approvalsIn(this.sql, campaign);
   }
 
   importBatch(messages: readonly ImportedMessage[]): ImportBatchResult {
