@@ -117,9 +117,10 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const sections = { engines: benchEngines, import: benchImport, memory: benchMemory };
-  if (only !== undefined && only !== 'startup' && !(only in sections)) throw new Error(`--only takes one section: startup, engines, import or memory (got ${only})`);
-  if (only !== undefined && only in sections) {
-    for (const r of await sections[only as keyof typeof sections](root, work, bin)) process.stdout.write(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})\n`);
+  const isSection = (name: string): name is keyof typeof sections => Object.hasOwn(sections, name);
+  if (only !== undefined && only !== 'startup' && !isSection(only)) throw new Error(`--only takes one section: startup, engines, import or memory (got ${only})`);
+  if (only !== undefined && isSection(only)) {
+    for (const r of await sections[only](root, work, bin)) process.stdout.write(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})\n`);
     rmSync(work, { recursive: true, force: true });
     return;
   }
