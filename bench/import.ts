@@ -40,8 +40,8 @@ function message(i: number): string {
   return `${head.join('\n')}\nContent-Type: multipart/alternative; boundary="b${i}"\n\n--b${i}\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: base64\n\n${b64(text)}\n--b${i}\nContent-Type: text/html; charset=UTF-8\nContent-Transfer-Encoding: base64\n\n${b64(html)}\n--b${i}--\n\n`;
 }
 
-/** Writes the mbox in pieces (the generator itself stays small). */
-export function makeMbox(file: string, count: number): void {
+/** Writes the mbox in pieces (the generator itself stays small): message i is `message(i)`. */
+export function writeMessages(file: string, count: number, message: (i: number) => string): void {
   const fd = openSync(file, 'w');
   try {
     let chunk = '';
@@ -56,6 +56,10 @@ export function makeMbox(file: string, count: number): void {
   } finally {
     closeSync(fd);
   }
+}
+
+export function makeMbox(file: string, count: number): void {
+  writeMessages(file, count, message);
 }
 
 async function importOnce(bin: string, work: string, count: number) {
