@@ -57,6 +57,12 @@ describe('the review card\'s memory lines', () => {
     ]);
     expect(renderHistory([], 100, c)).toBe('');
   });
+  it('cuts a long line to the width with an ellipsis, never between the halves of an emoji', () => {
+    const text = `${'x'.repeat(43)}😀 and more`;
+    const line = renderHistory([{ at: '2026-10-03T09:00:00Z', state: 'received', subject: 'Hi', text }], 80, c).split('\n')[1]!;
+    expect(line).toBe(`    2026-10-03  they replied  Hi — ${'x'.repeat(43)}…`);
+    expect(line).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
   it('marks a do-not-contact recipient', () => {
     expect(renderSuppression({ kind: 'opted-out', reason: 'history optout', at: '' }, c)).toContain('DO NOT CONTACT');
   });

@@ -2,8 +2,8 @@
 // person from other campaigns (date, who wrote, subject, a one-line excerpt). Mail text is
 // untrusted: every piece is stripped of terminal controls and cut to one line. Pure.
 import type { ChalkInstance } from 'chalk';
+import { excerpt } from '../../core/drafting/history-block.js';
 import type { HistoryItem, Suppression } from '../../core/memory/records.js';
-import { stripControlsInline } from '../../core/text/sanitize.js';
 
 /** How many interactions the card shows. */
 export const CARD_ITEMS = 3;
@@ -22,18 +22,15 @@ export function renderHistory(items: readonly HistoryItem[], width: number, chal
   for (const h of items.slice(0, CARD_ITEMS)) {
     const head = `${h.at.slice(0, 10)}  ${WHO[h.state].padEnd(12)}  `;
     const subject = oneLine(h.subject) || '(no subject)';
-    const excerpt = oneLine(h.text);
-    const text = excerpt ? `${subject} — ${excerpt}` : subject;
-    lines.push(`    ${chalk.dim(head)}${cut(text, Math.max(20, width - head.length - 4))}`);
+    const said = oneLine(h.text);
+    const text = said ? `${subject} — ${said}` : subject;
+    lines.push(`    ${chalk.dim(head)}${excerpt(text, Math.max(20, width - head.length - 4))}`);
   }
   if (items.length > CARD_ITEMS) lines.push(chalk.dim(`    … ${items.length - CARD_ITEMS} earlier (draftsmith history show)`));
   return lines.join('\n');
 }
 
+/** Controls gone, one line, uncut (history-block's excerpt, which the card's line is cut with). */
 function oneLine(text: string): string {
-  return stripControlsInline(text).replace(/\s+/g, ' ').trim();
-}
-
-function cut(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, Math.max(1, max - 1))}…`;
+  return excerpt(text, Infinity);
 }
