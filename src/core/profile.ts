@@ -58,6 +58,8 @@ const memorySchema = z.strictObject({
     .refine((v) => parseDays(v) !== undefined, `expected an age such as ${DURATION_EXAMPLES}`)
     .optional(),
   excerpt_chars: z.number().int().min(40).max(4000).optional(),
+  // Earlier approved messages of this profile carried as examples of the reviewer's voice (0: none).
+  examples: z.number().int().min(0).max(10).optional(),
 });
 const promptsSchema = z.strictObject({
   system: text.optional(),
@@ -77,6 +79,10 @@ const profileSchema = z.strictObject({
   length: lengthSchema.optional(),
   language: text.optional(),
   sign_off: text.optional(),
+  // The opening word(s) before the recipient's name, e.g. "Hello" (`learn` may propose it).
+  greeting: text.optional(),
+  // Phrases every draft includes (`learn` may propose them from what reviewers keep adding).
+  required_phrases: textList.optional(),
   sender: senderSchema.optional(),
   do: textList.default([]),
   dont: textList.default([]),
@@ -106,6 +112,13 @@ export function historyBudget(profile: Pick<ToneProfile, 'memory'>): HistoryBudg
     sinceDays: m?.history_since !== undefined ? parseDays(m.history_since)! : DEFAULT_HISTORY_BUDGET.sinceDays,
     excerptChars: m?.excerpt_chars ?? DEFAULT_HISTORY_BUDGET.excerptChars,
   };
+}
+
+/** How many earlier approvals a prompt carries as examples of the reviewer's voice (profile `memory.examples`). */
+export const DEFAULT_MEMORY_EXAMPLES = 3;
+
+export function memoryExamples(profile: Pick<ToneProfile, 'memory'>): number {
+  return profile.memory?.examples ?? DEFAULT_MEMORY_EXAMPLES;
 }
 
 export interface ProfileIssue {

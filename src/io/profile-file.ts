@@ -170,6 +170,12 @@ banned_phrases:
   - circle back
   - synergy
 
+# Optional: the opening word(s) before the recipient's name, and phrases every draft includes
+# (\`draftsmith learn\` proposes both from your edits; the lint checks them).
+# greeting: Hello
+# required_phrases:
+#   - Happy to send the slides afterwards.
+
 # Few-shot examples: a recipient's fields and a message you would be happy to send.
 # \`message\` is text, or {subject, body} for email.
 examples:
@@ -220,6 +226,7 @@ model:
 #   history_items: 3      # the most recent interactions (0 = none)
 #   history_since: 365d   # only newer than this (d, w, m or y)
 #   excerpt_chars: 400    # characters of each message's excerpt
+#   examples: 3           # earlier approved messages of this profile shown as examples of your voice (0 = none)
 
 # Optional: your own prompt templates (mustache), relative to this file.
 # prompts:

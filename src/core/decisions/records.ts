@@ -76,6 +76,8 @@ export interface DraftRecord {
   modelDigest?: string;
   /** How many of the profile's examples the prompt carried. */
   examples?: number;
+  /** The memory's message ids of the earlier approvals the prompt carried as examples (issue 12); not in the fingerprint. */
+  memoryExamples?: number[];
   /** The remembered interactions the prompt carried (count and the newest one's time); not in the fingerprint. */
   history?: { items: number; latest?: string };
   /** ISO time the record was written. */

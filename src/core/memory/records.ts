@@ -55,6 +55,8 @@ export interface Approval {
   at: string;
   /** The Message-ID eml/mbox exports give this exact text (core/export/message-id.ts). */
   messageId: string;
+  /** Absent from callers that know no profile: the approval is then never an example nor a lesson. */
+  learning?: ApprovalLearning;
 }
 
 /** One message read from a mail file or a history CSV, ready to be remembered. */
@@ -101,3 +103,65 @@ export interface HistoryBudget {
 }
 
 export const DEFAULT_HISTORY_BUDGET: HistoryBudget = { items: 3, sinceDays: 365, excerptChars: 400 };
+
+/** The text a message had: the subject (email only) and the body. */
+export interface MessageText {
+  subject?: string;
+  body: string;
+}
+
+/**
+ * What an approval adds for learning (issue 12), recorded with it from schema 2 on: the channel,
+ * the model's own text when the reviewer edited it, and the recipient's data as the prompt carried
+ * it (non-private columns only), which example selection searches.
+ */
+export interface ApprovalLearning {
+  channel: string;
+  /** The model's version this approval grew from; absent when approved unedited. */
+  original?: MessageText;
+  /** Non-private columns by header, as sent to the model. */
+  fields: Record<string, string>;
+}
+
+/** Which earlier approvals may serve as examples for one recipient (core/memory/example-choice.ts ranks them). */
+export interface ExampleQuery {
+  /** The tone profile's absolute path: only its own approvals. */
+  profile: string;
+  channel: string;
+  /** The recipient being drafted: never their own messages. */
+  who: Who;
+  /** The drafts file being drafted (absolute path): never its own approvals. */
+  excludeCampaign: string;
+  /** Search words from the recipient's non-private fields (core/memory/example-choice.ts exampleTerms). */
+  terms: readonly string[];
+  /** Most candidates to return (best match first). */
+  limit: number;
+}
+
+/** An earlier approved message that may become an example, with how well its recipient matched. */
+export interface ExampleCandidate {
+  /** The memory's message id: recorded with the draft as provenance. */
+  id: number;
+  campaign: string;
+  at: string;
+  edited: boolean;
+  subject?: string;
+  body: string;
+  /** Its recipient's non-private fields. */
+  fields: Record<string, string>;
+  /** How alike the recipients are: BM25 made positive (higher = more alike). */
+  match: number;
+}
+
+/** One edited-then-approved message, for `learn` (the model's text against the reviewer's). */
+export interface LearnedEdit {
+  id: number;
+  campaign: string;
+  recipientKey: string;
+  /** Display name from the CSV, when known: names are masked before phrases are compared. */
+  name?: string;
+  at: string;
+  original: MessageText;
+  approved: MessageText;
+  fields: Record<string, string>;
+}

@@ -96,6 +96,11 @@ export function statsOf(sql: Sql): Omit<MemoryStats, 'path' | 'bytes' | 'schemaV
 }
 
 /** Kept as an absolute path (relative ones against this process's folder). */
+/** The files noted as `kind` (absolute paths, sorted). */
+export function filesIn(sql: Sql, kind: 'drafts' | 'export'): string[] {
+  return sql.st('SELECT path FROM files WHERE kind = ? ORDER BY path').pluck().all(kind) as string[];
+}
+
 export function noteFileIn(sql: Sql, file: string, kind: 'drafts' | 'export'): void {
   const at = new Date().toISOString();
   sql.st('INSERT INTO files (path, kind, noted_at) VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, noted_at = excluded.noted_at').run(path.resolve(file), kind, at);

@@ -3,7 +3,7 @@
 // concern lives in its own module (people, messages, import-batch, do-not-contact, admin).
 import { statSync } from 'node:fs';
 import type { Approval, HistoryBudget, HistoryItem, ImportBatchResult, ImportedMessage, Suppression, Who } from '../../core/memory/records.js';
-import { forgetPeople, noteFileIn, purgeOlderThan, showPerson, statsOf } from './admin.js';
+import { filesIn, forgetPeople, noteFileIn, purgeOlderThan, showPerson, statsOf } from './admin.js';
 import type { ForgetResult, MemoryStats, PersonReport } from '../../core/memory/reports.js';
 import { approvalsIn } from './campaign-approvals.js';
 import { clearDoNotContact, identitiesOf, markDoNotContact, suppressionOf } from './do-not-contact.js';
@@ -79,6 +79,11 @@ export class MemoryStore {
 
   noteFile(path: string, kind: 'drafts' | 'export'): void {
     noteFileIn(this.sql, path, kind);
+  }
+
+  /** Drafts files (the campaigns) or exports the memory has seen, as absolute paths. */
+  files(kind: 'drafts' | 'export'): string[] {
+    return filesIn(this.sql, kind);
   }
 
   show(target: string): PersonReport {
