@@ -111,6 +111,11 @@ describe('lintDraft: levels, order and messages', () => {
     expect(codes(plain)).not.toContain('control-chars');
   });
 
+  it('flags a bidirectional override, which shows the text in another order than it is sent', () => {
+    const found = lintDraft({ subject: 'Your invoice', body: 'Hi Ana,\nopen invoice\u202Efdp.exe today.\n\nBest,\nSam', recipient }, profile);
+    expect(found.find((f) => f.code === 'control-chars')).toMatchObject({ level: 'error', message: expect.stringMatching(/^1 terminal control/) });
+  });
+
   it('emoji and very long bodies do not break it', () => {
     const body = `Hi Ana 👋,\n\n${'Great to meet you at the meetup 🎉 and thanks for the tips. '.repeat(400)}\n\nBest,\nSam`;
     const f = lintDraft({ subject: 'Hi 😀', body, recipient }, { ...profile, length: { max_words: 5000 } });

@@ -10,7 +10,7 @@ const hasShared = existsSync(badInputs);
 if (!hasShared) console.warn(`skipping real-data sanitize tests: ${badInputs} not found`);
 
 /** Anything a terminal could act on: ESC, BEL, any C0 but LF/TAB, DEL, C1. */
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 describe('stripControls', () => {
   const cases: [string, string, string][] = [
@@ -86,6 +86,20 @@ describe.skipIf(!hasShared)('stripControls on real payloads', () => {
     const inert = payloads.filter((p) => !UNSAFE.test(p.payload) && !p.payload.includes('\r'));
     expect(inert.length).toBeGreaterThan(10);
     for (const { payload } of inert) expect(stripControls(payload)).toBe(payload);
+  });
+
+  it.each([
+    ['a right-to-left override', 'invoice\u202Efdp.exe', 'invoicefdp.exe'],
+    ['embeddings and the pop', '\u202Aleft\u202C \u202Bright\u202C', 'left right'],
+    ['isolates', 'Ana \u2067مرحبا\u2069 \u2066x\u2069\u2068y\u2069', 'Ana مرحبا xy'],
+  ])('drops bidirectional controls: %s', (_what, input, expected) => {
+    expect(stripControls(input)).toBe(expected);
+    expect(stripControlsInline(input)).toBe(expected);
+  });
+
+  it('keeps right-to-left text and the marks it needs (LRM, RLM)', () => {
+    const arabic = 'مرحبا بك \u200Fيا سارة\u200E!';
+    expect(stripControls(arabic)).toBe(arabic);
   });
 
   it('survives the Big List of Naughty Strings and keeps ordinary text', () => {

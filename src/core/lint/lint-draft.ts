@@ -173,7 +173,7 @@ const MARKDOWN: { re: RegExp; what: string }[] = [
 ];
 
 /** C0 controls but tab, newline and carriage return; DEL; C1 controls. */
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 function artefacts(subject: string, body: string): string[] {
   const foldedBody = body

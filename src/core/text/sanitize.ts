@@ -10,10 +10,14 @@ const ESC = 0x1b;
 const BEL = 0x07;
 const ST_C1 = 0x9c;
 
-/** Anything that needs the scanner: C0 except TAB and LF, DEL, C1. */
-const NEEDS_SCAN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/**
+ * Anything that needs the scanner: C0 except TAB and LF, DEL, C1, and the bidirectional embeddings,
+ * overrides and isolates (U+202A-U+202E, U+2066-U+2069): a right-to-left override in a name or a
+ * draft makes the screen show text in an order other than the one stored ("Trojan Source").
+ */
+const NEEDS_SCAN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-/** Removes terminal control sequences and control characters; keeps `\n` and `\t`. `\r\n` becomes `\n`. */
+/** Removes terminal control sequences, control characters and bidi overrides; keeps `\n` and `\t`. `\r\n` becomes `\n`. */
 export function stripControls(text: string): string {
   if (!NEEDS_SCAN.test(text)) return text;
   let out = '';
@@ -53,7 +57,7 @@ export function stripControlsInline(text: string): string {
 }
 
 function isDroppedControl(c: number): boolean {
-  return (c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f);
+  return (c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
 function isSpecial(c: number): boolean {
