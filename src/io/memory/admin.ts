@@ -101,6 +101,11 @@ export function filesIn(sql: Sql, kind: 'drafts' | 'export'): string[] {
   return sql.st('SELECT path FROM files WHERE kind = ? ORDER BY path').pluck().all(kind) as string[];
 }
 
+/** The campaigns the memory knows (absolute paths, sorted): drafts files noted by `draft`, and those approvals came from. */
+export function campaignsIn(sql: Sql): string[] {
+  return sql.st("SELECT path FROM files WHERE kind = 'drafts' UNION SELECT campaign FROM messages WHERE campaign IS NOT NULL ORDER BY 1").pluck().all() as string[];
+}
+
 export function noteFileIn(sql: Sql, file: string, kind: 'drafts' | 'export'): void {
   const at = new Date().toISOString();
   sql.st('INSERT INTO files (path, kind, noted_at) VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, noted_at = excluded.noted_at').run(path.resolve(file), kind, at);

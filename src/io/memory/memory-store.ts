@@ -3,7 +3,7 @@
 // concern lives in its own module (people, messages, import-batch, do-not-contact, admin).
 import { statSync } from 'node:fs';
 import type { Approval, HistoryBudget, HistoryItem, ImportBatchResult, ImportedMessage, Suppression, Who } from '../../core/memory/records.js';
-import { filesIn, forgetPeople, noteFileIn, purgeOlderThan, showPerson, statsOf } from './admin.js';
+import { campaignsIn, filesIn, forgetPeople, noteFileIn, purgeOlderThan, showPerson, statsOf } from './admin.js';
 import type { ForgetResult, MemoryStats, PersonReport } from '../../core/memory/reports.js';
 import { approvalsIn } from './campaign-approvals.js';
 import { clearDoNotContact, identitiesOf, markDoNotContact, suppressionOf } from './do-not-contact.js';
@@ -84,6 +84,11 @@ export class MemoryStore {
   /** Drafts files (the campaigns) or exports the memory has seen, as absolute paths. */
   files(kind: 'drafts' | 'export'): string[] {
     return filesIn(this.sql, kind);
+  }
+
+  /** Drafts files noted by `draft` and those approvals came from (a first campaign is drafted before the memory exists). */
+  campaigns(): string[] {
+    return campaignsIn(this.sql);
   }
 
   show(target: string): PersonReport {
