@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { StoredRecipient } from '../core/decisions/rules.js';
-import { DraftsmithError } from '../core/errors.js';
+import { DraftsmithError, UsageError } from '../core/errors.js';
 import { editShare } from '../core/text/word-diff.js';
 import { DraftsStore } from '../io/drafts-file/store.js';
 import { loadLintContext, type LintContext } from './lint-context.js';
@@ -67,6 +67,9 @@ export async function learningStats(o: StatsOptions, warn: (message: string) => 
     opened.store.close();
   }
   const wanted = o.profile === undefined ? undefined : path.resolve(o.cwd, o.profile);
+  if (wanted !== undefined && !existsSync(wanted)) {
+    throw new UsageError(`--profile ${o.profile}: no such file.`, { hint: 'give the tone profile the campaigns were drafted with, or leave --profile out to see every campaign.' });
+  }
   const contexts = new Map<string, Promise<LintContext | string>>();
   for (const file of files) {
     if (!existsSync(file)) {

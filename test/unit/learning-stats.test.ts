@@ -85,6 +85,7 @@ describe('learningStats', () => {
     // Only campaigns of another profile: none; a gone drafts file is named, not fatal.
     await copyFile(path.join(dir, 'profile.yaml'), path.join(dir, 'other.yaml'));
     expect((await learningStats({ cwd: dir, env, profile: 'other.yaml' }, () => {})).campaigns).toEqual([]);
+    await expect(learningStats({ cwd: dir, env, profile: 'nowhere.yaml' }, () => {})).rejects.toThrow(/--profile nowhere\.yaml: no such file/);
     await unlink(path.join(dir, 'a.drafts.jsonl'));
     const after = await learningStats({ cwd: dir, env, profile: 'profile.yaml' }, () => {});
     expect(after.campaigns.map((c) => path.basename(c.file))).toEqual(['b.drafts.jsonl']);
