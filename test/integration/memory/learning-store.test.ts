@@ -117,6 +117,9 @@ describe('editsOf and learningProfiles', () => {
     expect(edits[2]!.original).toEqual({ body: 'Model sms' });
     expect(edits[2]!.approved).toEqual({ body: 'Body for eve' });
     expect(store.editsOf('/p/other.yaml')).toEqual([]);
+    expect(store.show('ana@example.org').messages).toMatchObject([{ text: 'Body for ana', edited: true, original, channel: 'email', fields: { role: 'CTO' } }]);
+    expect(store.show('cy@example.org').messages[0]).not.toHaveProperty('original');
+    expect(store.stats().learning).toEqual({ edited: 4, withOriginal: 3, examples: 4 });
     expect(store.learningProfiles()).toEqual([
       { profile: PROFILE, channel: 'email', approvals: 3, edited: 2 },
       { profile: PROFILE, channel: 'sms', approvals: 1, edited: 1 },
