@@ -70,7 +70,7 @@ export async function approveDrafts(o: ApproveOptions, warn: (message: string) =
     const ctx = await loadLintContext(profileFile);
     for (const w of store.warnings) warn(w);
     if (o.selection) assertRowsMatch(store, o.selection, o.rows ?? '');
-    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn, ...(o.notice ? { notice: o.notice } : {}) });
+    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn, ...(o.notice ? { notice: o.notice } : {}), toneProfile: ctx.profile });
     const edit = editText !== undefined ? parseEditFile(editText, { withSubject: ctx.profile.channel === 'email', file: o.edit!.file }) : undefined;
     const outcome = approveAll(store, ctx, memory, o, edit);
     const unrecorded = memory.unrecorded();
