@@ -74,6 +74,9 @@ export function chooseExamples(candidates: readonly ExampleCandidate[], o: Choos
   if (k === 0) return [];
   const best: { c: ExampleCandidate; score: number; at: string; id: number }[] = [];
   for (const c of candidates) {
+    // No weight lifts a match by more than EDITED_WEIGHT: one that cannot reach the k-th best is
+    // passed over before its time is parsed (most of the thousands, as the memory sends the best first).
+    if (best.length === k && Math.max(0, c.match) * EDITED_WEIGHT < best[k - 1]!.score) continue;
     const entry = { c, score: exampleScore(c, o.now), at: c.at, id: c.id };
     if (best.length === k && !before(entry, best[k - 1]!)) continue;
     let i = best.length;
