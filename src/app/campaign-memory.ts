@@ -194,11 +194,14 @@ export function historyForLint(source: HistorySource | undefined): { source: His
 }
 
 /**
- * How many candidates the memory ranks by bm25 before the recency and edited weights reorder them.
- * Those weights lift a candidate by 1.5 at most, so past the first few dozen a lower match cannot
- * reach the top k; more costs time on every drafted row (bench/memory.ts).
+ * How many of the best bm25 matches chooseExamples weighs (recency, edited) for k examples. The
+ * weights lift a match by 1.5 at most, so deep in the list a lower match rarely reaches the top k;
+ * and the memory's cost grows with this number on every drafted row (bench/memory-examples.ts).
+ * The choice is "the best k among the best matches", deterministic either way.
  */
-export const EXAMPLE_CANDIDATES = 4000;
+export function exampleCandidates(k: number): number {
+  return Math.max(48, 16 * k);
+}
 
 /**
  * The example source over one store, for `draft` (above) and review's regenerate: the row's sent
@@ -219,7 +222,7 @@ export function exampleSourceIn(
     of: (key, recipient, sent) => {
       const terms = exampleTerms(sent);
       if (terms.length === 0 || failed) return [];
-      const q: ExampleQuery = { profile: where.profile, channel: profile.channel, who: whoOf(key, recipient), excludeCampaign: where.campaign, terms, limit: EXAMPLE_CANDIDATES };
+      const q: ExampleQuery = { profile: where.profile, channel: profile.channel, who: whoOf(key, recipient), excludeCampaign: where.campaign, terms, limit: exampleCandidates(k) };
       try {
         return chooseExamples(store.exampleCandidates(q), { k, now: now(), terms });
       } catch (err) {

@@ -3,6 +3,7 @@
 // io/memory), and this ranks them. Pure and deterministic: the same candidates, k and clock give
 // the same picks, in the same order.
 import type { ExampleCandidate } from './records.js';
+import { exampleTerms, foldWord } from './search-fields.js';
 
 /** A candidate picked as an example, with its score and why it was picked. */
 export interface ChosenExample extends ExampleCandidate {
@@ -91,15 +92,10 @@ export function chooseExamples(candidates: readonly ExampleCandidate[], o: Choos
   }));
 }
 
-/** Lower-case, accents off: how the memory's search folds words (FTS5 unicode61 remove_diacritics 2). */
-export function foldWord(word: string): string {
-  return word.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
-}
-
-/** The query's words that occur among the words of `fields`' values. */
+/** The query's words that its recipient's searchable fields hold (the words the memory matched on). */
 export function sharedWords(terms: readonly string[], fields: Record<string, string>): string[] {
   if (terms.length === 0) return [];
-  const words = new Set(foldWord(Object.values(fields).join(' ')).split(/[^\p{L}\p{N}]+/u));
+  const words = new Set(exampleTerms(fields, Infinity));
   return terms.filter((t) => words.has(foldWord(t)));
 }
 
