@@ -15,6 +15,8 @@ import type { ToneProfile } from '../core/profile.js';
 import { buildColumns } from '../core/recipients/recipients.js';
 import { recipientAddress } from '../io/export/mail-files.js';
 import type { MemoryStore } from '../io/memory/memory-store.js';
+import { exampleSourceIn } from './campaign-memory.js';
+import type { ExampleSource } from './draft-jobs.js';
 import { openMemory, type MemoryFlag } from './open-memory.js';
 
 /** How far back review and the lint look: more than a prompt carries, a repeat is a repeat for years. */
@@ -29,6 +31,8 @@ export interface DecisionMemory {
   repliedSince(shown: StoredRecipient): string | undefined;
   /** For the lint: undefined when there is no memory at all (its checks are then absent). */
   lintMemory(key: string, recipient: Record<string, string>): LintMemory | undefined;
+  /** The examples `draft` chooses for this profile (its absolute path) in this campaign, for regenerate; undefined without a full memory. */
+  examples(profile: ToneProfile, profileFile: string): ExampleSource | undefined;
   /** Records the approval of the recipient's latest version (one write). */
   approved(shown: StoredRecipient, decision: { at: string; reviewer: string }): void;
   /** A later version or a skip of an approved recipient withdraws its approval. */
@@ -75,6 +79,7 @@ const NO_MEMORY: DecisionMemory = {
   history: () => [],
   repliedSince: () => undefined,
   lintMemory: () => undefined,
+  examples: () => undefined,
   approved: () => {},
   withdrawn: () => {},
   unrecorded: () => undefined,
@@ -119,6 +124,7 @@ function memoryFor(store: MemoryStore, { full, record, profile }: { full: boolea
       const s = suppression(key, recipient);
       return { history: history(key, recipient), ...(s ? { suppression: s } : {}) };
     },
+    examples: (tone, profileFile) => (full && campaign !== undefined ? exampleSourceIn(store, tone, { profile: profileFile, campaign }, warn) : undefined),
     approved: (shown, decision) => write(() => campaign !== undefined && store.recordApproval(approvalOf(shown, campaign, decision, profile))),
     withdrawn: (key) => write(() => campaign !== undefined && store.withdrawApproval(campaign, key)),
     unrecorded: () => (failed > 0 ? `${failed} decision(s) were not recorded in the memory (${firstError}); the drafts file holds them all.` : undefined),

@@ -184,7 +184,7 @@ async function act(action: Exclude<Action, 'quit'>, t: Turn): Promise<string | u
     case 'back':
       return t.session.back() ? undefined : 'this is the first draft';
     case 'view':
-      t.deps.show(renderFullView(t.shown.draft.recipient, t.deps.isPrivate, t.shown.draft.messages, t.deps.width, t.deps.chalk));
+      t.deps.show(renderFullView(t.shown.draft.recipient, t.deps.isPrivate, t.shown.draft.messages, t.deps.width, t.deps.chalk, t.shown.draft.memoryExamples));
       await t.deps.ask.text('Press Enter to go back to the draft');
       return undefined;
   }
