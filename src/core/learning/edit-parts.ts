@@ -115,7 +115,8 @@ export function prepareEdit(edit: LearnedEdit): PreparedEdit | undefined {
   });
   const before = messageParts(mask(edit.original));
   const after = messageParts(mask(edit.approved));
-  const bodyChanged = wordEdits(edit.original.body, edit.approved.body).length > 0;
+  // Whitespace is not a token: the same tokens mean an edit that only re-wrapped lines.
+  const bodyChanged = tokens(edit.original.body).join('\u0000') !== tokens(edit.approved.body).join('\u0000');
   if (!bodyChanged && sameText(before.subject, after.subject)) return undefined;
   return {
     id: edit.id,

@@ -49,8 +49,21 @@ function worthy(list: readonly string[]): boolean {
   return words.length >= 2 || [...words[0]!].length >= 6;
 }
 
+// Folding is most of the work on a large memory, and texts repeat their words: remember them.
+const folds = new Map<string, string>();
+
+function foldToken(token: string): string {
+  let f = folds.get(token);
+  if (f === undefined) {
+    if (folds.size > 100_000) folds.clear();
+    f = fold(token);
+    folds.set(token, f);
+  }
+  return f;
+}
+
 function foldedKey(list: readonly string[]): string {
-  return list.map((t) => fold(t)).join(' ');
+  return list.map(foldToken).join(' ');
 }
 
 /** Whether `phrase` (folded, space-joined tokens) is in `text`'s folded tokens, on token bounds. */
@@ -62,15 +75,39 @@ function foldedText(text: string): string {
   return foldedKey(tokens(text));
 }
 
-/** Every phrase on one side of the edits' runs, with its support; sorted best first. */
+/** Which texts hold each folded token: a phrase can only be in the texts of its rarest token. */
+class TokenIndex {
+  private readonly byToken = new Map<string, number[]>();
+  /** Each text padded with a space either side, so a phrase is found on token bounds by one `includes`. */
+  private readonly padded: string[];
+  constructor(texts: readonly string[]) {
+    this.padded = texts.map((t) => ` ${t} `);
+    texts.forEach((text, i) => {
+      for (const t of new Set(text.split(' '))) {
+        const list = this.byToken.get(t);
+        if (list) list.push(i);
+        else this.byToken.set(t, [i]);
+      }
+    });
+  }
+  /** Indexes of the texts that contain `phrase` (folded, space-joined). */
+  holding(phrase: string): number[] {
+    let fewest: number[] | undefined;
+    for (const t of phrase.split(' ')) {
+      const list = this.byToken.get(t) ?? [];
+      if (!fewest || list.length < fewest.length) fewest = list;
+    }
+    const wanted = ` ${phrase} `;
+    return (fewest ?? []).filter((i) => this.padded[i]!.includes(wanted));
+  }
+}
+
+/** Fewest edits a phrase needs to be a proposal at all: once is not a habit. */
+const MIN_BACKING = 2;
+
+/** Every phrase on one side of the edits' runs backed by 2+ edits, with its support; sorted best first. */
 export function phraseSupport(edits: readonly PreparedEdit[], side: PhraseSide): PhraseSupport[] {
   const candidates = new Map<string, string>();
-  const sides = edits.map((e) => ({
-    edit: e,
-    runs: e.runs.map((r) => foldedKey(trimmed(r[side]))).filter((k) => k !== ''),
-    mine: foldedText(side === 'removed' ? e.before.middle : e.after.middle),
-    other: foldedText(side === 'removed' ? e.after.middle : e.before.middle),
-  }));
   for (const e of edits) {
     for (const r of e.runs) {
       const run = trimmed(r[side]);
@@ -78,27 +115,35 @@ export function phraseSupport(edits: readonly PreparedEdit[], side: PhraseSide):
       if (worthy(run) && !candidates.has(key)) candidates.set(key, joinTokens(run));
     }
   }
+  // One line a run (runs never hold a line break in their folded form), so a phrase cannot span two.
+  const runs = new TokenIndex(edits.map((e) => e.runs.map((r) => foldedKey(trimmed(r[side]))).join(' \n ')));
+  const mine = new TokenIndex(edits.map((e) => foldedText(side === 'removed' ? e.before.middle : e.after.middle)));
+  const other = new TokenIndex(edits.map((e) => foldedText(side === 'removed' ? e.after.middle : e.before.middle)));
   const found: PhraseSupport[] = [];
   for (const [key, text] of candidates) {
-    const backing = sides.filter((s) => s.runs.some((r) => containsPhrase(r, key)) && !containsPhrase(s.other, key));
-    if (backing.length === 0) continue;
-    const chances = sides.filter((s) => (side === 'removed' ? containsPhrase(s.mine, key) : !containsPhrase(s.other, key))).length;
-    found.push({ text, edits: backing.map((s) => s.edit), chances: Math.max(chances, backing.length) });
+    const inOther = new Set(other.holding(key));
+    const backing = runs.holding(key).filter((i) => !inOther.has(i));
+    if (backing.length < MIN_BACKING) continue;
+    const chances = side === 'removed' ? mine.holding(key).length : edits.length - inOther.size;
+    found.push({ text, edits: backing.map((i) => edits[i]!), chances: Math.max(chances, backing.length) });
   }
   return bestFirst(found);
 }
 
 /** Best supported first; a phrase overlapping a better (or equally supported, longer) one is dropped. */
 function bestFirst(found: PhraseSupport[]): PhraseSupport[] {
-  const length = (p: PhraseSupport) => tokens(p.text).length;
-  const sorted = [...found].sort(
-    (a, b) => b.edits.length - a.edits.length || length(b) - length(a) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0),
-  );
-  const kept: PhraseSupport[] = [];
-  for (const p of sorted) {
+  const keyed = found.map((p) => {
     const key = foldedText(p.text);
-    if (kept.some((k) => containsPhrase(foldedText(k.text), key) || containsPhrase(key, foldedText(k.text)))) continue;
+    return { p, key, length: key.split(' ').length };
+  });
+  keyed.sort((a, b) => b.p.edits.length - a.p.edits.length || b.length - a.length || (a.p.text < b.p.text ? -1 : a.p.text > b.p.text ? 1 : 0));
+  const kept: PhraseSupport[] = [];
+  const keptByToken = new Map<string, string[]>();
+  for (const { p, key } of keyed) {
+    const near = new Set(key.split(' ').flatMap((t) => keptByToken.get(t) ?? []));
+    if ([...near].some((k) => containsPhrase(k, key) || containsPhrase(key, k))) continue;
     kept.push(p);
+    for (const t of new Set(key.split(' '))) keptByToken.set(t, [...(keptByToken.get(t) ?? []), key]);
   }
   return kept;
 }
