@@ -7,6 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { editProfileText, writeProfileEdits, type ProfileEdit } from '../../src/io/profile-edit.js';
 import { parseProfileText, starterProfile } from '../../src/io/profile-file.js';
+import { profileCheck } from '../../src/cli/commands/profile.js';
+import { PassThrough } from 'node:stream';
 
 const ALL: ProfileEdit[] = [
   { key: 'banned_phrases', value: 'I hope this email finds you well' },
@@ -83,5 +85,20 @@ describe('writeProfileEdits', () => {
     await expect(writeProfileEdits(link, [{ key: 'greeting', value: '' }])).rejects.toThrow(/invalid profile, so it was left unchanged/);
     expect((await readdir(dir)).filter((f) => f.endsWith('.bak'))).toHaveLength(1);
     expect(await readFile(real, 'utf8')).toBe(`${src}  - I hope this email finds you well\n`);
+  });
+
+  it('writes every key learn proposes so that `profile check` passes and shows them', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'profile-edit-'));
+    const file = path.join(dir, 'p.yaml');
+    await writeFile(file, starterProfile());
+    await writeProfileEdits(file, ALL);
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => (text += d.toString()));
+    await profileCheck({ file, cwd: dir, stdout: out, stderr: new PassThrough() });
+    expect(text).toMatch(/^greeting: +Hello$/m);
+    expect(text).toMatch(/^required: +1 phrase\(s\)$/m);
+    expect(text).toMatch(/^max words: +80$/m);
+    expect(text).toMatch(/^sign-off: +Cheers, Alex$/m);
   });
 });
