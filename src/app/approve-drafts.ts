@@ -59,7 +59,7 @@ export async function approveDrafts(o: ApproveOptions, warn: (message: string) =
     const ctx = await loadLintContext(profileFile);
     for (const w of store.warnings) warn(w);
     if (o.selection) assertRowsMatch(store, o.selection, o.rows ?? '');
-    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn, ...(o.notice ? { notice: o.notice } : {}) });
+    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn, ...(o.notice ? { notice: o.notice } : {}), toneProfile: ctx.profile });
     const outcome = approveAll(store, ctx, memory, o);
     const unrecorded = memory.unrecorded();
     if (unrecorded) warn(unrecorded);

@@ -1,5 +1,6 @@
 // `history show`, `forget`, `purge` and `stats`: what the memory holds about a person, and erasing
-// it. Forgetting deletes the person's rows (secure_delete overwrites them), rebuilds the file
+// it. Forgetting deletes the person's rows (secure_delete overwrites them; schema 2's trigger takes
+// their entries out of the example index, which is then rewritten), rebuilds the file
 // (VACUUM) and empties the write-ahead log (checkpoint TRUNCATE), so the address is in none of
 // memory.db, -wal or -shm afterwards. A person who had opted out stays on the do-not-contact list,
 // which holds only salted hashes: forgetting never makes a person contactable again.
@@ -73,11 +74,20 @@ export function purgeOlderThan(sql: Sql, olderThanDays: number, now: Date): numb
   return deleted;
 }
 
-/** VACUUM (optional) and an emptied write-ahead log; false when a reader kept the log. */
+/**
+ * VACUUM (optional) and an emptied write-ahead log; false when a reader kept the log. Before the
+ * VACUUM the example index is merged into one new segment: a delete from it leaves a tombstone
+ * beside the old entry (the words themselves) until its segments are rewritten.
+ */
 export function compact(sql: Sql, vacuum: boolean): boolean {
+  if (vacuum && hasSearchIndex(sql)) sql.db.exec("INSERT INTO approval_search (approval_search) VALUES ('optimize')");
   if (vacuum) sql.db.exec('VACUUM');
   const [row] = sql.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
   return (row?.busy ?? 0) === 0;
+}
+
+function hasSearchIndex(sql: Sql): boolean {
+  return sql.st("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'approval_search'").get() !== undefined;
 }
 
 export function statsOf(sql: Sql): Omit<MemoryStats, 'path' | 'bytes' | 'schemaVersion'> {
