@@ -18,7 +18,8 @@ export interface LearnSummary {
 }
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
-const quoted = (s: string) => JSON.stringify(inline(s));
+// JSON first: a multi-line sign-off shows as one line with \n, and C0 controls become visible escapes.
+const quoted = (s: string) => inline(JSON.stringify(s));
 
 /** `banned_phrases += "..."`, `sign_off = "..."`: what applying it would write. */
 export function renderChange(p: Proposal): string {

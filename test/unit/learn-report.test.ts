@@ -20,7 +20,7 @@ describe('learn report', () => {
       [
         '5 edited approval(s) of profile.yaml, to 3 recipient(s) suggest 2 change(s):',
         '',
-        '1. banned_phrases += "I hope this finds you well"',
+        '1. banned_phrases += "I hope this\\u001b[2J finds you well"',
         '   confidence 100% (removed from drafts that had it); 4 edit(s) to 3 recipient(s)',
         '   e.g. #7: NAME, [-I hope this finds you well.-] I saw …',
         '',

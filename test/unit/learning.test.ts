@@ -120,7 +120,7 @@ describe('learning from edits', () => {
     ['Sehr geehrte Frau Weber,\nwir laden Sie ein.\nMit freundlichen Grüßen\nAlex Morgan', { greeting: 'Sehr geehrte', middle: 'Frau Weber,\nwir laden Sie ein.', closing: 'Mit freundlichen Grüßen\nAlex Morgan' }],
     ['Quick note: would you like a seat?', { middle: 'Quick note: would you like a seat?' }],
   ])('splits %j into greeting, middle and closing', (body, parts) => {
-    expect(messageParts({ body })).toEqual({ words: expect.any(Number), ...parts });
+    expect(messageParts({ body })).toEqual({ words: expect.any(Number), middleWords: expect.any(Number), ...parts });
   });
 
   it('ignores an edit that changed only whitespace', () => {

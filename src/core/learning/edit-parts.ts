@@ -16,7 +16,9 @@ export interface MessageParts {
   middle: string;
   closing?: string;
   subject?: string;
+  /** Words of the whole body, and of the middle alone. */
   words: number;
+  middleWords: number;
 }
 
 /** An edit ready to aggregate: both versions in parts, and the word runs that changed in the middle. */
@@ -81,7 +83,7 @@ function closingStart(lines: readonly string[]): number {
   return start < end && lines.slice(0, start).some((l) => l.trim() !== '') ? start : -1;
 }
 
-function countWords(text: string): number {
+export function countWords(text: string): number {
   return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
@@ -94,7 +96,7 @@ export function messageParts(message: MessageText): MessageParts {
   const cut = closingStart(lines);
   const closing = cut < 0 ? undefined : lines.slice(cut).join('\n').trim();
   const middle = (cut < 0 ? lines : lines.slice(0, cut)).join('\n').trim();
-  const parts: MessageParts = { middle, words: countWords(body) };
+  const parts: MessageParts = { middle, words: countWords(body), middleWords: countWords(middle) };
   if (opening) parts.greeting = opening.text;
   if (closing) parts.closing = closing;
   if (message.subject !== undefined && message.subject.trim() !== '') parts.subject = message.subject.trim();

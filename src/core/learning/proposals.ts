@@ -6,7 +6,7 @@
 // share of the edits that had the chance to show the habit and did. Pure and deterministic.
 import type { LearnedEdit } from '../memory/records.js';
 import { fold } from '../lint/greeting.js';
-import { prepareEdit, sameText, type PreparedEdit } from './edit-parts.js';
+import { countWords, prepareEdit, sameText, type PreparedEdit } from './edit-parts.js';
 import { phraseSupport, type PhraseSupport } from './phrases.js';
 import { replacementDiff, runDiff } from './diff-text.js';
 import { tokens } from '../text/word-diff.js';
@@ -119,9 +119,24 @@ function replacement(
   return [{ kind, key: kind, value: best.text, evidence: evidence(best.edits, diff), confidence: ratio(agreeing, withPart) }];
 }
 
-/** Drafts shortened by a steady share: propose the most words the reviewer kept (rounded up to 5). */
-function lengthProposal(edits: PreparedEdit[], current: CurrentProfile): Proposal[] {
-  const shortened = edits.filter((e) => e.before.words > 0 && e.after.words <= e.before.words * SHORTENED);
+/** Words of the phrases the reviewer deleted from this edit's middle that are proposed as banned anyway. */
+function bannedCut(e: PreparedEdit, banned: readonly string[]): number {
+  const before = ` ${tokens(e.before.middle).map((t) => fold(t)).join(' ')} `;
+  const after = ` ${tokens(e.after.middle).map((t) => fold(t)).join(' ')} `;
+  return banned.filter((p) => before.includes(` ${p} `) && !after.includes(` ${p} `)).reduce((n, p) => n + countWords(p), 0);
+}
+
+/**
+ * Drafts the reviewer cut by a steady share: propose the most words they kept (rounded up to 5).
+ * Measured on the middles, less the phrases proposed as banned: deleting one stock sentence, or a
+ * shorter sign-off, is a phrase or sign-off habit, not a length one.
+ */
+function lengthProposal(edits: PreparedEdit[], current: CurrentProfile, banned: readonly Proposal[]): Proposal[] {
+  const phrases = banned.map((p) => tokens(String(p.value)).map((t) => fold(t)).join(' '));
+  const shortened = edits.filter((e) => {
+    const before = e.before.middleWords - bannedCut(e, phrases);
+    return before > 0 && e.after.middleWords <= before * SHORTENED;
+  });
   if (shortened.length === 0 || shortened.length * 2 < edits.length) return [];
   const kept = Math.ceil(Math.max(...shortened.map((e) => e.after.words)) / 5) * 5;
   const limit = current.length?.max_words;
@@ -145,11 +160,12 @@ export function learnFromEdits(edits: readonly LearnedEdit[], current: CurrentPr
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id))
     .map(prepareEdit)
     .filter((e): e is PreparedEdit => e !== undefined);
+  const phrases = phraseProposals(prepared, current);
   const proposals = [
     ...replacement(prepared, 'closing', 'sign_off', current.sign_off),
     ...replacement(prepared, 'greeting', 'greeting', current.greeting),
-    ...phraseProposals(prepared, current),
-    ...lengthProposal(prepared, current),
+    ...phrases,
+    ...lengthProposal(prepared, current, phrases.filter((p) => p.kind === 'banned_phrase')),
     ...subjectProposal(prepared),
   ];
   return { proposals, edits: prepared.length, recipients: new Set(prepared.map((e) => e.recipient)).size };
