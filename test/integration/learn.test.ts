@@ -119,4 +119,20 @@ describe('draftsmith learn', () => {
     // Learned already: nothing more to propose, nothing written.
     expect((await learn({ profile })).stdout).toMatch(/^Nothing to learn yet/);
   });
+
+  it('without --profile, several profiles with edits are a usage error naming each; no memory at all is a note, not an error', async () => {
+    const other = path.join(dir, 'other.yaml');
+    const store = (await MemoryStore.open(memory))!;
+    store.recordApproval(approval({
+      who: { key: 'email:eve@example.org', email: 'eve@example.org' }, campaign: path.join(dir, 'b.drafts.jsonl'), edited: true, profile: other,
+      messageId: '<other@draftsmith>', learning: { channel: 'email', original: { body: 'Hi Eve, a long draft.' }, fields: { role: 'CTO' } },
+    }));
+    store.close();
+    const error = await learn({}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ exitCode: 2, message: 'the memory has edits for 2 profiles: say which one with --profile.' });
+    expect((error as { hint: string }).hint).toBe('draftsmith learn --profile profile.yaml   # 4 edited approval(s)\ndraftsmith learn --profile other.yaml   # 1 edited approval(s)');
+    const none = await learn({ memory: path.join(dir, 'nowhere.db'), format: 'json' });
+    expect(none.stdout).toBe('[]\n');
+    expect(none.stderr).toMatch(/no memory at .*nowhere\.db yet/);
+  });
 });
