@@ -5,6 +5,7 @@ import type { ArgumentSpec, CommandSpec, OptionSpec } from './command-spec.js';
 import { ENGINE_CHOICES, doctorEngineFlagHelp, engineFlagHelp } from '../engines/index.js';
 import { hostList, integer, nonNegativeInt, nonNegativeNumber, positiveInt } from './option-parsers.js';
 import { MEMORY_FILE_OPTION, MEMORY_OPTIONS, history } from './memory-commands.js';
+import { learn } from './learn-spec.js';
 import { stats } from './stats-spec.js';
 
 export type { ArgumentSpec, CommandSpec, OptionSpec } from './command-spec.js';
@@ -283,4 +284,4 @@ Every problem is listed with file:line:column and its key; exit 0 when the profi
   ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [draft, status, lint, exportCommand, review, approve, stats, history, doctor, models, profile];
+export const COMMANDS: readonly CommandSpec[] = [draft, status, lint, exportCommand, review, approve, learn, stats, history, doctor, models, profile];
