@@ -19,6 +19,7 @@ Examples:
 
 Campaigns are the drafts files the memory knows, oldest first. The edit share is the share of words
 a reviewer changed in the drafts they edited before approving (the median per campaign): when the
-drafts learn the reviewer's voice, it falls. Lint findings are counted on the model's own text.`,
+drafts learn the reviewer's voice, it falls. Lint findings are counted on the model's own text, with
+the campaign's tone profile as it is now.`,
   run: async (io, _args, opts) => (await import('./commands/stats.js')).runStatsCommand(opts as never, io),
 };
