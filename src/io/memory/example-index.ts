@@ -9,6 +9,7 @@
 // recipient has that word. Dropped when this connection writes or another one commits
 // (PRAGMA data_version), so the answer always follows the memory's current state.
 import type { ExampleCandidate, ExampleQuery } from '../../core/memory/records.js';
+import { foldWord } from '../../core/memory/search-fields.js';
 import { personIds } from './people.js';
 import type { Sql } from './statements.js';
 
@@ -43,6 +44,7 @@ export class ExampleIndex {
   private sets = new Map<string, ExampleSet>();
   private rows = new Map<number, Omit<ExampleCandidate, 'match'>>();
   private dataVersion: number | undefined;
+  private vocabulary = false;
 
   constructor(private readonly sql: Sql) {}
 
@@ -116,7 +118,7 @@ export class ExampleIndex {
 
   /** The query's distinct words that some approval has and most do not (the rarest kept if all are common). */
   private usefulTerms(set: ExampleSet, terms: readonly string[]): string[] {
-    const known = [...new Set(terms)].filter((t) => t !== '' && this.postings(set, t).slots.length > 0);
+    const known = [...new Set(terms.map(foldWord))].filter((t) => t !== '' && this.postings(set, t).slots.length > 0);
     const limit = set.ids.length * COMMON_TERM_SHARE;
     const kept = known.filter((t) => this.postings(set, t).slots.length <= limit);
     if (kept.length > 0 || known.length === 0) return kept;
@@ -126,7 +128,8 @@ export class ExampleIndex {
   private postings(set: ExampleSet, term: string): Postings {
     let p = set.postings.get(term);
     if (p) return p;
-    this.sql.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.approval_terms USING fts5vocab(main, 'approval_search', 'instance')");
+    if (!this.vocabulary) this.sql.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.approval_terms USING fts5vocab(main, 'approval_search', 'instance')");
+    this.vocabulary = true;
     const slots: number[] = [];
     const tf: number[] = [];
     for (const doc of this.sql.st('SELECT doc FROM temp.approval_terms WHERE term = ?').pluck().all(term) as number[]) {

@@ -71,7 +71,9 @@ describe('exampleCandidates', () => {
     expect(store.exampleCandidates(query({ limit: 0 }))).toEqual([]);
     expect(store.exampleCandidates(query({ who: { key: 'id:7', email: 'ana@example.org' } }))).toEqual([]);
     expect(store.exampleCandidates(query({ who: { key: 'email:ana@example.org' } }))).toEqual([]);
-    // A quote in a term cannot break the MATCH syntax.
+    // Terms are folded as the index folds them.
+    expect(store.exampleCandidates(query({ terms: ['CTÖ'] })).map((c) => c.body)).toEqual(['Body for ana']);
+    // A quote in a term is only a character.
     expect(store.exampleCandidates(query({ terms: ['c"to', 'cto'] })).map((c) => c.body)).toEqual(['Body for ana']);
   });
 
