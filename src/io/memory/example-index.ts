@@ -38,6 +38,10 @@ interface ExampleSet {
   scores: Float64Array;
 }
 
+/** The approvals of a profile and channel that may serve, with their length in words (FTS5's docsize: one varint per column). */
+export const EXAMPLE_SET_SQL = `SELECT m.id, m.person_id, m.campaign, d.sz FROM messages m JOIN approval_search_docsize d ON d.id = m.id
+  WHERE m.profile = ? AND m.channel = ? AND m.state IN ('approved', 'sent') AND m.fields IS NOT NULL ORDER BY m.id`;
+
 type Row = { campaign: string; at: string; edited: number | null; subject: string; body: string; fields: string | null };
 
 export class ExampleIndex {
@@ -92,10 +96,7 @@ export class ExampleIndex {
     let set = this.sets.get(key);
     if (set) return set;
     const rows = this.sql
-      .st(
-        `SELECT m.id, m.person_id, m.campaign, d.sz FROM messages m JOIN approval_search_docsize d ON d.id = m.id
-         WHERE m.profile = ? AND m.channel = ? AND m.state IN ('approved', 'sent') AND m.fields IS NOT NULL ORDER BY m.id`,
-      )
+      .st(EXAMPLE_SET_SQL)
       .raw()
       .all(profile, channel) as [number, number, string, Buffer][];
     const length = new Float64Array(rows.map((r) => firstVarint(r[3])));
