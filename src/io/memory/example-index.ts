@@ -9,6 +9,8 @@
 // recipient has that word. Dropped when this connection writes or another one commits
 // (PRAGMA data_version), so the answer always follows the memory's current state.
 import type { ExampleCandidate, ExampleQuery } from '../../core/memory/records.js';
+import { foldWord } from '../../core/memory/search-fields.js';
+import { kthLargest, topSlots } from '../../core/memory/top-scores.js';
 import { personIds } from './people.js';
 import type { Sql } from './statements.js';
 
@@ -19,8 +21,11 @@ export const COMMON_TERM_SHARE = 0.5;
 
 /** A word's approvals and its BM25 share in each (fixed while the set is: the set is rebuilt when the memory changes). */
 interface Postings {
+  word: string;
   slots: Int32Array;
   weights: Float64Array;
+  /** The highest weight: the most this word adds to any approval. */
+  max: number;
 }
 
 /** The approvals of one profile and channel that may serve as examples, by slot (ids ascending). */
@@ -37,12 +42,17 @@ interface ExampleSet {
   scores: Float64Array;
 }
 
+/** The approvals of a profile and channel that may serve, with their length in words (FTS5's docsize: one varint per column). */
+export const EXAMPLE_SET_SQL = `SELECT m.id, m.person_id, m.campaign, d.sz FROM messages m JOIN approval_search_docsize d ON d.id = m.id
+  WHERE m.profile = ? AND m.channel = ? AND m.state IN ('approved', 'sent') AND m.fields IS NOT NULL ORDER BY m.id`;
+
 type Row = { campaign: string; at: string; edited: number | null; subject: string; body: string; fields: string | null };
 
 export class ExampleIndex {
   private sets = new Map<string, ExampleSet>();
   private rows = new Map<number, Omit<ExampleCandidate, 'match'>>();
   private dataVersion: number | undefined;
+  private vocabulary = false;
 
   constructor(private readonly sql: Sql) {}
 
@@ -62,12 +72,12 @@ export class ExampleIndex {
     if (terms.length === 0) return [];
     const people = personIds(this.sql, q.who);
     const campaign = set.campaignIds.get(q.excludeCampaign) ?? -1;
-    const touched = this.score(set, terms);
-    // The few approvals that may not serve drop below every match (scores are > 0) rather than
-    // being filtered out of the many that may.
+    // The few approvals that may not serve are barred before scoring (-Infinity stays -Infinity)
+    // rather than filtered out of the many that may.
     const barred = [...(set.byCampaign.get(campaign) ?? []), ...people.flatMap((p) => set.byPerson.get(p) ?? [])];
-    for (const slot of barred) set.scores[slot] = -1;
-    const best = topSlots(set.scores, touched, q.limit).filter((slot) => set.scores[slot]! > 0);
+    for (const slot of barred) set.scores[slot] = -Infinity;
+    const touched = this.score(set, terms, q.limit);
+    const best = topSlots(set.scores, touched, q.limit);
     const out = best.map((slot) => {
       const r = this.row(set.ids[slot]!);
       const c: ExampleCandidate = { id: r.id, campaign: r.campaign, at: r.at, edited: r.edited, body: r.body, fields: r.fields, match: set.scores[slot]! };
@@ -90,10 +100,7 @@ export class ExampleIndex {
     let set = this.sets.get(key);
     if (set) return set;
     const rows = this.sql
-      .st(
-        `SELECT m.id, m.person_id, m.campaign, d.sz FROM messages m JOIN approval_search_docsize d ON d.id = m.id
-         WHERE m.profile = ? AND m.channel = ? AND m.state IN ('approved', 'sent') AND m.fields IS NOT NULL ORDER BY m.id`,
-      )
+      .st(EXAMPLE_SET_SQL)
       .raw()
       .all(profile, channel) as [number, number, string, Buffer][];
     const length = new Float64Array(rows.map((r) => firstVarint(r[3])));
@@ -116,7 +123,7 @@ export class ExampleIndex {
 
   /** The query's distinct words that some approval has and most do not (the rarest kept if all are common). */
   private usefulTerms(set: ExampleSet, terms: readonly string[]): string[] {
-    const known = [...new Set(terms)].filter((t) => t !== '' && this.postings(set, t).slots.length > 0);
+    const known = [...new Set(terms.map(foldWord))].filter((t) => t !== '' && this.postings(set, t).slots.length > 0);
     const limit = set.ids.length * COMMON_TERM_SHARE;
     const kept = known.filter((t) => this.postings(set, t).slots.length <= limit);
     if (kept.length > 0 || known.length === 0) return kept;
@@ -126,7 +133,8 @@ export class ExampleIndex {
   private postings(set: ExampleSet, term: string): Postings {
     let p = set.postings.get(term);
     if (p) return p;
-    this.sql.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.approval_terms USING fts5vocab(main, 'approval_search', 'instance')");
+    if (!this.vocabulary) this.sql.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.approval_terms USING fts5vocab(main, 'approval_search', 'instance')");
+    this.vocabulary = true;
     const slots: number[] = [];
     const tf: number[] = [];
     for (const doc of this.sql.st('SELECT doc FROM temp.approval_terms WHERE term = ?').pluck().all(term) as number[]) {
@@ -145,23 +153,41 @@ export class ExampleIndex {
       const f = tf[i]!;
       weights[i] = (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * set.length[slots[i]!]!) / set.averageLength));
     }
-    p = { slots: Int32Array.from(slots), weights };
+    p = { word: term, slots: Int32Array.from(slots), weights, max: weights.reduce((a, b) => Math.max(a, b), 0) };
     set.postings.set(term, p);
     return p;
   }
 
-  /** Adds each word's BM25 share to the approvals holding it (words in the query's order: same sums, same result); returns the slots touched. */
-  private score(set: ExampleSet, terms: string[]): number[] {
+  /**
+   * Adds each word's BM25 share to the approvals holding it; returns the slots touched (barred ones
+   * hold -Infinity and are never touched). Words go rarest first (highest weight, then by name: the
+   * same sums for the same query). Once the limit-th best partial score beats the most that the
+   * words left could give an approval not yet touched, those words only add to the approvals
+   * already touched (MaxScore): the exact top `limit`, for a fraction of the work.
+   */
+  private score(set: ExampleSet, words: string[], limit: number): number[] {
+    const lists = words.map((w) => this.postings(set, w)).sort((a, b) => b.max - a.max || (a.word < b.word ? -1 : 1));
+    const rest = lists.map((_, i) => lists.slice(i).reduce((sum, p) => sum + p.max, 0));
+    const restPostings = lists.map((_, i) => lists.slice(i).reduce((sum, p) => sum + p.slots.length, 0));
     const touched: number[] = [];
     const scores = set.scores;
-    for (const term of terms) {
-      const { slots, weights } = this.postings(set, term);
-      for (let i = 0; i < slots.length; i++) {
-        const slot = slots[i]!;
-        if (scores[slot] === 0) touched.push(slot);
-        scores[slot]! += weights[i]!;
+    let closed = false;
+    lists.forEach(({ slots, weights }, i) => {
+      if (!closed && i > 0 && touched.length >= limit && restPostings[i]! * 2 >= touched.length) {
+        const values = new Float64Array(touched.length);
+        for (let t = 0; t < touched.length; t++) values[t] = scores[touched[t]!]!;
+        closed = kthLargest(values, limit) > rest[i]!;
       }
-    }
+      for (let t = 0; t < slots.length; t++) {
+        const slot = slots[t]!;
+        const v = scores[slot]!;
+        if (v === 0) {
+          if (closed) continue;
+          touched.push(slot);
+        }
+        scores[slot] = v + weights[t]!;
+      }
+    });
     return touched;
   }
 
@@ -173,51 +199,6 @@ export class ExampleIndex {
     this.rows.set(id, row);
     return row;
   }
-}
-
-/** The `limit` best slots: score descending, then id ascending (slots are in id order). */
-function topSlots(scores: Float64Array, slots: number[], limit: number): number[] {
-  let chosen = slots;
-  if (slots.length > limit) {
-    // The limit-th best score, in linear time; then all above it and the lowest ids of those on it.
-    const values = new Float64Array(slots.length);
-    for (let i = 0; i < slots.length; i++) values[i] = scores[slots[i]!]!;
-    const threshold = kthLargest(values, limit);
-    const above: number[] = [];
-    const ties: number[] = [];
-    for (const s of slots) {
-      const v = scores[s]!;
-      if (v > threshold) above.push(s);
-      else if (v === threshold) ties.push(s);
-    }
-    chosen = above.concat(ties.sort((a, b) => a - b).slice(0, limit - above.length));
-  }
-  return chosen.sort((a, b) => scores[b]! - scores[a]! || a - b);
-}
-
-/** The k-th largest value (1-based) of `values`, which it reorders (Hoare's quickselect). */
-export function kthLargest(values: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i]! > pivot) i++;
-      while (values[j]! < pivot) j--;
-      if (i <= j) {
-        const t = values[i]!;
-        values[i++] = values[j]!;
-        values[j--] = t;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
-  return values[target]!;
 }
 
 function groupSlots(keys: number[]): Map<number, number[]> {

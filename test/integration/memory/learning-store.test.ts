@@ -71,7 +71,9 @@ describe('exampleCandidates', () => {
     expect(store.exampleCandidates(query({ limit: 0 }))).toEqual([]);
     expect(store.exampleCandidates(query({ who: { key: 'id:7', email: 'ana@example.org' } }))).toEqual([]);
     expect(store.exampleCandidates(query({ who: { key: 'email:ana@example.org' } }))).toEqual([]);
-    // A quote in a term cannot break the MATCH syntax.
+    // Terms are folded as the index folds them.
+    expect(store.exampleCandidates(query({ terms: ['CTÖ'] })).map((c) => c.body)).toEqual(['Body for ana']);
+    // A quote in a term is only a character.
     expect(store.exampleCandidates(query({ terms: ['c"to', 'cto'] })).map((c) => c.body)).toEqual(['Body for ana']);
   });
 
@@ -81,6 +83,24 @@ describe('exampleCandidates', () => {
     // "engineer" is in every row: only "lyon" is searched.
     expect(store.exampleCandidates(query({ terms: ['engineer', 'lyon'] })).map((c) => c.body)).toEqual(['Body for e3']);
     expect(store.exampleCandidates(query({ terms: ['engineer'] }))).toHaveLength(10);
+  });
+
+  it('a short list is exactly the start of a longer one (the search stops early only when nothing left could change the order)', async () => {
+    const store = await fresh();
+    const roles = ['Data Engineer', 'Head of Data', 'CTO', 'Sales Lead', 'Data Scientist'];
+    const cities = ['Berlin', 'Lyon', 'Porto', 'Austin'];
+    const industries = ['fintech', 'retail', 'energy'];
+    for (let i = 0; i < 240; i++) {
+      store.recordApproval(taught(`r${i}`, `/c/${i % 5}.jsonl`, { role: roles[(i * 7) % 5]!, city: cities[(i * 3) % 4]!, industry: industries[i % 3]!, notes: i % 4 === 0 ? 'loves data' : 'met at a fair' }));
+    }
+    const terms = ['data', 'engineer', 'berlin', 'fintech', 'loves'];
+    const long = store.exampleCandidates(query({ terms, limit: 240, excludeCampaign: '/c/1.jsonl', who: { key: 'email:r7@example.org', email: 'r7@example.org' } }));
+    expect(long.length).toBeGreaterThan(100);
+    expect(long.some((c) => c.campaign === '/c/1.jsonl' || c.body === 'Body for r7')).toBe(false);
+    for (const limit of [1, 5, 12, 48]) {
+      const short = store.exampleCandidates(query({ terms, limit, excludeCampaign: '/c/1.jsonl', who: { key: 'email:r7@example.org', email: 'r7@example.org' } }));
+      expect(short.map((c) => [c.id, c.match])).toEqual(long.slice(0, limit).map((c) => [c.id, c.match]));
+    }
   });
 
   it('indexes only the searchable fields: names and addresses are not matched', async () => {
