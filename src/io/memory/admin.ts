@@ -8,10 +8,12 @@ import path from 'node:path';
 import type { MessageState } from '../../core/memory/records.js';
 import type { ForgetResult, MemoryStats, PersonReport, StoredMessage } from '../../core/memory/reports.js';
 import { identitiesOf, markDoNotContact, suppressionOf } from './do-not-contact.js';
+import { parseFields } from './example-index.js';
+import { LEARNING_SCHEMA } from './learning.js';
 import { peopleOf, targetWho } from './people.js';
 import type { Sql } from './statements.js';
 
-type MessageRow = { at: string; state: MessageState; subject: string; body: string; message_id: string | null; campaign: string | null; version: number | null; decided_at: string | null; edited: number | null; profile: string | null; engine: string | null; model: string | null; reviewer: string | null; source: string | null };
+type MessageRow = { at: string; state: MessageState; subject: string; body: string; message_id: string | null; campaign: string | null; version: number | null; decided_at: string | null; edited: number | null; profile: string | null; engine: string | null; model: string | null; reviewer: string | null; source: string | null; original_subject?: string | null; original_body?: string | null; channel?: string | null; fields?: string | null };
 
 export function showPerson(sql: Sql, target: string): PersonReport {
   const who = targetWho(target);
@@ -30,7 +32,9 @@ export function showPerson(sql: Sql, target: string): PersonReport {
 function storedMessage(r: MessageRow): StoredMessage {
   const optional = { messageId: r.message_id, campaign: r.campaign, version: r.version, decidedAt: r.decided_at, profile: r.profile, engine: r.engine, model: r.model, reviewer: r.reviewer, source: r.source };
   const present = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null));
-  return { at: r.at, state: r.state, subject: r.subject, text: r.body, ...present, ...(r.edited === null ? {} : { edited: r.edited === 1 }) };
+  const original = r.original_body == null ? {} : { original: r.original_subject == null ? { body: r.original_body } : { subject: r.original_subject, body: r.original_body } };
+  const learning = { ...(r.channel ? { channel: r.channel } : {}), ...(r.fields ? { fields: parseFields(r.fields) } : {}) };
+  return { at: r.at, state: r.state, subject: r.subject, text: r.body, ...present, ...(r.edited === null ? {} : { edited: r.edited === 1 }), ...original, ...learning };
 }
 
 export function forgetPeople(sql: Sql, targets: readonly string[]): ForgetResult {
@@ -86,6 +90,18 @@ export function compact(sql: Sql, vacuum: boolean): boolean {
   return (row?.busy ?? 0) === 0;
 }
 
+function learningCounts(sql: Sql): MemoryStats['learning'] {
+  const learns = (sql.db.pragma('user_version', { simple: true }) as number) >= LEARNING_SCHEMA;
+  const row = sql
+    .st(
+      learns
+        ? "SELECT count(*) FILTER (WHERE edited = 1) AS edited, count(*) FILTER (WHERE edited = 1 AND original_body IS NOT NULL) AS withOriginal, count(*) FILTER (WHERE fields IS NOT NULL) AS examples FROM messages WHERE state IN ('approved', 'sent')"
+        : "SELECT count(*) FILTER (WHERE edited = 1) AS edited, 0 AS withOriginal, 0 AS examples FROM messages WHERE state IN ('approved', 'sent')",
+    )
+    .get() as MemoryStats['learning'];
+  return row;
+}
+
 function hasSearchIndex(sql: Sql): boolean {
   return sql.st("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'approval_search'").get() !== undefined;
 }
@@ -102,7 +118,7 @@ export function statsOf(sql: Sql): Omit<MemoryStats, 'path' | 'bytes' | 'schemaV
   for (const r of sql.st('SELECT kind, count(*) AS n FROM files GROUP BY kind').all() as { kind: 'drafts' | 'export'; n: number }[]) files[r.kind] = r.n;
   const people = (sql.st('SELECT count(*) AS n FROM people').get() as { n: number }).n;
   const span = sql.st('SELECT min(at) AS oldest, max(at) AS newest FROM messages').get() as { oldest: string | null; newest: string | null };
-  return { people, messages, doNotContact: dnc, files, ...(span.oldest ? { oldest: span.oldest } : {}), ...(span.newest ? { newest: span.newest } : {}) };
+  return { people, messages, doNotContact: dnc, files, learning: learningCounts(sql), ...(span.oldest ? { oldest: span.oldest } : {}), ...(span.newest ? { newest: span.newest } : {}) };
 }
 
 /** Kept as an absolute path (relative ones against this process's folder). */

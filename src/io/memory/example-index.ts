@@ -9,6 +9,7 @@
 // recipient has that word. Dropped when this connection writes or another one commits
 // (PRAGMA data_version), so the answer always follows the memory's current state.
 import type { ExampleCandidate, ExampleQuery } from '../../core/memory/records.js';
+import { foldWord } from '../../core/memory/search-fields.js';
 import { personIds } from './people.js';
 import type { Sql } from './statements.js';
 
@@ -17,18 +18,19 @@ const B = 0.75;
 /** A word in more than this share of the approvals is not searched: it matches nearly everyone and barely moves the order (its idf is about 0). */
 export const COMMON_TERM_SHARE = 0.5;
 
+/** A word's approvals and its BM25 share in each (fixed while the set is: the set is rebuilt when the memory changes). */
 interface Postings {
   slots: Int32Array;
-  tf: Int32Array;
+  weights: Float64Array;
 }
 
 /** The approvals of one profile and channel that may serve as examples, by slot (ids ascending). */
 interface ExampleSet {
   ids: Int32Array;
-  people: Int32Array;
-  /** By number (campaignIds): comparing numbers, not strings, for every matching approval. */
-  campaigns: Int32Array;
   campaignIds: Map<string, number>;
+  /** Slots by campaign number and by person: the approvals a query bars. */
+  byCampaign: Map<number, number[]>;
+  byPerson: Map<number, number[]>;
   length: Float64Array;
   averageLength: number;
   slotOf: Map<number, number>;
@@ -36,12 +38,17 @@ interface ExampleSet {
   scores: Float64Array;
 }
 
+/** The approvals of a profile and channel that may serve, with their length in words (FTS5's docsize: one varint per column). */
+export const EXAMPLE_SET_SQL = `SELECT m.id, m.person_id, m.campaign, d.sz FROM messages m JOIN approval_search_docsize d ON d.id = m.id
+  WHERE m.profile = ? AND m.channel = ? AND m.state IN ('approved', 'sent') AND m.fields IS NOT NULL ORDER BY m.id`;
+
 type Row = { campaign: string; at: string; edited: number | null; subject: string; body: string; fields: string | null };
 
 export class ExampleIndex {
   private sets = new Map<string, ExampleSet>();
   private rows = new Map<number, Omit<ExampleCandidate, 'match'>>();
   private dataVersion: number | undefined;
+  private vocabulary = false;
 
   constructor(private readonly sql: Sql) {}
 
@@ -62,9 +69,19 @@ export class ExampleIndex {
     const people = personIds(this.sql, q.who);
     const campaign = set.campaignIds.get(q.excludeCampaign) ?? -1;
     const touched = this.score(set, terms);
-    const best = topSlots(set, touched, q.limit, (slot) => set.campaigns[slot] !== campaign && !people.includes(set.people[slot]!));
-    const out = best.map((slot) => ({ ...this.row(set.ids[slot]!), match: set.scores[slot]! }));
+    // The few approvals that may not serve drop below every match (scores are > 0) rather than
+    // being filtered out of the many that may.
+    const barred = [...(set.byCampaign.get(campaign) ?? []), ...people.flatMap((p) => set.byPerson.get(p) ?? [])];
+    for (const slot of barred) set.scores[slot] = -1;
+    const best = topSlots(set.scores, touched, q.limit).filter((slot) => set.scores[slot]! > 0);
+    const out = best.map((slot) => {
+      const r = this.row(set.ids[slot]!);
+      const c: ExampleCandidate = { id: r.id, campaign: r.campaign, at: r.at, edited: r.edited, body: r.body, fields: r.fields, match: set.scores[slot]! };
+      if (r.subject !== undefined) c.subject = r.subject;
+      return c;
+    });
     for (const slot of touched) set.scores[slot] = 0;
+    for (const slot of barred) set.scores[slot] = 0;
     return out;
   }
 
@@ -79,10 +96,7 @@ export class ExampleIndex {
     let set = this.sets.get(key);
     if (set) return set;
     const rows = this.sql
-      .st(
-        `SELECT m.id, m.person_id, m.campaign, d.sz FROM messages m JOIN approval_search_docsize d ON d.id = m.id
-         WHERE m.profile = ? AND m.channel = ? AND m.state IN ('approved', 'sent') AND m.fields IS NOT NULL ORDER BY m.id`,
-      )
+      .st(EXAMPLE_SET_SQL)
       .raw()
       .all(profile, channel) as [number, number, string, Buffer][];
     const length = new Float64Array(rows.map((r) => firstVarint(r[3])));
@@ -90,9 +104,9 @@ export class ExampleIndex {
     for (const r of rows) if (!campaignIds.has(r[2])) campaignIds.set(r[2], campaignIds.size);
     set = {
       ids: Int32Array.from(rows, (r) => r[0]),
-      people: Int32Array.from(rows, (r) => r[1]),
-      campaigns: Int32Array.from(rows, (r) => campaignIds.get(r[2])!),
       campaignIds,
+      byCampaign: groupSlots(rows.map((r) => campaignIds.get(r[2])!)),
+      byPerson: groupSlots(rows.map((r) => r[1])),
       length,
       averageLength: rows.length === 0 ? 1 : length.reduce((a, b) => a + b, 0) / rows.length || 1,
       slotOf: new Map(rows.map((r, slot) => [r[0], slot])),
@@ -105,7 +119,7 @@ export class ExampleIndex {
 
   /** The query's distinct words that some approval has and most do not (the rarest kept if all are common). */
   private usefulTerms(set: ExampleSet, terms: readonly string[]): string[] {
-    const known = [...new Set(terms)].filter((t) => t !== '' && this.postings(set, t).slots.length > 0);
+    const known = [...new Set(terms.map(foldWord))].filter((t) => t !== '' && this.postings(set, t).slots.length > 0);
     const limit = set.ids.length * COMMON_TERM_SHARE;
     const kept = known.filter((t) => this.postings(set, t).slots.length <= limit);
     if (kept.length > 0 || known.length === 0) return kept;
@@ -115,7 +129,8 @@ export class ExampleIndex {
   private postings(set: ExampleSet, term: string): Postings {
     let p = set.postings.get(term);
     if (p) return p;
-    this.sql.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.approval_terms USING fts5vocab(main, 'approval_search', 'instance')");
+    if (!this.vocabulary) this.sql.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.approval_terms USING fts5vocab(main, 'approval_search', 'instance')");
+    this.vocabulary = true;
     const slots: number[] = [];
     const tf: number[] = [];
     for (const doc of this.sql.st('SELECT doc FROM temp.approval_terms WHERE term = ?').pluck().all(term) as number[]) {
@@ -127,7 +142,14 @@ export class ExampleIndex {
         tf.push(1);
       }
     }
-    p = { slots: Int32Array.from(slots), tf: Int32Array.from(tf) };
+    const n = set.ids.length;
+    const idf = Math.max(1e-6, Math.log((n - slots.length + 0.5) / (slots.length + 0.5)));
+    const weights = new Float64Array(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const f = tf[i]!;
+      weights[i] = (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * set.length[slots[i]!]!) / set.averageLength));
+    }
+    p = { slots: Int32Array.from(slots), weights };
     set.postings.set(term, p);
     return p;
   }
@@ -135,15 +157,13 @@ export class ExampleIndex {
   /** Adds each word's BM25 share to the approvals holding it (words in the query's order: same sums, same result); returns the slots touched. */
   private score(set: ExampleSet, terms: string[]): number[] {
     const touched: number[] = [];
-    const n = set.ids.length;
+    const scores = set.scores;
     for (const term of terms) {
-      const { slots, tf } = this.postings(set, term);
-      const idf = Math.max(1e-6, Math.log((n - slots.length + 0.5) / (slots.length + 0.5)));
+      const { slots, weights } = this.postings(set, term);
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
-        const f = tf[i]!;
-        if (set.scores[slot] === 0) touched.push(slot);
-        set.scores[slot]! += (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * set.length[slot]!) / set.averageLength));
+        if (scores[slot] === 0) touched.push(slot);
+        scores[slot]! += weights[i]!;
       }
     }
     return touched;
@@ -159,23 +179,59 @@ export class ExampleIndex {
   }
 }
 
-/** The `limit` best slots that `keep` allows: score descending, then id ascending (slots are in id order). */
-function topSlots(set: ExampleSet, touched: number[], limit: number, keep: (slot: number) => boolean): number[] {
-  const better = (a: number, b: number) => set.scores[b]! - set.scores[a]! || a - b;
-  const allowed = touched.filter(keep);
-  if (allowed.length <= limit || limit > 64) return allowed.sort(better).slice(0, limit);
-  // A few of many: keep a short sorted list instead of sorting them all.
-  const best: number[] = [];
-  for (const slot of allowed) {
-    if (best.length === limit) {
-      if (better(slot, best[limit - 1]!) >= 0) continue;
-      best.pop();
+/** The `limit` best slots: score descending, then id ascending (slots are in id order). */
+function topSlots(scores: Float64Array, slots: number[], limit: number): number[] {
+  let chosen = slots;
+  if (slots.length > limit) {
+    // The limit-th best score, in linear time; then all above it and the lowest ids of those on it.
+    const values = new Float64Array(slots.length);
+    for (let i = 0; i < slots.length; i++) values[i] = scores[slots[i]!]!;
+    const threshold = kthLargest(values, limit);
+    const above: number[] = [];
+    const ties: number[] = [];
+    for (const s of slots) {
+      const v = scores[s]!;
+      if (v > threshold) above.push(s);
+      else if (v === threshold) ties.push(s);
     }
-    let i = best.length;
-    while (i > 0 && better(slot, best[i - 1]!) < 0) i--;
-    best.splice(i, 0, slot);
+    chosen = above.concat(ties.sort((a, b) => a - b).slice(0, limit - above.length));
   }
-  return best;
+  return chosen.sort((a, b) => scores[b]! - scores[a]! || a - b);
+}
+
+/** The k-th largest value (1-based) of `values`, which it reorders (Hoare's quickselect). */
+export function kthLargest(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! > pivot) i++;
+      while (values[j]! < pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return values[target]!;
+}
+
+function groupSlots(keys: number[]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  keys.forEach((key, slot) => {
+    const group = groups.get(key);
+    if (group) group.push(slot);
+    else groups.set(key, [slot]);
+  });
+  return groups;
 }
 
 /** FTS5's docsize blob: one varint per column; the index has one. */

@@ -71,7 +71,9 @@ describe('exampleCandidates', () => {
     expect(store.exampleCandidates(query({ limit: 0 }))).toEqual([]);
     expect(store.exampleCandidates(query({ who: { key: 'id:7', email: 'ana@example.org' } }))).toEqual([]);
     expect(store.exampleCandidates(query({ who: { key: 'email:ana@example.org' } }))).toEqual([]);
-    // A quote in a term cannot break the MATCH syntax.
+    // Terms are folded as the index folds them.
+    expect(store.exampleCandidates(query({ terms: ['CTÖ'] })).map((c) => c.body)).toEqual(['Body for ana']);
+    // A quote in a term is only a character.
     expect(store.exampleCandidates(query({ terms: ['c"to', 'cto'] })).map((c) => c.body)).toEqual(['Body for ana']);
   });
 
@@ -117,6 +119,9 @@ describe('editsOf and learningProfiles', () => {
     expect(edits[2]!.original).toEqual({ body: 'Model sms' });
     expect(edits[2]!.approved).toEqual({ body: 'Body for eve' });
     expect(store.editsOf('/p/other.yaml')).toEqual([]);
+    expect(store.show('ana@example.org').messages).toMatchObject([{ text: 'Body for ana', edited: true, original, channel: 'email', fields: { role: 'CTO' } }]);
+    expect(store.show('cy@example.org').messages[0]).not.toHaveProperty('original');
+    expect(store.stats().learning).toEqual({ edited: 4, withOriginal: 3, examples: 4 });
     expect(store.learningProfiles()).toEqual([
       { profile: PROFILE, channel: 'email', approvals: 3, edited: 2 },
       { profile: PROFILE, channel: 'sms', approvals: 1, edited: 1 },
