@@ -3,7 +3,7 @@
 // io/memory), and this ranks them. Pure and deterministic: the same candidates, k and clock give
 // the same picks, in the same order.
 import type { ExampleCandidate } from './records.js';
-import { exampleTerms, foldWord } from './search-fields.js';
+import { foldWord } from './search-fields.js';
 
 /** A candidate picked as an example, with its score and why it was picked. */
 export interface ChosenExample extends ExampleCandidate {
@@ -92,10 +92,13 @@ export function chooseExamples(candidates: readonly ExampleCandidate[], o: Choos
   }));
 }
 
-/** The query's words that its recipient's searchable fields hold (the words the memory matched on). */
+/**
+ * The query's words found among the words of its recipient's fields (folded as the memory folds
+ * them). A plain split, not search-fields' exampleTerms: this runs for every pick of every row.
+ */
 export function sharedWords(terms: readonly string[], fields: Record<string, string>): string[] {
   if (terms.length === 0) return [];
-  const words = new Set(exampleTerms(fields, Infinity));
+  const words = new Set(foldWord(Object.values(fields).join(' ')).split(/[^\p{L}\p{N}]+/u));
   return terms.filter((t) => words.has(foldWord(t)));
 }
 
