@@ -107,7 +107,10 @@ function setScalar(text: string, map: YAMLMap, key: string, value: string | numb
     return insert(`${' '.repeat(indent)}${key}: ${scalarText(value, indent)}`);
   }
   const old = text.slice(range[0], range[1]);
-  const next = scalarText(value, indent);
+  // A `|-` block may only replace a block: after a plain or quoted value a comment may follow on the
+  // same line, which would become part of the block's text. There, multi-line text is a "..." string.
+  const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+  const next = !block && typeof value === 'string' && value.includes('\n') ? JSON.stringify(value) : scalarText(value, indent);
   return text.slice(0, range[0]) + next + (old.endsWith('\n') && !next.endsWith('\n') ? '\n' : '') + text.slice(range[1]);
 }
 

@@ -31,6 +31,8 @@ describe('editProfileText', () => {
       'goal: x\nbanned_phrases:\n  - a\nrequired_phrases:\n  - Happy to send the slides afterwards.\n\nmodel:\n  name: m\n'],
     ['replaces a block sign-off keeping the comment above it', 'goal: x\n# ends every message\nsign_off: |-\n  Best,\n  Alex\ndo: []\n', [ALL[3]!],
       'goal: x\n# ends every message\nsign_off: |-\n  Cheers,\n  Alex\ndo: []\n'],
+    ['replaces a plain one-line sign-off by a quoted string, so its line comment stays a comment', 'goal: x\nsign_off: Best   # short\n', [ALL[3]!],
+      'goal: x\nsign_off: "Cheers,\\nAlex"   # short\n'],
     ['replaces a plain value, keeping its line comment', 'goal: x\ngreeting: Hi   # short\n', [ALL[2]!], 'goal: x\ngreeting: Hello   # short\n'],
     ['sets length.max_words in place, or adds it to the map', 'goal: x\nlength:\n  max_words: 120   # limit\ntone: warm\n', [ALL[4]!],
       'goal: x\nlength:\n  max_words: 80   # limit\ntone: warm\n'],
