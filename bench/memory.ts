@@ -10,6 +10,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFakeOllama } from '../test/helpers/fake-ollama/index.js';
 import { writeMessages } from './import.js';
+import { benchExamples } from './memory-examples.js';
 import { runMeasured } from './measure.js';
 
 export interface MemoryRow {
@@ -131,7 +132,7 @@ export async function benchMemory(root: string, work: string, bin: string): Prom
   const ms = (x: number) => `${x >= 0 ? '' : '-'}${Math.abs(x).toFixed(3)} ms`;
   const versus = (way: Way) => `${ms(best(way))} vs ${ms(best('no-memory'))}: ${best(way) >= best('no-memory') ? '+' : ''}${ms(best(way) - best('no-memory'))} a draft (medians ${ms(median(cpu[way]))} vs ${ms(median(cpu['no-memory']))})`;
   const rows = `${ROWS.toLocaleString('en')} rows, zero latency, best of ${RUNS} alternated runs, user + system CPU of the process`;
-  return [
+  const measured: MemoryRow[] = [
     {
       name: `CPU per draft, memory of ${(PEOPLE * PER_PERSON).toLocaleString('en')} messages (${PEOPLE.toLocaleString('en')} people; every recipient has history) vs \`--no-memory\` on it (${rows})`,
       value: versus('full'),
@@ -157,4 +158,6 @@ export async function benchMemory(root: string, work: string, bin: string): Prom
       ok: lookups < 0.2,
     },
   ];
+  // Examples from a memory of 50,000 approvals (issue 12): its own memory and CSV.
+  return [...measured, ...(await benchExamples(root, work, bin))];
 }

@@ -3,12 +3,18 @@
 // profile the drafts were made with (or --profile). Failed, skipped, approved and orphaned
 // recipients are left alone and named; a recipient on the memory's do-not-contact list is refused
 // whatever --force says. Each approval goes to the drafts file, then to the memory (one write
-// each). Returns what it did for the command to report.
+// each). With `edit` (--rows N --edit FILE), the one row is approved with the person's text as a
+// new version: the records review's `e` then `a` write (core/decisions/recording.ts), linted first.
+// Returns what it did for the command to report.
+import { parseEditFile } from '../core/decisions/edit-file.js';
+import { recordDecision, recordEdit } from '../core/decisions/recording.js';
+import type { ShownText, StoredRecipient } from '../core/decisions/rules.js';
 import { UsageError } from '../core/errors.js';
 import { recipientLabel } from '../core/export/export-record.js';
 import type { RowSelection } from '../core/recipients/row-selection.js';
 import { locateDraftsFile, profileForDrafts } from '../io/drafts-file/drafts-path.js';
 import { DraftsStore } from '../io/drafts-file/store.js';
+import { readEditFile } from '../io/edit-file.js';
 import { openDecisionMemory, type DecisionMemory } from './decision-memory.js';
 import { loadLintContext, type LintContext } from './lint-context.js';
 import type { MemoryFlag } from './open-memory.js';
@@ -30,6 +36,8 @@ export interface ApproveOptions {
   memory?: MemoryFlag;
   /** The memory's first-time notice. */
   notice?: (message: string) => void;
+  /** --edit FILE (`-`: stdin): approve the selected row (exactly one) with this text. */
+  edit?: { file: string; stdin: NodeJS.ReadableStream };
 }
 
 export interface ApproveOutcome {
@@ -37,6 +45,8 @@ export interface ApproveOutcome {
   /** --clean: rows with any finding not allowed; --rows: rows with an error finding (without --force). */
   held: { row: number; codes: string[] }[];
   forced: { row: number; codes: string[] }[];
+  /** --edit: rows approved with the file's text as a new version (absent: the text was the draft's own). */
+  edited: { row: number; version: number }[];
   /** On the do-not-contact list: never approved, whatever the flags. */
   refused: { row: number; who: string; reason: string }[];
   leftAlone: string[];
@@ -47,6 +57,7 @@ type Outcome = Omit<ApproveOutcome, 'draftsPath'>;
 
 export async function approveDrafts(o: ApproveOptions, warn: (message: string) => void): Promise<ApproveOutcome> {
   const draftsPath = await locateDraftsFile(o.file, o.cwd);
+  const editText = o.edit ? await readEditFile(o.edit.file, o.cwd, o.edit.stdin) : undefined;
   const store = await DraftsStore.open(draftsPath, { lock: true, create: false });
   let memory: DecisionMemory | undefined;
   try {
@@ -59,8 +70,9 @@ export async function approveDrafts(o: ApproveOptions, warn: (message: string) =
     const ctx = await loadLintContext(profileFile);
     for (const w of store.warnings) warn(w);
     if (o.selection) assertRowsMatch(store, o.selection, o.rows ?? '');
-    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn, ...(o.notice ? { notice: o.notice } : {}) });
-    const outcome = approveAll(store, ctx, memory, o);
+    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn, ...(o.notice ? { notice: o.notice } : {}), toneProfile: ctx.profile });
+    const edit = editText !== undefined ? parseEditFile(editText, { withSubject: ctx.profile.channel === 'email', file: o.edit!.file }) : undefined;
+    const outcome = approveAll(store, ctx, memory, o, edit);
     const unrecorded = memory.unrecorded();
     if (unrecorded) warn(unrecorded);
     return { ...outcome, draftsPath };
@@ -70,37 +82,56 @@ export async function approveDrafts(o: ApproveOptions, warn: (message: string) =
   }
 }
 
-function approveAll(store: DraftsStore, ctx: LintContext, memory: DecisionMemory, opts: Pick<ApproveOptions, 'selection' | 'allowed' | 'force' | 'reviewer'>): Outcome {
-  const out: Outcome = { approved: [], held: [], forced: [], refused: [], leftAlone: [] };
+type Opts = Pick<ApproveOptions, 'selection' | 'allowed' | 'force' | 'reviewer'>;
+
+/** `edit`: the person's text for the selected row (the command makes sure it is one row). */
+function approveAll(store: DraftsStore, ctx: LintContext, memory: DecisionMemory, opts: Opts, edit?: ShownText): Outcome {
+  const out: Outcome = { approved: [], held: [], forced: [], edited: [], refused: [], leftAlone: [] };
   const at = new Date().toISOString();
   for (const state of store.recipients()) {
     // Row numbers are the CSV's as read now: a recipient no longer in it has none.
     if (state.orphaned) continue;
     if (opts.selection && !opts.selection.has(state.row)) continue;
-    if (state.status !== 'drafted') {
+    // A failed draft has no text to approve, but a person's own text for it may be (as in review).
+    if (state.status !== 'drafted' && !(edit && state.status === 'failed')) {
       if (opts.selection) out.leftAlone.push(`${state.row} (${state.status})`);
       continue;
     }
     const shown = store.read(state.key);
-    if (!shown?.text) continue;
+    const text = edit ?? shown?.text;
+    if (!shown || !text) continue;
     const recipient = shown.draft.recipient;
     const suppressed = memory.suppression(state.key, recipient);
     if (suppressed) {
       out.refused.push({ row: state.row, who: recipientLabel(recipient), reason: `${suppressed.kind}: ${suppressed.reason}` });
       continue;
     }
-    if (!passesLint(out, state.row, ctx.lint(shown.text, recipient, memory.lintMemory(state.key, recipient)), opts)) continue;
-    // Appended one by one: an interrupted run keeps the approvals already made. The decision names
-    // the exact version whose text was linted.
-    store.append({ type: 'decision', key: state.key, row: state.row, status: 'approved', version: state.version, reviewer: opts.reviewer, at });
-    memory.approved(shown, { at, reviewer: opts.reviewer });
-    out.approved.push(state.row);
+    // The text that is approved is the text linted; an edit is written only once it may be approved.
+    if (!passesLint(out, state.row, ctx.lint(text, recipient, memory.lintMemory(state.key, recipient)), opts)) continue;
+    approveOne(store, memory, shown, { edit, at, reviewer: opts.reviewer }, out);
   }
   return out;
 }
 
+/**
+ * Appended one by one: an interrupted run keeps the approvals already made. The decision names the
+ * exact version whose text was linted; a file with the draft's own text approves it unedited.
+ */
+function approveOne(store: DraftsStore, memory: DecisionMemory, shown: StoredRecipient, d: { edit?: ShownText; at: string; reviewer: string }, out: Outcome): void {
+  const changed = d.edit !== undefined && !sameText(d.edit, shown.text);
+  const decided = changed ? recordEdit(store, memory, shown, d.edit!, d.at) : shown;
+  recordDecision(store, memory, decided, { status: 'approved', at: d.at, reviewer: d.reviewer });
+  out.approved.push(shown.state.row);
+  if (changed) out.edited.push({ row: shown.state.row, version: decided.state.version });
+}
+
+function sameText(a: ShownText, b: ShownText | undefined): boolean {
+  // The file's trailing blank space is dropped (core/decisions/edit-file.ts): so is the draft's here.
+  return b !== undefined && a.body === b.body.trimEnd() && (a.subject ?? '') === (b.subject ?? '').trim();
+}
+
 /** --clean: no finding at all unless allowed; --rows: no error unless --force (then named). */
-function passesLint(out: Outcome, row: number, findings: { level: string; code: string }[], opts: Pick<ApproveOptions, 'selection' | 'allowed' | 'force'>): boolean {
+function passesLint(out: Outcome, row: number, findings: { level: string; code: string }[], opts: Opts): boolean {
   if (!opts.selection) {
     const codes = findings.filter((f) => !opts.allowed.has(f.code)).map((f) => f.code);
     if (codes.length > 0) out.held.push({ row, codes });

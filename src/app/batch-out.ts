@@ -31,7 +31,7 @@ export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schem
   recipients: () => AsyncIterable<Recipient>;
   /** Recipients the memory says not to contact: recorded as excluded, no request (campaign-memory.ts). */
   excluded?: readonly Exclusion[];
-  memory?: Pick<CampaignMemory, 'historySource' | 'withdraw' | 'reconcile'>;
+  memory?: Pick<CampaignMemory, 'historySource' | 'exampleSource' | 'withdraw' | 'reconcile'>;
 };
 
 export interface BatchOutOptions {
@@ -76,6 +76,7 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
     recordExclusions(store, c.excluded ?? [], c.memory);
     c.memory?.reconcile(draftsPath, store);
     const history = c.memory?.historySource(c.profile, c.templates, draftsPath);
+    const examples = c.memory?.exampleSource(c.profile, c.profileFile, draftsPath);
     const engine = { engine: ENGINE, model };
     const plan = planJobs(store, engine, { force: Boolean(o.force), redraftDecided: Boolean(o.redraftDecided) });
     const settings: JobSettings = {
@@ -83,6 +84,7 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
       keyAt: (row) => c.roster.keyAt(row)!.key,
       digestAt: (row) => c.roster.digestAt(row),
       ...(history ? { history } : {}),
+      ...(examples ? { examples } : {}),
     };
     const run = runDigestOf(settings);
     const settled = settleUnchanged(c.selected.rows(), c.scan.rows, c.roster, run, plan, (key) => store.get(key));

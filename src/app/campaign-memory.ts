@@ -3,16 +3,21 @@
 // the prompt, and who replied after their draft (stale by a reply). `draft` writes two things there:
 // the drafts file's path (so `history forget` can list it), and the withdrawal of an approval when
 // a new version or an exclusion replaces an approved draft (the memory never says "approved" for
-// text that no longer is). Under --no-memory the memory is opened read-only for the do-not-contact
+// text that no longer is). With a full memory it also picks, per drafted row, earlier approved
+// messages of the same profile and channel to similar people as examples of the reviewer's voice
+// (exampleSource). Under --no-memory the memory is opened read-only for the do-not-contact
 // list alone: no history, no stale-by-reply, no note, no withdrawal.
 import { historyRules, type Templates } from '../core/drafting/prompt.js';
 import type { LintMemory } from '../core/lint/repeats.js';
-import type { HistoryItem, Suppression } from '../core/memory/records.js';
+import { chooseExamples } from '../core/memory/example-choice.js';
+import type { ExampleQuery, HistoryItem, Suppression } from '../core/memory/records.js';
+import { exampleTerms } from '../core/memory/search-fields.js';
 import { normaliseAddress, whoOf } from '../core/memory/who.js';
-import { historyBudget, type ToneProfile } from '../core/profile.js';
+import { historyBudget, memoryExamples, type ToneProfile } from '../core/profile.js';
 import type { Columns } from '../core/recipients/recipients.js';
 import type { DraftsStore } from '../io/drafts-file/store.js';
-import type { HistorySource } from './draft-jobs.js';
+import type { MemoryStore } from '../io/memory/memory-store.js';
+import type { ExampleSource, HistorySource } from './draft-jobs.js';
 import { openMemory, type MemoryFlag, type OpenedMemory } from './open-memory.js';
 import { replyAfterDraft } from './stale-by-reply.js';
 
@@ -89,6 +94,17 @@ export class CampaignMemory {
     // A campaign never reads its own drafts file's approvals as history.
     const opts = draftsPath ? { excludeCampaign: draftsPath } : {};
     return { of: (key, recipient) => store.history(whoOf(key, recipient), budget, opts), budget, rules: historyRules(profile, templates) };
+  }
+
+  /**
+   * The examples for each drafted row (profile `memory.examples`, 0: none), or none without a full
+   * memory. `profileFile` and `draftsPath` are absolute: the profile's own approvals only, never
+   * this campaign's.
+   */
+  exampleSource(profile: ToneProfile, profileFile: string, draftsPath: string): ExampleSource | undefined {
+    const store = this.opened?.store;
+    if (!store || !this.full) return undefined;
+    return exampleSourceIn(store, profile, { profile: profileFile, campaign: draftsPath }, this.warn);
   }
 
   /** Who replied after their latest draft: the reply's time, per key (undefined without a full memory). */
@@ -175,4 +191,53 @@ export function historyForLint(source: HistorySource | undefined): { source: His
     return { history };
   };
   return { source: { ...source, of }, take };
+}
+
+/**
+ * How many of the best bm25 matches chooseExamples weighs (recency, edited) for k examples. The
+ * weights lift a match by 1.5 at most, so deep in the list a lower match rarely reaches the top k,
+ * and the memory's cost grows with this number on every drafted row (bench/memory-examples.ts:
+ * 48 cost some 0.3 ms a row more than 12 over 50,000 approvals). The choice is "the best k among
+ * the best matches", deterministic either way.
+ */
+export function exampleCandidates(k: number): number {
+  return Math.max(12, 4 * k);
+}
+
+/**
+ * The words a row is matched on: its describing fields' words, the shortest fields first (role,
+ * company, industry, city before a paragraph of notes); each word adds its postings to the memory's
+ * work on every drafted row, and past the first few they barely change who is most alike.
+ */
+export const EXAMPLE_TERMS = 8;
+
+/**
+ * The example source over one store, for `draft` (above) and review's regenerate: the row's sent
+ * fields' words are the query, chooseExamples ranks what the memory finds. A read that fails costs
+ * one warning and the examples, never the draft. Undefined when the profile asks for none.
+ */
+export function exampleSourceIn(
+  store: Pick<MemoryStore, 'exampleCandidates'>,
+  profile: ToneProfile,
+  where: { profile: string; campaign: string },
+  warn: (message: string) => void,
+  now: () => Date = () => new Date(),
+): ExampleSource | undefined {
+  const k = memoryExamples(profile);
+  if (k === 0) return undefined;
+  let failed = false;
+  return {
+    of: (key, recipient, sent) => {
+      const terms = exampleTerms(sent, EXAMPLE_TERMS);
+      if (terms.length === 0 || failed) return [];
+      const q: ExampleQuery = { profile: where.profile, channel: profile.channel, who: whoOf(key, recipient), excludeCampaign: where.campaign, terms, limit: exampleCandidates(k) };
+      try {
+        return chooseExamples(store.exampleCandidates(q), { k, now: now(), terms });
+      } catch (err) {
+        failed = true;
+        warn(`the memory's earlier approvals could not be read as examples (${(err as Error).message}); drafting goes on without them.`);
+        return [];
+      }
+    },
+  };
 }

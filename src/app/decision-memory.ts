@@ -8,10 +8,15 @@ import { repliedAfter, type StoredRecipient } from '../core/decisions/rules.js';
 import { messageIdFor } from '../core/export/message-id.js';
 import { toExportRecord } from '../core/export/export-record.js';
 import type { LintMemory } from '../core/lint/repeats.js';
-import type { Approval, HistoryBudget, HistoryItem, Suppression } from '../core/memory/records.js';
+import { sentData } from '../core/drafting/recipient-data.js';
+import type { Approval, ApprovalLearning, HistoryBudget, HistoryItem, Suppression } from '../core/memory/records.js';
 import { whoOf } from '../core/memory/who.js';
+import type { ToneProfile } from '../core/profile.js';
+import { buildColumns } from '../core/recipients/recipients.js';
 import { recipientAddress } from '../io/export/mail-files.js';
 import type { MemoryStore } from '../io/memory/memory-store.js';
+import { exampleSourceIn } from './campaign-memory.js';
+import type { ExampleSource } from './draft-jobs.js';
 import { openMemory, type MemoryFlag } from './open-memory.js';
 
 /** How far back review and the lint look: more than a prompt carries, a repeat is a repeat for years. */
@@ -26,6 +31,8 @@ export interface DecisionMemory {
   repliedSince(shown: StoredRecipient): string | undefined;
   /** For the lint: undefined when there is no memory at all (its checks are then absent). */
   lintMemory(key: string, recipient: Record<string, string>): LintMemory | undefined;
+  /** The examples `draft` chooses for this profile (its absolute path) in this campaign, for regenerate; undefined without a full memory. */
+  examples(profile: ToneProfile, profileFile: string): ExampleSource | undefined;
   /** Records the approval of the recipient's latest version (one write). */
   approved(shown: StoredRecipient, decision: { at: string; reviewer: string }): void;
   /** A later version or a skip of an approved recipient withdraws its approval. */
@@ -41,6 +48,12 @@ export interface DecisionMemoryDeps {
   warn: (message: string) => void;
   /** The first-time notice (where the memory is, how to turn it off): printed as it is. */
   notice?: (message: string) => void;
+  /**
+   * The tone profile the drafts are reviewed against: with it, each approval is recorded with what
+   * it teaches (channel, the model's text when edited, the recipient's non-private fields);
+   * without it the approval is never an example nor a lesson.
+   */
+  toneProfile?: ToneProfile;
 }
 
 /**
@@ -51,7 +64,7 @@ export interface DecisionMemoryDeps {
 export async function openDecisionMemory(flag: MemoryFlag, campaign: string | undefined, deps: DecisionMemoryDeps, mode: 'read' | 'write' = 'write'): Promise<DecisionMemory> {
   try {
     const opened = await openMemory(flag, { env: deps.env, cwd: deps.cwd, notice: deps.notice ?? deps.warn }, mode);
-    return opened ? memoryFor(opened.store, { full: opened.full, record: opened.full && mode === 'write' }, campaign, deps.warn) : NO_MEMORY;
+    return opened ? memoryFor(opened.store, { full: opened.full, record: opened.full && mode === 'write', profile: deps.toneProfile }, campaign, deps.warn) : NO_MEMORY;
   } catch (err) {
     deps.warn(
       `the memory could not be opened (${(err as Error).message}): decisions are saved in the drafts file but not recorded in the memory, ` +
@@ -66,13 +79,14 @@ const NO_MEMORY: DecisionMemory = {
   history: () => [],
   repliedSince: () => undefined,
   lintMemory: () => undefined,
+  examples: () => undefined,
   approved: () => {},
   withdrawn: () => {},
   unrecorded: () => undefined,
   close: () => {},
 };
 
-function memoryFor(store: MemoryStore, { full, record }: { full: boolean; record: boolean }, campaign: string | undefined, warn: (m: string) => void): DecisionMemory {
+function memoryFor(store: MemoryStore, { full, record, profile }: { full: boolean; record: boolean; profile: ToneProfile | undefined }, campaign: string | undefined, warn: (m: string) => void): DecisionMemory {
   let failed = 0;
   let firstError: string | undefined;
   const write = (fn: () => void) => {
@@ -110,15 +124,19 @@ function memoryFor(store: MemoryStore, { full, record }: { full: boolean; record
       const s = suppression(key, recipient);
       return { history: history(key, recipient), ...(s ? { suppression: s } : {}) };
     },
-    approved: (shown, decision) => write(() => campaign !== undefined && store.recordApproval(approvalOf(shown, campaign, decision))),
+    examples: (tone, profileFile) => (full && campaign !== undefined ? exampleSourceIn(store, tone, { profile: profileFile, campaign }, warn) : undefined),
+    approved: (shown, decision) => write(() => campaign !== undefined && store.recordApproval(approvalOf(shown, campaign, decision, profile))),
     withdrawn: (key) => write(() => campaign !== undefined && store.withdrawApproval(campaign, key)),
     unrecorded: () => (failed > 0 ? `${failed} decision(s) were not recorded in the memory (${firstError}); the drafts file holds them all.` : undefined),
     close: () => store.close(),
   };
 }
 
-/** The memory's record of one approval; its Message-ID is the one eml/mbox exports give this text. */
-export function approvalOf(shown: StoredRecipient, campaign: string, decision: { at: string; reviewer: string }): Approval {
+/**
+ * The memory's record of one approval; its Message-ID is the one eml/mbox exports give this text.
+ * With the profile, it carries what the approval teaches (learningOf).
+ */
+export function approvalOf(shown: StoredRecipient, campaign: string, decision: { at: string; reviewer: string }, profile?: ToneProfile): Approval {
   const { state, draft, text } = shown;
   const who = whoOf(state.key, draft.recipient);
   const to = recipientAddress(toExportRecord(shown));
@@ -138,5 +156,19 @@ export function approvalOf(shown: StoredRecipient, campaign: string, decision: {
     reviewer: decision.reviewer,
     at: decision.at,
     messageId: messageIdFor({ key: state.key, version: state.version, address, subject: text?.subject ?? '', body }),
+    ...(profile ? { learning: learningOf(shown, profile) } : {}),
   };
+}
+
+/**
+ * The channel, the model's text when the reviewer edited it, and the recipient's columns exactly
+ * as the prompt carried them: the prompt's own rule (sentData) decides, so a private column never
+ * reaches the memory's fields or its search index.
+ */
+export function learningOf({ state, draft }: StoredRecipient, profile: ToneProfile): ApprovalLearning {
+  const headers = Object.keys(draft.recipient);
+  const { columns } = buildColumns(headers);
+  const fields = sentData(profile, { row: draft.row, line: 0, cells: headers.map((h) => draft.recipient[h] ?? '') }, columns);
+  const original = state.edited ? { ...(draft.subject !== undefined ? { subject: draft.subject } : {}), body: draft.body ?? '' } : undefined;
+  return { channel: profile.channel, ...(original ? { original } : {}), fields };
 }

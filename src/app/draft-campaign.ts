@@ -32,7 +32,7 @@ import { CampaignMemory, historyForLint, recordExclusions, type Exclusion } from
 import { outRecords } from './draft-out.js';
 import type { MemoryFlag } from './open-memory.js';
 import { lazyLint, type LazyLint } from './lazy-lint.js';
-import { draftJobs, noJobs, runDigestOf, skipSettled, withHistoryOf, type JobSettings } from './draft-jobs.js';
+import { draftJobs, noJobs, runDigestOf, sentMessagesOf, skipSettled, type JobSettings } from './draft-jobs.js';
 import { openEngines, planHosts, type HostPick } from './draft-hosts.js';
 import { batchInNotes, batchJobs, batchNext, campaignEngines, type BatchFlags, type BatchIn } from './batch-in.js';
 import { writeBatchOut, type BatchOutReport } from './batch-out.js';
@@ -130,12 +130,13 @@ export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaign
 async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<void> {
   for (const e of c.excluded) deps.ui.note(`row ${e.row} is not drafted: ${stripControlsInline(e.reason)}`);
   const draftsPath = o.drafts ? path.resolve(deps.cwd, o.drafts) : defaultDraftsPath(c.fromStdin ? null : o.csv, deps.cwd);
-  // The messages a run would send: the history block included.
-  const messagesOf = withHistoryOf({ ...c, columns: c.scan.columns, history: c.memory.historySource(c.profile, c.templates, draftsPath) }, (row) => c.roster.keyAt(row)!.key);
+  // The messages a run would send: the examples and the history block included.
+  const memory = { history: c.memory.historySource(c.profile, c.templates, draftsPath), examples: c.memory.exampleSource(c.profile, c.profileFile, draftsPath) };
+  const messagesOf = sentMessagesOf({ ...c, columns: c.scan.columns, ...memory }, (row) => c.roster.keyAt(row)!.key);
   const out = await openOutput(o.out ?? '-', deps);
   try {
     for await (const r of c.recipients()) {
-      await out.write(renderDryRun({ row: r.row, messages: messagesOf(r), schema: c.schema, options: c.options }, o.format));
+      await out.write(renderDryRun({ row: r.row, ...messagesOf(r), schema: c.schema, options: c.options }, o.format));
     }
   } catch (err) {
     // A half-written file never replaces the previous one.
@@ -199,11 +200,13 @@ function repliedNote(replies: ReplyPlan, store: DraftsStore, resume: string) {
 async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps, r: Running): Promise<{ summary: RunSummary; readerGone: boolean }> {
   const plan = planJobs(r.store, r.engine.info, { force: Boolean(o.force), redraftDecided: Boolean(o.redraftDecided) }, r.replies);
   const { source: history, take: lintMemory } = historyForLint(c.memory.historySource(c.profile, c.templates, r.store.path));
+  const examples = c.memory.exampleSource(c.profile, c.profileFile, r.store.path);
   const settings: JobSettings = {
     profile: c.profile, templates: c.templates, columns: c.scan.columns, schema: c.schema, options: c.options, engine: r.engine.info,
     keyAt: (row) => c.roster.keyAt(row)!.key,
     digestAt: (row) => c.roster.digestAt(row),
     ...(history ? { history } : {}),
+    ...(examples ? { examples } : {}),
   };
   const run = runDigestOf(settings);
   // --out writes every row, cached ones included, in order: those runs take the full path.

@@ -8,7 +8,10 @@ import { buildMessages, PROMPT_FORMAT, type Templates } from '../core/drafting/p
 import type { ToneProfile } from '../core/profile.js';
 import { recipientRecord, type Columns, type Recipient } from '../core/recipients/recipients.js';
 import type { DraftJob, JobProvenance } from '../core/drafting/run-contract.js';
-import { withHistory } from '../core/drafting/history-block.js';
+import { withHistory, type HistoryProvenance } from '../core/drafting/history-block.js';
+import { withExamples } from '../core/drafting/examples-block.js';
+import { sentData } from '../core/drafting/recipient-data.js';
+import type { ChosenExample } from '../core/memory/example-choice.js';
 import type { HistoryBudget, HistoryItem } from '../core/memory/records.js';
 import type { SelectedRows } from '../core/recipients/row-selection.js';
 
@@ -24,6 +27,8 @@ export interface JobSettings {
   digestAt: (row: number) => Uint8Array;
   /** The memory's history of a recipient (its key and stored columns), when the run uses one. */
   history?: HistorySource;
+  /** The memory's earlier approvals chosen as examples of the reviewer's voice, when the run uses them. */
+  examples?: ExampleSource;
 }
 
 /** Where a job's history comes from, within what budget, and the rules the system prompt gets with it. */
@@ -31,6 +36,12 @@ export interface HistorySource {
   of: (key: string, recipient: Record<string, string>) => HistoryItem[];
   budget: HistoryBudget;
   rules: string;
+}
+
+/** Where a job's examples come from (app/campaign-memory.ts): the chosen approvals for a recipient. */
+export interface ExampleSource {
+  /** `recipient`: the row's stored columns (who it is); `sent`: the fields its prompt carries (what to match on). */
+  of: (key: string, recipient: Record<string, string>, sent: Record<string, string>) => ChosenExample[];
 }
 
 /** What every row of this run shares, as one digest (core/drafting/fingerprint.ts runDigest). */
@@ -75,14 +86,17 @@ function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
   };
   const key = s.keyAt(r.row);
   const storedColumns = (): Record<string, string> => (stored ??= recipientRecord(r, s.columns));
-  // What is sent: the history is looked up only for a row that is really drafted.
+  // What is sent: the history and the examples are looked up only for a row that is really drafted.
   const send = () => {
     if (!sent) {
       const b = build();
-      const h = s.history;
-      const withMemory = h ? withHistory(b.messages, h.of(key, storedColumns()), h.budget, h.rules) : { messages: b.messages };
-      const provenance: JobProvenance = { examples: s.profile.examples.length, ...(withMemory.history ? { history: withMemory.history } : {}) };
-      sent = { messages: withMemory.messages, id: batchId(key, b.fingerprint), provenance };
+      const m = withMemory(s, key, r, b.messages, storedColumns());
+      const provenance: JobProvenance = {
+        examples: s.profile.examples.length,
+        ...(m.history ? { history: m.history } : {}),
+        ...(m.memoryExamples ? { memoryExamples: m.memoryExamples } : {}),
+      };
+      sent = { messages: m.messages, id: batchId(key, b.fingerprint), provenance };
     }
     return sent;
   };
@@ -106,12 +120,31 @@ function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
   };
 }
 
-/** A row's messages as a run would send them, history included (for --dry-run). */
-export function withHistoryOf(s: Pick<JobSettings, 'profile' | 'templates' | 'columns' | 'history'>, keyAt: (row: number) => string): (r: Recipient) => ChatMessage[] {
+type MemorySettings = Pick<JobSettings, 'profile' | 'columns' | 'history' | 'examples'>;
+
+/**
+ * A row's messages with what the memory adds: the examples first in the user message, then the
+ * history block, then the request (examples-block.ts, history-block.ts). Without either, the same messages.
+ */
+export function withMemory(
+  s: MemorySettings,
+  key: string,
+  r: Recipient,
+  messages: ChatMessage[],
+  stored: Record<string, string>,
+): { messages: ChatMessage[]; history?: HistoryProvenance; memoryExamples?: number[] } {
+  const h = s.history;
+  const withH = h ? withHistory(messages, h.of(key, stored), h.budget, h.rules) : { messages };
+  if (!s.examples) return withH;
+  const withE = withExamples(withH.messages, s.examples.of(key, stored, sentData(s.profile, r, s.columns)));
+  return { ...withH, ...withE };
+}
+
+/** A row's messages as a run would send them, history and examples included (for --dry-run), and the examples' ids. */
+export function sentMessagesOf(s: MemorySettings & Pick<JobSettings, 'templates'>, keyAt: (row: number) => string): (r: Recipient) => { messages: ChatMessage[]; memoryExamples?: number[] } {
   return (r) => {
-    const messages = buildMessages(s.profile, s.templates, r, s.columns);
-    const h = s.history;
-    return h ? withHistory(messages, h.of(keyAt(r.row), recipientRecord(r, s.columns)), h.budget, h.rules).messages : messages;
+    const m = withMemory(s, keyAt(r.row), r, buildMessages(s.profile, s.templates, r, s.columns), recipientRecord(r, s.columns));
+    return { messages: m.messages, ...(m.memoryExamples ? { memoryExamples: m.memoryExamples } : {}) };
   };
 }
 

@@ -2,19 +2,24 @@
 // the model, and the answer becomes the next version, built by the same function as `draft`'s
 // records (core/drafting/draft-record.ts), so it keeps the profile, the cut flag and the engine's host.
 // With a memory, the prompt carries the same history block as `draft`'s (other campaigns only,
-// within the profile's budget; nothing under --no-memory), and the record the same provenance:
-// seed, temperature, examples and history used.
+// within the profile's budget; nothing under --no-memory) and the same examples from the memory
+// (the same selection, app/campaign-memory.ts exampleSourceIn), and the record the same provenance:
+// seed, temperature, examples, history and the memory's examples used.
 import { startingText, type StoredRecipient } from '../core/decisions/rules.js';
 import type { DraftRecord } from '../core/decisions/records.js';
 import { draftedRecord } from '../core/drafting/draft-record.js';
 import type { HistoryBudget, HistoryItem } from '../core/memory/records.js';
 import type { Recipient } from '../core/recipients/recipients.js';
 import type { Engine } from '../core/engine.js';
+import type { ToneProfile } from '../core/profile.js';
+import type { ExampleSource } from './draft-jobs.js';
 import type { LintContext } from './lint-context.js';
 
 /** The recipient's history for the prompt (app/decision-memory.ts): [] without a full memory, never this campaign's own approvals. */
 export interface RegenerateMemory {
   history(key: string, recipient: Record<string, string>, budget: HistoryBudget): HistoryItem[];
+  /** The examples `draft` would choose for this profile (its absolute path) in this campaign; undefined without a full memory. */
+  examples?(profile: ToneProfile, profileFile: string): ExampleSource | undefined;
 }
 
 export async function regenerateDraft(
@@ -29,7 +34,7 @@ export async function regenerateDraft(
   const { storedRow } = await import('../core/recipients/recipients.js');
   const { buildRegenerateMessages, generationOptions, historyRules } = await import('../core/drafting/prompt.js');
   const { draftSchema, parseDraftOutput } = await import('../core/drafting/draft-answer.js');
-  const { withHistory } = await import('../core/drafting/history-block.js');
+  const { withMemory } = await import('./draft-jobs.js');
   const { historyBudget } = await import('../core/profile.js');
   const { state, draft } = shown;
   // The recipient is rebuilt from the record: its columns in order.
@@ -38,9 +43,11 @@ export async function regenerateDraft(
   const previous = startingText(shown);
   const { profile, templates } = ctx;
   const budget = historyBudget(profile);
-  const items = memory && budget.items > 0 ? memory.history(state.key, draft.recipient, budget) : [];
-  // The same block and rules as `draft`'s prompt (nothing added when there is no history).
-  const { messages, history } = withHistory(buildRegenerateMessages(profile, templates, recipient, columns, previous, feedback), items, budget, historyRules(profile, templates));
+  const history = memory && budget.items > 0 ? { of: (key: string, r: Record<string, string>) => memory.history(key, r, budget), budget, rules: historyRules(profile, templates) } : undefined;
+  const examples = memory?.examples?.(profile, ctx.file);
+  // The same blocks and rules as `draft`'s prompt (nothing added when there is neither).
+  const sent = { profile, columns, ...(history ? { history } : {}), ...(examples ? { examples } : {}) };
+  const { messages, history: used, memoryExamples } = withMemory(sent, state.key, recipient, buildRegenerateMessages(profile, templates, recipient, columns, previous, feedback), draft.recipient);
   const options = generationOptions(profile, {});
   const result = await engine.generate({ messages, schema: draftSchema(profile.channel), options, signal });
   const parsed = parseDraftOutput(result.text, profile.channel);
@@ -53,7 +60,8 @@ export async function regenerateDraft(
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
       examples: profile.examples.length,
-      ...(history ? { history } : {}),
+      ...(used ? { history: used } : {}),
+      ...(memoryExamples ? { memoryExamples } : {}),
     },
     parsed,
     result,

@@ -57,7 +57,7 @@ export async function reviewDrafts(o: ReviewDraftsOptions, deps: ReviewDraftsDep
   try {
     const profileFile = profileForDrafts(o.profile, store.recordedProfile(), o.cwd);
     ctx = profileFile ? await loadLintContext(profileFile) : undefined;
-    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn: deps.warn, ...(deps.notice ? { notice: deps.notice } : {}) });
+    memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn: deps.warn, ...(deps.notice ? { notice: deps.notice } : {}), ...(ctx ? { toneProfile: ctx.profile } : {}) });
   } catch (err) {
     await store.close();
     throw err;

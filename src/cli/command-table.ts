@@ -5,6 +5,8 @@ import type { ArgumentSpec, CommandSpec, OptionSpec } from './command-spec.js';
 import { ENGINE_CHOICES, doctorEngineFlagHelp, engineFlagHelp } from '../engines/index.js';
 import { hostList, integer, nonNegativeInt, nonNegativeNumber, positiveInt } from './option-parsers.js';
 import { MEMORY_FILE_OPTION, MEMORY_OPTIONS, history } from './memory-commands.js';
+import { learn } from './learn-spec.js';
+import { stats } from './stats-spec.js';
 
 export type { ArgumentSpec, CommandSpec, OptionSpec } from './command-spec.js';
 
@@ -183,11 +185,23 @@ const approve: CommandSpec = {
     { flags: '--clean', description: 'approve every undecided draft the lint has no finding about, warnings included' },
     { flags: '--allow <codes>', description: 'with --clean: lint codes to tolerate, e.g. long-draft,unknown-url' },
     { flags: '--force', description: 'with --rows: approve drafts with lint errors too (each is named)' },
+    { flags: '--edit <file>', description: "with --rows N: approve row N with this text as an edited version (review's e then a); - for stdin" },
     { flags: '-p, --profile <file>', description: 'tone profile the lint checks against (default: the one the drafts were made with)' },
     { flags: '--reviewer <name>', description: 'who decides, recorded with each decision (default: the OS user)' },
     ...MEMORY_OPTIONS,
   ],
-  help: '\nExamples:\n  $ draftsmith approve --rows 1-20\n  $ draftsmith approve leads.drafts.jsonl --clean\n  $ draftsmith approve --clean --profile edited-profile.yaml\n  $ draftsmith approve --rows 3 --reviewer sam\n\nA recipient on the do-not-contact list is never approved, whatever --force says.',
+  help: `
+Examples:
+  $ draftsmith approve --rows 1-20
+  $ draftsmith approve leads.drafts.jsonl --clean
+  $ draftsmith approve --clean --profile edited-profile.yaml
+  $ draftsmith approve --rows 3 --reviewer sam
+  $ draftsmith approve --rows 3 --edit row3.txt
+  $ printf 'Subject: Hello\\n\\nHi Ana, ...\\n' | draftsmith approve --rows 3 --edit -
+
+An --edit file holds \`Subject: ...\`, a blank line, then the body (email; other channels: the body
+only); it is linted like --rows. A recipient on the do-not-contact list is never approved, whatever
+--force says.`,
   run: async (io, [file], opts) => (await import('./commands/approve.js')).runApproveCommand(file, opts as never, io),
 };
 
@@ -270,4 +284,4 @@ Every problem is listed with file:line:column and its key; exit 0 when the profi
   ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [draft, status, lint, exportCommand, review, approve, history, doctor, models, profile];
+export const COMMANDS: readonly CommandSpec[] = [draft, status, lint, exportCommand, review, approve, learn, stats, history, doctor, models, profile];

@@ -1,4 +1,5 @@
-// What `draft --dry-run` prints: exactly the messages that would be sent, per recipient.
+// What `draft --dry-run` prints: exactly the messages that would be sent, per recipient, and the
+// memory's ids of the earlier approvals they carry as examples.
 import type { ChatMessage, GenerationOptions, JsonSchema } from '../core/engine.js';
 import { stripControls } from '../core/text/sanitize.js';
 
@@ -7,11 +8,14 @@ export interface DryRunEntry {
   messages: ChatMessage[];
   schema: JsonSchema;
   options: GenerationOptions;
+  /** The memory's message ids of the examples the messages carry (absent when none). */
+  memoryExamples?: number[];
 }
 
 export function renderDryRun(entry: DryRunEntry, format: 'jsonl' | 'csv' | 'text'): string {
   if (format !== 'text') return `${JSON.stringify(entry)}\n`;
   const lines = [`===== row ${entry.row} =====`];
+  if (entry.memoryExamples?.length) lines.push(`(examples from the memory: ${entry.memoryExamples.map((id) => `#${id}`).join(', ')})`);
   for (const m of entry.messages) {
     lines.push(`--- ${m.role} ---`, stripControls(m.content));
   }

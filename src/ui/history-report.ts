@@ -34,11 +34,17 @@ function renderMessage(m: StoredMessage): string[] {
     m.profile && `profile ${inline(m.profile)}`,
     m.source && `from ${inline(m.source)}`,
     m.messageId && `Message-ID ${inline(m.messageId)}`,
+    m.channel && `channel ${inline(m.channel)}`,
   ].filter(Boolean);
-  const body = stripControls(m.text)
-    .split('\n')
-    .map((l) => `      ${l}`.trimEnd());
-  return ['', `  ${day(m.at)}  ${m.state.padEnd(9)} ${JSON.stringify(inline(m.subject))}`, ...(facts.length ? [`      ${facts.join(', ')}`] : []), '      ---', ...body];
+  const fields = m.fields && Object.keys(m.fields).length > 0 ? [`      fields: ${Object.entries(m.fields).map(([k, v]) => `${inline(k)}: ${inline(v)}`).join('; ')}`] : [];
+  const indent = (text: string) =>
+    stripControls(text)
+      .split('\n')
+      .map((l) => `      ${l}`.trimEnd());
+  const original = m.original
+    ? ['      --- the model wrote (before the reviewer edited it):', ...(m.original.subject !== undefined ? [`      Subject: ${inline(m.original.subject)}`] : []), ...indent(m.original.body)]
+    : [];
+  return ['', `  ${day(m.at)}  ${m.state.padEnd(9)} ${JSON.stringify(inline(m.subject))}`, ...(facts.length ? [`      ${facts.join(', ')}`] : []), ...fields, '      ---', ...indent(m.text), ...original];
 }
 
 export function renderForget(result: ForgetResult, stillHolding: readonly NotedFile[]): string {
@@ -80,6 +86,7 @@ export function renderStats(s: MemoryStats): string {
     `Messages: ${m.approved + m.sent + m.received + m.withdrawn} (approved ${m.approved}, sent ${m.sent}, received ${m.received}, withdrawn ${m.withdrawn})`,
     `Do not contact: ${s.doNotContact.optedOut} opted out, ${s.doNotContact.undeliverable} undeliverable`,
     `Files noted: ${s.files.drafts} drafts file(s), ${s.files.export} export(s)`,
+    `Learning: ${s.learning.edited} edited approval(s), ${s.learning.withOriginal} with the model's text (\`draftsmith learn\` reads those); ${s.learning.examples} approval(s) that can serve as examples`,
   ];
   if (s.oldest && s.newest) lines.push(`Span: ${day(s.oldest)} to ${day(s.newest)}`);
   return `${lines.join('\n')}\n`;

@@ -82,6 +82,19 @@ describe('approve and export with the memory', () => {
       ['ana@example.org', 'approved', 1, 'sam', campaign, 0],
       ['ben@example.org', 'approved', 1, 'sam', campaign, 0],
     ]);
+    // What the approvals teach: the channel and the columns as the prompt carried them, searchable by their words.
+    const db = new Database(testMemory(d), { readonly: true });
+    const learned = db.prepare('SELECT channel, fields, original_body FROM messages ORDER BY id').all() as { channel: string; fields: string; original_body: string | null }[];
+    db.close();
+    expect(learned.map((r) => [r.channel, JSON.parse(r.fields), r.original_body])).toEqual([
+      ['email', { first_name: 'Ana', email: 'ana@example.org', company: 'Acme' }, null],
+      ['email', { first_name: 'Ben', email: 'ben@example.org', company: 'Globex' }, null],
+    ]);
+    const store = (await MemoryStore.open(testMemory(d), { readOnly: true }))!;
+    const q = { profile: path.join(d, 'p.yaml'), channel: 'email', who: { key: 'email:zed@example.org' }, excludeCampaign: '/elsewhere', limit: 5 };
+    expect(store.exampleCandidates({ ...q, terms: ['globex'] }).map((c) => c.fields['first_name'])).toEqual(['Ben']);
+    expect(store.exampleCandidates({ ...q, terms: ['ana'] })).toEqual([]);
+    store.close();
     const again = await runCli(['approve', '--rows', '1-2', '--reviewer', 'sam'], { cwd: d, env: { DRAFTSMITH_MEMORY: testMemory(d) } });
     expect(again.stderr).toMatch(/approved 0 draft\(s\)/);
     expect(remembered(d)).toEqual(rows);

@@ -1,7 +1,7 @@
 // review's regenerate (src/app/regenerate.ts) with a real memory (SQLite in a temporary folder) and
 // the fake Ollama: the regenerated draft's prompt carries the same history block as `draft`'s
 // (other campaigns only, within the profile's budget), and its record the same provenance (seed,
-// temperature, examples, history). Under --no-memory the prompt carries none. Before, a
+// temperature, examples, history), and the same examples from the memory. Under --no-memory the prompt carries none. Before, a
 // regeneration was blind to what the person had said.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +11,7 @@ import { openDecisionMemory } from '../../src/app/decision-memory.js';
 import { loadLintContext } from '../../src/app/lint-context.js';
 import type { MemoryFlag } from '../../src/app/open-memory.js';
 import { regenerateDraft } from '../../src/app/regenerate.js';
+import { EXAMPLES_LABEL } from '../../src/core/drafting/examples-block.js';
 import { createOllamaEngine } from '../../src/engines/ollama/engine.js';
 import { DraftsStore } from '../../src/io/drafts-file/store.js';
 import { MemoryStore } from '../../src/io/memory/memory-store.js';
@@ -49,6 +50,10 @@ async function setUp(): Promise<{ dir: string; file: string; memory: string; pro
     m.importBatch([mail({ text: 'REPLY-TEXT: not now, try me in Q1.', at: day(20) })]);
     // This campaign's own approval is never its history.
     m.recordApproval(approval({ campaign: file, version: 1, subject: 'Own', body: 'OWN-CAMPAIGN-TEXT', at: day(1), messageId: '<own@draftsmith>' }));
+    // Someone else at Acme, approved with this profile: an example of the voice (issue 12).
+    m.recordApproval(
+      approval({ who: { key: 'email:bob@example.org', email: 'bob@example.org' }, campaign: '/elsewhere/spring.drafts.jsonl', body: 'BOB-EXAMPLE-TEXT', profile, at: day(5), messageId: '<bob@draftsmith>', learning: { channel: 'email', fields: { first_name: 'Bob', company: 'Acme' } } }),
+    );
     // Beyond the profile's budget of 2 items.
     m.importBatch([mail({ messageId: 'old@example.org', contentHash: 'old', text: 'OLDEST-TEXT', at: day(40) })]);
   } finally {
@@ -90,6 +95,10 @@ describe('regenerateDraft with the memory', () => {
     expect(record.history!.latest).toBe(new Date(Date.parse(record.history!.latest!)).toISOString());
     // The history sits in the recorded prompt, like a draft's; the fingerprint stays the recipient's.
     expect(JSON.stringify(record.messages)).toContain(HISTORY);
+    // The same examples as `draft` chooses, recorded by id.
+    expect(asked).toContain(EXAMPLES_LABEL);
+    expect(asked).toContain('BOB-EXAMPLE-TEXT');
+    expect(record.memoryExamples).toHaveLength(1);
   });
 
   it('under --no-memory the prompt carries no history and the record none', async () => {
@@ -98,6 +107,8 @@ describe('regenerateDraft with the memory', () => {
     expect(asked).not.toContain(HISTORY);
     expect(asked).not.toContain('REPLY-TEXT');
     expect(record.history).toBeUndefined();
+    expect(asked).not.toContain('BOB-EXAMPLE-TEXT');
+    expect(record.memoryExamples).toBeUndefined();
     expect(record).toMatchObject({ seed: 7, temperature: 0.4, examples: 1 });
   });
 });

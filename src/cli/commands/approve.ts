@@ -4,7 +4,7 @@ import path from 'node:path';
 import { approveDrafts, type ApproveOutcome } from '../../app/approve-drafts.js';
 import type { MemoryFlag } from '../../app/open-memory.js';
 import { reviewerName } from '../../app/reviewer.js';
-import { UsageError } from '../../core/errors.js';
+import { EXIT, ExitError, UsageError } from '../../core/errors.js';
 import { listRows, parseRowSelection } from '../../core/recipients/row-selection.js';
 import { stripControlsInline } from '../../core/text/sanitize.js';
 import { shellWord } from '../../core/text/shell-word.js';
@@ -22,6 +22,8 @@ export interface ApproveFlags {
   reviewer?: string;
   /** --memory FILE / --no-memory. */
   memory?: MemoryFlag;
+  /** With --rows N (one row): approve it with this file's text as an edited version; `-` = stdin. */
+  edit?: string;
 }
 
 export async function runApproveCommand(file: string | undefined, flags: ApproveFlags, io: CliIo): Promise<void> {
@@ -31,20 +33,28 @@ export async function runApproveCommand(file: string | undefined, flags: Approve
     });
   }
   if (flags.allow && !flags.clean) throw new UsageError('--allow goes with --clean.', { hint: 'e.g. `draftsmith approve --clean --allow long-draft,unknown-url`.' });
+  if (flags.edit !== undefined && !/^\s*\d+\s*$/.test(flags.rows ?? '')) {
+    throw new UsageError('--edit approves exactly one row: give it with --rows N.', { hint: 'e.g. `draftsmith approve --rows 3 --edit row3.txt` (the file: `Subject: ...`, a blank line, then the body).' });
+  }
   const selection = flags.rows ? parseRowSelection(flags.rows) : undefined;
   const allowed = new Set((flags.allow ?? '').split(',').map((c) => c.trim()).filter(Boolean));
   const outcome = await approveDrafts(
     {
       file, cwd: io.cwd, env: io.env, profile: flags.profile, selection, rows: flags.rows, allowed, force: Boolean(flags.force),
       reviewer: reviewerName(flags.reviewer, io.env), memory: flags.memory, notice: (m) => io.stderr.write(m),
+      ...(flags.edit !== undefined ? { edit: { file: flags.edit, stdin: io.stdin } } : {}),
     },
     (w) => io.stderr.write(`draftsmith: warning: ${stripControlsInline(w)}\n`),
   );
   io.stderr.write(report(outcome, flags, path.relative(io.cwd, outcome.draftsPath) || outcome.draftsPath));
+  // A script recording an edit must notice when it was not recorded (the report says why).
+  if (flags.edit !== undefined && outcome.approved.length === 0) throw new ExitError(EXIT.runtime);
 }
 
 function report(o: ApproveOutcome, flags: ApproveFlags, rel: string): string {
   const lines = [`draftsmith: approved ${o.approved.length} draft(s)${o.approved.length ? `: rows ${listRows(o.approved, 40)}` : ''}`];
+  for (const e of o.edited) lines.push(`  row ${e.row}: approved with the edited text, saved as version ${e.version}`);
+  if (flags.edit !== undefined && o.approved.length > 0 && o.edited.length === 0) lines.push('  the edit file holds the draft\'s own text: approved unedited');
   for (const f of o.forced) lines.push(`  approved despite lint errors (--force): row ${f.row} (${f.codes.join(', ')})`);
   for (const r of o.refused) {
     const who = r.who ? ` ${stripControlsInline(r.who)}` : '';

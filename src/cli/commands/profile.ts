@@ -87,10 +87,13 @@ export function renderProfileSummary(profile: ToneProfile, file: string, templat
     ['language', profile.language ? `${profile.language} (when a recipient has none)` : '(from each recipient)'],
     ['sender', s ? [s.name, s.role, s.company, s.email && `<${s.email}>`].filter(Boolean).join(', ') : '(none)'],
     ['sign-off', profile.sign_off ? oneLine(profile.sign_off) : '(none)'],
+    // The keys `learn` writes: shown only when set, so a profile without them prints as before.
+    ...(profile.greeting !== undefined ? [['greeting', profile.greeting] as [string, string]] : []),
     ['private', `${list(profile.fields.private, '(none)')}${profile.fields.private.length > 0 ? ' (never sent to the model)' : ''}`],
     ['sent', profile.fields.use ? `only ${list(profile.fields.use, '(none)')}` : 'every other column'],
     ['do / dont', `${profile.do.length} / ${profile.dont.length} rule(s)`],
     ['banned', `${profile.banned_phrases.length} phrase(s)`],
+    ...(profile.required_phrases ? [['required', `${profile.required_phrases.length} phrase(s)`] as [string, string]] : []),
     ['examples', String(profile.examples.length)],
     ['model', modelParts.join(', ')],
     ['templates', templateLine],

@@ -111,6 +111,7 @@ function originOf(job: DraftJob, o: RunOptions, version: number): DraftOrigin {
     ...(temperature !== undefined ? { temperature } : {}),
     ...(p?.examples !== undefined ? { examples: p.examples } : {}),
     ...(p?.history ? { history: p.history } : {}),
+    ...(p?.memoryExamples?.length ? { memoryExamples: p.memoryExamples } : {}),
   };
 }
 

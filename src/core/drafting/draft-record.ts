@@ -16,12 +16,13 @@ export interface DraftOrigin {
   version: number;
   profile?: string;
   feedback?: string;
-  /** Provenance (records.ts DraftRecord): the seed of the attempt that answered, the temperature, examples, history. */
+  /** Provenance (records.ts DraftRecord): the seed of the attempt that answered, the temperature, examples, history, the memory's examples. */
   seed?: number;
   temperature?: number;
   modelDigest?: string;
   examples?: number;
   history?: { items: number; latest?: string };
+  memoryExamples?: number[];
 }
 
 export function draftedRecord(origin: DraftOrigin, parsed: { subject?: string; body: string }, result: GenerateResult, at: Date): DraftRecord {
@@ -68,6 +69,7 @@ function tail(o: DraftOrigin) {
     ...((o.modelDigest ?? o.engine.digest) !== undefined ? { modelDigest: o.modelDigest ?? o.engine.digest } : {}),
     ...(o.examples !== undefined ? { examples: o.examples } : {}),
     ...(o.history !== undefined ? { history: o.history } : {}),
+    ...(o.memoryExamples?.length ? { memoryExamples: o.memoryExamples } : {}),
   };
 }
 

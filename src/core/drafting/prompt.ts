@@ -69,7 +69,24 @@ function profileView(profile: ToneProfile): Record<string, unknown> {
   return view;
 }
 
+/**
+ * The `do` list, with a line each for the learned keys `greeting` and `required_phrases` when set.
+ * They ride in `do` rather than in system.mustache, whose text is part of templates.id (a change
+ * there would redraft every user's drafts); a profile without them gets exactly the list it wrote.
+ */
+function doList(profile: ToneProfile): string[] {
+  const list = [...profile.do];
+  if (profile.greeting !== undefined) {
+    list.push(`Open with the greeting ${JSON.stringify(profile.greeting)} before the recipient's name (in another language, its usual equivalent).`);
+  }
+  for (const phrase of profile.required_phrases ?? []) {
+    list.push(`Include this sentence or phrase, in the request's language (written here as a JSON string): ${JSON.stringify(phrase)}`);
+  }
+  return list;
+}
+
 function buildProfileView(profile: ToneProfile): Record<string, unknown> {
+  const todo = doList(profile);
   return {
     name: profile.name,
     goal: profile.goal,
@@ -88,8 +105,8 @@ function buildProfileView(profile: ToneProfile): Record<string, unknown> {
     sender_name: profile.sender?.name ?? 'the sender',
     sender_role: profile.sender?.role,
     sender_company: profile.sender?.company,
-    has_do: profile.do.length > 0,
-    do: profile.do,
+    has_do: todo.length > 0,
+    do: todo,
     has_dont: profile.dont.length > 0,
     dont: profile.dont,
     has_banned: profile.banned_phrases.length > 0,

@@ -28,6 +28,8 @@ export interface DraftJob {
 export interface JobProvenance {
   examples?: number;
   history?: HistoryProvenance;
+  /** The memory's ids of the earlier approvals the prompt carried as examples (examples-block.ts). */
+  memoryExamples?: number[];
 }
 
 export type RunEvent =

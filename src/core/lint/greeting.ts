@@ -85,6 +85,23 @@ export function greetedNames(body: string): string[] {
   return names;
 }
 
+/** The first line's greeting word(s) as written ("Sehr geehrte", "Hi") and where they end in `body`. */
+export function openingGreeting(body: string): { text: string; end: number } | undefined {
+  const start = body.search(/\S/);
+  if (start < 0) return undefined;
+  const lineEnd = body.indexOf('\n', start);
+  const line = body.slice(start, lineEnd < 0 ? undefined : lineEnd);
+  const words = [...line.matchAll(/[\p{L}\p{M}]+(?:['’.-][\p{L}\p{M}]+)*/gu)];
+  const folded = words.map((m) => fold(m[0]));
+  const greeting = GREETINGS.find((g) => g.every((w, i) => folded[i] === w));
+  if (!greeting) return undefined;
+  const last = words[greeting.length - 1]!;
+  // Only words and spaces between them: "Hi, Ana" greets with "Hi"; "Hi-Fi" is no greeting.
+  const text = line.slice(0, last.index + last[0].length);
+  if (!/^[\p{L}\p{M}'’.-]+(?:\s+[\p{L}\p{M}'’.-]+)*$/u.test(text)) return undefined;
+  return { text, end: start + text.length };
+}
+
 /** One name matches another if equal or one is a short form of the other ("Alex" / "Alexander"). */
 function sameName(a: string, b: string): boolean {
   if (a === b) return true;

@@ -8,6 +8,8 @@ import { DETECTABLE, languageGaps, normaliseLanguage, sameLanguage } from './lan
 import { checkGreeting, type RecipientNames } from './greeting.js';
 import { unknownContacts } from './contacts.js';
 import { memoryFindings, type LintMemory } from './repeats.js';
+import { learnedStyle } from './learned-style.js';
+import { foldText, phrasesIn, plainText } from './phrase-match.js';
 
 import type { LintFinding, LintLevel } from './finding.js';
 
@@ -18,6 +20,8 @@ export interface LintProfile {
   language?: string;
   sign_off?: string;
   banned_phrases?: string[];
+  greeting?: string;
+  required_phrases?: string[];
   sender?: { name?: string; role?: string; company?: string; email?: string; [k: string]: unknown };
   [k: string]: unknown;
 }
@@ -65,7 +69,7 @@ export function lintDraft(input: LintInput, profile: LintProfile): LintFinding[]
   }
 
   const banned = Array.isArray(profile.banned_phrases) ? profile.banned_phrases : [];
-  for (const phrase of bannedPhrasesIn(`${subject}\n${body}`, banned)) {
+  for (const phrase of phrasesIn(`${subject}\n${body}`, banned)) {
     add('error', 'banned-phrase', `banned phrase "${phrase}"`);
   }
 
@@ -83,6 +87,8 @@ export function lintDraft(input: LintInput, profile: LintProfile): LintFinding[]
   const signOff = checkSignOff(body, profile, language);
   if (signOff) add(signOff.level, signOff.code, signOff.message);
 
+  for (const f of learnedStyle(body, profile, language)) add(f.level, f.code, f.message);
+
   const wrong = language ? wrongLanguage(body, language) : undefined;
   if (wrong) add('warning', 'wrong-language', `the draft seems to be in '${wrong}', the recipient's language is '${language}'`);
 
@@ -91,6 +97,8 @@ export function lintDraft(input: LintInput, profile: LintProfile): LintFinding[]
   }
   return sorted(found);
 }
+
+export { foldText };
 
 export function hasErrors(findings: readonly LintFinding[]): boolean {
   return findings.some((f) => f.level === 'error');
@@ -115,36 +123,6 @@ function canonicalValues(input: LintInput, { headers, columns: { canonical } }: 
 
 function countWords(text: string): number {
   return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
-}
-
-/** Case-, accent-free comparison form with whitespace runs collapsed and curly quotes straightened. */
-export function foldText(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[’‘]/g, "'")
-    .replace(/[“”„]/g, '"')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** A folded phrase as a regex that does not match inside a longer word ("ai" is not in "said"). */
-function phraseRegExp(folded: string, flags = ''): RegExp {
-  const src = escapeRegExp(folded).replace(/ /g, '\\s+');
-  return new RegExp(`(?<![\\p{L}\\p{N}])${src}(?![\\p{L}\\p{N}])`, `u${flags}`);
-}
-
-function bannedPhrasesIn(text: string, phrases: readonly string[]): string[] {
-  const haystack = foldText(text);
-  return phrases.filter((p) => {
-    const folded = foldText(String(p));
-    return folded !== '' && phraseRegExp(folded).test(haystack);
-  });
 }
 
 /** A preamble sentence: at the very start of the body, or a line of its own ending with ':'. */
@@ -201,7 +179,7 @@ function checkSignOff(body: string, profile: LintProfile, language: string | und
   const signOff = expectedSignOff(profile);
   if (!signOff) return undefined;
   // Punctuation-insensitive: "Best\nSam" and "Best,\nSam." are the same sign-off.
-  const plain = (s: string) => foldText(s.replace(/[\p{P}\p{S}]+/gu, ' '));
+  const plain = plainText;
   const wanted = plain(signOff);
   if (wanted === '') return undefined;
   const lines = body.split('\n').map(plain).filter(Boolean);

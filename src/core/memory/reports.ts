@@ -1,6 +1,6 @@
 // What the `history` commands report about the memory: everything stored about a person, what a
 // forget erased, the counts. The database fills them (src/io/memory/admin.ts); ui renders them. Types only.
-import type { MessageState, Suppression } from './records.js';
+import type { MessageState, MessageText, Suppression } from './records.js';
 
 /** A drafts file or an export the memory noted: it may hold addresses. */
 export interface NotedFile {
@@ -24,6 +24,11 @@ export interface StoredMessage {
   reviewer?: string;
   /** Where an imported message came from, e.g. `Sent.mbox#12`. */
   source?: string;
+  /** An edited approval: the model's text the reviewer started from (recorded from schema 2 on). */
+  original?: MessageText;
+  /** Recorded for learning (schema 2): the profile's channel and the recipient's non-private columns as the model saw them. */
+  channel?: string;
+  fields?: Record<string, string>;
 }
 
 /** Everything stored about one person (`history show`). */
@@ -55,6 +60,8 @@ export interface MemoryStats {
   messages: Record<MessageState, number>;
   doNotContact: { optedOut: number; undeliverable: number };
   files: { drafts: number; export: number };
+  /** What `learn` and the examples have to go on (schema 2): approvals (approved or sent) edited by the reviewer, those of them recorded with the model's text, and approvals recorded with their recipient's fields. */
+  learning: { edited: number; withOriginal: number; examples: number };
   oldest?: string;
   newest?: string;
 }

@@ -3,6 +3,7 @@
 // so it is one indexed query (people by key or address, then messages by person and time).
 import { normaliseMessageId } from '../../core/export/message-id.js';
 import type { Approval, HistoryBudget, HistoryItem, Who } from '../../core/memory/records.js';
+import { indexApproval } from './learning.js';
 import { personFor, personIds } from './people.js';
 import type { Sql } from './statements.js';
 
@@ -57,32 +58,45 @@ export function recordApprovalIn(sql: Sql, a: Approval): void {
   const at = isoTime(a.at);
   sql.db.transaction(() => {
     const person = personFor(sql, a.who, a.name, at);
-    sql
+    const inserted = sql
       .st(
-        `INSERT INTO messages (person_id, state, at, subject, body, message_id, campaign, recipient_key, version, decided_at, edited, profile, engine, model, reviewer)
-         VALUES (@person, 'approved', @at, @subject, @body, @messageId, @campaign, @key, @version, @at, @edited, @profile, @engine, @model, @reviewer)
+        `INSERT INTO messages (person_id, state, at, subject, body, message_id, campaign, recipient_key, version, decided_at, edited, profile, engine, model, reviewer,
+           channel, original_subject, original_body, fields)
+         VALUES (@person, 'approved', @at, @subject, @body, @messageId, @campaign, @key, @version, @at, @edited, @profile, @engine, @model, @reviewer,
+           @channel, @originalSubject, @originalBody, @fields)
          ON CONFLICT (campaign, recipient_key, version) DO UPDATE SET state = 'approved', at = excluded.at, decided_at = excluded.at, reviewer = excluded.reviewer
-         WHERE messages.state = 'withdrawn'`,
+         WHERE messages.state = 'withdrawn'
+         RETURNING id, fields`,
       )
-      .run({
-        person: person.id,
-        at,
-        subject: a.subject ?? '',
-        body: a.body,
-        messageId: normaliseMessageId(a.messageId) ?? null,
-        campaign: a.campaign,
-        key: a.who.key,
-        version: a.version,
-        edited: a.edited ? 1 : 0,
-        profile: a.profile ?? null,
-        engine: a.engine,
-        model: a.model,
-        reviewer: a.reviewer,
-      });
+      .get({ person: person.id, at, ...approvalColumns(a) }) as { id: number; fields: string | null } | undefined;
+    // A new row, or a withdrawn one approved again: its fields (as first recorded) back in the index.
+    if (inserted?.fields) indexApproval(sql, inserted.id, JSON.parse(inserted.fields) as Record<string, string>);
     sql
       .st("UPDATE messages SET state = 'withdrawn' WHERE campaign = ? AND recipient_key = ? AND version <> ? AND state = 'approved'")
       .run(a.campaign, a.who.key, a.version);
   }).immediate();
+}
+
+/** The columns of an approval's row; learning data (schema 2) only when the caller knew the profile. */
+function approvalColumns(a: Approval) {
+  const learning = a.learning;
+  return {
+    subject: a.subject ?? '',
+    body: a.body,
+    messageId: normaliseMessageId(a.messageId) ?? null,
+    campaign: a.campaign,
+    key: a.who.key,
+    version: a.version,
+    edited: a.edited ? 1 : 0,
+    profile: a.profile ?? null,
+    engine: a.engine,
+    model: a.model,
+    reviewer: a.reviewer,
+    channel: learning?.channel ?? null,
+    originalSubject: learning?.original?.subject ?? null,
+    originalBody: learning?.original?.body ?? null,
+    fields: learning ? JSON.stringify(learning.fields) : null,
+  };
 }
 
 export function withdrawApprovalIn(sql: Sql, campaign: string, key: string): void {

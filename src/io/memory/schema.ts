@@ -5,7 +5,7 @@
 import { DraftsmithError, InputError } from '../../core/errors.js';
 import type { SqliteDatabase } from './load-sqlite.js';
 
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   // 1: people, their messages, the do-not-contact list (salted hashes), files that hold addresses.
   `
   CREATE TABLE meta (
@@ -58,6 +58,25 @@ const MIGRATIONS: readonly string[] = [
     kind     TEXT NOT NULL CHECK (kind IN ('drafts', 'export')),
     noted_at TEXT NOT NULL
   ) WITHOUT ROWID;
+  `,
+  // 2 (issue 12, learning): what an approval teaches. The channel, the model's own text when the
+  // reviewer edited it, the recipient's non-private fields as the model saw them (JSON), and a
+  // full-text index over the fields worth matching people on (core/memory/search-fields.ts), for
+  // picking earlier approvals as examples. The index stores no text of its own (contentless) and
+  // overwrites what it deletes (secure-delete); a message leaving the table leaves the index too.
+  `
+  ALTER TABLE messages ADD COLUMN channel TEXT;
+  ALTER TABLE messages ADD COLUMN original_subject TEXT;
+  ALTER TABLE messages ADD COLUMN original_body TEXT;
+  ALTER TABLE messages ADD COLUMN fields TEXT;
+  CREATE INDEX messages_learning ON messages (profile, channel) WHERE fields IS NOT NULL;
+  CREATE VIRTUAL TABLE approval_search USING fts5 (
+    fields, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO approval_search (approval_search, rank) VALUES ('secure-delete', 1);
+  CREATE TRIGGER messages_leave_search AFTER DELETE ON messages WHEN old.fields IS NOT NULL BEGIN
+    DELETE FROM approval_search WHERE rowid = old.id;
+  END;
   `,
 ];
 

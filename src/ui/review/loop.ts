@@ -4,7 +4,8 @@
 // Every decision and every new version is appended to the journal before the next screen.
 import type { ChalkInstance } from 'chalk';
 import { startingText, type StoredRecipient } from '../../core/decisions/rules.js';
-import { DECIDED, type DraftRecord, type DraftStatus, type JournalRecord } from '../../core/decisions/records.js';
+import { DECIDED, type DraftRecord, type DraftStatus } from '../../core/decisions/records.js';
+import { recordDecision, recordEdit, type ApprovalLedger, type DecisionJournal } from '../../core/decisions/recording.js';
 import type { RecipientState } from '../../core/decisions/recipient-index.js';
 import { isAbortError } from '../../core/errors.js';
 import type { HistoryItem, Suppression } from '../../core/memory/records.js';
@@ -13,20 +14,16 @@ import { isPromptCancel, type Ask, type Choice } from '../ask.js';
 import { renderFullView, renderScreen, type Finding, type ShownDraft } from './screen.js';
 
 /** The part of DraftsStore the loop uses. */
-export interface ReviewStore {
+export interface ReviewStore extends DecisionJournal {
   recipients(): RecipientState[];
-  read(key: string): StoredRecipient | undefined;
-  append(rec: JournalRecord): void;
 }
 
 /** The memory's side of a review (app/decision-memory.ts); absent when there is no memory. */
-export interface ReviewMemory {
+export interface ReviewMemory extends ApprovalLedger {
   suppression(key: string, recipient: Record<string, string>): Suppression | undefined;
   history(key: string, recipient: Record<string, string>): HistoryItem[];
   /** When the person replied after this draft was made (stale by a reply). */
   repliedSince(shown: StoredRecipient): string | undefined;
-  approved(shown: StoredRecipient, decision: { at: string; reviewer: string }): void;
-  withdrawn(key: string): void;
 }
 
 export type EditOutcome = { ok: true; draft: ShownDraft } | { ok: false; reason: string };
@@ -182,13 +179,12 @@ async function act(action: Exclude<Action, 'quit'>, t: Turn): Promise<string | u
       return regenerate(t);
     case 'skip':
       decide(t, 'skipped');
-      withdrawIfApproved(t);
       t.session.advance();
       return undefined;
     case 'back':
       return t.session.back() ? undefined : 'this is the first draft';
     case 'view':
-      t.deps.show(renderFullView(t.shown.draft.recipient, t.deps.isPrivate, t.shown.draft.messages, t.deps.width, t.deps.chalk));
+      t.deps.show(renderFullView(t.shown.draft.recipient, t.deps.isPrivate, t.shown.draft.messages, t.deps.width, t.deps.chalk, t.shown.draft.memoryExamples));
       await t.deps.ask.text('Press Enter to go back to the draft');
       return undefined;
   }
@@ -196,11 +192,7 @@ async function act(action: Exclude<Action, 'quit'>, t: Turn): Promise<string | u
 
 /** A decision names the exact version on screen; a newer version withdraws it. */
 function decide(t: Turn, status: 'approved' | 'skipped'): void {
-  const at = t.now();
-  const reviewer = t.deps.reviewer;
-  t.deps.store.append({ type: 'decision', key: t.key, row: t.row, status, version: t.shown.state.version, ...(reviewer ? { reviewer } : {}), at });
-  // The drafts file first: it is the record of decisions; the memory follows, one write each.
-  if (status === 'approved') t.deps.memory?.approved(t.shown, { at, reviewer: reviewer ?? 'unknown' });
+  recordDecision(t.deps.store, t.deps.memory, t.shown, { status, at: t.now(), ...(t.deps.reviewer ? { reviewer: t.deps.reviewer } : {}) });
   t.session.update(t.key, status);
 }
 
@@ -223,16 +215,12 @@ async function approve(t: Turn): Promise<string | undefined> {
 }
 
 async function edit(t: Turn): Promise<string> {
-  const { state, draft } = t.shown;
-  const out = await t.deps.edit(startingText(t.shown), draft);
+  const out = await t.deps.edit(startingText(t.shown), t.shown.draft);
   if (!out.ok) return out.reason;
   // An edit is a new version, not a decision: the same draft comes back, undecided, linted again.
-  const version = state.version + 1;
-  const { subject, body } = out.draft;
-  t.deps.store.append({ type: 'edit', key: t.key, row: t.row, version, ...(subject !== undefined ? { subject } : {}), body, at: t.now() });
-  withdrawIfApproved(t);
+  const edited = recordEdit(t.deps.store, t.deps.memory, t.shown, out.draft, t.now());
   t.session.update(t.key, 'drafted');
-  return `edited: saved as version ${version}, not approved yet; approve (a) to send this text`;
+  return `edited: saved as version ${edited.state.version}, not approved yet; approve (a) to send this text`;
 }
 
 async function regenerate(t: Turn): Promise<string> {

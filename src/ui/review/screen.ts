@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import type { ChatMessage } from '../../core/engine.js';
 import type { HistoryItem, Suppression } from '../../core/memory/records.js';
 import { stripControls, stripControlsInline } from '../../core/text/sanitize.js';
+import { renderExamples } from './examples-card.js';
 import { renderHistory, renderSuppression } from './history-card.js';
 import type { ReviewCounts, ReviewPosition } from './session.js';
 
@@ -143,8 +144,11 @@ export function renderFullView(
   messages: readonly ChatMessage[] | undefined,
   width: number,
   chalk: ChalkInstance,
+  memoryExamples?: readonly number[],
 ): string {
   const parts = [chalk.bold('Recipient row'), renderRecipientCard(recipient, isPrivate, width, chalk, { all: true }), ''];
+  const examples = renderExamples(memoryExamples, messages, width, chalk);
+  if (examples) parts.push(examples, '');
   parts.push(chalk.bold('Prompt sent to the model'));
   if (!messages || messages.length === 0) parts.push('  (not recorded)');
   for (const m of messages ?? []) {

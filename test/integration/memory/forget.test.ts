@@ -41,6 +41,31 @@ describe('forget', () => {
     expect(fileBytes(file).includes('Bo stays.')).toBe(true);
   });
 
+  it("leaves none of the person's field text in the example index (FTS5, secure-delete), nor in the file bytes; purge likewise", async () => {
+    const file = path.join(tmp.path, 'fts', 'memory.db');
+    const store = (await MemoryStore.open(file, { create: true }))!;
+    const fields = (company: string) => ({ role: 'Quantenphysikerin', company, notes: 'Zymurgy enthusiast' });
+    store.recordApproval(approval({ profile: '/p.yaml', learning: { channel: 'email', original: { subject: 'Orig', body: 'Xylophonic original text' }, fields: fields('Vexillocorp') }, edited: true }));
+    store.recordApproval(approval({ profile: '/p.yaml', who: { key: 'email:bo@example.org', email: 'bo@example.org' }, messageId: '<bo@d>', learning: { channel: 'email', fields: { role: 'Gardener' } } }));
+    store.recordApproval(approval({ profile: '/p.yaml', who: { key: 'email:cy@example.org', email: 'cy@example.org' }, messageId: '<cy@d>', at: '2020-01-01T00:00:00Z', learning: { channel: 'email', fields: { role: 'Ombrologist' } } }));
+    const q = { profile: '/p.yaml', channel: 'email', who: { key: 'id:x' }, excludeCampaign: '/other', limit: 5 };
+    expect(store.exampleCandidates({ ...q, terms: ['vexillocorp'] })).toHaveLength(1);
+    store.close();
+    const needles = ['Vexillocorp', 'vexillocorp', 'Quantenphysikerin', 'quantenphysikerin', 'zymurgy', 'Xylophonic'];
+    expect(needles.some((n) => fileBytes(file).includes(n))).toBe(true);
+
+    const again = (await MemoryStore.open(file))!;
+    again.forget(['ana@example.org']);
+    expect(again.exampleCandidates({ ...q, terms: ['vexillocorp', 'quantenphysikerin'] })).toEqual([]);
+    expect(again.exampleCandidates({ ...q, terms: ['gardener'] })).toHaveLength(1);
+    for (const needle of needles) expect(fileBytes(file).includes(needle), needle).toBe(false);
+    expect(again.purge(365, new Date('2026-11-01T00:00:00Z'))).toBe(1);
+    expect(again.exampleCandidates({ ...q, terms: ['ombrologist'] })).toEqual([]);
+    again.close();
+    for (const needle of [...needles, 'ombrologist', 'Ombrologist']) expect(fileBytes(file).includes(needle), needle).toBe(false);
+    expect(fileBytes(file).includes('gardener')).toBe(true);
+  });
+
   it('keeps a person who was not opted out off the list', async () => {
     const store = (await MemoryStore.open(path.join(tmp.path, 'b', 'memory.db'), { create: true }))!;
     store.importBatch([mail()]);

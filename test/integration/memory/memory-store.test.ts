@@ -2,25 +2,15 @@
 // the do-not-contact list, history's order and budget.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../src/io/memory/memory-store.js';
 import { SCHEMA_VERSION } from '../../../src/io/memory/schema.js';
 import { DEFAULT_HISTORY_BUDGET } from '../../../src/core/memory/records.js';
 import { InputError } from '../../../src/core/errors.js';
-import { useTempDir } from '../../helpers/temp-dir.js';
+import { useMemoryStores } from '../../helpers/memory-stores.js';
 import { approval, mail } from '../../helpers/memory-records.js';
 
-const tmp = useTempDir('memory-store-');
-const open: MemoryStore[] = [];
-let n = 0;
-async function fresh(): Promise<MemoryStore> {
-  const store = (await MemoryStore.open(path.join(tmp.path, `m${++n}`, 'memory.db'), { create: true }))!;
-  open.push(store);
-  return store;
-}
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const { tmp, fresh } = useMemoryStores('memory-store-');
 
 const ana = { key: 'email:ana@example.org', email: 'ana@example.org' };
 const now = new Date('2026-11-01T00:00:00Z');

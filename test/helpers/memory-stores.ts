@@ -1,0 +1,23 @@
+// A new memory (a real SQLite file) per call, in the test file's temporary folder, closed after each test.
+import path from 'node:path';
+import { afterEach } from 'vitest';
+import { MemoryStore } from '../../src/io/memory/memory-store.js';
+import { useTempDir, type TempDir } from './temp-dir.js';
+
+export function useMemoryStores(prefix: string): { tmp: TempDir; fresh: () => Promise<MemoryStore>; keepOpen: (store: MemoryStore) => void } {
+  const tmp = useTempDir(prefix);
+  const open: MemoryStore[] = [];
+  let n = 0;
+  afterEach(() => {
+    for (const s of open.splice(0)) s.close();
+  });
+  return {
+    tmp,
+    fresh: async () => {
+      const store = (await MemoryStore.open(path.join(tmp.path, `m${++n}`, 'memory.db'), { create: true }))!;
+      open.push(store);
+      return store;
+    },
+    keepOpen: (store) => void open.push(store),
+  };
+}
