@@ -206,7 +206,12 @@ export function numbersAndDates(text: string): { details: Detail[]; rest: string
 export function learn(text: string, known: Knowledge): void {
   const { details } = numbersAndDates(text);
   for (const d of details) {
-    for (const v of [...(d.values ?? []), ...(d.parts ?? [])]) known.numbers.add(v);
+    for (const v of [...(d.values ?? []), ...(d.parts ?? [])]) {
+      known.numbers.add(v);
+      // A source's 16:00 grounds a draft's "16 Uhr", "16 h" and "4 PM".
+      const hour = /^(\d+):\d\d$/.exec(v)?.[1];
+      if (hour !== undefined) for (const h of [Number(hour), Number(hour) % 12 || 12]) known.numbers.add(String(h));
+    }
     if (d.month !== undefined) known.months.add(d.month);
     if (d.weekday !== undefined) known.weekdays.add(d.weekday);
   }

@@ -36,8 +36,8 @@ const COMMON = new Set([
   'and', 'or', 'the', 'a', 'an', 'for', 'to', 'in', 'on', 'at', 'with', 'from', 'by', 'about', 'our', 'your',
   'my', 'we', 'you', 'this', 'that', 'is', 'are', 'how', 'what', 'why', 'when', 'und', 'oder', 'der', 'die',
   'das', 'le', 'la', 'les', 'et', 'el', 'los', 'las',
-  // Time zones.
-  'cet', 'cest', 'gmt', 'utc', 'bst', 'est', 'edt', 'pst', 'pdt', 'mez', 'mesz',
+  // Time zones and halves of the day.
+  'am', 'pm', 'a.m', 'p.m', 'cet', 'cest', 'gmt', 'utc', 'bst', 'est', 'edt', 'pst', 'pdt', 'mez', 'mesz',
 ]);
 const TITLES = new Set([
   'mr', 'mrs', 'ms', 'mx', 'dr', 'prof', 'herr', 'herrn', 'frau', 'hr', 'fr', 'monsieur', 'madame', 'mme', 'mlle', 'm',

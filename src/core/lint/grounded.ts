@@ -133,13 +133,14 @@ function readable(input: GroundingInput, profile: object): string {
 
 /**
  * The draft's details the sources do not hold, as written, each once, in order of appearance.
- * `language` is the recipient's; the draft's own (detected) language decides German rules first.
+ * `language` is the recipient's (else the profile's); without one the draft's is detected.
  */
 export function ungroundedDetails(input: GroundingInput, profile: object, language?: string): string[] {
   const text = readable(input, profile);
   const known = knowledge(input, profile);
   const { details, rest } = numbersAndDates(text);
-  const german = (detectLanguage(input.body) ?? language) === 'de';
+  // The recipient's language, else the draft's (detection costs more than the rest of the check).
+  const german = (language ?? detectLanguage(input.body)) === 'de';
   const found: { at: number; text: string }[] = [];
   for (const d of details) if (!isKnownDetail(d, known)) found.push({ at: text.indexOf(d.text), text: d.text });
   for (const n of namesIn(rest, german)) if (!isKnownName(n, known)) found.push({ at: rest.indexOf(n.text), text: n.text });
