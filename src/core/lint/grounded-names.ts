@@ -14,6 +14,8 @@ import { foldWord, type Knowledge } from './grounded-details.js';
 
 export interface NameDetail {
   text: string;
+  /** Where it stands in the text read. */
+  at: number;
   /** Words that must be in the sources (folded); for German runs, any one of them suffices. */
   words: string[];
   anyOf: boolean;
@@ -85,14 +87,15 @@ interface Run {
   strong: string[];
   /** Joined by "&" or holding a legal form: an organisation in any language. */
   organisation: boolean;
-  /** Where the shown name starts: not at a sentence's first word ("Glad Maria Lopez" shows "Maria Lopez"). */
-  from: number;
+  /** Where the shown name starts in the line: not at a sentence's first word ("Glad Maria Lopez" shows "Maria Lopez"). */
+  at: number;
+  end: number;
 }
 
 /** Runs of capitalised words in one line; a line opens a sentence. */
 function runsOfLine(line: string): Run[] {
-  const tokens = line.match(TOKEN) ?? [];
-  const words = tokens.filter((t) => /\p{L}/u.test(t));
+  const matches = [...line.matchAll(TOKEN)];
+  const words = matches.map((m) => m[0]).filter((t) => /\p{L}/u.test(t));
   // Title Case (a subject, a heading: short, no comma, no full stop) capitalises the content words
   // and leaves short ones (on, the, of) alone. A list of names is not Title Case.
   const long = words.filter((w) => w.replace(/[^\p{L}]/gu, '').length >= 4);
@@ -108,7 +111,7 @@ function runsOfLine(line: string): Run[] {
     run = undefined;
     pending = [];
   };
-  for (const token of tokens) {
+  for (const { 0: token, index } of matches) {
     const f = bare(token);
     if (!/[\p{L}\p{N}]/u.test(token) && token !== '&') {
       close();
@@ -129,16 +132,17 @@ function runsOfLine(line: string): Run[] {
     const shaped = nameShaped(token);
     // A word that opens a sentence, or any word of a Title Case line, is read only if shaped like a name.
     const weighed = shaped || afterTitle || (!start && !titleCase);
-    run ??= { tokens: [], checked: [], strong: [], organisation: false, from: -1 };
+    run ??= { tokens: [], checked: [], strong: [], organisation: false, at: -1, end: 0 };
     run.organisation ||= LEGAL.has(f) || pending.includes('&');
     run.tokens.push(...pending, token);
     pending = [];
+    run.end = index + token.length;
     // "Series B" is not "Series C": a single letter is checked joined to the word before it.
     const letter = /^\p{Lu}$/u.test(token) && run.tokens.length > 1 ? `${run.tokens[run.tokens.length - 2]}${token}` : undefined;
-    if (weighed && letter && run.from >= 0) run.checked.push(letter);
+    if (weighed && letter && run.at >= 0) run.checked.push(letter);
     else if (weighed && !LEGAL.has(f) && f.replace(/[^\p{L}\p{N}]/gu, '').length > 1) {
       run.checked.push(token);
-      if (run.from < 0) run.from = run.tokens.length - 1;
+      if (run.at < 0) run.at = index;
       if (shaped || afterTitle) run.strong.push(token);
     }
     afterTitle = false;
@@ -152,13 +156,15 @@ function runsOfLine(line: string): Run[] {
 /** The capitalised names of `text` (greeting and sign-off already removed) to look up in the sources. */
 export function namesIn(text: string, german: boolean): NameDetail[] {
   const out: NameDetail[] = [];
+  let offset = 0;
   for (const line of text.split('\n')) {
     for (const run of runsOfLine(line)) {
-      const text = run.tokens.slice(run.from).join(' ').replace(/\.$/, '');
-      if (!german) out.push({ text, words: run.checked, anyOf: false });
-      else if (run.strong.length > 0) out.push({ text, words: run.strong, anyOf: false });
-      else if (run.organisation) out.push({ text, words: run.checked, anyOf: true });
+      const name = { text: line.slice(run.at, run.end).replace(/\.$/, ''), at: offset + run.at };
+      if (!german) out.push({ ...name, words: run.checked, anyOf: false });
+      else if (run.strong.length > 0) out.push({ ...name, words: run.strong, anyOf: false });
+      else if (run.organisation) out.push({ ...name, words: run.checked, anyOf: true });
     }
+    offset += line.length + 1;
   }
   return out;
 }

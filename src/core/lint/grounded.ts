@@ -143,7 +143,7 @@ export function ungroundedDetails(input: GroundingInput, profile: object, langua
   const german = (language ?? detectLanguage(input.body)) === 'de';
   const found: { at: number; text: string }[] = [];
   for (const d of details) if (!isKnownDetail(d, known)) found.push({ at: text.indexOf(d.text), text: d.text });
-  for (const n of namesIn(rest, german)) if (!isKnownName(n, known)) found.push({ at: rest.indexOf(n.text), text: n.text });
+  for (const n of namesIn(rest, german)) if (!isKnownName(n, known)) found.push({ at: n.at, text: n.text });
   found.sort((a, b) => a.at - b.at);
   const seen = new Set<string>();
   return found.map((f) => f.text).filter((t) => !seen.has(foldWord(t)) && seen.add(foldWord(t)));
