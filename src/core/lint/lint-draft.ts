@@ -10,6 +10,7 @@ import { unknownContacts } from './contacts.js';
 import { memoryFindings, type LintMemory } from './repeats.js';
 import { learnedStyle } from './learned-style.js';
 import { foldText, phrasesIn, plainText } from './phrase-match.js';
+import { groundingFindings } from './grounded.js';
 
 import type { LintFinding, LintLevel } from './finding.js';
 
@@ -37,6 +38,8 @@ export interface LintInput {
   canonical?: Partial<Record<CanonicalName, string>>;
   /** What the memory knows about the recipient; absent without a memory (its checks do not run). */
   memory?: LintMemory;
+  /** Further texts the model was given (catalog picks...): details found there are grounded. */
+  grounding?: readonly string[];
 }
 
 /** Findings sorted errors first, then warnings, each group in check order. */
@@ -95,6 +98,7 @@ export function lintDraft(input: LintInput, profile: LintProfile): LintFinding[]
   for (const c of unknownContacts(`${subject}\n${body}`, profile, recipient)) {
     add('warning', 'unknown-contact', `${c.kind} ${c.text} is not in the profile or the recipient's row`);
   }
+  for (const f of groundingFindings({ ...input, subject, body: filled, recipient }, profile, language)) add(f.level, f.code, f.message);
   return sorted(found);
 }
 
