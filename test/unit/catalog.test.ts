@@ -45,10 +45,12 @@ describe('parseCatalogItems', () => {
   });
 
   it('refuses a duplicate id, naming the first line; collects every problem', () => {
-    const found = issues([rec({ id: 'a', title: 'x' }, 2), rec({ id: 'b' }, 5), rec({ id: 'a', title: 'y' }, 9)]);
+    const found = issues([rec({ id: 'a', title: 'x' }, 2), rec({ id: 'b' }, 5), rec({ id: 'a', title: 'y' }, 9), rec({ id: 'b', title: 'z', url: 'ftp://x' }, 12)]);
     expect(found).toEqual([
       { line: 5, field: 'title', message: 'required, but missing' },
       { line: 9, field: 'id', message: 'duplicate id "a" (first at line 2): each item needs its own id' },
+      { line: 12, field: 'url', message: expect.stringMatching(/http\(s\) address/) },
+      { line: 12, field: 'id', message: 'duplicate id "b" (first at line 5): each item needs its own id' },
     ]);
   });
 

@@ -37,24 +37,21 @@ export function parseCatalogItems(records: readonly CatalogRecord[]): ParseCatal
   const items: CatalogItem[] = [];
   const firstLine = new Map<string, number>();
   for (const { value, line } of records) {
-    const item = parseItem(value, line, issues);
-    if (!item) continue;
-    const seen = firstLine.get(item.id);
-    if (seen !== undefined) {
-      issues.push({ line, field: 'id', message: `duplicate id "${item.id}" (first at line ${seen}): each item needs its own id` });
-      continue;
-    }
-    firstLine.set(item.id, line);
-    items.push(item);
+    const { item, id } = parseItem(value, line, issues);
+    const seen = id === undefined ? undefined : firstLine.get(id);
+    if (seen !== undefined) issues.push({ line, field: 'id', message: `duplicate id "${id}" (first at line ${seen}): each item needs its own id` });
+    else if (id !== undefined) firstLine.set(id, line);
+    if (item && seen === undefined) items.push(item);
   }
   if (records.length === 0) issues.push({ line: 1, message: 'the catalog has no items' });
   return issues.length > 0 ? { ok: false, issues } : { ok: true, items };
 }
 
-function parseItem(value: unknown, line: number, issues: CatalogIssue[]): CatalogItem | undefined {
+/** The item when it is sound, and its id whenever it has one (a repeated id is reported either way). */
+function parseItem(value: unknown, line: number, issues: CatalogIssue[]): { item?: CatalogItem; id?: string } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     issues.push({ line, message: `an item is a mapping of ${CATALOG_KEYS.join(', ')}, not ${describe(value)}` });
-    return undefined;
+    return {};
   }
   const record = value as Record<string, unknown>;
   const before = issues.length;
@@ -69,8 +66,9 @@ function parseItem(value: unknown, line: number, issues: CatalogIssue[]): Catalo
   const description = text(record, 'description', line, issues, false);
   const url = link(record.url, line, issues);
   const tags = tagList(record.tags, line, issues);
-  if (issues.length > before || id === undefined || id === '' || title === undefined) return undefined;
-  return { id, title, description: description ?? '', ...(url !== undefined ? { url } : {}), tags };
+  if (id === undefined || id === '') return {};
+  if (issues.length > before || title === undefined) return { id };
+  return { id, item: { id, title, description: description ?? '', ...(url !== undefined ? { url } : {}), tags } };
 }
 
 /** Text, numbers and booleans as text (YAML reads `id: 7` as a number); undefined for anything else. */
