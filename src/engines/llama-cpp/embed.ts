@@ -8,7 +8,7 @@ import { EngineError } from '../../core/errors.js';
 import { embeddingAnswer } from '../../core/catalog/vectors.js';
 import { checkModelFile, messageOf, throwIfAborted, type Runtime } from './runtime.js';
 
-/** Tokens of text per embedding: enough for a catalog item or a recipient's notes. */
+/** Tokens of text per embedding (at most; model.num_ctx may set fewer): enough for a catalog item or a recipient's notes. */
 const EMBED_CONTEXT = 2048;
 const SPECIAL_TOKENS_ROOM = 8;
 
@@ -18,6 +18,8 @@ export interface EmbedderOptions {
   /** The embedding model's file (model.embed, resolved): the drafting model's own when equal. */
   embedModelPath: string;
   embedModelLabel: string;
+  /** The profile's model.num_ctx: the embedding context is no larger. */
+  contextSize?: number;
 }
 
 export interface Embedder {
@@ -90,7 +92,7 @@ async function open(runtime: (signal?: AbortSignal) => Promise<Runtime>, opts: E
     }
   }
   const model = own ?? rt.model;
-  const size = Math.min(EMBED_CONTEXT, model.trainContextSize || EMBED_CONTEXT);
+  const size = Math.min(EMBED_CONTEXT, opts.contextSize ?? EMBED_CONTEXT, model.trainContextSize || EMBED_CONTEXT);
   try {
     const context = await model.createEmbeddingContext({ contextSize: size, threads: rt.threads, ...(signal ? { createSignal: signal } : {}) });
     return { context, own, size };

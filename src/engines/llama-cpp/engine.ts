@@ -41,7 +41,8 @@ export function createLlamaCppEngine(opts: LlamaCppEngineOptions): Engine {
     return p;
   };
 
-  const embedder = opts.embedModelPath !== undefined ? createEmbedder(runtime, { modelPath: opts.modelPath, embedModelPath: opts.embedModelPath, embedModelLabel: opts.embedModelLabel ?? opts.embedModelPath }) : undefined;
+  const { modelPath, embedModelPath, contextSize } = opts;
+  const embedder = embedModelPath !== undefined ? createEmbedder(runtime, { modelPath, embedModelPath, embedModelLabel: opts.embedModelLabel ?? embedModelPath, ...(contextSize ? { contextSize } : {}) }) : undefined;
 
   return {
     info: { engine: 'llama-cpp', model: opts.modelLabel, location: modelLocation(opts) },
