@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chooseEngine } from '../../src/app/choose-engine.js';
 import type { Engine } from '../../src/core/engine.js';
-import { EngineError } from '../../src/core/errors.js';
+import { EngineError, isAbortError } from '../../src/core/errors.js';
 import { parseProfile, type ToneProfile } from '../../src/core/profile.js';
 import type { EngineFlags } from '../../src/engines/descriptor.js';
 import { fakeEmbedding } from '../helpers/fake-ollama/index.js';
@@ -18,6 +18,7 @@ import { failure } from '../helpers/net.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { useFakeOpenAI } from '../helpers/use-fake-openai.js';
 import { useTempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait.js';
 
 const ollama = useFakeOllama({ models: ['llama3.2', 'nomic-embed-text'] });
 const openai = useFakeOpenAI({ models: ['llama3.2', 'nomic-embed-text'], apiKey: 'sk-embed-secret' });
@@ -33,7 +34,7 @@ function profile(model: Record<string, unknown>): ToneProfile {
   return r.profile;
 }
 
-async function engine(flags: Omit<EngineFlags, 'timeout'>, model: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, lookup?: () => Promise<string[]>): Promise<Engine> {
+async function engine(flags: Omit<EngineFlags, 'timeout'> & { timeout?: number }, model: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, lookup?: () => Promise<string[]>): Promise<Engine> {
   const io = { stdin: new PassThrough(), stderr: new PassThrough(), cwd: tmp.path, env, ...(lookup ? { lookup } : {}) };
   const e = await chooseEngine({ timeout: 5, ...flags }, profile(model), io, () => () => undefined);
   engines.push(e);
@@ -82,6 +83,25 @@ describe('Ollama: POST /api/embed with model.embed', () => {
       ollama.server.setEndpointBehaviour('/api/embed', { rawErrorBody: '{"model":"nomic-embed-text","embeddings":[[0.1]]}', status: 200, contentType: 'application/json' });
       const bad = (await failure(e.embed!(['x', 'y']))) as EngineError;
       expect(bad.message).toMatch(/unusable embedding answer: 1 embedding\(s\) for 2 text\(s\)/);
+    } finally {
+      ollama.server.setEndpointBehaviour('/api/embed', undefined);
+    }
+  });
+
+  it('the caller\'s abort stops a waiting request (an AbortError, the connection closed); the deadline is the engine\'s', async () => {
+    const e = await engine({ engine: 'ollama', host: ollama.server.url }, { embed: 'nomic-embed-text' });
+    ollama.server.setEndpointBehaviour('/api/embed', { headersDelayMs: 10_000 });
+    try {
+      const stop = new AbortController();
+      const before = embeds().length;
+      const asked = failure(e.embed!(['x'], stop.signal));
+      await waitFor(() => embeds().length > before, 5000);
+      stop.abort();
+      expect(isAbortError(await asked)).toBe(true);
+      await waitFor(() => embeds().at(-1)!.clientClosed, 5000);
+      const slow = await engine({ engine: 'ollama', host: ollama.server.url, timeout: 0.2 }, { embed: 'nomic-embed-text' });
+      const late = (await failure(slow.embed!(['x']))) as EngineError;
+      expect(late.message).toMatch(/no answer from Ollama at .* within 0\.2s/);
     } finally {
       ollama.server.setEndpointBehaviour('/api/embed', undefined);
     }
