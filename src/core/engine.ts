@@ -71,6 +71,12 @@ export interface Engine {
   prepare(signal?: AbortSignal): Promise<void>;
   /** One structured generation. Throws EngineError (retryable or not) or an AbortError when the signal fires. */
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /**
+   * Embeddings of `texts` with the profile's `model.embed` model: one L2-normalised vector per text,
+   * in order, all of one length. Present only when an embedding model is configured (the catalog
+   * then ranks by cosine; without it, by BM25). Throws EngineError with a fix, or an AbortError.
+   */
+  embed?(texts: string[], signal?: AbortSignal): Promise<number[][]>;
   /** Release sockets, models, contexts. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -49,6 +49,8 @@ const modelSchema = z.strictObject({
   seed: z.number().int().optional(),
   num_ctx: z.number().int().positive().optional(),
   num_predict: z.number().int().positive().optional(),
+  // The embedding model the catalog is ranked with (BM25 without it). Optional, no default.
+  embed: text.optional(),
 });
 // How much of a recipient's remembered history goes into a prompt (core/memory/records.ts HistoryBudget).
 const memorySchema = z.strictObject({
@@ -99,6 +101,10 @@ const profileSchema = z.strictObject({
   prompts: promptsSchema.optional(),
   // Optional, with no default: a profile without it parses exactly as before (and so digests as before).
   memory: memorySchema.optional(),
+  // Issue 13: a file of items to recommend from (relative to the profile) and how many per recipient.
+  // Optional, no default, like `memory`.
+  catalog: text.optional(),
+  catalog_picks: z.number().int().min(1).max(10).optional(),
 });
 
 export type ToneProfile = z.output<typeof profileSchema>;
@@ -119,6 +125,13 @@ export const DEFAULT_MEMORY_EXAMPLES = 3;
 
 export function memoryExamples(profile: Pick<ToneProfile, 'memory'>): number {
   return profile.memory?.examples ?? DEFAULT_MEMORY_EXAMPLES;
+}
+
+/** How many catalog items each recipient gets (profile `catalog_picks`). */
+export const DEFAULT_CATALOG_PICKS = 2;
+
+export function catalogPicks(profile: Pick<ToneProfile, 'catalog_picks'>): number {
+  return profile.catalog_picks ?? DEFAULT_CATALOG_PICKS;
 }
 
 export interface ProfileIssue {
@@ -243,7 +256,8 @@ function expectedName(expected: string): string {
   return EXPECTED_NAMES[expected] ?? expected;
 }
 
-function describeValue(v: unknown): string {
+/** A value as a message shows it: short text quoted, else its kind ("a list", "a mapping"). */
+export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'an empty value';
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);

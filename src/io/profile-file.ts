@@ -214,6 +214,7 @@ model:
   seed: 42              # same seed + same inputs = same draft; --seed overrides it
   num_ctx: 4096         # context window in tokens
   num_predict: 600      # upper bound on generated tokens
+  # embed: nomic-embed-text   # embedding model the catalog is ranked with (BM25 without it)
   # Several model servers, each with its own slots (--host replaces the list); an OpenAI-compatible
   # one may name the variable holding its API key (the name only, never the key):
   # hosts:
@@ -227,6 +228,12 @@ model:
 #   history_since: 365d   # only newer than this (d, w, m or y)
 #   excerpt_chars: 400    # characters of each message's excerpt
 #   examples: 3           # earlier approved messages of this profile shown as examples of your voice (0 = none)
+
+# Optional: things a draft may offer or link (case studies, products, articles, events), relative
+# to this file: a .yaml list of items (id, title, description, url, tags), a .csv or a .jsonl.
+# Each recipient gets the catalog_picks most relevant ones (by model.embed's embeddings, else BM25).
+# catalog: products.yaml
+# catalog_picks: 2
 
 # Optional: your own prompt templates (mustache), relative to this file.
 # prompts:

@@ -1,9 +1,10 @@
 // `draftsmith profile init [FILE]` and `draftsmith profile check FILE`.
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import type { ToneProfile } from '../../core/profile.js';
 import { stripControls } from '../../core/text/sanitize.js';
 import { writePrivateFile } from '../../io/private-files.js';
+import { catalogPicks, type ToneProfile } from '../../core/profile.js';
+import { readCatalog } from '../../io/catalog-file.js';
 import { readProfile, starterProfile } from '../../io/profile-file.js';
 import { loadTemplates, templateSources } from '../../io/templates.js';
 
@@ -49,7 +50,7 @@ export interface ProfileCheckOptions {
   stderr: NodeJS.WritableStream;
 }
 
-/** Validates the profile and its templates (throws InputError), then prints a one-screen summary. */
+/** Validates the profile, its templates and its catalog (throws InputError), then prints a one-screen summary. */
 export async function profileCheck(opts: ProfileCheckOptions): Promise<void> {
   const { profile, dir } = await readProfile(path.resolve(opts.cwd, opts.file));
   const templates = await loadTemplates(profile, dir);
@@ -58,10 +59,13 @@ export async function profileCheck(opts: ProfileCheckOptions): Promise<void> {
     .filter(([, s]) => s.custom)
     .map(([name, s]) => `${name}=${path.relative(opts.cwd, s.file) || s.file}`);
   const templateLine = `${custom.length > 0 ? `custom: ${custom.join(', ')}` : 'shipped'} (id ${templates.id.slice(0, 12)})`;
-  opts.stdout.write(renderProfileSummary(profile, opts.file, templateLine));
+  const catalog = profile.catalog !== undefined ? await readCatalog(profile.catalog, dir) : undefined;
+  const catalogLine = catalog ? `${path.relative(opts.cwd, catalog.file) || catalog.file} (${catalog.items.length} item(s))` : undefined;
+  opts.stdout.write(renderProfileSummary(profile, opts.file, templateLine, catalogLine));
 }
 
-export function renderProfileSummary(profile: ToneProfile, file: string, templateLine: string): string {
+/** `catalogLine`: the catalog file and its item count, when the profile has one. */
+export function renderProfileSummary(profile: ToneProfile, file: string, templateLine: string, catalogLine?: string): string {
   const list = (xs: readonly string[] | undefined, none: string) => (xs && xs.length > 0 ? xs.join(', ') : none);
   const oneLine = (s: string) => {
     const flat = s.replace(/\s+/g, ' ').trim();
@@ -76,6 +80,7 @@ export function renderProfileSummary(profile: ToneProfile, file: string, templat
     m.seed !== undefined ? `seed ${m.seed}` : undefined,
     m.num_ctx !== undefined ? `num_ctx ${m.num_ctx}` : undefined,
     m.num_predict !== undefined ? `num_predict ${m.num_predict}` : undefined,
+    m.embed !== undefined ? `embed ${m.embed}` : undefined,
   ].filter(Boolean);
   const rows: [string, string][] = [
     ['profile', `${file} (valid)`],
@@ -98,6 +103,10 @@ export function renderProfileSummary(profile: ToneProfile, file: string, templat
     ['model', modelParts.join(', ')],
     ['templates', templateLine],
   ];
+  if (catalogLine !== undefined) {
+    const ranked = m.embed !== undefined ? `by embeddings (${m.embed})` : 'by BM25 (no model.embed)';
+    rows.push(['catalog', `${catalogLine}, ${catalogPicks(profile)} pick(s) per recipient ${ranked}`]);
+  }
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
   // Profile text may hold escape sequences (YAML "\e[..."): strip them before they reach a terminal.
   return rows.map(([k, v]) => `${`${k}:`.padEnd(width + 1)}${stripControls(oneLine(v))}\n`).join('');

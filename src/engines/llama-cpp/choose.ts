@@ -80,14 +80,33 @@ export async function embeddedFallback(configured: string | undefined, place: Pl
 
 async function embeddedEngine(ref: string, ctx: EngineContext): Promise<Engine> {
   const parsed = parseModelRef(ref);
+  const modelPath = await resolveFile(ref, ctx);
+  // model.embed: a GGUF reference, or a plain name meaning Ollama's copy (as for the drafting model).
+  const embed = ctx.profile.model?.embed;
+  const embedRef = embed === undefined ? undefined : isGgufRef(embed) ? embed : `ollama:${embed}`;
+  const embedModelPath = embedRef === undefined ? undefined : embedRef === ref ? modelPath : await resolveFile(embedRef, ctx);
+  const { createLlamaCppEngine } = await import('./engine.js');
+  return createLlamaCppEngine({
+    modelPath,
+    // What the drafts file records, so `review` can open the same model again from any folder.
+    modelLabel: parsed.kind === 'file' ? modelPath : ref.trim(),
+    threads: ctx.flags.threads,
+    concurrency: ctx.flags.concurrency,
+    contextSize: ctx.profile.model?.num_ctx,
+    ...(embedModelPath !== undefined ? { embedModelPath, embedModelLabel: embed } : {}),
+  });
+}
+
+/** The local file of a model reference, downloading an hf: model (with consent, progress and Ctrl-C). */
+async function resolveFile(ref: string, ctx: EngineContext): Promise<string> {
+  const parsed = parseModelRef(ref);
   const { hooks } = ctx;
   const controller = new AbortController();
   const progress = hooks.progress(ref);
   // Only a download takes long enough to need its own Ctrl-C handling; it leaves no half file.
   const stopListening = parsed.kind === 'hf' ? hooks.onInterrupt(() => controller.abort()) : () => undefined;
-  let modelPath: string;
   try {
-    modelPath = await resolveModelRef(parsed, {
+    return await resolveModelRef(parsed, {
       env: ctx.env,
       cwd: ctx.cwd,
       yes: Boolean(ctx.flags.yes),
@@ -105,13 +124,4 @@ async function embeddedEngine(ref: string, ctx: EngineContext): Promise<Engine> 
     progress.done();
     stopListening();
   }
-  const { createLlamaCppEngine } = await import('./engine.js');
-  return createLlamaCppEngine({
-    modelPath,
-    // What the drafts file records, so `review` can open the same model again from any folder.
-    modelLabel: parsed.kind === 'file' ? modelPath : ref.trim(),
-    threads: ctx.flags.threads,
-    concurrency: ctx.flags.concurrency,
-    contextSize: ctx.profile.model?.num_ctx,
-  });
 }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { abortError } from '../../core/errors.js';
 import type { Engine } from '../../core/engine.js';
+import { createEmbedder, type Embedder } from './embed.js';
 import { generate } from './generate.js';
 import { closedError, disposeRuntime, start, type LlamaCppEngineOptions, type Runtime } from './runtime.js';
 
@@ -40,6 +41,9 @@ export function createLlamaCppEngine(opts: LlamaCppEngineOptions): Engine {
     return p;
   };
 
+  const { modelPath, embedModelPath, contextSize } = opts;
+  const embedder = embedModelPath !== undefined ? createEmbedder(runtime, { modelPath, embedModelPath, embedModelLabel: opts.embedModelLabel ?? embedModelPath, ...(contextSize ? { contextSize } : {}) }) : undefined;
+
   return {
     info: { engine: 'llama-cpp', model: opts.modelLabel, location: modelLocation(opts) },
 
@@ -58,14 +62,28 @@ export function createLlamaCppEngine(opts: LlamaCppEngineOptions): Engine {
       return track(generate(runtime, request, lifetime.signal));
     },
 
+    ...embedMethod(embedder, lifetime.signal, track),
+
     close() {
       closing ??= (async () => {
         lifetime.abort();
         await Promise.allSettled([...inflight]);
+        await embedder?.dispose();
         const rt = await starting?.catch(() => undefined);
         if (rt) await disposeRuntime(rt);
       })();
       return closing;
+    },
+  };
+}
+
+/** The engine's `embed` when model.embed is set, stopped by close() and waited for like a generation. */
+function embedMethod(embedder: Embedder | undefined, lifetime: AbortSignal, track: <T>(p: Promise<T>) => Promise<T>): Pick<Engine, 'embed'> {
+  if (!embedder) return {};
+  return {
+    embed(texts, signal) {
+      if (lifetime.aborted) return Promise.reject(closedError());
+      return track(embedder.embed(texts, signal ? AbortSignal.any([signal, lifetime]) : lifetime));
     },
   };
 }

@@ -20,6 +20,10 @@ export interface LlamaCppEngineOptions {
   contextSize?: number;
   /** Default 'auto': a prebuilt GPU binding when one works here, else the CPU. */
   gpu?: 'auto' | false;
+  /** The embedding model's file (the profile's model.embed, resolved): the engine then has embed(). */
+  embedModelPath?: string;
+  /** model.embed as the user named it. */
+  embedModelLabel?: string;
   /** Tests only: a replacement for `import('node-llama-cpp')`. */
   load?: () => Promise<NodeLlamaCpp>;
 }
@@ -123,7 +127,7 @@ export async function start(opts: LlamaCppEngineOptions, signal: AbortSignal): P
 }
 
 /** Exists, is a file and starts with the GGUF magic; returns its size. */
-async function checkModelFile(file: string, label: string): Promise<number> {
+export async function checkModelFile(file: string, label: string): Promise<number> {
   let size: number;
   try {
     const s = await stat(file);

@@ -43,7 +43,15 @@ async function allowedHost(ctx: EngineContext): Promise<AllowedHost> {
 
 async function ollamaEngine(ctx: EngineContext, { host, addresses }: AllowedHost, model: string, installedModels?: readonly { name: string; digest?: string }[]): Promise<Engine> {
   const { createOllamaEngine } = await import('./engine.js');
-  return createOllamaEngine({ host, model, requestTimeoutMs: ctx.flags.timeout * 1000, ...(installedModels ? { installedModels } : {}), ...(addresses ? { addresses } : {}) });
+  const embed = ctx.profile.model?.embed;
+  return createOllamaEngine({
+    host,
+    model,
+    requestTimeoutMs: ctx.flags.timeout * 1000,
+    ...(installedModels ? { installedModels } : {}),
+    ...(addresses ? { addresses } : {}),
+    ...(embed !== undefined ? { embedModel: ollamaName(embed) } : {}),
+  });
 }
 
 /** The installed models (names and digests) if Ollama answers within the probe time, else undefined. */

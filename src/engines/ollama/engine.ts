@@ -3,14 +3,15 @@
 // timeouts): our own deadline (requestTimeoutMs) is the only one, so a slow queue or model load is
 // not cut at fetch's 300 s.
 // Every failure is mapped in one place (errors.ts, toEngineError) to a message, a hint and a retry decision.
-import { Ollama, type ChatResponse } from 'ollama';
+import type { ChatResponse, Ollama } from 'ollama';
 import { EngineError } from '../../core/errors.js';
 import { withDeadline as deadline } from '../deadline.js';
 import { toEngineError, type ErrorContext } from './errors.js';
 import { hasOllamaModel } from './model-name.js';
 import { CallbackError, type Engine, type EngineInfo, type GenerateRequest, type GenerateResult } from '../../core/engine.js';
-import { keepAliveAgents, type Agents } from '../http-agents.js';
-import { leanFetch, type LeanResponse } from './lean-fetch.js';
+import { keepAliveAgents } from '../http-agents.js';
+import { client } from './client.js';
+import { assertEmbedModelInstalled, embedMethod } from './embed.js';
 import { pinnedLookup } from '../../io/resolve-host.js';
 
 export interface OllamaEngineOptions {
@@ -23,6 +24,8 @@ export interface OllamaEngineOptions {
   installedModels?: readonly { name: string; digest?: string }[];
   /** The addresses the host name resolved to when it was checked as local: connect to these, not to a fresh lookup. */
   addresses?: readonly string[];
+  /** The profile's model.embed: the engine then has embed() (POST /api/embed with this model). */
+  embedModel?: string;
 }
 
 export interface OllamaModelInfo {
@@ -57,6 +60,7 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
           return list.models.map((m) => ({ name: m.name, digest: m.digest }));
         }));
       const digest = installedDigest(models, model, host);
+      if (opts.embedModel !== undefined) assertEmbedModelInstalled(models.map((m) => m.name), opts.embedModel, host);
       // The digest from the same answer: no extra request for provenance.
       if (digest) info.digest = digest;
     },
@@ -87,6 +91,8 @@ export function createOllamaEngine(opts: OllamaEngineOptions): Engine {
         };
       });
     },
+
+    ...embedMethod({ host, model: opts.embedModel, agent, timeoutMs, keepAlive: opts.keepAlive }),
 
     async close() {
       if (closed) return;
@@ -169,45 +175,6 @@ function notify(onText: ((t: string) => void) | undefined, piece: string): void 
   } catch (err) {
     throw new CallbackError(err);
   }
-}
-
-// ---- transport --------------------------------------------------------------------------
-
-/** A client whose every request carries `signal` and goes through `agent`. */
-function client(host: string, agent: Agents, request: AbortController): Ollama {
-  const send = leanFetch(agent, request);
-  const fetchFn = async (input: string, init?: Parameters<typeof send>[1]) => {
-    const res = await send(input, init);
-    return res.ok ? res : normaliseErrorResponse(res);
-  };
-  return new Ollama({ host, fetch: fetchFn as unknown as typeof fetch });
-}
-
-/**
- * ollama-js prints "Getting text from response" to stdout for a non-JSON error body (and another
- * line for bad JSON), which would corrupt piped output. Hand it a clean {"error"} JSON instead.
- */
-async function normaliseErrorResponse(res: LeanResponse): Promise<Response> {
-  const text = await res.text().catch(() => '');
-  let message = '';
-  try {
-    const parsed = JSON.parse(text) as { error?: unknown };
-    if (typeof parsed?.error === 'string') message = parsed.error;
-  } catch {
-    /* not JSON: use the text */
-  }
-  if (message === '') message = readableBody(text, res.headers.get('content-type') ?? '') || `HTTP ${res.status} ${res.statusText}`.trim();
-  return new Response(JSON.stringify({ error: message }), {
-    status: res.status,
-    statusText: res.statusText,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-  });
-}
-
-function readableBody(text: string, contentType: string): string {
-  const plain = /html/i.test(contentType) || /^\s*</.test(text) ? text.replace(/<[^>]*>/g, ' ') : text;
-  const oneLine = plain.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
 }
 
 // ---- deadlines and errors ---------------------------------------------------------------

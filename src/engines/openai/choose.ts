@@ -88,6 +88,7 @@ async function openaiEngine(ctx: EngineContext, server: Server, known?: string[]
     ...(key ? { key } : {}),
     ...(ids ? { knownModels: ids } : {}),
     ...(addresses ? { addresses } : {}),
+    ...(ctx.profile.model?.embed !== undefined ? { embedModel: ctx.profile.model.embed } : {}),
   });
 }
 

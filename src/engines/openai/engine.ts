@@ -9,6 +9,7 @@ import { withDeadline as deadline } from '../deadline.js';
 import { CallbackError, type Engine, type GenerateRequest, type GenerateResult } from '../../core/engine.js';
 import { authHeaders, type ApiKey } from './api-key.js';
 import { serves } from './doctor-checks.js';
+import { assertEmbedModelServed, openaiEmbedder } from './embed.js';
 import { CutStream, StreamErrorEvent, errorBodyMessage, missingModel, refusesSchema, toEngineError, type ErrorContext } from './errors.js';
 import { SseReader } from './sse.js';
 import { pinnedLookup } from '../../io/resolve-host.js';
@@ -30,6 +31,8 @@ export interface OpenAIEngineOptions {
   stream?: boolean;
   /** The addresses the remote check resolved: connect to these, never asking DNS again. */
   addresses?: readonly string[];
+  /** The profile's model.embed: the engine then has embed() (POST {base}/embeddings with this model). */
+  embedModel?: string;
 }
 
 export interface OpenAIModelInfo {
@@ -63,6 +66,7 @@ export function createOpenAIEngine(opts: OpenAIEngineOptions): Engine {
         (await withDeadline(signal, Math.min(timeoutMs, PREPARE_TIMEOUT_MS), { ...base, retryable: false }, (c) => fetchModels(agents, baseUrl, headers, c))).map((m) => m.id);
       base.models = ids;
       if (!serves(ids, model)) throw missingModel(base);
+      if (opts.embedModel !== undefined) assertEmbedModelServed(ids, opts.embedModel, baseUrl);
     },
 
     async generate(request: GenerateRequest): Promise<GenerateResult> {
@@ -87,6 +91,8 @@ export function createOpenAIEngine(opts: OpenAIEngineOptions): Engine {
         }
       }
     },
+
+    ...(opts.embedModel !== undefined ? { embed: openaiEmbedder({ baseUrl, model: opts.embedModel, agents, timeoutMs, ...(key ? { key } : {}) }) } : {}),
 
     async close() {
       if (closed) return;

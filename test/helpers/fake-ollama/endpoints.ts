@@ -1,6 +1,7 @@
 // The endpoints that describe the server and its models rather than generate: /api/version,
-// /api/tags, /api/ps, /api/show and /api/pull, with Ollama's bodies and its 400/404 answers.
+// /api/tags, /api/ps, /api/show and /api/pull (and /api/embed, embed.ts), with Ollama's bodies and its 400/404 answers.
 import type { ServerResponse } from 'node:http';
+import { answerEmbed } from './embed.js';
 import { MODIFIED_AT, tagEntry, type ModelCatalog } from './models.js';
 import type { RecordedRequest } from './requests.js';
 import { NDJSON, sendJson, write } from './wire.js';
@@ -31,6 +32,9 @@ export async function answerInfo(
       return true;
     case '/api/pull':
       await pull(res, rec, status, server.catalog);
+      return true;
+    case '/api/embed':
+      answerEmbed(res, rec, status, server.catalog);
       return true;
   }
   return false;

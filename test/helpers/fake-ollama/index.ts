@@ -10,6 +10,7 @@
 // requests.ts    each request recorded and routed; Ollama's 404/405/400 pages
 // chat.ts        /api/chat and /api/generate, streamed or whole, behind the slots (slots.ts)
 // endpoints.ts   /api/version, /api/tags, /api/ps, /api/show, /api/pull over the models (models.ts)
+// embed.ts       /api/embed, and the hashed bag-of-words vectors both fakes answer with
 // behaviour.ts   what a test scripts: delays, errors, cuts, stalls; the one-shot answer queue
 // content.ts     the answer derived from the request when a test gives none
 // wire.ts        bodies, content types, timestamps and writes as Ollama's Go server makes them
@@ -18,3 +19,4 @@ export type { RecordedRequest } from './requests.js';
 export type { Behaviour, BehaviourFn } from './behaviour.js';
 export type { FakeModel } from './models.js';
 export { defaultContent, findJsonObject } from './content.js';
+export { fakeEmbedding, embedWords } from './embed.js';

@@ -40,6 +40,7 @@ const ROUTES: Record<string, string[]> = {
   '/api/generate': ['POST'],
   '/api/show': ['POST'],
   '/api/pull': ['POST'],
+  '/api/embed': ['POST'],
 };
 
 export async function handleRequest(server: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {

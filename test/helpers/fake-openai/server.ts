@@ -1,5 +1,5 @@
 // The fake OpenAI-compatible server: node:http on 127.0.0.1 (port 0 unless told), routing as vLLM
-// does (FastAPI's {"detail":"Not Found"} for an unknown path), checking the API key when it has
+// does (FastAPI's {"detail":"Not Found"} for an unknown path), /v1/embeddings (embed.ts), checking the API key when it has
 // one, and recording every request (the fake Ollama's RecordedRequest).
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -10,6 +10,7 @@ import { BehaviourScript } from '../fake-ollama/behaviour.js';
 import type { Behaviour, BehaviourFn } from './behaviour.js';
 import { answerChat, type ChatServer } from './chat.js';
 import { errorBody, sendJson, sleep } from './wire.js';
+import { answerEmbeddings } from './embed.js';
 
 export interface FakeOpenAIOptions extends Behaviour {
   /** Model ids served (default llama3.2 and qwen3:0.6b). */
@@ -94,7 +95,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   };
 }
 
-const ROUTES: Record<string, string> = { '/v1/models': 'GET', '/v1/chat/completions': 'POST' };
+const ROUTES: Record<string, string> = { '/v1/models': 'GET', '/v1/chat/completions': 'POST', '/v1/embeddings': 'POST' };
 
 async function handle(state: State, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const rawBody = await readBody(req);
@@ -120,6 +121,7 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse): 
   if (rec.method === 'POST' && (rec.body === undefined || typeof rec.body !== 'object'))
     return void sendJson(res, status(400), errorBody(400, 'Expecting value: line 1 column 1 (char 0)'));
   if (rec.path === '/v1/models') return answerModels(state, res, gone.signal, status);
+  if (rec.path === '/v1/embeddings') return answerEmbeddings(state, res, rec, status);
   let b: Behaviour;
   try {
     b = state.script.forGeneration(rec);
