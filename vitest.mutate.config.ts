@@ -26,7 +26,10 @@ const MUTATE_TESTS = [
   'test/integration/lock.test.ts',
 ];
 
-// Not mergeConfig: it would add these to the base include (test/**) rather than replace it.
+// Not mergeConfig: it would add these to the base include (test/**) rather than replace it; nor the
+// base's projects, whose includes would replace these.
+const { projects: _projects, ...shared } = base.test!;
+
 export default defineConfig({
   plugins: [
     {
@@ -39,5 +42,5 @@ export default defineConfig({
       },
     },
   ],
-  test: { ...base.test, include: MUTATE_TESTS },
+  test: { ...shared, include: MUTATE_TESTS },
 });
