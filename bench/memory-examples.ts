@@ -41,7 +41,7 @@ function fieldsOf(i: number): Record<string, string> {
 }
 
 /** 50,000 approvals recorded through the store's own API, as review and approve record them. */
-async function writeApprovals(file: string, profile: string, now: number): Promise<void> {
+export async function writeApprovals(file: string, profile: string, now: number): Promise<void> {
   const { MemoryStore } = await import('../src/io/memory/memory-store.js');
   const store = (await MemoryStore.open(file, { create: true }))!;
   try {
@@ -71,7 +71,7 @@ async function writeApprovals(file: string, profile: string, now: number): Promi
   }
 }
 
-function writeCsv(file: string): void {
+export function writeCsv(file: string): void {
   const lines = ['first_name,last_name,email,company,role,industry,city,notes,language'];
   // New people (none of them in the memory): every row gets examples, none gets history.
   for (let i = 1; i <= ROWS; i++) {
@@ -84,7 +84,7 @@ function writeCsv(file: string): void {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The example lookup alone for one row (the store's query and chooseExamples), CPU ms, median of 3 passes of 2,000 rows. */
-async function lookupPerRow(file: string, profileFile: string): Promise<{ ms: number; found: number }> {
+export async function lookupPerRow(file: string, profileFile: string): Promise<{ ms: number; found: number }> {
   const { MemoryStore } = await import('../src/io/memory/memory-store.js');
   const { exampleSourceIn } = await import('../src/app/campaign-memory.js');
   const { parseProfile } = await import('../src/core/profile.js');

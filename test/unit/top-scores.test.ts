@@ -1,6 +1,6 @@
 // The best few of many scores: exact, ties by index, in any input order.
 import { describe, expect, it } from 'vitest';
-import { kthLargest, topSlots } from '../../src/core/memory/top-scores.js';
+import { bestSlots, kthLargest, topSlots } from '../../src/core/memory/top-scores.js';
 
 describe('kthLargest', () => {
   it.each([
@@ -23,15 +23,25 @@ describe('kthLargest', () => {
   });
 });
 
-describe('topSlots', () => {
-  const scores = Float64Array.from([0, 3, 1, 3, 2, 3, 0.5]);
-  it.each([
-    [[1, 2, 3, 4, 5, 6], 2, [1, 3]],
-    [[6, 5, 4, 3, 2, 1], 3, [1, 3, 5]],
-    [[6, 5, 4, 3, 2, 1], 4, [1, 3, 5, 4]],
-    [[2, 6], 5, [2, 6]],
-    [[4, 2, 6, 5], 1, [5]],
-  ])('%j, limit %i -> %j (score descending, then the lower slot)', (slots, limit, expected) => {
-    expect(topSlots(scores, [...slots], limit)).toEqual(expected);
+const SCORES = Float64Array.from([0, 3, 1, 3, 2, 3, 0.5]);
+const PICKS: [number[], number, number[]][] = [
+  [[1, 2, 3, 4, 5, 6], 2, [1, 3]],
+  [[6, 5, 4, 3, 2, 1], 3, [1, 3, 5]],
+  [[6, 5, 4, 3, 2, 1], 4, [1, 3, 5, 4]],
+  [[2, 6], 5, [2, 6]],
+  [[4, 2, 6, 5], 1, [5]],
+];
+
+describe('topSlots and bestSlots', () => {
+  it.each(PICKS)('%j, limit %i -> %j (score descending, then the lower slot)', (slots, limit, expected) => {
+    expect(topSlots(SCORES, [...slots], limit)).toEqual(expected);
+    expect(bestSlots(SCORES, Int32Array.from([...slots, 0, 0]), slots.length, limit)).toEqual(expected);
+  });
+
+  it('bestSlots agrees with topSlots over many tied scores, and picks none for limit 0', () => {
+    const many = Float64Array.from({ length: 3000 }, (_, i) => ((i * 7919) % 97) / 4);
+    const slots = Array.from({ length: 3000 }, (_, i) => (i * 1237) % 3000);
+    for (const limit of [1, 12, 20, 96]) expect(bestSlots(many, Int32Array.from(slots), slots.length, limit)).toEqual(topSlots(many, [...slots], limit));
+    expect(bestSlots(many, Int32Array.from(slots), slots.length, 0)).toEqual([]);
   });
 });

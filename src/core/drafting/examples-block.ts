@@ -23,8 +23,16 @@ const URL_LIKE = /(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.|\b[a-z0-9-]+(?:\.[a-z0-9-]
 
 /** The fields an example shows: non-empty, none that holds an e-mail address or a link. */
 export function exampleFields(fields: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v.trim() !== '' && !EMAIL_LIKE.test(v) && !URL_LIKE.test(v)));
+  // The memory hands the same fields object for an approval on every row it is picked for.
+  let shown = shownFields.get(fields);
+  if (!shown) {
+    shown = Object.fromEntries(Object.entries(fields).filter(([, v]) => v.trim() !== '' && !EMAIL_LIKE.test(v) && !URL_LIKE.test(v)));
+    shownFields.set(fields, shown);
+  }
+  return { ...shown };
 }
+
+const shownFields = new WeakMap<Record<string, string>, Record<string, string>>();
 
 export function exampleEntry(c: Pick<ExampleCandidate, 'fields' | 'subject' | 'body'>): ExampleEntry {
   return { recipient: exampleFields(c.fields), ...(c.subject !== undefined ? { subject: c.subject } : {}), body: c.body };

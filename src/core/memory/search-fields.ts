@@ -55,8 +55,12 @@ function describingValues(fields: Readonly<Record<string, string>>): string[] {
 
 /** Lower-case, accents off (é -> e, ü -> u), as the memory's search index folds them (unicode61 remove_diacritics 2). */
 export function foldWord(word: string): string {
+  // Plain ASCII has no accents to take off: most words, on every drafted row.
+  if (ASCII.test(word)) return word.toLowerCase();
   return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 // Words that match everyone: a small list in the languages draftsmith's users mostly write.
 const STOPWORDS = new Set(

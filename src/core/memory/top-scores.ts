@@ -45,3 +45,32 @@ export function kthLargest(values: Float64Array, k: number): number {
   }
   return values[target]!;
 }
+
+/**
+ * The `limit` best of the first `count` slots in `slots` (any order): score descending, then slot
+ * ascending, as topSlots orders them. One pass keeping the few best (limit is a few dozen at
+ * most), no allocation per slot: this runs once per drafted row over thousands of slots.
+ */
+export function bestSlots(scores: Float64Array, slots: Int32Array, count: number, limit: number): number[] {
+  const best: number[] = [];
+  if (limit <= 0) return best;
+  for (let t = 0; t < count; t++) {
+    const s = slots[t]!;
+    const v = scores[s]!;
+    if (best.length === limit) {
+      const last = best[limit - 1]!;
+      const w = scores[last]!;
+      if (v < w || (v === w && s > last)) continue;
+      best.pop();
+    }
+    let i = best.length;
+    while (i > 0) {
+      const o = best[i - 1]!;
+      const ov = scores[o]!;
+      if (ov > v || (ov === v && o < s)) break;
+      i--;
+    }
+    best.splice(i, 0, s);
+  }
+  return best;
+}

@@ -10,7 +10,7 @@
 // (PRAGMA data_version), so the answer always follows the memory's current state.
 import type { ExampleCandidate, ExampleQuery } from '../../core/memory/records.js';
 import { foldWord } from '../../core/memory/search-fields.js';
-import { kthLargest, topSlots } from '../../core/memory/top-scores.js';
+import { bestSlots, kthLargest } from '../../core/memory/top-scores.js';
 import { personIds } from './people.js';
 import type { Sql } from './statements.js';
 
@@ -38,8 +38,30 @@ interface ExampleSet {
   length: Float64Array;
   averageLength: number;
   slotOf: Map<number, number>;
+  personOf: Int32Array;
   postings: Map<string, Postings>;
   scores: Float64Array;
+  /** Scratch: the slots a query touched. */
+  touched: Int32Array;
+  /** The best rankings by campaign and word set (see ExampleIndex.ranking). */
+  rankings: Map<string, Ranked>;
+}
+
+/** Slots best first and their BM25 sums. */
+interface Ranked {
+  slots: number[];
+  match: number[];
+}
+
+/** How many more than asked a kept ranking holds, for the person's own approvals to drop out of. */
+const SPARE = 8;
+/** Kept rankings per set; all are dropped when there are more (a run with thousands of distinct word sets gains nothing from them). */
+const RANKINGS_KEPT = 4096;
+
+function restOf(lists: readonly Postings[], from: number, of: (p: Postings) => number): number {
+  let sum = 0;
+  for (let i = from; i < lists.length; i++) sum += of(lists[i]!);
+  return sum;
 }
 
 /** The approvals of a profile and channel that may serve, with their length in words (FTS5's docsize: one varint per column). */
@@ -72,21 +94,55 @@ export class ExampleIndex {
     if (terms.length === 0) return [];
     const people = personIds(this.sql, q.who);
     const campaign = set.campaignIds.get(q.excludeCampaign) ?? -1;
-    // The few approvals that may not serve are barred before scoring (-Infinity stays -Infinity)
-    // rather than filtered out of the many that may.
-    const barred = [...(set.byCampaign.get(campaign) ?? []), ...people.flatMap((p) => set.byPerson.get(p) ?? [])];
-    for (const slot of barred) set.scores[slot] = -Infinity;
-    const touched = this.score(set, terms, q.limit);
-    const best = topSlots(set.scores, touched, q.limit);
-    const out = best.map((slot) => {
+    const ranked = this.ranking(set, terms, campaign, people, q.limit);
+    return ranked.slots.map((slot, i) => {
       const r = this.row(set.ids[slot]!);
-      const c: ExampleCandidate = { id: r.id, campaign: r.campaign, at: r.at, edited: r.edited, body: r.body, fields: r.fields, match: set.scores[slot]! };
+      const c: ExampleCandidate = { id: r.id, campaign: r.campaign, at: r.at, edited: r.edited, body: r.body, fields: r.fields, match: ranked.match[i]! };
       if (r.subject !== undefined) c.subject = r.subject;
       return c;
     });
-    for (const slot of touched) set.scores[slot] = 0;
+  }
+
+  /**
+   * The best `limit` approvals for the words, barring the campaign's and the person's own. A draft
+   * run asks with the same words again and again (rows alike in role, industry and city), so the
+   * best `limit + SPARE` without the person's bar are kept per word set and campaign: the person's
+   * own approvals (usually none, a few at most) are dropped from that list, and when it is left
+   * with fewer than `limit` while more approvals matched, the ranking is made again with them
+   * barred. Exact either way: every approval outside the kept list ranks below all those in it.
+   */
+  private ranking(set: ExampleSet, terms: string[], campaign: number, people: number[], limit: number): Ranked {
+    const key = `${campaign}\u0000${limit}\u0000${[...terms].sort().join('\u0000')}`;
+    let kept = set.rankings.get(key);
+    if (!kept) {
+      kept = this.rank(set, terms, set.byCampaign.get(campaign) ?? [], limit + SPARE);
+      if (set.rankings.size >= RANKINGS_KEPT) set.rankings.clear();
+      set.rankings.set(key, kept);
+    }
+    const own = people.filter((p) => set.byPerson.has(p));
+    if (own.length === 0) return { slots: kept.slots.slice(0, limit), match: kept.match.slice(0, limit) };
+    const out: Ranked = { slots: [], match: [] };
+    kept.slots.forEach((slot, i) => {
+      if (out.slots.length < limit && !own.includes(set.personOf[slot]!)) {
+        out.slots.push(slot);
+        out.match.push(kept.match[i]!);
+      }
+    });
+    if (out.slots.length === limit || kept.slots.length < limit + SPARE) return out;
+    return this.rank(set, terms, [...(set.byCampaign.get(campaign) ?? []), ...own.flatMap((p) => set.byPerson.get(p)!)], limit);
+  }
+
+  /** The best `limit` approvals, the barred ones aside: scored, picked, and the scores cleared for the next query. */
+  private rank(set: ExampleSet, terms: string[], barred: readonly number[], limit: number): Ranked {
+    // The few approvals that may not serve are barred before scoring (-Infinity stays -Infinity)
+    // rather than filtered out of the many that may.
+    for (const slot of barred) set.scores[slot] = -Infinity;
+    const count = this.score(set, terms, limit);
+    const slots = bestSlots(set.scores, set.touched, count, limit);
+    const match = slots.map((slot) => set.scores[slot]!);
+    for (let t = 0; t < count; t++) set.scores[set.touched[t]!] = 0;
     for (const slot of barred) set.scores[slot] = 0;
-    return out;
+    return { slots, match };
   }
 
   private followChanges(): void {
@@ -114,8 +170,11 @@ export class ExampleIndex {
       length,
       averageLength: rows.length === 0 ? 1 : length.reduce((a, b) => a + b, 0) / rows.length || 1,
       slotOf: new Map(rows.map((r, slot) => [r[0], slot])),
+      personOf: Int32Array.from(rows, (r) => r[1]),
       postings: new Map(),
       scores: new Float64Array(rows.length),
+      touched: new Int32Array(rows.length),
+      rankings: new Map(),
     };
     this.sets.set(key, set);
     return set;
@@ -159,36 +218,37 @@ export class ExampleIndex {
   }
 
   /**
-   * Adds each word's BM25 share to the approvals holding it; returns the slots touched (barred ones
+   * Adds each word's BM25 share to the approvals holding it; returns how many slots it touched (barred ones
    * hold -Infinity and are never touched). Words go rarest first (highest weight, then by name: the
    * same sums for the same query). Once the limit-th best partial score beats the most that the
    * words left could give an approval not yet touched, those words only add to the approvals
-   * already touched (MaxScore): the exact top `limit`, for a fraction of the work.
+   * already touched (MaxScore): the exact top `limit`, for a fraction of the work. The slots
+   * touched are in set.touched[0, count).
    */
-  private score(set: ExampleSet, words: string[], limit: number): number[] {
+  private score(set: ExampleSet, words: string[], limit: number): number {
     const lists = words.map((w) => this.postings(set, w)).sort((a, b) => b.max - a.max || (a.word < b.word ? -1 : 1));
-    const rest = lists.map((_, i) => lists.slice(i).reduce((sum, p) => sum + p.max, 0));
-    const restPostings = lists.map((_, i) => lists.slice(i).reduce((sum, p) => sum + p.slots.length, 0));
-    const touched: number[] = [];
+    const touched = set.touched;
     const scores = set.scores;
+    let count = 0;
     let closed = false;
-    lists.forEach(({ slots, weights }, i) => {
-      if (!closed && i > 0 && touched.length >= limit && restPostings[i]! * 2 >= touched.length) {
-        const values = new Float64Array(touched.length);
-        for (let t = 0; t < touched.length; t++) values[t] = scores[touched[t]!]!;
-        closed = kthLargest(values, limit) > rest[i]!;
+    for (let i = 0; i < lists.length; i++) {
+      const { slots, weights } = lists[i]!;
+      if (!closed && i > 0 && count >= limit && restOf(lists, i, (p) => p.slots.length) * 2 >= count) {
+        const values = new Float64Array(count);
+        for (let t = 0; t < count; t++) values[t] = scores[touched[t]!]!;
+        closed = kthLargest(values, limit) > restOf(lists, i, (p) => p.max);
       }
       for (let t = 0; t < slots.length; t++) {
         const slot = slots[t]!;
         const v = scores[slot]!;
         if (v === 0) {
           if (closed) continue;
-          touched.push(slot);
+          touched[count++] = slot;
         }
         scores[slot] = v + weights[t]!;
       }
-    });
-    return touched;
+    }
+    return count;
   }
 
   private row(id: number): Omit<ExampleCandidate, 'match'> {
