@@ -116,7 +116,7 @@ describe('the examples block in the prompt', () => {
     { id: 40, body: 'Hey Bo', fields: { role: 'Chef', notes: '' } },
   ];
 
-  it('goes first in the user message, labelled as messages to other people, without addresses or links; the ids come back', () => {
+  it('goes first in the user message, labelled as messages to other people, without names, addresses or links; the ids come back', () => {
     const r = withExamples(messages, chosen);
     expect(r.memoryExamples).toEqual([12, 40]);
     expect(r.messages[0]).toEqual(messages[0]);
@@ -125,11 +125,11 @@ describe('the examples block in the prompt', () => {
     expect(user).toContain('OTHER people');
     expect(user).toContain('never copy their facts, names or details');
     expect(user.endsWith(messages[1]!.content)).toBe(true);
-    expect(user).not.toMatch(/ana@x|https:|linkedin\.com/);
+    expect(user).not.toMatch(/ana@x|https:|linkedin\.com|first_name/);
     // The backtick in the subject cannot close the fence.
     expect(user.split('```').length).toBe(5);
     expect(examplesIn(r.messages)).toEqual([
-      { recipient: { first_name: 'Ana', role: 'CTO', company: 'Acme' }, subject: 'Hello `there`', body: 'Hi Ana,\n\nBest,\nElena' },
+      { recipient: { role: 'CTO', company: 'Acme' }, subject: 'Hello `there`', body: 'Hi Ana,\n\nBest,\nElena' },
       { recipient: { role: 'Chef' }, body: 'Hey Bo' },
     ]);
   });

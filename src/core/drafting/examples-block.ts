@@ -5,9 +5,10 @@
 // it, and a recipient without examples gets exactly the messages it got before. Pure.
 import type { ChatMessage } from '../engine.js';
 import type { ExampleCandidate } from '../memory/records.js';
+import { describingFields } from '../memory/search-fields.js';
 import { dataJson } from './recipient-data.js';
 
-/** What the prompt shows of one example: its recipient's fields (no addresses or links) and the approved text. */
+/** What the prompt shows of one example: its recipient's describing fields (no name, address, link or number) and the approved text. */
 export interface ExampleEntry {
   recipient: Record<string, string>;
   subject?: string;
@@ -21,12 +22,18 @@ const EXAMPLES_END = 'The block above shows how the sender writes to other peopl
 const EMAIL_LIKE = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
 const URL_LIKE = /(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+\/)/i;
 
-/** The fields an example shows: non-empty, none that holds an e-mail address or a link. */
+/**
+ * The fields an example shows: those that say what kind of person the recipient is (role, company,
+ * notes), as the memory searches them; never their name, address, link or phone number, which the
+ * model could copy into another person's message.
+ */
 export function exampleFields(fields: Record<string, string>): Record<string, string> {
   // The memory hands the same fields object for an approval on every row it is picked for.
   let shown = shownFields.get(fields);
   if (!shown) {
-    shown = Object.fromEntries(Object.entries(fields).filter(([, v]) => v.trim() !== '' && !EMAIL_LIKE.test(v) && !URL_LIKE.test(v)));
+    const describing = describingFields(fields);
+    // A value holding an address or a link goes whole: what is left of it around the cut is noise.
+    shown = Object.fromEntries(Object.entries(describing).filter(([header]) => !EMAIL_LIKE.test(fields[header]!) && !URL_LIKE.test(fields[header]!)));
     shownFields.set(fields, shown);
   }
   return { ...shown };

@@ -42,13 +42,21 @@ export function searchableText(fields: Readonly<Record<string, string>>): string
 }
 
 function describingValues(fields: Readonly<Record<string, string>>): string[] {
-  const out: string[] = [];
+  return Object.values(describingFields(fields));
+}
+
+/**
+ * The describing fields by header, cleaned as searchableText cleans them: what a prompt shows of
+ * an example's recipient (their role, company, notes; never their name, address or number).
+ */
+export function describingFields(fields: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const [header, raw] of Object.entries(fields)) {
     if (isIdentifying(header)) continue;
     const value = raw.trim();
     if (value === '' || ID_LIKE.test(value)) continue;
     const text = value.replace(EMAIL, ' ').replace(URL_LIKE, ' ').replace(PHONE_IN_TEXT, ' ').replace(/\s+/gu, ' ').trim();
-    if (/\p{L}/u.test(text)) out.push(text);
+    if (/\p{L}/u.test(text)) out[header] = text;
   }
   return out;
 }
