@@ -2,6 +2,7 @@
 // times, numeric dates), calendar words (months, weekdays, "March 3rd", "3. März", "3 de marzo")
 // and what they stand for, so a draft's details can be looked up in what the model was given.
 // Pure. Capitalised names are read in grounded-names.ts; the check itself is grounded.ts.
+import { fold } from './greeting.js';
 
 /** A number or date as read: `text` as written, what it means in comparable forms. */
 export interface Detail {
@@ -31,10 +32,8 @@ export function emptyKnowledge(): Knowledge {
   return { words: new Set(), numbers: new Set(), months: new Set(), weekdays: new Set(), digits: [] };
 }
 
-/** Lower case, accents off, curly apostrophes straight. */
-export function foldWord(s: string): string {
-  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/’/g, "'");
-}
+/** Lower case, accents off, curly apostrophes straight: the greeting check's fold. */
+export const foldWord = fold;
 
 function table(rows: string[]): Map<string, number> {
   const out = new Map<string, number>();
