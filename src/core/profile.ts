@@ -69,6 +69,53 @@ const promptsSchema = z.strictObject({
   regenerate: text.optional(),
 });
 
+// Issue 13 (rules, variants, user-defined output fields). Shapes only: core/rules/ checks what a
+// schema cannot (regexes compile, sentiment never of a private column) and evaluates them.
+const SENTIMENTS = ['positive', 'neutral', 'negative', 'mixed'] as const;
+export type Sentiment = (typeof SENTIMENTS)[number];
+const sentimentSchema = z.union([z.enum(SENTIMENTS), z.array(z.enum(SENTIMENTS)).min(1)]);
+const columnTest = {
+  column: text,
+  equals: cell.optional(),
+  in: z.array(cell).min(1).optional(),
+  contains: cell.optional(),
+  matches: text.optional(),
+  empty: z.boolean().optional(),
+};
+const columnConditionSchema = z.strictObject(columnTest);
+const sentimentConditionSchema = z.strictObject({ sentiment: sentimentSchema, of: text.optional() });
+export type ColumnCondition = z.output<typeof columnConditionSchema>;
+export type SentimentCondition = z.output<typeof sentimentConditionSchema>;
+export type RuleCondition = ColumnCondition | SentimentCondition | { all: RuleCondition[] } | { any: RuleCondition[] };
+const conditionSchema: z.ZodType<RuleCondition> = z.lazy(() =>
+  z.union([
+    columnConditionSchema,
+    sentimentConditionSchema,
+    z.strictObject({ all: z.array(conditionSchema).min(1) }),
+    z.strictObject({ any: z.array(conditionSchema).min(1) }),
+  ]),
+);
+const effectSchema = z.strictObject({
+  tone: z
+    .union([text, textList])
+    .optional()
+    .transform((t) => (t === undefined ? undefined : typeof t === 'string' ? [t] : t)),
+  instructions: text.optional(),
+  language: text.optional(),
+  sign_off: text.optional(),
+  template: text.optional(),
+  skip: z.boolean().optional(),
+});
+const ruleSchema = z.strictObject({ name: text.optional(), when: conditionSchema, then: effectSchema });
+export type Rule = z.output<typeof ruleSchema>;
+export type RuleEffect = z.output<typeof effectSchema>;
+const variantSchema = z.strictObject({ name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'a short name of letters, digits, - or _, e.g. short'), instructions: text.optional() });
+export type VariantSpec = z.output<typeof variantSchema>;
+const outputSchema = z.strictObject({
+  // Extra answer fields the model writes next to subject and body: name -> what it should hold.
+  fields: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lower-case name of letters, digits and _, e.g. ps'), text).optional(),
+});
+
 const profileSchema = z.strictObject({
   name: text.optional(),
   goal: text,
@@ -105,6 +152,10 @@ const profileSchema = z.strictObject({
   // Optional, no default, like `memory`.
   catalog: text.optional(),
   catalog_picks: z.number().int().min(1).max(10).optional(),
+  // Issue 13: per-recipient rules, variants, user-defined answer fields. Optional, no default.
+  rules: z.array(ruleSchema).optional(),
+  variants: z.array(variantSchema).min(1).max(9).optional(),
+  output: outputSchema.optional(),
 });
 
 export type ToneProfile = z.output<typeof profileSchema>;
@@ -153,6 +204,10 @@ const OBJECT_KEYS: Record<string, readonly string[]> = {
   'model.hosts.*': Object.keys(hostEntrySchema.shape),
   prompts: Object.keys(promptsSchema.shape),
   memory: Object.keys(memorySchema.shape),
+  'rules.*': Object.keys(ruleSchema.shape),
+  'rules.*.then': Object.keys(effectSchema.shape),
+  'variants.*': Object.keys(variantSchema.shape),
+  output: Object.keys(outputSchema.shape),
   'examples.*': Object.keys(exampleSchema.shape),
   'examples.*.message': Object.keys(messageSchema.shape),
 };

@@ -235,6 +235,24 @@ model:
 # catalog: products.yaml
 # catalog_picks: 2
 
+# Optional: rules evaluated per recipient, in order (see the README's "Rules, catalog and variants").
+# rules:
+#   - name: churned
+#     when: {column: status, equals: churned}
+#     then: {instructions: "Acknowledge they left; no hard pitch."}
+#   - when: {column: do_not_email, equals: "yes"}
+#     then: {skip: true}
+
+# Optional: several drafts per recipient, each from its own angle; the reviewer picks one.
+# variants:
+#   - {name: short, instructions: "Three sentences at most."}
+#   - {name: story, instructions: "Open with a one-line story from their field."}
+
+# Optional: extra fields the model writes next to the subject and body (exported as columns).
+# output:
+#   fields:
+#     ps: a one-line P.S. about their talk
+
 # Optional: your own prompt templates (mustache), relative to this file.
 # prompts:
 #   system: prompts/system.mustache

@@ -80,8 +80,32 @@ export interface DraftRecord {
   memoryExamples?: number[];
   /** The remembered interactions the prompt carried (count and the newest one's time); not in the fingerprint. */
   history?: { items: number; latest?: string };
+  // Issue 13. Each optional: a record without them reads exactly as before.
+  /** The names of the profile's rules that applied to this recipient, in order (core/rules). */
+  rules?: string[];
+  /** What the rules changed for this recipient, which the lint checks against (language, sign-off). */
+  effective?: { language?: string; sign_off?: string };
+  /** The sentiment the rules read, per source (`reply` or a column name). Provenance. */
+  sentiment?: Record<string, { label: string; confidence?: number }>;
+  /** The catalog items the prompt offered: how they were ranked and what was picked. */
+  catalog?: { method: 'embeddings' | 'bm25'; model?: string; picks: { id: string; score: number; url?: string }[] };
+  /** User-defined answer fields (profile `output.fields`), by name. */
+  fields?: Record<string, string>;
+  /**
+   * With variants (`--variants N` / profile `variants`): every variant's text, in order. The record's
+   * own subject/body/fields are variant 1's; a decision's `variant` says which one was approved.
+   */
+  variants?: VariantText[];
   /** ISO time the record was written. */
   at: string;
+}
+
+/** One variant of a draft (issue 13): its name (`1`, `2`... or the profile's) and text. */
+export interface VariantText {
+  name: string;
+  subject?: string;
+  body: string;
+  fields?: Record<string, string>;
 }
 
 /** A version written by a person (review's `e`): a new version, not a decision. */
@@ -93,6 +117,8 @@ export interface EditRecord {
   version: number;
   subject?: string;
   body: string;
+  /** User-defined answer fields as edited (issue 13). */
+  fields?: Record<string, string>;
   at: string;
 }
 
@@ -112,6 +138,8 @@ export interface DecisionRecord {
   body?: string;
   /** Who decided (`--reviewer`, else the OS user); absent in files written before reviewers were recorded. */
   reviewer?: string;
+  /** For a draft with variants: the 1-based variant approved (issue 13). */
+  variant?: number;
   at: string;
 }
 

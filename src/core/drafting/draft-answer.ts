@@ -7,6 +7,8 @@ import type { Channel } from '../profile.js';
 export interface DraftText {
   subject?: string;
   body: string;
+  /** User-defined answer fields (profile `output.fields`, issue 13), by name. */
+  fields?: Record<string, string>;
 }
 
 export function draftSchema(channel: Channel): JsonSchema {
