@@ -1,5 +1,7 @@
 // What lint, review and regeneration need from the tone profile: loaded once per command, and only
 // when a profile is found (reviewing and quitting need none of it).
+import type { DraftRecord } from '../core/decisions/records.js';
+import { catalogLintInput } from '../core/drafting/catalog-block.js';
 import type { LintMemory } from '../core/lint/repeats.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { Finding, ShownDraft } from '../ui/review/screen.js';
@@ -10,8 +12,11 @@ export interface LintContext {
   /** The profile file's absolute path (recorded with regenerated drafts). */
   file: string;
   templates: Awaited<ReturnType<typeof loadTemplates>>;
-  /** `memory`: what the memory knows of the recipient; without it the memory's checks do not run. */
-  lint: (draft: ShownDraft, recipient: Record<string, string>, memory?: LintMemory) => Finding[];
+  /**
+   * `memory`: what the memory knows of the recipient; without it the memory's checks do not run.
+   * `drafted`: the draft record the text is a version of (its catalog picks ground details and may be linked).
+   */
+  lint: (draft: ShownDraft, recipient: Record<string, string>, memory?: LintMemory, drafted?: Pick<DraftRecord, 'catalog' | 'messages'>) => Finding[];
   isPrivate: (header: string) => boolean;
 }
 
@@ -29,7 +34,8 @@ export async function loadLintContext(file: string): Promise<LintContext> {
     profile,
     file,
     templates,
-    lint: (draft, recipient, memory) => lintDraft({ subject: draft.subject, body: draft.body, recipient, ...(memory ? { memory } : {}) }, profile),
+    lint: (draft, recipient, memory, drafted) =>
+      lintDraft({ subject: draft.subject, body: draft.body, recipient, ...(memory ? { memory } : {}), ...catalogLintInput(drafted) }, profile),
     isPrivate: (header) => {
       let hidden = privateByHeader.get(header);
       if (hidden === undefined) privateByHeader.set(header, (hidden = isPrivateHeader(profile, header)));

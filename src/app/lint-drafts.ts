@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { InputError, UsageError } from '../core/errors.js';
 import type { LintFinding } from '../core/lint/finding.js';
 import { lintDraft } from '../core/lint/lint-draft.js';
+import { catalogLintInput } from '../core/drafting/catalog-block.js';
 import { addToTally, emptyTally, type LintTally } from '../core/lint/tally.js';
 import { parseJournalLine } from '../core/decisions/journal.js';
 import { profileForDrafts } from '../io/drafts-file/drafts-path.js';
@@ -37,6 +38,9 @@ interface LintItem {
   subject?: string;
   body: string;
   recipient: Record<string, string>;
+  /** A drafts file's draft made with a catalog: its picks' texts and links (core/drafting/catalog-block.ts). */
+  grounding?: string[];
+  links?: string[];
   /** The recipient key (a drafts file's; for records from elsewhere, derived from the row). */
   key?: string;
 }
@@ -60,7 +64,8 @@ export async function lintDrafts(o: LintOptions, onFindings: (row: number, findi
     const tally = emptyTally();
     for await (const item of items) {
       const known = memory.lintMemory(item.key ?? keyOf(item.recipient), item.recipient);
-      const findings = lintDraft({ subject: item.subject, body: item.body, recipient: item.recipient, ...(known ? { memory: known } : {}) }, profile);
+      const { subject, body, recipient, grounding, links } = item;
+      const findings = lintDraft({ subject, body, recipient, ...(known ? { memory: known } : {}), ...(grounding ? { grounding } : {}), ...(links ? { links } : {}) }, profile);
       addToTally(tally, item.row, findings);
       await onFindings(item.row, findings);
     }
@@ -81,7 +86,7 @@ function* latestVersions(store: DraftsStore): Generator<LintItem> {
   for (const s of store.recipients()) {
     if (s.orphaned) continue;
     const shown = store.read(s.key);
-    if (shown?.text) yield { row: s.row, ...shown.text, recipient: shown.draft.recipient, key: s.key };
+    if (shown?.text) yield { row: s.row, ...shown.text, recipient: shown.draft.recipient, key: s.key, ...catalogLintInput(shown.draft) };
   }
 }
 

@@ -63,7 +63,7 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
     add(row, input) {
       if (inline) return inline.add(row, input);
       // What the memory knows of the recipient goes too: without it the memory's checks would not run.
-      batch.push({ row, input: { subject: input.subject, body: input.body, recipient: input.recipient, ...(input.memory ? { memory: input.memory } : {}) } });
+      batch.push({ row, input: { subject: input.subject, body: input.body, recipient: input.recipient, ...(input.memory ? { memory: input.memory } : {}), ...catalogPart(input) } });
       if (batch.length >= BATCH) flush();
       else if (!timer && worker) timer = setTimeout(flush, FLUSH_MS).unref();
     },
@@ -83,6 +83,11 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
       if (worker) void worker.terminate();
     },
   };
+}
+
+/** A draft's catalog picks, when it was made with a catalog: their texts ground details, their links may be linked. */
+function catalogPart(input: LintInput): Pick<LintInput, 'grounding' | 'links'> {
+  return { ...(input.grounding ? { grounding: input.grounding } : {}), ...(input.links ? { links: input.links } : {}) };
 }
 
 /** The lint thread, undefined when none can start. */

@@ -40,6 +40,11 @@ export interface LintInput {
   memory?: LintMemory;
   /** Further texts the model was given (catalog picks...): details found there are grounded. */
   grounding?: readonly string[];
+  /**
+   * The links the draft may carry besides the profile's and the row's: its catalog picks' URLs.
+   * Given (even empty) when the draft was made with a catalog: any other URL is named as not a pick.
+   */
+  links?: readonly string[];
 }
 
 /** Findings sorted errors first, then warnings, each group in check order. */
@@ -95,8 +100,10 @@ export function lintDraft(input: LintInput, profile: LintProfile): LintFinding[]
   const wrong = language ? wrongLanguage(body, language) : undefined;
   if (wrong) add('warning', 'wrong-language', `the draft seems to be in '${wrong}', the recipient's language is '${language}'`);
 
-  for (const c of unknownContacts(`${subject}\n${body}`, profile, recipient)) {
-    add('warning', 'unknown-contact', `${c.kind} ${c.text} is not in the profile or the recipient's row`);
+  const links = Array.isArray(input.links) ? input.links.filter((l): l is string => typeof l === 'string') : undefined;
+  for (const c of unknownContacts(`${subject}\n${body}`, profile, recipient, links)) {
+    const where = links && c.kind === 'URL' ? "this recipient's catalog picks, the profile or their row" : "the profile or the recipient's row";
+    add('warning', 'unknown-contact', `${c.kind} ${c.text} is not in ${where}`);
   }
   for (const f of groundingFindings({ ...input, subject, body: filled, recipient }, profile, language)) add(f.level, f.code, f.message);
   return sorted(found);
