@@ -19,6 +19,7 @@ import type { Ui } from '../ui/terminal.js';
 import { bindDraftsFile, planJobs, settleUnchanged } from './campaign.js';
 import { recordExclusions, type CampaignMemory, type Exclusion } from './campaign-memory.js';
 import { draftJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
+import { catalogDigest, type LoadedCatalog } from './catalog-step.js';
 
 /** What the requests are written from: the campaign draft-campaign.ts has scanned. */
 export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schema' | 'options'> & {
@@ -32,6 +33,7 @@ export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schem
   /** Recipients the memory says not to contact: recorded as excluded, no request (campaign-memory.ts). */
   excluded?: readonly Exclusion[];
   memory?: Pick<CampaignMemory, 'historySource' | 'exampleSource' | 'withdraw' | 'reconcile'>;
+  catalog?: LoadedCatalog;
 };
 
 export interface BatchOutOptions {
@@ -85,6 +87,8 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
       digestAt: (row) => c.roster.digestAt(row),
       ...(history ? { history } : {}),
       ...(examples ? { examples } : {}),
+      // No engine writes these requests: the catalog is ranked by BM25 (as `--batch-in` ranks it).
+      ...(c.catalog ? { catalog: catalogDigest(c.catalog, c.profile, {}) } : {}),
     };
     const run = runDigestOf(settings);
     const settled = settleUnchanged(c.selected.rows(), c.scan.rows, c.roster, run, plan, (key) => store.get(key));

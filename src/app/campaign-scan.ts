@@ -17,6 +17,7 @@ import type { Ui } from '../ui/terminal.js';
 import { preflightWarnings, rosterReader } from './campaign.js';
 import type { CampaignMemory, Exclusion } from './campaign-memory.js';
 import { filterRows } from './draft-jobs.js';
+import type { LoadedCatalog } from './catalog-step.js';
 
 /** The flags the scan reads. */
 export interface ScanOptions {
@@ -44,13 +45,15 @@ export interface Campaign {
   selected: SelectedRows;
   excluded: Exclusion[];
   memory: CampaignMemory;
+  /** The profile's catalog, when it names one (app/catalog-step.ts). */
+  catalog?: LoadedCatalog;
   schema: JsonSchema;
   options: GenerationOptions;
   /** The selected rows, read again from the CSV. */
   recipients: () => AsyncGenerator<Recipient>;
 }
 
-export async function scanCampaign(o: ScanOptions, ui: Ui, loaded: Pick<Campaign, 'profile' | 'profileFile' | 'templates' | 'memory'>, file: string, fromStdin: boolean): Promise<Campaign> {
+export async function scanCampaign(o: ScanOptions, ui: Ui, loaded: Pick<Campaign, 'profile' | 'profileFile' | 'templates' | 'memory' | 'catalog'>, file: string, fromStdin: boolean): Promise<Campaign> {
   const { profile } = loaded;
   const csv: CsvOptions = { file, displayName: fromStdin ? '<stdin>' : o.csv, encoding: o.encoding, skipLines: o.skipLines };
   // The do-not-contact list is asked while the CSV is scanned: no second pass over it.

@@ -6,7 +6,7 @@
 // by BM25. The search opens on the first chunk: a run whose rows are all settled asks nothing.
 import { catalogPicks, type ToneProfile } from '../core/profile.js';
 import type { CatalogItem } from '../core/catalog/items.js';
-import { recipientText } from '../core/catalog/pick.js';
+import { recipientText, type PickMethod } from '../core/catalog/pick.js';
 import type { CatalogPlan } from '../core/drafting/catalog-block.js';
 import { runDigest } from '../core/drafting/fingerprint.js';
 import { sentData } from '../core/drafting/recipient-data.js';
@@ -33,6 +33,17 @@ export async function loadCatalog(profile: Pick<ToneProfile, 'catalog'>, profile
   return { items, file, digest: runDigest({ items }) };
 }
 
+/** How this run ranks: by embeddings when the profile names model.embed and the engine can embed, else BM25. */
+function embedModel(profile: ToneProfile, engine: Pick<Engine, 'embed'>): string | undefined {
+  return profile.model.embed !== undefined && engine.embed ? profile.model.embed : undefined;
+}
+
+/** The catalog's part of the run digest: its content and how it is ranked (other picks, other prompts). */
+export function catalogDigest(catalog: LoadedCatalog, profile: ToneProfile, engine: Pick<Engine, 'embed'>): { digest: string; method: PickMethod; model?: string } {
+  const model = embedModel(profile, engine);
+  return { digest: catalog.digest, ...(model !== undefined ? { method: 'embeddings', model } : { method: 'bm25' }) };
+}
+
 /** What the step needs besides the catalog. */
 export interface CatalogStepSettings {
   profile: ToneProfile;
@@ -51,7 +62,7 @@ export interface CatalogPlanSlot {
 
 /** A plan step: each row's picks into its plan (rows a rule skips are not asked about). */
 export function catalogStep(catalog: LoadedCatalog, s: CatalogStepSettings) {
-  const model = s.profile.model.embed;
+  const model = embedModel(s.profile, s.engine);
   const byId = new Map(catalog.items.map((item) => [item.id, item]));
   const k = catalogPicks(s.profile);
   let search: Promise<CatalogSearch> | undefined;
@@ -76,7 +87,7 @@ export function catalogStep(catalog: LoadedCatalog, s: CatalogStepSettings) {
       if (!plan) return;
       plan.catalog = {
         method: opened.method,
-        ...(opened.method === 'embeddings' && model !== undefined ? { model } : {}),
+        ...(model !== undefined ? { model } : {}),
         picks: picks[i]!.map((p) => ({ item: byId.get(p.id)!, score: p.score })),
       };
     });

@@ -36,6 +36,7 @@ import { draftJobs, noJobs, runDigestOf, sentMessagesOf, skipSettled, type JobSe
 import { openEngines, planHosts, type HostPick } from './draft-hosts.js';
 import { batchInNotes, batchJobs, batchNext, campaignEngines, type BatchFlags, type BatchIn } from './batch-in.js';
 import { writeBatchOut, type BatchOutReport } from './batch-out.js';
+import { catalogDigest, loadCatalog } from './catalog-step.js';
 
 /** What `draft` was asked to do (its flags, parsed). Paths are as typed, relative to `cwd`. */
 export interface DraftCampaignOptions extends BatchFlags {
@@ -112,10 +113,12 @@ export interface CampaignOutcome {
 export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome | BatchOutReport | undefined> {
   const { profile, dir, file: profileFile } = await readProfile(path.resolve(deps.cwd, o.profile));
   const templates = await loadTemplates(profile, dir);
+  // Read and checked before the CSV: a broken catalog is reported before any work.
+  const catalog = await loadCatalog(profile, dir);
   const memory = await CampaignMemory.open(o.memory, { env: deps.env, cwd: deps.cwd, notice: (m) => deps.ui.note(m), warn: (m) => deps.ui.warn(m) });
   const spool = o.csv === '-' ? await spoolToTempFile(deps.stdin) : undefined;
   try {
-    const loaded = { profile, profileFile, templates, memory };
+    const loaded = { profile, profileFile, templates, memory, ...(catalog ? { catalog } : {}) };
     const campaign = await scanCampaign(o, deps.ui, loaded, spool?.path ?? path.resolve(deps.cwd, o.csv), Boolean(spool));
     if (o.batchOut !== undefined) return await writeBatchOut(campaign, { ...o, batchOut: o.batchOut }, deps);
     if (!o.dryRun) return await runCampaign(campaign, o, deps);
@@ -207,6 +210,7 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
     digestAt: (row) => c.roster.digestAt(row),
     ...(history ? { history } : {}),
     ...(examples ? { examples } : {}),
+    ...(c.catalog ? { catalog: catalogDigest(c.catalog, c.profile, r.engine) } : {}),
   };
   const run = runDigestOf(settings);
   // --out writes every row, cached ones included, in order: those runs take the full path.

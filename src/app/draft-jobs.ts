@@ -29,6 +29,8 @@ export interface JobSettings {
   history?: HistorySource;
   /** The memory's earlier approvals chosen as examples of the reviewer's voice, when the run uses them. */
   examples?: ExampleSource;
+  /** The catalog's content and how it is ranked, when the profile has one (app/catalog-step.ts catalogDigest). */
+  catalog?: { digest: string; method: string; model?: string };
 }
 
 /** Where a job's history comes from, within what budget, and the rules the system prompt gets with it. */
@@ -57,6 +59,9 @@ export function runDigestOf(s: JobSettings): string {
     options: s.options,
     engine: s.engine.engine,
     model: s.engine.model,
+    // The catalog's items and ranking decide each row's picks, which the prompt carries. Absent
+    // without a catalog: such a run digests as before.
+    ...(s.catalog ? { catalog: s.catalog } : {}),
   });
 }
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
 import type { CatalogItem } from '../../src/core/catalog/items.js';
-import { CATALOG_LABEL, NO_PICKS, catalogBlock, catalogIn, catalogLintInput, catalogProvenance, withCatalog, type CatalogPlan } from '../../src/core/drafting/catalog-block.js';
+import { CATALOG_LABEL, NO_PICKS, catalogBlock, catalogBlockIn, catalogIn, withCatalogText, catalogLintInput, catalogProvenance, withCatalog, type CatalogPlan } from '../../src/core/drafting/catalog-block.js';
 import type { ChatMessage } from '../../src/core/engine.js';
 import { lintDraft } from '../../src/core/lint/lint-draft.js';
 import { cachedEmbed } from '../../src/io/cached-embed.js';
@@ -51,6 +51,16 @@ describe('the catalog block', () => {
     expect(catalogBlock([])).toBe(NO_PICKS);
     expect(withCatalog(base, { method: 'bm25', picks: [] })[1]!.content).toBe(`${NO_PICKS}\n\n${base[1]!.content}`);
     expect(withCatalog(base, undefined)).toEqual(base);
+  });
+
+  it('a recorded block is found again as sent (regenerate offers the same picks), after the blocks before it', () => {
+    const sent = withCatalog(base, plan);
+    const withHistory = sent.map((m, i) => (i === 1 ? { ...m, content: `History:\n\`\`\`json\n[]\n\`\`\`\n\n${m.content}` } : m));
+    expect(catalogBlockIn(withHistory)).toBe(catalogBlock(plan.picks));
+    expect(withCatalogText(base, catalogBlockIn(sent))).toEqual(sent);
+    expect(catalogBlockIn(withCatalog(base, { method: 'bm25', picks: [] }))).toBe(NO_PICKS);
+    expect(catalogBlockIn(base)).toBeUndefined();
+    expect(withCatalogText(base, undefined)).toEqual(base);
   });
 
   it('the record keeps method, model, ids, scores and links', () => {

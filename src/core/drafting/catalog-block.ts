@@ -60,9 +60,34 @@ export function catalogBlock(picks: readonly PickedItem[]): string {
  * the same messages: a profile without a catalog gets exactly the prompt it got before.
  */
 export function withCatalog(messages: readonly ChatMessage[], plan: CatalogPlan | undefined): ChatMessage[] {
-  if (!plan) return [...messages];
-  const block = catalogBlock(plan.picks);
+  return withCatalogText(messages, plan ? catalogBlock(plan.picks) : undefined);
+}
+
+/** The same with a block as text: one a recorded prompt carried (catalogBlockIn), for review's regenerate. */
+export function withCatalogText(messages: readonly ChatMessage[], block: string | undefined): ChatMessage[] {
+  if (block === undefined) return [...messages];
   return messages.map((m, i) => (m.role === 'user' && i === 1 ? { role: m.role, content: `${block}\n\n${m.content}` } : m));
+}
+
+/**
+ * The catalog block a recorded prompt carried, as it was sent (regenerating a draft offers the
+ * same picks: a new version of the same inputs); undefined when it carried none.
+ */
+export function catalogBlockIn(messages: readonly ChatMessage[] | undefined): string | undefined {
+  const user = messages?.[1];
+  if (user?.role !== 'user') return undefined;
+  const content = user.content;
+  if (lineStart(content, NO_PICKS) >= 0) return NO_PICKS;
+  const start = lineStart(content, CATALOG_LABEL);
+  const end = start < 0 ? -1 : content.indexOf(`\n${CATALOG_END}`, start);
+  return end < 0 ? undefined : content.slice(start, end + 1 + CATALOG_END.length);
+}
+
+/** Where `line` starts a line of `text` and is followed by a line break; -1 when it does not. */
+function lineStart(text: string, line: string): number {
+  if (text.startsWith(`${line}\n`)) return 0;
+  const at = text.indexOf(`\n${line}\n`);
+  return at < 0 ? -1 : at + 1;
 }
 
 /** What the draft record keeps: how the picks were ranked, their ids, scores and links. */
@@ -83,7 +108,7 @@ export function catalogIn(messages: readonly ChatMessage[] | undefined): Catalog
   const user = messages?.[1];
   if (user?.role !== 'user') return [];
   const content = user.content;
-  const at = content.startsWith(`${CATALOG_LABEL}\n`) ? 0 : content.indexOf(`\n${CATALOG_LABEL}\n`);
+  const at = lineStart(content, CATALOG_LABEL);
   if (at < 0) return [];
   const start = content.indexOf('```json\n', at);
   const end = content.indexOf('\n```\n', start);

@@ -23,6 +23,8 @@ export interface DraftOrigin {
   examples?: number;
   history?: { items: number; latest?: string };
   memoryExamples?: number[];
+  /** The catalog picks the prompt offered (issue 13). */
+  catalog?: DraftRecord['catalog'];
 }
 
 export function draftedRecord(origin: DraftOrigin, parsed: { subject?: string; body: string }, result: GenerateResult, at: Date): DraftRecord {
@@ -70,6 +72,7 @@ function tail(o: DraftOrigin) {
     ...(o.examples !== undefined ? { examples: o.examples } : {}),
     ...(o.history !== undefined ? { history: o.history } : {}),
     ...(o.memoryExamples?.length ? { memoryExamples: o.memoryExamples } : {}),
+    ...(o.catalog ? { catalog: o.catalog } : {}),
   };
 }
 
