@@ -19,7 +19,9 @@ import type { Ui } from '../ui/terminal.js';
 import { bindDraftsFile, planJobs, settleUnchanged } from './campaign.js';
 import { recordExclusions, type CampaignMemory, type Exclusion } from './campaign-memory.js';
 import { draftJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
-import { catalogDigest, type LoadedCatalog } from './catalog-step.js';
+import { campaignCatalogStep, catalogDigest, type LoadedCatalog } from './catalog-step.js';
+import { campaignPlanner, type PlanStep } from './recipient-plans.js';
+import { skipRecorder } from './rule-run.js';
 
 /** What the requests are written from: the campaign draft-campaign.ts has scanned. */
 export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schema' | 'options'> & {
@@ -34,6 +36,9 @@ export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schem
   excluded?: readonly Exclusion[];
   memory?: Pick<CampaignMemory, 'historySource' | 'exampleSource' | 'withdraw' | 'reconcile'>;
   catalog?: LoadedCatalog;
+  /** The profile's rules step (campaign-scan.ts): the requests are built from each row's plan, as a run's are. */
+  rules?: PlanStep;
+  plansReadMore?: boolean;
 };
 
 export interface BatchOutOptions {
@@ -89,6 +94,10 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
       ...(examples ? { examples } : {}),
       // No engine writes these requests: the catalog is ranked by BM25 (as `--batch-in` ranks it).
       ...(c.catalog ? { catalog: catalogDigest(c.catalog, c.profile, {}) } : {}),
+      // A row a rule skips gets no request: recorded as excluded, as a run records it.
+      planner: campaignPlanner(c, { catalog: campaignCatalogStep({ ...(c.catalog ? { catalog: c.catalog } : {}), profile: c.profile, scan: c.scan }, {}) }),
+      onSkip: skipRecorder(store, c.memory).onSkip,
+      plansReadMore: Boolean(c.plansReadMore),
     };
     const run = runDigestOf(settings);
     const settled = settleUnchanged(c.selected.rows(), c.scan.rows, c.roster, run, plan, (key) => store.get(key));

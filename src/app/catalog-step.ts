@@ -7,15 +7,15 @@
 import { catalogPicks, type ToneProfile } from '../core/profile.js';
 import type { CatalogItem } from '../core/catalog/items.js';
 import { recipientText, type PickMethod } from '../core/catalog/pick.js';
-import type { CatalogPlan } from '../core/drafting/catalog-block.js';
 import { runDigest } from '../core/drafting/fingerprint.js';
 import { sentData } from '../core/drafting/recipient-data.js';
 import type { Engine } from '../core/engine.js';
-import type { Columns, Recipient } from '../core/recipients/recipients.js';
+import type { Columns } from '../core/recipients/recipients.js';
 import { readCatalog } from '../io/catalog-file.js';
 import { openCatalogSearch, type CatalogSearch } from '../io/catalog-search.js';
 import { cachedEmbed } from '../io/cached-embed.js';
-import type { AnalysisCache } from '../io/memory/analysis-cache.js';
+import { AnalysisCache } from '../io/memory/analysis-cache.js';
+import type { PlanStep } from './recipient-plans.js';
 
 /** The profile's catalog as this run read it. */
 export interface LoadedCatalog {
@@ -50,28 +50,39 @@ export interface CatalogStepSettings {
   columns: Columns;
   /** The drafting engine: its embed() ranks by embeddings when the profile names model.embed. */
   engine: Pick<Engine, 'embed'>;
-  /** The memory's analysis cache (opened on the first chunk), for embeddings. */
-  cache: () => Promise<AnalysisCache>;
+  /** The memory's analysis cache (opened on the first chunk), for embeddings; in this process only without it. */
+  cache?: () => Promise<AnalysisCache>;
 }
 
-/** The part of a recipient's plan this step reads and fills (app/recipient-plans.ts RecipientPlan). */
-export interface CatalogPlanSlot {
-  skip?: string;
-  catalog?: CatalogPlan;
+/** The catalog step of a campaign whose profile names a catalog (app/recipient-plans.ts campaignPlanner). */
+export function campaignCatalogStep(
+  c: { catalog?: LoadedCatalog; profile: ToneProfile; scan: { columns: Columns }; memory?: { analysisCache(): Promise<AnalysisCache> } },
+  engine: Pick<Engine, 'embed'>,
+): PlanStep | undefined {
+  const memory = c.memory;
+  return c.catalog ? catalogStep(c.catalog, { profile: c.profile, columns: c.scan.columns, engine, ...(memory ? { cache: () => memory.analysisCache() } : {}) }) : undefined;
+}
+
+/** A dry run sends nothing, embedding requests included: its picks are BM25's, and it says so (`note`). */
+export function dryRunCatalogStep(c: Parameters<typeof campaignCatalogStep>[0], note: (message: string) => void): PlanStep | undefined {
+  const embed = c.profile.model.embed;
+  if (c.catalog && embed !== undefined) note(`dry run: the catalog is ranked by BM25 here; a run ranks it by model.embed's embeddings (${embed}), which a dry run does not ask for`);
+  return campaignCatalogStep(c, {});
 }
 
 /** A plan step: each row's picks into its plan (rows a rule skips are not asked about). */
-export function catalogStep(catalog: LoadedCatalog, s: CatalogStepSettings) {
+export function catalogStep(catalog: LoadedCatalog, s: CatalogStepSettings): PlanStep {
   const model = embedModel(s.profile, s.engine);
   const byId = new Map(catalog.items.map((item) => [item.id, item]));
   const k = catalogPicks(s.profile);
   let search: Promise<CatalogSearch> | undefined;
   const open = async (signal?: AbortSignal): Promise<CatalogSearch> => {
     if (model === undefined || !s.engine.embed) return openCatalogSearch(catalog.items);
-    const embed = cachedEmbed(s.engine.embed.bind(s.engine), await s.cache(), model);
+    const cache = s.cache ? await s.cache() : AnalysisCache.inProcess();
+    const embed = cachedEmbed(s.engine.embed.bind(s.engine), cache, model);
     return openCatalogSearch(catalog.items, embed, signal);
   };
-  return async (rows: readonly Recipient[], plans: Map<number, CatalogPlanSlot>, signal?: AbortSignal): Promise<void> => {
+  return async (rows, plans, signal) => {
     const asked = rows.filter((r) => plans.get(r.row)?.skip === undefined);
     if (asked.length === 0) return;
     search ??= open(signal);
@@ -88,7 +99,7 @@ export function catalogStep(catalog: LoadedCatalog, s: CatalogStepSettings) {
       plan.catalog = {
         method: opened.method,
         ...(model !== undefined ? { model } : {}),
-        picks: picks[i]!.map((p) => ({ item: byId.get(p.id)!, score: p.score })),
+        picks: picks[i]!.map((p) => ({ ...p, item: byId.get(p.id)! })),
       };
     });
   };

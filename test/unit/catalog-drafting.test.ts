@@ -11,7 +11,8 @@ import type { ChatMessage } from '../../src/core/engine.js';
 import { lintDraft } from '../../src/core/lint/lint-draft.js';
 import { cachedEmbed } from '../../src/io/cached-embed.js';
 import { AnalysisCache } from '../../src/io/memory/analysis-cache.js';
-import { catalogStep, type CatalogPlanSlot } from '../../src/app/catalog-step.js';
+import { catalogStep } from '../../src/app/catalog-step.js';
+import type { RecipientPlan } from '../../src/app/recipient-plans.js';
 import { parseProfile, type ToneProfile } from '../../src/core/profile.js';
 import { buildColumns } from '../../src/core/recipients/recipients.js';
 import { renderPicks } from '../../src/ui/review/catalog-card.js';
@@ -25,7 +26,7 @@ const base: ChatMessage[] = [
   { role: 'system', content: 'You write emails.' },
   { role: 'user', content: 'Recipient data:\n```json\n{}\n```' },
 ];
-const plan: CatalogPlan = { method: 'bm25', picks: [{ item: items[0]!, score: 2.5 }, { item: items[2]!, score: 1 }] };
+const plan: CatalogPlan = { method: 'bm25', picks: [{ id: 'k8s', item: items[0]!, score: 2.5 }, { id: 'talk', item: items[2]!, score: 1 }] };
 
 describe('the catalog block', () => {
   it('goes first in the user message, fenced as data; no item text closes the fence; read back as written', () => {
@@ -131,10 +132,11 @@ describe('the plan step', () => {
   const { columns } = buildColumns(['name', 'notes', 'secret']);
   const row = (n: number, notes: string, secret = '') => ({ row: n, cells: ['Ana', notes, secret] });
   const catalog = { items, file: '/c.yaml', digest: 'd' };
-  const plans = (n: number, skip?: number) => new Map<number, CatalogPlanSlot>(Array.from({ length: n }, (_, i) => [i + 1, i + 1 === skip ? { skip: 'rule x' } : {}]));
+  const plans = (n: number, skip?: number) =>
+    new Map<number, RecipientPlan>(Array.from({ length: n }, (_, i) => [i + 1, { rules: [], ...(i + 1 === skip ? { skip: 'x' } : {}) } as unknown as RecipientPlan]));
 
   it('BM25 without model.embed: each row gets the item about its notes, never matched on a private column; skipped rows are not asked', async () => {
-    const step = catalogStep(catalog, { profile: profile(), columns, engine: {}, cache: () => Promise.reject(new Error('not used')) });
+    const step = catalogStep(catalog, { profile: profile(), columns, engine: {} });
     const p = plans(4, 3);
     await step([row(1, 'we are moving to Kubernetes'), row(2, 'HubSpot is a mess', ''), row(3, 'Kubernetes'), row(4, 'nothing here', 'hubspot crm')], p);
     expect([...p].map(([n, plan]) => [n, plan.catalog?.method, plan.catalog?.picks.map((x) => x.item.id)])).toEqual([
@@ -157,7 +159,7 @@ describe('the plan step', () => {
     const step = catalogStep(catalog, { profile: profile('nomic-embed-text'), columns, engine, cache: async () => cache });
     const p = plans(2);
     await step([row(1, 'moving to Kubernetes'), row(2, 'HubSpot pains')], p);
-    expect(p.get(1)!.catalog).toEqual({ method: 'embeddings', model: 'nomic-embed-text', picks: [{ item: items[0], score: 1 }] });
+    expect(p.get(1)!.catalog).toEqual({ method: 'embeddings', model: 'nomic-embed-text', picks: [{ id: 'k8s', item: items[0], score: 1 }] });
     expect(p.get(2)!.catalog!.picks.map((x) => x.item.id)).toEqual(['crm']);
     expect(asked).toHaveLength(2);
     // A second run (a new step, the same cache): nothing is asked again.

@@ -8,13 +8,12 @@
 import type { ChatMessage } from '../engine.js';
 import type { DraftRecord } from '../decisions/records.js';
 import type { CatalogItem } from '../catalog/items.js';
-import type { PickMethod } from '../catalog/pick.js';
+import type { CatalogPick, PickMethod } from '../catalog/pick.js';
 import { dataJson } from './recipient-data.js';
 
-/** One item picked for a recipient, and its relevance (cosine or BM25, higher is better). */
-export interface PickedItem {
+/** One item picked for a recipient (its id and relevance: cosine or BM25, higher is better) and the item. */
+export interface PickedItem extends CatalogPick {
   item: CatalogItem;
-  score: number;
 }
 
 /** What the catalog gives one recipient (app/catalog-step.ts fills it per row). */
@@ -95,7 +94,7 @@ export function catalogProvenance(plan: CatalogPlan): NonNullable<DraftRecord['c
   return {
     method: plan.method,
     ...(plan.model !== undefined ? { model: plan.model } : {}),
-    picks: plan.picks.map((p) => ({ id: p.item.id, score: p.score, ...(p.item.url !== undefined ? { url: p.item.url } : {}) })),
+    picks: plan.picks.map((p) => ({ id: p.id, score: p.score, ...(p.item.url !== undefined ? { url: p.item.url } : {}) })),
   };
 }
 

@@ -23,7 +23,10 @@ export interface DraftOrigin {
   examples?: number;
   history?: { items: number; latest?: string };
   memoryExamples?: number[];
-  /** The catalog picks the prompt offered (issue 13). */
+  /** Issue 13: the rules that applied, what they changed, the analysis (records.ts). */
+  rules?: DraftRecord['rules'];
+  effective?: DraftRecord['effective'];
+  sentiment?: DraftRecord['sentiment'];
   catalog?: DraftRecord['catalog'];
 }
 
@@ -72,6 +75,9 @@ function tail(o: DraftOrigin) {
     ...(o.examples !== undefined ? { examples: o.examples } : {}),
     ...(o.history !== undefined ? { history: o.history } : {}),
     ...(o.memoryExamples?.length ? { memoryExamples: o.memoryExamples } : {}),
+    ...(o.rules?.length ? { rules: o.rules } : {}),
+    ...(o.effective ? { effective: o.effective } : {}),
+    ...(o.sentiment ? { sentiment: o.sentiment } : {}),
     ...(o.catalog ? { catalog: o.catalog } : {}),
   };
 }
