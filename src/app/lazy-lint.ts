@@ -1,7 +1,7 @@
 // The lint of a draft run's new drafts, on a worker thread started only when the first answer
 // streams in: a re-run with nothing to draft never pays for the thread.
 import type { DraftRecord } from '../core/decisions/records.js';
-import { catalogLintInput } from '../core/drafting/catalog-block.js';
+import { recordLintInput } from '../core/lint/record-input.js';
 import type { LintMemory } from '../core/lint/repeats.js';
 import { emptyTally, type LintTally } from '../core/lint/tally.js';
 import type { ToneProfile } from '../core/profile.js';
@@ -21,7 +21,7 @@ export function lazyLint(profile: ToneProfile) {
         body: record.body ?? '',
         recipient: record.recipient,
         ...(memory ? { memory } : {}),
-        ...catalogLintInput(record),
+        ...recordLintInput(record),
       }),
     finish: (): Promise<LintTally> => (lint ? lint.finish() : Promise.resolve(emptyTally())),
     close: () => lint?.close(),

@@ -86,6 +86,8 @@ describe('draft with a catalog (end to end, fake Ollama)', () => {
     const first = await draft(dir);
     expect(first.stderr).not.toMatch(STACK);
     expect(first.code).toBe(0);
+    // The run's own lint (on its worker thread) knows each draft's picks too: only Caro's link is unknown.
+    expect(first.stderr).toMatch(/\n {2}unknown-contact ×1\n/);
     expect(since(from, '/api/embed')).toEqual([]);
     const sent = prompts(from);
     expect(sent.get('Ana')).toMatch(new RegExp(`^${escape(CATALOG_LABEL)}\\n\`\`\`json\\n\\[\\n {2}\\{\\n {4}"title": "Kubernetes migration guide"`));

@@ -9,6 +9,7 @@ import type { CatalogItem } from '../../src/core/catalog/items.js';
 import { CATALOG_LABEL, NO_PICKS, catalogBlock, catalogBlockIn, catalogIn, withCatalogText, catalogLintInput, catalogProvenance, withCatalog, type CatalogPlan } from '../../src/core/drafting/catalog-block.js';
 import type { ChatMessage } from '../../src/core/engine.js';
 import { lintDraft } from '../../src/core/lint/lint-draft.js';
+import { recordLintInput } from '../../src/core/lint/record-input.js';
 import { cachedEmbed } from '../../src/io/cached-embed.js';
 import { AnalysisCache } from '../../src/io/memory/analysis-cache.js';
 import { catalogStep } from '../../src/app/catalog-step.js';
@@ -88,6 +89,11 @@ describe('the lint with catalog picks', () => {
     const body = 'Acme moved 40 services in 3 weeks: our guide shows how.';
     expect(codes(body)).toEqual([]);
     expect(codes(body, {}).join('\n')).toMatch(/ungrounded-detail/);
+  });
+
+  it("a record's lint input: what the rules changed and the picks, together", () => {
+    expect(recordLintInput({ ...record, effective: { language: 'de' } })).toEqual({ effective: { language: 'de' }, ...catalogLintInput(record) });
+    expect(recordLintInput({ messages: base })).toEqual({});
   });
 
   it('reads nothing from a record drafted without a catalog', () => {

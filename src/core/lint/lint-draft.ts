@@ -40,6 +40,8 @@ export interface LintInput {
   memory?: LintMemory;
   /** Further texts the model was given (catalog picks...): details found there are grounded. */
   grounding?: readonly string[];
+  /** What the profile's rules changed for this recipient (record.effective): checked instead of the profile's own. */
+  effective?: { language?: string; sign_off?: string };
   /**
    * The links the draft may carry besides the profile's and the row's: its catalog picks' URLs.
    * Given (even empty) when the draft was made with a catalog: any other URL is named as not a pick.
@@ -48,7 +50,9 @@ export interface LintInput {
 }
 
 /** Findings sorted errors first, then warnings, each group in check order. */
-export function lintDraft(input: LintInput, profile: LintProfile): LintFinding[] {
+export function lintDraft(input: LintInput, base: LintProfile): LintFinding[] {
+  // The recipient's effective profile: the rules' language and sign-off over the profile's.
+  const profile = input.effective && typeof input.effective === 'object' ? { ...base, ...input.effective } : base;
   const found: LintFinding[] = [];
   const add = (level: LintLevel, code: string, message: string) => found.push({ level, code, message });
   // Records from elsewhere (`draftsmith lint FILE`) may lack fields or hold non-strings.
@@ -100,16 +104,21 @@ export function lintDraft(input: LintInput, profile: LintProfile): LintFinding[]
   const wrong = language ? wrongLanguage(body, language) : undefined;
   if (wrong) add('warning', 'wrong-language', `the draft seems to be in '${wrong}', the recipient's language is '${language}'`);
 
-  const links = Array.isArray(input.links) ? input.links.filter((l): l is string => typeof l === 'string') : undefined;
-  for (const c of unknownContacts(`${subject}\n${body}`, profile, recipient, links)) {
-    const where = links && c.kind === 'URL' ? "this recipient's catalog picks, the profile or their row" : "the profile or the recipient's row";
-    add('warning', 'unknown-contact', `${c.kind} ${c.text} is not in ${where}`);
-  }
+  found.push(...contactFindings(`${subject}\n${body}`, profile, recipient, input.links));
   for (const f of groundingFindings({ ...input, subject, body: filled, recipient }, profile, language)) add(f.level, f.code, f.message);
   return sorted(found);
 }
 
 export { foldText };
+
+/** `unknown-contact`: contacts nobody gave the model; for a draft made with a catalog, a URL none of its picks has. */
+function contactFindings(text: string, profile: LintProfile, recipient: Record<string, string>, given: unknown): LintFinding[] {
+  const links = Array.isArray(given) ? given.filter((l): l is string => typeof l === 'string') : undefined;
+  return unknownContacts(text, profile, recipient, links).map((c) => {
+    const where = links && c.kind === 'URL' ? "this recipient's catalog picks, the profile or their row" : "the profile or the recipient's row";
+    return { level: 'warning', code: 'unknown-contact', message: `${c.kind} ${c.text} is not in ${where}` };
+  });
+}
 
 export function hasErrors(findings: readonly LintFinding[]): boolean {
   return findings.some((f) => f.level === 'error');

@@ -150,6 +150,7 @@ function showScreen(deps: ReviewDeps, session: ReviewSession, { row, shown, find
       stale: state.stale,
       history: memory?.history(state.key, draft.recipient) ?? [],
       suppression: memory?.suppression(state.key, draft.recipient),
+      ...(draft.rules?.length ? { rules: draft.rules } : {}),
       repliedAt: memory?.repliedSince(shown),
       picks: renderPicks(draft, deps.width, deps.chalk),
       notice,
