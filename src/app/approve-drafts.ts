@@ -107,7 +107,7 @@ function approveAll(store: DraftsStore, ctx: LintContext, memory: DecisionMemory
       continue;
     }
     // The text that is approved is the text linted; an edit is written only once it may be approved.
-    if (!passesLint(out, state.row, ctx.lint(text, recipient, memory.lintMemory(state.key, recipient)), opts)) continue;
+    if (!passesLint(out, state.row, ctx.lint(text, recipient, memory.lintMemory(state.key, recipient), shown.draft), opts)) continue;
     approveOne(store, memory, shown, { edit, at, reviewer: opts.reviewer }, out);
   }
   return out;

@@ -19,6 +19,7 @@ import type { Ui } from '../ui/terminal.js';
 import { bindDraftsFile, planJobs, settleUnchanged } from './campaign.js';
 import { recordExclusions, type CampaignMemory, type Exclusion } from './campaign-memory.js';
 import { draftJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
+import { campaignCatalogStep, catalogDigest, type LoadedCatalog } from './catalog-step.js';
 import { campaignPlanner, type PlanStep } from './recipient-plans.js';
 import { skipRecorder } from './rule-run.js';
 
@@ -34,6 +35,7 @@ export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schem
   /** Recipients the memory says not to contact: recorded as excluded, no request (campaign-memory.ts). */
   excluded?: readonly Exclusion[];
   memory?: Pick<CampaignMemory, 'historySource' | 'exampleSource' | 'withdraw' | 'reconcile'>;
+  catalog?: LoadedCatalog;
   /** The profile's rules step (campaign-scan.ts): the requests are built from each row's plan, as a run's are. */
   rules?: PlanStep;
   plansReadMore?: boolean;
@@ -90,8 +92,10 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
       digestAt: (row) => c.roster.digestAt(row),
       ...(history ? { history } : {}),
       ...(examples ? { examples } : {}),
+      // No engine writes these requests: the catalog is ranked by BM25 (as `--batch-in` ranks it).
+      ...(c.catalog ? { catalog: catalogDigest(c.catalog, c.profile, {}) } : {}),
       // A row a rule skips gets no request: recorded as excluded, as a run records it.
-      planner: campaignPlanner(c),
+      planner: campaignPlanner(c, { catalog: campaignCatalogStep({ ...(c.catalog ? { catalog: c.catalog } : {}), profile: c.profile, scan: c.scan }, {}) }),
       onSkip: skipRecorder(store, c.memory).onSkip,
       plansReadMore: Boolean(c.plansReadMore),
     };

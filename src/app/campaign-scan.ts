@@ -17,6 +17,7 @@ import type { Ui } from '../ui/terminal.js';
 import { preflightWarnings, rosterReader } from './campaign.js';
 import type { CampaignMemory, Exclusion } from './campaign-memory.js';
 import { filterRows } from './draft-jobs.js';
+import type { LoadedCatalog } from './catalog-step.js';
 import { rulesStep, type PlanStep } from './recipient-plans.js';
 import { ruleColumns, ruleName, sentimentSources } from '../core/rules/conditions.js';
 import { findColumn, type Columns } from '../core/recipients/recipients.js';
@@ -48,6 +49,8 @@ export interface Campaign {
   selected: SelectedRows;
   excluded: Exclusion[];
   memory: CampaignMemory;
+  /** The profile's catalog, when it names one (app/catalog-step.ts). */
+  catalog?: LoadedCatalog;
   schema: JsonSchema;
   options: GenerationOptions;
   /** The selected rows, read again from the CSV. */
@@ -60,7 +63,7 @@ export interface Campaign {
   plansReadMore: boolean;
 }
 
-export async function scanCampaign(o: ScanOptions, ui: Ui, loaded: Pick<Campaign, 'profile' | 'profileFile' | 'templates' | 'memory' | 'ruleTemplates'>, file: string, fromStdin: boolean): Promise<Campaign> {
+export async function scanCampaign(o: ScanOptions, ui: Ui, loaded: Pick<Campaign, 'profile' | 'profileFile' | 'templates' | 'memory' | 'ruleTemplates' | 'catalog'>, file: string, fromStdin: boolean): Promise<Campaign> {
   const { profile } = loaded;
   const csv: CsvOptions = { file, displayName: fromStdin ? '<stdin>' : o.csv, encoding: o.encoding, skipLines: o.skipLines };
   // The do-not-contact list is asked while the CSV is scanned: no second pass over it.

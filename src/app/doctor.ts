@@ -67,7 +67,9 @@ async function checkProfile(file: string, cwd: string): Promise<{ profile?: Tone
   const { loadTemplates } = await import('../io/templates.js');
   try {
     const { profile, dir } = await readProfile(path.resolve(cwd, file));
-    await loadTemplates(profile, dir); // custom templates that do not load stop a draft too
+    // Custom templates, or a catalog, that do not load stop a draft too.
+    await loadTemplates(profile, dir);
+    if (profile.catalog !== undefined) await (await import('../io/catalog-file.js')).readCatalog(profile.catalog, dir);
     return { profile, fact: { state: 'valid', file, ...(profile.name ? { name: profile.name } : {}) } };
   } catch (err) {
     if (!(err instanceof DraftsmithError)) throw err;

@@ -39,6 +39,7 @@ import { countingRules, skipRecorder, type RuleCounts } from './rule-run.js';
 import { openEngines, planHosts, type HostPick } from './draft-hosts.js';
 import { batchInNotes, batchJobs, batchNext, campaignEngines, type BatchFlags, type BatchIn } from './batch-in.js';
 import { writeBatchOut, type BatchOutReport } from './batch-out.js';
+import { campaignCatalogStep, catalogDigest, dryRunCatalogStep, loadCatalog } from './catalog-step.js';
 
 /** What `draft` was asked to do (its flags, parsed). Paths are as typed, relative to `cwd`. */
 export interface DraftCampaignOptions extends BatchFlags {
@@ -118,10 +119,12 @@ export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaign
   const { profile, dir, file: profileFile } = await readProfile(path.resolve(deps.cwd, o.profile));
   const templates = await loadTemplates(profile, dir);
   const ruleTemplates = await loadRuleTemplates(profile, profileFile, templates);
+  // Read and checked before the CSV: a broken catalog is reported before any work.
+  const catalog = await loadCatalog(profile, dir);
   const memory = await CampaignMemory.open(o.memory, { env: deps.env, cwd: deps.cwd, notice: (m) => deps.ui.note(m), warn: (m) => deps.ui.warn(m) });
   const spool = o.csv === '-' ? await spoolToTempFile(deps.stdin) : undefined;
   try {
-    const loaded = { profile, profileFile, templates, memory, ruleTemplates };
+    const loaded = { profile, profileFile, templates, memory, ruleTemplates, ...(catalog ? { catalog } : {}) };
     const campaign = await scanCampaign(o, deps.ui, loaded, spool?.path ?? path.resolve(deps.cwd, o.csv), Boolean(spool));
     if (o.batchOut !== undefined) return await writeBatchOut(campaign, { ...o, batchOut: o.batchOut }, deps);
     if (!o.dryRun) return await runCampaign(campaign, o, deps);
@@ -142,7 +145,7 @@ async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
   const out = await openOutput(o.out ?? '-', deps);
   try {
     // The rows' plans as a run makes them: a skipped row is said, not shown.
-    for await (const { r, plan } of plannedRows(c.recipients(), campaignPlanner(c))) {
+    for await (const { r, plan } of plannedRows(c.recipients(), campaignPlanner(c, { catalog: dryRunCatalogStep(c, (m) => deps.ui.note(m)) }))) {
       if (plan.skip !== undefined) deps.ui.note(`row ${r.row} is not drafted: rule ${stripControlsInline(plan.skip)}`);
       else await out.write(renderDryRun({ row: r.row, ...messagesOf(r, plan), ...(plan.rules.length > 0 ? { rules: [...plan.rules] } : {}), schema: c.schema, options: c.options }, o.format));
     }
@@ -215,8 +218,9 @@ function jobSettings(c: Campaign, r: Running): { settings: JobSettings; lintMemo
     digestAt: (row) => c.roster.digestAt(row),
     ...(history ? { history } : {}),
     ...(examples ? { examples } : {}),
+    ...(c.catalog ? { catalog: catalogDigest(c.catalog, c.profile, r.engine) } : {}),
     // Order: sentiment, rules, catalog (app/recipient-plans.ts); then the summary's count of rules.
-    planner: countingRules(campaignPlanner(c), r.rules),
+    planner: countingRules(campaignPlanner(c, { catalog: campaignCatalogStep(c, r.engine) }), r.rules),
     plansReadMore: c.plansReadMore,
   };
   return { settings, lintMemory };

@@ -12,6 +12,7 @@ import { recipientRecord, type Columns, type Recipient } from '../core/recipient
 import type { DraftJob, JobProvenance } from '../core/drafting/run-contract.js';
 import { withHistory, type HistoryProvenance } from '../core/drafting/history-block.js';
 import { withExamples } from '../core/drafting/examples-block.js';
+import { catalogProvenance, withCatalog } from '../core/drafting/catalog-block.js';
 import { sentData } from '../core/drafting/recipient-data.js';
 import type { ChosenExample } from '../core/memory/example-choice.js';
 import type { HistoryBudget, HistoryItem } from '../core/memory/records.js';
@@ -33,6 +34,8 @@ export interface JobSettings {
   history?: HistorySource;
   /** The memory's earlier approvals chosen as examples of the reviewer's voice, when the run uses them. */
   examples?: ExampleSource;
+  /** The catalog's content and how it is ranked, when the profile has one (app/catalog-step.ts catalogDigest). */
+  catalog?: { digest: string; method: string; model?: string };
   /** How rows are planned (rules, analysis); without it every row gets the run's profile and templates. */
   planner?: Planner;
   /** A row a rule skips: no job; the caller records the exclusion. */
@@ -67,6 +70,9 @@ export function runDigestOf(s: JobSettings): string {
     options: s.options,
     engine: s.engine.engine,
     model: s.engine.model,
+    // The catalog's items and ranking decide each row's picks, which the prompt carries. Absent
+    // without a catalog: such a run digests as before.
+    ...(s.catalog ? { catalog: s.catalog } : {}),
   });
 }
 
@@ -100,7 +106,8 @@ function lazyJob(r: Recipient, s: JobSettings, run: string, plan: RecipientPlan)
   // The fingerprint is of the messages without history: a growing memory never redrafts a row.
   const build = () => {
     if (!built) {
-      const messages = buildMessages(plan.profile, plan.templates, r, s.columns);
+      // The catalog picks are inputs: in the fingerprinted messages (a changed catalog redrafts).
+      const messages = withCatalog(buildMessages(plan.profile, plan.templates, r, s.columns), plan.catalog);
       const rules = plan.rules.length > 0 ? { rules: plan.rules } : {};
       built = { messages, fingerprint: draftFingerprint({ messages, schema: s.schema, options: s.options, ...s.engine, ...rules }) };
     }
@@ -146,12 +153,11 @@ function lazyJob(r: Recipient, s: JobSettings, run: string, plan: RecipientPlan)
 
 /** What a draft record keeps of its plan: the rules that applied, what they changed, the analysis. */
 export function planProvenance(plan: RecipientPlan): Pick<JobProvenance, 'rules' | 'effective' | 'sentiment' | 'catalog'> {
-  const c = plan.catalog;
   return {
     ...(plan.rules.length > 0 ? { rules: [...plan.rules] } : {}),
     ...(plan.effective ? { effective: plan.effective } : {}),
     ...(plan.sentiment && Object.keys(plan.sentiment).length > 0 ? { sentiment: plan.sentiment } : {}),
-    ...(c ? { catalog: { method: c.method, ...(c.model ? { model: c.model } : {}), picks: c.picks.map((p) => ({ id: p.id, score: p.score, ...(p.item.url ? { url: p.item.url } : {}) })) } } : {}),
+    ...(plan.catalog ? { catalog: catalogProvenance(plan.catalog) } : {}),
   };
 }
 
@@ -178,7 +184,7 @@ export function withMemory(
 /** A row's messages as a run would send them (from its plan), history and examples included (for --dry-run), and the examples' ids. */
 export function sentMessagesOf(s: MemorySettings & Pick<JobSettings, 'templates'>, keyAt: (row: number) => string): (r: Recipient, plan?: RecipientPlan) => { messages: ChatMessage[]; memoryExamples?: number[] } {
   return (r, plan) => {
-    const built = buildMessages(plan?.profile ?? s.profile, plan?.templates ?? s.templates, r, s.columns);
+    const built = withCatalog(buildMessages(plan?.profile ?? s.profile, plan?.templates ?? s.templates, r, s.columns), plan?.catalog);
     const m = withMemory(s, keyAt(r.row), r, built, recipientRecord(r, s.columns));
     return { messages: m.messages, ...(m.memoryExamples ? { memoryExamples: m.memoryExamples } : {}) };
   };

@@ -109,10 +109,11 @@ async function addReplies(report: StatusReport, store: DraftsStore, o: { memory?
 
 /** Lint the latest version of every undecided draft; decided ones were already read by a person. */
 async function lintUndecided(store: DraftsStore, profileFile: string, memory: DecisionMemory | undefined): Promise<LintTally> {
-  const [{ readProfile }, { lintDraft }, { addToTally, emptyTally }] = await Promise.all([
+  const [{ readProfile }, { lintDraft }, { addToTally, emptyTally }, { recordLintInput }] = await Promise.all([
     import('../io/profile-file.js'),
     import('../core/lint/lint-draft.js'),
     import('../core/lint/tally.js'),
+    import('../core/lint/record-input.js'),
   ]);
   const { profile } = await readProfile(profileFile);
   const tally = emptyTally();
@@ -121,7 +122,7 @@ async function lintUndecided(store: DraftsStore, profileFile: string, memory: De
     const shown = store.read(s.key);
     if (!shown?.text) continue;
     const known = memory?.lintMemory(s.key, shown.draft.recipient);
-    addToTally(tally, s.row, lintDraft({ ...shown.text, recipient: shown.draft.recipient, ...(shown.draft.effective ? { effective: shown.draft.effective } : {}), ...(known ? { memory: known } : {}) }, profile));
+    addToTally(tally, s.row, lintDraft({ ...shown.text, recipient: shown.draft.recipient, ...(known ? { memory: known } : {}), ...recordLintInput(shown.draft) }, profile));
   }
   return tally;
 }

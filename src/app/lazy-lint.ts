@@ -1,6 +1,7 @@
 // The lint of a draft run's new drafts, on a worker thread started only when the first answer
 // streams in: a re-run with nothing to draft never pays for the thread.
 import type { DraftRecord } from '../core/decisions/records.js';
+import { recordLintInput } from '../core/lint/record-input.js';
 import type { LintMemory } from '../core/lint/repeats.js';
 import { emptyTally, type LintTally } from '../core/lint/tally.js';
 import type { ToneProfile } from '../core/profile.js';
@@ -15,7 +16,13 @@ export function lazyLint(profile: ToneProfile) {
     start: () => void (lint ??= startBackgroundLint(profile)),
     /** `memory`: what the memory knows of the recipient, for the lint's opted-out and repeats-earlier checks. */
     add: (record: DraftRecord, memory?: LintMemory) =>
-      (lint ??= startBackgroundLint(profile)).add(record.row, { subject: record.subject, body: record.body ?? '', recipient: record.recipient, ...(record.effective ? { effective: record.effective } : {}), ...(memory ? { memory } : {}) }),
+      (lint ??= startBackgroundLint(profile)).add(record.row, {
+        subject: record.subject,
+        body: record.body ?? '',
+        recipient: record.recipient,
+        ...(memory ? { memory } : {}),
+        ...recordLintInput(record),
+      }),
     finish: (): Promise<LintTally> => (lint ? lint.finish() : Promise.resolve(emptyTally())),
     close: () => lint?.close(),
   };

@@ -1,5 +1,7 @@
 // What lint, review and regeneration need from the tone profile: loaded once per command, and only
 // when a profile is found (reviewing and quitting need none of it).
+import type { DraftRecord } from '../core/decisions/records.js';
+import { recordLintInput } from '../core/lint/record-input.js';
 import type { LintMemory } from '../core/lint/repeats.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { Finding, ShownDraft } from '../ui/review/screen.js';
@@ -13,9 +15,12 @@ export interface LintContext {
   templates: Awaited<ReturnType<typeof loadTemplates>>;
   /** The user templates the profile's rules name (regenerate builds a draft's prompt with its rules). */
   ruleTemplates: RuleTemplates;
-  /** `memory`: what the memory knows of the recipient; without it the memory's checks do not run. */
-  /** `effective`: what the rules changed for this recipient (record.effective), checked instead of the profile's. */
-  lint: (draft: ShownDraft, recipient: Record<string, string>, memory?: LintMemory, effective?: { language?: string; sign_off?: string }) => Finding[];
+  /**
+   * `memory`: what the memory knows of the recipient; without it the memory's checks do not run.
+   * `drafted`: the draft record the text is a version of (what the rules changed for this recipient,
+   * its catalog picks: core/lint/record-input.ts).
+   */
+  lint: (draft: ShownDraft, recipient: Record<string, string>, memory?: LintMemory, drafted?: Pick<DraftRecord, 'effective' | 'catalog' | 'messages'>) => Finding[];
   isPrivate: (header: string) => boolean;
 }
 
@@ -36,7 +41,8 @@ export async function loadLintContext(file: string): Promise<LintContext> {
     file,
     templates,
     ruleTemplates,
-    lint: (draft, recipient, memory, effective) => lintDraft({ subject: draft.subject, body: draft.body, recipient, ...(effective ? { effective } : {}), ...(memory ? { memory } : {}) }, profile),
+    lint: (draft, recipient, memory, drafted) =>
+      lintDraft({ subject: draft.subject, body: draft.body, recipient, ...(memory ? { memory } : {}), ...recordLintInput(drafted) }, profile),
     isPrivate: (header) => {
       let hidden = privateByHeader.get(header);
       if (hidden === undefined) privateByHeader.set(header, (hidden = isPrivateHeader(profile, header)));

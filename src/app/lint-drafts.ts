@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { InputError, UsageError } from '../core/errors.js';
 import type { LintFinding } from '../core/lint/finding.js';
 import { lintDraft } from '../core/lint/lint-draft.js';
+import { recordLintInput, type RecordLintInput } from '../core/lint/record-input.js';
 import { addToTally, emptyTally, type LintTally } from '../core/lint/tally.js';
 import { parseJournalLine } from '../core/decisions/journal.js';
 import { profileForDrafts } from '../io/drafts-file/drafts-path.js';
@@ -39,8 +40,8 @@ interface LintItem {
   recipient: Record<string, string>;
   /** The recipient key (a drafts file's; for records from elsewhere, derived from the row). */
   key?: string;
-  /** What the rules changed for this recipient (a drafts file's record.effective). */
-  effective?: { language?: string; sign_off?: string };
+  /** A drafts file's record: what the rules changed for this recipient, its catalog picks (core/lint/record-input.ts). */
+  fromRecord?: RecordLintInput;
 }
 
 export async function lintDrafts(o: LintOptions, onFindings: (row: number, findings: LintFinding[]) => Promise<void>): Promise<LintTally> {
@@ -62,7 +63,8 @@ export async function lintDrafts(o: LintOptions, onFindings: (row: number, findi
     const tally = emptyTally();
     for await (const item of items) {
       const known = memory.lintMemory(item.key ?? keyOf(item.recipient), item.recipient);
-      const findings = lintDraft({ subject: item.subject, body: item.body, recipient: item.recipient, ...(item.effective ? { effective: item.effective } : {}), ...(known ? { memory: known } : {}) }, profile);
+      const { subject, body, recipient, fromRecord } = item;
+      const findings = lintDraft({ subject, body, recipient, ...(known ? { memory: known } : {}), ...fromRecord }, profile);
       addToTally(tally, item.row, findings);
       await onFindings(item.row, findings);
     }
@@ -83,7 +85,7 @@ function* latestVersions(store: DraftsStore): Generator<LintItem> {
   for (const s of store.recipients()) {
     if (s.orphaned) continue;
     const shown = store.read(s.key);
-    if (shown?.text) yield { row: s.row, ...shown.text, recipient: shown.draft.recipient, key: s.key, ...(shown.draft.effective ? { effective: shown.draft.effective } : {}) };
+    if (shown?.text) yield { row: s.row, ...shown.text, recipient: shown.draft.recipient, key: s.key, fromRecord: recordLintInput(shown.draft) };
   }
 }
 

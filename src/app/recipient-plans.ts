@@ -4,20 +4,15 @@
 // time (model requests and embeddings are asked in batches), in order: sentiment, rules, catalog.
 // A profile without rules and a run without other steps plans nothing: every row shares one plan.
 import type { Templates } from '../core/drafting/prompt.js';
-import type { PickMethod, CatalogPick } from '../core/catalog/pick.js';
-import type { CatalogItem } from '../core/catalog/items.js';
+import type { CatalogPlan } from '../core/drafting/catalog-block.js';
 import type { Sentiment, ToneProfile } from '../core/profile.js';
 import type { Columns, Recipient } from '../core/recipients/recipients.js';
 import { compileRules, ruleName } from '../core/rules/conditions.js';
 import { applyRules, EffectiveProfiles } from '../core/rules/effective.js';
 import type { RuleTemplates } from '../io/rule-templates.js';
 
-/** The catalog items a recipient's prompt offers (filled by the catalog step). */
-export interface CatalogPlan {
-  method: PickMethod;
-  model?: string;
-  picks: (CatalogPick & { item: CatalogItem })[];
-}
+/** The catalog items a recipient's prompt offers (filled by the catalog step, app/catalog-step.ts). */
+export type { CatalogPlan };
 
 export interface RecipientPlan {
   /** The effective profile: the run's own object when no rule changed it (caches rely on identity). */

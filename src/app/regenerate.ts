@@ -37,6 +37,7 @@ export async function regenerateDraft(
   const { draftSchema, parseDraftOutput } = await import('../core/drafting/draft-answer.js');
   const { withMemory, planProvenance } = await import('./draft-jobs.js');
   const { storedPlan } = await import('./recipient-plans.js');
+  const { catalogBlockIn, withCatalogText } = await import('../core/drafting/catalog-block.js');
   const { historyBudget } = await import('../core/profile.js');
   const { state, draft } = shown;
   // The recipient is rebuilt from the record: its columns in order.
@@ -51,7 +52,9 @@ export async function regenerateDraft(
   const examples = memory?.examples?.(profile, ctx.file);
   // The same blocks and rules as `draft`'s prompt (nothing added when there is neither).
   const sent = { profile, columns, ...(history ? { history } : {}), ...(examples ? { examples } : {}) };
-  const { messages, history: used, memoryExamples } = withMemory(sent, state.key, recipient, buildRegenerateMessages(profile, templates, recipient, columns, previous, feedback), draft.recipient);
+  // The same catalog picks as the draft's (a new version of the same inputs), as its prompt offered them.
+  const request = withCatalogText(buildRegenerateMessages(profile, templates, recipient, columns, previous, feedback), catalogBlockIn(draft.messages));
+  const { messages, history: used, memoryExamples } = withMemory(sent, state.key, recipient, request, draft.recipient);
   const options = generationOptions(profile, {});
   const result = await engine.generate({ messages, schema: draftSchema(profile.channel), options, signal });
   const parsed = parseDraftOutput(result.text, profile.channel);
@@ -67,6 +70,7 @@ export async function regenerateDraft(
       ...(used ? { history: used } : {}),
       ...(memoryExamples ? { memoryExamples } : {}),
       ...planProvenance({ ...plan, ...(draft.sentiment ? { sentiment: draft.sentiment as RecipientPlan['sentiment'] } : {}) }),
+      ...(draft.catalog ? { catalog: draft.catalog } : {}),
     },
     parsed,
     result,

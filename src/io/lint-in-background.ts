@@ -63,7 +63,7 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
     add(row, input) {
       if (inline) return inline.add(row, input);
       // What the memory knows of the recipient goes too: without it the memory's checks would not run.
-      batch.push({ row, input: { subject: input.subject, body: input.body, recipient: input.recipient, ...(input.memory ? { memory: input.memory } : {}) } });
+      batch.push({ row, input: { subject: input.subject, body: input.body, recipient: input.recipient, ...(input.memory ? { memory: input.memory } : {}), ...fromRecord(input) } });
       if (batch.length >= BATCH) flush();
       else if (!timer && worker) timer = setTimeout(flush, FLUSH_MS).unref();
     },
@@ -83,6 +83,12 @@ export function startBackgroundLint(profile: LintProfile): BackgroundLint {
       if (worker) void worker.terminate();
     },
   };
+}
+
+/** What the draft's record adds (core/lint/record-input.ts): the rules' effective language and sign-off, the catalog picks. */
+function fromRecord(input: LintInput): Pick<LintInput, 'effective' | 'grounding' | 'links'> {
+  const { effective, grounding, links } = input;
+  return { ...(effective ? { effective } : {}), ...(grounding ? { grounding } : {}), ...(links ? { links } : {}) };
 }
 
 /** The lint thread, undefined when none can start. */

@@ -25,5 +25,9 @@ describe('profile check with a catalog', () => {
     expect(bad.stderr).toMatch(/\n {2}items\.csv:3: id: duplicate id "k8s" \(first at line 2\)/);
     expect(bad.stderr).toMatch(/\n {2}hint: fix it, then run `draftsmith profile check`/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+
+    // A catalog that does not load stops a draft: doctor says so on its profile line.
+    const doctor = await runCli(['doctor', '--profile', 'profile.yaml', '--host', 'http://127.0.0.1:9'], { cwd: tmp.path });
+    expect(doctor.stdout).toMatch(/^fail\s+profile\s+.*items\.csv:3: url: expected an http\(s\) address/m);
   });
 });

@@ -1,6 +1,7 @@
 // The review loop with scripted answers, an in-memory journal and stub editor/model: no terminal.
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
+import { withCatalog } from '../../src/core/drafting/catalog-block.js';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -283,6 +284,16 @@ describe('runReview', () => {
     await runReview(again.deps, { all: true });
     expect(again.screens[0]).toContain('EDITED');
     expect(decisions(again).at(-1)).toMatchObject({ status: 'approved', version: 2 });
+  });
+
+  it("shows the draft's catalog picks on the card, their titles from its prompt, stripped of terminal escapes", async () => {
+    const item = { id: 'k8s', title: 'K8s guide\u001b]0;x\u0007', description: '', tags: [] };
+    const messages = withCatalog([{ role: 'system', content: 's' }, { role: 'user', content: 'row:1' }], { method: 'bm25', picks: [{ id: 'k8s', score: 2.5, item }] });
+    const h = harness([draft(1, { messages, catalog: { method: 'bm25', picks: [{ id: 'k8s', score: 2.5 }] } }), draft(2)], ['s', 'q']);
+    await runReview(h.deps);
+    expect(h.screens[0]).toMatch(/^catalog picks \(BM25\): K8s guide \(2\.5\)$/m);
+    expect(h.screens[0]).not.toMatch(/[\u001b\u0007]/);
+    expect(h.screens[1]).not.toContain('catalog picks');
   });
 
   it('nothing to review is reported as empty', async () => {

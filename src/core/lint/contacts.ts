@@ -86,8 +86,8 @@ function knownContacts(values: unknown): KnownContacts {
 // A run lints thousands of drafts against one profile: collect its contacts once.
 const profileContacts = new WeakMap<object, KnownContacts>();
 
-/** Contacts in `text` that appear nowhere in the profile or the recipient's row. */
-export function unknownContacts(text: string, profile: unknown, recipient: Record<string, string>): Contact[] {
+/** Contacts in `text` that appear nowhere in the profile, the recipient's row or `more` (a draft's catalog links). */
+export function unknownContacts(text: string, profile: unknown, recipient: Record<string, string>, more: readonly string[] = []): Contact[] {
   const found = findContacts(text);
   if (found.length === 0) return [];
   const cacheable = profile !== null && typeof profile === 'object';
@@ -96,7 +96,7 @@ export function unknownContacts(text: string, profile: unknown, recipient: Recor
     fromProfile = knownContacts(profile);
     if (cacheable) profileContacts.set(profile, fromProfile);
   }
-  const fromRow = knownContacts(Object.values(recipient));
+  const fromRow = knownContacts([...Object.values(recipient), ...more]);
   const blob = `${fromProfile.blob}\n${fromRow.blob}`;
   const knownPhones = [...fromProfile.phones, ...fromRow.phones];
   const seen = new Set<string>();

@@ -42,6 +42,11 @@ export interface LintInput {
   grounding?: readonly string[];
   /** What the profile's rules changed for this recipient (record.effective): checked instead of the profile's own. */
   effective?: { language?: string; sign_off?: string };
+  /**
+   * The links the draft may carry besides the profile's and the row's: its catalog picks' URLs.
+   * Given (even empty) when the draft was made with a catalog: any other URL is named as not a pick.
+   */
+  links?: readonly string[];
 }
 
 /** Findings sorted errors first, then warnings, each group in check order. */
@@ -99,14 +104,21 @@ export function lintDraft(input: LintInput, base: LintProfile): LintFinding[] {
   const wrong = language ? wrongLanguage(body, language) : undefined;
   if (wrong) add('warning', 'wrong-language', `the draft seems to be in '${wrong}', the recipient's language is '${language}'`);
 
-  for (const c of unknownContacts(`${subject}\n${body}`, profile, recipient)) {
-    add('warning', 'unknown-contact', `${c.kind} ${c.text} is not in the profile or the recipient's row`);
-  }
+  found.push(...contactFindings(`${subject}\n${body}`, profile, recipient, input.links));
   for (const f of groundingFindings({ ...input, subject, body: filled, recipient }, profile, language)) add(f.level, f.code, f.message);
   return sorted(found);
 }
 
 export { foldText };
+
+/** `unknown-contact`: contacts nobody gave the model; for a draft made with a catalog, a URL none of its picks has. */
+function contactFindings(text: string, profile: LintProfile, recipient: Record<string, string>, given: unknown): LintFinding[] {
+  const links = Array.isArray(given) ? given.filter((l): l is string => typeof l === 'string') : undefined;
+  return unknownContacts(text, profile, recipient, links).map((c) => {
+    const where = links && c.kind === 'URL' ? "this recipient's catalog picks, the profile or their row" : "the profile or the recipient's row";
+    return { level: 'warning', code: 'unknown-contact', message: `${c.kind} ${c.text} is not in ${where}` };
+  });
+}
 
 export function hasErrors(findings: readonly LintFinding[]): boolean {
   return findings.some((f) => f.level === 'error');

@@ -12,6 +12,7 @@ import type { HistoryItem, Suppression } from '../../core/memory/records.js';
 import { ReviewSession, type ReviewCounts } from './session.js';
 import { isPromptCancel, type Ask, type Choice } from '../ask.js';
 import { renderFullView, renderScreen, type Finding, type ShownDraft } from './screen.js';
+import { renderPicks } from './catalog-card.js';
 
 /** The part of DraftsStore the loop uses. */
 export interface ReviewStore extends DecisionJournal {
@@ -151,6 +152,7 @@ function showScreen(deps: ReviewDeps, session: ReviewSession, { row, shown, find
       suppression: memory?.suppression(state.key, draft.recipient),
       ...(draft.rules?.length ? { rules: draft.rules } : {}),
       repliedAt: memory?.repliedSince(shown),
+      picks: renderPicks(draft, deps.width, deps.chalk),
       notice,
       width: deps.width,
       chalk: deps.chalk,

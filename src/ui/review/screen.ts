@@ -47,6 +47,8 @@ export interface DraftScreen {
   suppression?: Suppression;
   /** The profile's rules that applied to this draft (record.rules), in order. */
   rules?: readonly string[];
+  /** The catalog picks the draft's prompt offered (ui/review/catalog-card.ts), '' or absent without a catalog. */
+  picks?: string;
   /** One line about what just happened (regenerated, edit cancelled...). */
   notice?: string;
   width: number;
@@ -135,6 +137,7 @@ export function renderScreen(s: DraftScreen): string {
   ].filter(Boolean);
   const meta = chalk.dim([`version ${s.version}`, s.status, ...marks].join(' · '));
   if (s.draft) parts.push(renderDraftText(s.draft, width, chalk), '', meta);
+  if (s.picks) parts.push(s.picks);
   else parts.push(chalk.red(`drafting failed: ${stripControlsInline(s.error ?? 'unknown error')}`), chalk.dim('regenerate (r) or skip (s)'));
   parts.push(rule, renderFindings(s.findings, chalk), '', chalk.dim(KEYS));
   return `${parts.join('\n')}\n`;
