@@ -48,6 +48,8 @@ export interface DraftCampaignOptions extends BatchFlags {
   rows?: string;
   limit?: number;
   dryRun?: boolean;
+  /** false for --no-model-analysis: no sentiment classification; rules on sentiment do not fire. */
+  modelAnalysis?: boolean;
   force?: boolean;
   redraftDecided?: boolean;
   /** --redraft-stale: redraft undecided drafts whose recipient replied since (decided ones too with --redraft-decided). */

@@ -30,6 +30,8 @@ export interface SentimentTally {
   cached: number;
   /** Texts the model could not classify: their rules did not fire. */
   failed: number;
+  /** Texts not in the cache that a cache-only run (a batch file's) did not ask: their rules did not fire. */
+  unasked: number;
 }
 
 /** Where a row's texts come from. */
@@ -51,6 +53,8 @@ export interface SentimentStepSettings extends SentimentSources {
   retries: number;
   concurrency: number;
   warn: (message: string) => void;
+  /** Answer from the cache only, never asking (a --batch-out/--batch-in run has no live model). */
+  cacheOnly?: boolean;
 }
 
 /** The texts of one row to classify, by source; empty texts and private columns left out. */
@@ -76,7 +80,7 @@ function columnText(s: SentimentSources, r: Recipient, name: string): string | u
  * model only for texts neither the cache nor this chunk has answered.
  */
 export function sentimentStep(s: SentimentStepSettings): { step: (rows: readonly Recipient[], plans: SentimentPlans, signal?: AbortSignal) => Promise<void>; tally: SentimentTally } {
-  const tally: SentimentTally = { asked: 0, cached: 0, failed: 0 };
+  const tally: SentimentTally = { asked: 0, cached: 0, failed: 0, unasked: 0 };
   const model = s.engine.info.model;
   let warned = false;
   const classify = async (text: string, signal?: AbortSignal): Promise<SentimentLabel | undefined> => {
@@ -84,6 +88,10 @@ export function sentimentStep(s: SentimentStepSettings): { step: (rows: readonly
     if (cached) {
       tally.cached++;
       return cached;
+    }
+    if (s.cacheOnly) {
+      tally.unasked++;
+      return undefined;
     }
     try {
       const label = await askModel(s, text, signal, () => tally.asked++);

@@ -63,7 +63,7 @@ describe('sentimentStep', () => {
     expect(s.plans.get(1)).toEqual({ sentiment: { reply: { label: 'positive', confidence: 0.9 }, notes: { label: 'negative', confidence: 0.9 } } });
     expect(s.plans.get(2)).toEqual({ sentiment: { notes: { label: 'negative', confidence: 0.9 } } });
     expect(s.plans.get(3)).toEqual({ sentiment: { reply: { label: 'negative', confidence: 0.9 } } });
-    expect(s.tally).toEqual({ asked: 3, cached: 0, failed: 0 });
+    expect(s.tally).toEqual({ asked: 3, cached: 0, failed: 0, unasked: 0 });
   });
 
   it('asks nothing the memory already answered: a second run over the same file is all cache', async () => {
@@ -75,7 +75,7 @@ describe('sentimentStep', () => {
     const second = await setup({ cacheFile: file });
     await second.step(rows, second.plans);
     expect(second.engine.calls).toHaveLength(0);
-    expect(second.tally).toEqual({ asked: 0, cached: 3, failed: 0 });
+    expect(second.tally).toEqual({ asked: 0, cached: 3, failed: 0, unasked: 0 });
     expect(second.plans).toEqual(first.plans);
   });
 
@@ -91,7 +91,7 @@ describe('sentimentStep', () => {
     const s = await setup({ fallback: () => ({ error: 'fatal', message: 'model exploded' }) });
     await s.step(rows, s.plans);
     expect([...s.plans.values()]).toEqual([{}, {}, {}]);
-    expect(s.tally).toEqual({ asked: 3, cached: 0, failed: 3 });
+    expect(s.tally).toEqual({ asked: 3, cached: 0, failed: 3, unasked: 0 });
     expect(s.warnings).toHaveLength(1);
     expect(s.warnings[0]).toContain('model exploded');
     expect(s.cache.get('sentiment', 'fake-model', 'Angry about the invoice')).toBeUndefined();
@@ -103,6 +103,19 @@ describe('sentimentStep', () => {
     await s.step(rows, s.plans);
     expect(s.engine.calls.map((c) => textOf(c.request))).toEqual(['Angry about the invoice']);
     expect(s.plans.get(1)!.sentiment).toEqual({ notes: { label: 'negative', confidence: 0.9 } });
+  });
+
+  it('cache only (a batch run): labels what the cache holds, asks nothing, counts the rest', async () => {
+    const s = await setup({ sources: ['notes'] });
+    s.cache.put('sentiment', 'fake-model', 'Angry about the invoice', JSON.stringify({ label: 'negative' }));
+    const { step, tally } = sentimentStep({ ...s.settings, cacheOnly: true });
+    await step(rows, s.plans);
+    expect(s.plans.get(2)).toEqual({ sentiment: { notes: { label: 'negative' } } });
+    expect(s.engine.calls).toHaveLength(0);
+    expect(tally).toEqual({ asked: 0, cached: 1, failed: 0, unasked: 0 });
+    const other = sentimentStep({ ...s.settings, sources: ['reply'], cacheOnly: true });
+    await other.step(rows, new Map(rows.map((r) => [r.row, {}])));
+    expect(other.tally).toEqual({ asked: 0, cached: 0, failed: 0, unasked: 2 });
   });
 
   it('an abort stops the step', async () => {

@@ -17,7 +17,7 @@ export const HISTORY_SQL = `SELECT at, state, subject, campaign,
 
 export const LAST_RECEIVED_SQL = "SELECT max(at) FROM messages WHERE person_id = ? AND state = 'received'";
 
-const LAST_REPLY_SQL = "SELECT at, body AS text FROM messages WHERE person_id = ? AND state = 'received' ORDER BY at DESC, id DESC LIMIT 1";
+export const LAST_REPLY_SQL = "SELECT at, body AS text FROM messages WHERE person_id = ? AND state = 'received' ORDER BY at DESC, id DESC LIMIT 1";
 
 type HistoryRow = { at: string; state: HistoryItem['state']; subject: string; text: string; campaign: string | null };
 
