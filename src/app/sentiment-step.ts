@@ -24,8 +24,10 @@ export type SentimentPlans = Map<number, { sentiment?: PlanSentiment }>;
 
 /** How a run's classifications went, for the summary. */
 export interface SentimentTally {
-  /** Requests sent to the model (one per distinct text not in the cache). */
+  /** Requests sent to the model (one per distinct text not in the cache, more on a retry). */
   asked: number;
+  /** Texts the model labelled. */
+  classified: number;
   /** Texts answered from the cache. */
   cached: number;
   /** Texts the model could not classify: their rules did not fire. */
@@ -80,7 +82,7 @@ function columnText(s: SentimentSources, r: Recipient, name: string): string | u
  * model only for texts neither the cache nor this chunk has answered.
  */
 export function sentimentStep(s: SentimentStepSettings): { step: (rows: readonly Recipient[], plans: SentimentPlans, signal?: AbortSignal) => Promise<void>; tally: SentimentTally } {
-  const tally: SentimentTally = { asked: 0, cached: 0, failed: 0, unasked: 0 };
+  const tally: SentimentTally = { asked: 0, classified: 0, cached: 0, failed: 0, unasked: 0 };
   const model = s.engine.info.model;
   let warned = false;
   const classify = async (text: string, signal?: AbortSignal): Promise<SentimentLabel | undefined> => {
@@ -96,6 +98,7 @@ export function sentimentStep(s: SentimentStepSettings): { step: (rows: readonly
     try {
       const label = await askModel(s, text, signal, () => tally.asked++);
       s.cache.put('sentiment', model, text, encodeSentiment(label));
+      tally.classified++;
       return label;
     } catch (err) {
       if (isAbortError(err) || !(err instanceof EngineError)) throw err;

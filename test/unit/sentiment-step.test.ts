@@ -3,6 +3,7 @@
 // rows and runs, retries, a text the model cannot label, private columns, and the dry run's view.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sentimentNotes } from '../../src/app/sentiment-run.js';
 import { pendingSentimentRequests, sentimentStep, type SentimentPlans, type SentimentStepSettings } from '../../src/app/sentiment-step.js';
 import type { GenerateRequest } from '../../src/core/engine.js';
 import { parseProfile, type ToneProfile } from '../../src/core/profile.js';
@@ -63,7 +64,7 @@ describe('sentimentStep', () => {
     expect(s.plans.get(1)).toEqual({ sentiment: { reply: { label: 'positive', confidence: 0.9 }, notes: { label: 'negative', confidence: 0.9 } } });
     expect(s.plans.get(2)).toEqual({ sentiment: { notes: { label: 'negative', confidence: 0.9 } } });
     expect(s.plans.get(3)).toEqual({ sentiment: { reply: { label: 'negative', confidence: 0.9 } } });
-    expect(s.tally).toEqual({ asked: 3, cached: 0, failed: 0, unasked: 0 });
+    expect(s.tally).toEqual({ asked: 3, classified: 3, cached: 0, failed: 0, unasked: 0 });
   });
 
   it('asks nothing the memory already answered: a second run over the same file is all cache', async () => {
@@ -75,7 +76,7 @@ describe('sentimentStep', () => {
     const second = await setup({ cacheFile: file });
     await second.step(rows, second.plans);
     expect(second.engine.calls).toHaveLength(0);
-    expect(second.tally).toEqual({ asked: 0, cached: 3, failed: 0, unasked: 0 });
+    expect(second.tally).toEqual({ asked: 0, classified: 0, cached: 3, failed: 0, unasked: 0 });
     expect(second.plans).toEqual(first.plans);
   });
 
@@ -91,7 +92,7 @@ describe('sentimentStep', () => {
     const s = await setup({ fallback: () => ({ error: 'fatal', message: 'model exploded' }) });
     await s.step(rows, s.plans);
     expect([...s.plans.values()]).toEqual([{}, {}, {}]);
-    expect(s.tally).toEqual({ asked: 3, cached: 0, failed: 3, unasked: 0 });
+    expect(s.tally).toEqual({ asked: 3, classified: 0, cached: 0, failed: 3, unasked: 0 });
     expect(s.warnings).toHaveLength(1);
     expect(s.warnings[0]).toContain('model exploded');
     expect(s.cache.get('sentiment', 'fake-model', 'Angry about the invoice')).toBeUndefined();
@@ -112,10 +113,10 @@ describe('sentimentStep', () => {
     await step(rows, s.plans);
     expect(s.plans.get(2)).toEqual({ sentiment: { notes: { label: 'negative' } } });
     expect(s.engine.calls).toHaveLength(0);
-    expect(tally).toEqual({ asked: 0, cached: 1, failed: 0, unasked: 0 });
+    expect(tally).toEqual({ asked: 0, classified: 0, cached: 1, failed: 0, unasked: 0 });
     const other = sentimentStep({ ...s.settings, sources: ['reply'], cacheOnly: true });
     await other.step(rows, new Map(rows.map((r) => [r.row, {}])));
-    expect(other.tally).toEqual({ asked: 0, cached: 0, failed: 0, unasked: 2 });
+    expect(other.tally).toEqual({ asked: 0, classified: 0, cached: 0, failed: 0, unasked: 2 });
   });
 
   it('an abort stops the step', async () => {
@@ -135,5 +136,17 @@ describe('pendingSentimentRequests (the dry run)', () => {
     expect(pending.map((p) => p.source)).toEqual(['notes']);
     expect(textOf(pending[0]!.request as GenerateRequest)).toBe('Angry about the invoice');
     expect(s.engine.calls).toHaveLength(0);
+  });
+});
+
+describe('sentimentNotes (the summary)', () => {
+  const zero = { asked: 0, classified: 0, cached: 0, failed: 0, unasked: 0 };
+  it.each<[string, Partial<typeof zero>, boolean, string[]]>([
+    ['nothing to classify', {}, false, []],
+    ['asked and cached', { asked: 2, classified: 1, cached: 2 }, false, ['sentiment: 3 text(s) labelled: 1 by the model (2 request(s)), 2 from the memory']],
+    ['a failure', { asked: 1, failed: 1 }, false, ['sentiment: 1 text(s) could not be classified: the rules on them did not fire']],
+    ['a batch run', { cached: 1, unasked: 2 }, true, ['sentiment: 1 text(s) labelled: 0 by the model (0 request(s)), 1 from the memory', 'sentiment: 2 text(s) not classified yet (a batch run asks no model): the rules on them did not fire']],
+  ])('%s', (_name, t, cacheOnly, expected) => {
+    expect(sentimentNotes({ ...zero, ...t }, cacheOnly)).toEqual(expected);
   });
 });
