@@ -12,6 +12,8 @@ export interface DryRunEntry {
   options: GenerationOptions;
   /** The memory's message ids of the examples the messages carry (absent when none). */
   memoryExamples?: number[];
+  /** The profile's rules that applied to this row, in order (absent when none). */
+  rules?: string[];
   /** The classification requests a run would send before drafting this row, by source (`reply`, a column). */
   analysis?: AnalysisRequest[];
 }
@@ -27,6 +29,7 @@ export interface AnalysisRequest {
 export function renderDryRun(entry: DryRunEntry, format: 'jsonl' | 'csv' | 'text'): string {
   if (format !== 'text') return `${JSON.stringify(entry)}\n`;
   const lines = [`===== row ${entry.row} =====`];
+  if (entry.rules?.length) lines.push(`(rules: ${stripControls(entry.rules.join(', '))})`);
   if (entry.memoryExamples?.length) lines.push(`(examples from the memory: ${entry.memoryExamples.map((id) => `#${id}`).join(', ')})`);
   for (const a of entry.analysis ?? []) {
     lines.push(`--- ${a.kind} of ${stripControlsInline(a.source)}: asked of the model first (not sent by a dry run; the rules on it are shown as not firing) ---`);

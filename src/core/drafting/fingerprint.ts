@@ -55,6 +55,8 @@ export interface DraftInputs {
   options: unknown;
   engine: string;
   model: string;
+  /** The names of the rules that applied (issue 13): only when some did, so a draft without rules hashes as before. */
+  rules?: readonly string[];
 }
 
 /**
@@ -68,6 +70,7 @@ export function draftFingerprint(inputs: DraftInputs): string {
     const content = m.content.length >= LONG_STRING ? digestOf(m.content) : m.content;
     hash.update(`${m.role}:${m.content.length}:${content.length}:`).update(content);
   }
+  if (inputs.rules && inputs.rules.length > 0) hash.update(`rules:${JSON.stringify(inputs.rules)}`);
   return hash.digest().subarray(0, 16).toString('hex');
 }
 
