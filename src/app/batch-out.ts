@@ -21,6 +21,7 @@ import { recordExclusions, type CampaignMemory, type Exclusion } from './campaig
 import { draftJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
 import { campaignPlanner, type PlanStep } from './recipient-plans.js';
 import { skipRecorder } from './rule-run.js';
+import { openSentimentRun, type SentimentRunSettings } from './sentiment-run.js';
 
 /** What the requests are written from: the campaign draft-campaign.ts has scanned. */
 export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schema' | 'options'> & {
@@ -48,6 +49,8 @@ export interface BatchOutOptions {
   batchOut: string;
   /** Required: the requests name the model the batch runs. */
   model?: string;
+  /** The rules' sentiment: a batch asks no model, so only the labels the memory holds are used. */
+  sentiment?: SentimentRunSettings;
 }
 
 /** What `--batch-out` wrote, for the command to report. */
@@ -83,6 +86,7 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
     const history = c.memory?.historySource(c.profile, c.templates, draftsPath);
     const examples = c.memory?.exampleSource(c.profile, c.profileFile, draftsPath);
     const engine = { engine: ENGINE, model };
+    const sentiment = o.sentiment && (await openSentimentRun(o.sentiment, { model, retries: 0, concurrency: 1, warn: (m) => deps.ui.warn(m) }));
     const plan = planJobs(store, engine, { force: Boolean(o.force), redraftDecided: Boolean(o.redraftDecided) });
     const settings: JobSettings = {
       profile: c.profile, templates: c.templates, columns: c.scan.columns, schema: c.schema, options: c.options, engine,
@@ -91,7 +95,7 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
       ...(history ? { history } : {}),
       ...(examples ? { examples } : {}),
       // A row a rule skips gets no request: recorded as excluded, as a run records it.
-      planner: campaignPlanner(c),
+      planner: campaignPlanner(c, { sentiment: sentiment?.step }),
       onSkip: skipRecorder(store, c.memory).onSkip,
       plansReadMore: Boolean(c.plansReadMore),
     };
@@ -99,6 +103,7 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
     const settled = settleUnchanged(c.selected.rows(), c.scan.rows, c.roster, run, plan, (key) => store.get(key));
     const jobs = settled.count === c.selected.count ? undefined : draftJobs(skipSettled(c.recipients(), settled.settled), settings, run);
     const counts = await writeRequests(jobs, plan, { file: o.batchOut, model }, deps);
+    for (const note of sentiment?.notes() ?? []) deps.ui.note(note);
     return { kind: 'batch-out', file: o.batchOut, model, ...counts, cached: counts.cached + settled.count, selected: c.selected.count, draftsPath };
   } finally {
     await store.close();

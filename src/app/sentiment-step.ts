@@ -10,17 +10,16 @@ import { decodeSentiment, encodeSentiment, parseSentiment, sentimentRequest, sen
 import type { Engine, GenerateRequest, GenerationOptions } from '../core/engine.js';
 import { EngineError, isAbortError } from '../core/errors.js';
 import { hiddenColumns } from '../core/drafting/private-columns.js';
-import type { Sentiment, ToneProfile } from '../core/profile.js';
+import type { ToneProfile } from '../core/profile.js';
 import { findColumn, type Columns, type Recipient } from '../core/recipients/recipients.js';
 import type { AnalysisCache } from '../io/memory/analysis-cache.js';
+import type { PlanStep, RecipientPlan } from './recipient-plans.js';
 
 /** The source name of the recipient's last reply (a rule's `sentiment` without `of:`). */
 export const REPLY_SOURCE = 'reply';
 
 /** What a plan holds of sentiment: the label per source (RecipientPlan.sentiment). */
-export type PlanSentiment = Record<string, { label: Sentiment; confidence?: number }>;
-/** The part of a plan this step fills (app/recipient-plans.ts RecipientPlan). */
-export type SentimentPlans = Map<number, { sentiment?: PlanSentiment }>;
+export type PlanSentiment = NonNullable<RecipientPlan['sentiment']>;
 
 /** How a run's classifications went, for the summary. */
 export interface SentimentTally {
@@ -32,7 +31,7 @@ export interface SentimentTally {
   cached: number;
   /** Texts the model could not classify: their rules did not fire. */
   failed: number;
-  /** Texts not in the cache that a cache-only run (a batch file's) did not ask: their rules did not fire. */
+  /** Texts not in the cache that a run without a live engine did not ask: their rules did not fire. */
   unasked: number;
 }
 
@@ -48,15 +47,16 @@ export interface SentimentSources {
 }
 
 export interface SentimentStepSettings extends SentimentSources {
-  engine: Pick<Engine, 'generate' | 'info'>;
+  /** The drafting model's name: labels are cached per model. */
+  model: string;
+  /** The drafting engine; none: answer from the cache only (a dry run, a batch file's run: no live model). */
+  engine?: Pick<Engine, 'generate'>;
   /** The run's generation options (seed and context carry over; temperature is 0). */
   options: GenerationOptions;
   cache: Pick<AnalysisCache, 'get' | 'put'>;
   retries: number;
   concurrency: number;
   warn: (message: string) => void;
-  /** Answer from the cache only, never asking (a --batch-out/--batch-in run has no live model). */
-  cacheOnly?: boolean;
 }
 
 /** The texts of one row to classify, by source; empty texts and private columns left out. */
@@ -81,9 +81,9 @@ function columnText(s: SentimentSources, r: Recipient, name: string): string | u
  * The plan step (app/recipient-plans.ts PlanStep): labels each planned row's texts, asking the
  * model only for texts neither the cache nor this chunk has answered.
  */
-export function sentimentStep(s: SentimentStepSettings): { step: (rows: readonly Recipient[], plans: SentimentPlans, signal?: AbortSignal) => Promise<void>; tally: SentimentTally } {
+export function sentimentStep(s: SentimentStepSettings): { step: PlanStep; tally: SentimentTally } {
   const tally: SentimentTally = { asked: 0, classified: 0, cached: 0, failed: 0, unasked: 0 };
-  const model = s.engine.info.model;
+  const { model, engine } = s;
   let warned = false;
   const classify = async (text: string, signal?: AbortSignal): Promise<SentimentLabel | undefined> => {
     const cached = decodeSentiment(s.cache.get('sentiment', model, text));
@@ -91,12 +91,12 @@ export function sentimentStep(s: SentimentStepSettings): { step: (rows: readonly
       tally.cached++;
       return cached;
     }
-    if (s.cacheOnly) {
+    if (!engine) {
       tally.unasked++;
       return undefined;
     }
     try {
-      const label = await askModel(s, text, signal, () => tally.asked++);
+      const label = await askModel(engine, s, text, signal, () => tally.asked++);
       s.cache.put('sentiment', model, text, encodeSentiment(label));
       tally.classified++;
       return label;
@@ -108,7 +108,7 @@ export function sentimentStep(s: SentimentStepSettings): { step: (rows: readonly
       return undefined;
     }
   };
-  const step = async (rows: readonly Recipient[], plans: SentimentPlans, signal?: AbortSignal): Promise<void> => {
+  const step: PlanStep = async (rows, plans, signal) => {
     const wanted = rows.flatMap((r) => (plans.has(r.row) ? [{ row: r.row, texts: sentimentTexts(s, r) }] : []));
     const distinct = [...new Set(wanted.flatMap((w) => [...w.texts.values()]))];
     const labels = new Map<string, SentimentLabel | undefined>();
@@ -128,12 +128,12 @@ export function sentimentStep(s: SentimentStepSettings): { step: (rows: readonly
 }
 
 /** One classification, retried like a draft (a retryable engine error or an answer with no label). */
-async function askModel(s: SentimentStepSettings, text: string, signal: AbortSignal | undefined, counted: () => void): Promise<SentimentLabel> {
+async function askModel(engine: Pick<Engine, 'generate'>, s: SentimentStepSettings, text: string, signal: AbortSignal | undefined, counted: () => void): Promise<SentimentLabel> {
   const request: GenerateRequest = { ...sentimentRequest(text, s.options), ...(signal ? { signal } : {}) };
   for (let attempt = 0; ; attempt++) {
     try {
       counted();
-      return parseSentiment((await s.engine.generate(request)).text);
+      return parseSentiment((await engine.generate(request)).text);
     } catch (err) {
       if (!(err instanceof EngineError) || !err.retryable || attempt >= s.retries) throw err;
     }
@@ -155,8 +155,8 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
  * What the dry run shows for a row: each classification request a run would send (the texts the
  * cache already answers are not asked again, so not shown), by source.
  */
-export function pendingSentimentRequests(s: SentimentSources & { options: GenerationOptions; model: string; cache?: Pick<AnalysisCache, 'get'> }, r: Recipient): { source: string; request: Omit<GenerateRequest, 'signal'> }[] {
+export function pendingSentimentRequests(s: SentimentSources & { options: GenerationOptions; model: string; cache: Pick<AnalysisCache, 'get'> }, r: Recipient): { source: string; request: Omit<GenerateRequest, 'signal'> }[] {
   return [...sentimentTexts(s, r)]
-    .filter(([, text]) => !decodeSentiment(s.cache?.get('sentiment', s.model, text)))
+    .filter(([, text]) => !decodeSentiment(s.cache.get('sentiment', s.model, text)))
     .map(([source, text]) => ({ source, request: sentimentRequest(text, s.options) }));
 }

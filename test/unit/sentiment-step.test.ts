@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sentimentNotes } from '../../src/app/sentiment-run.js';
-import { pendingSentimentRequests, sentimentStep, type SentimentPlans, type SentimentStepSettings } from '../../src/app/sentiment-step.js';
+import { pendingSentimentRequests, sentimentStep, type SentimentStepSettings } from '../../src/app/sentiment-step.js';
+import type { RecipientPlan } from '../../src/app/recipient-plans.js';
 import type { GenerateRequest } from '../../src/core/engine.js';
 import { parseProfile, type ToneProfile } from '../../src/core/profile.js';
 import { buildColumns, type Recipient } from '../../src/core/recipients/recipients.js';
@@ -32,6 +33,11 @@ const REPLIES: Record<string, string> = { 'email:a@x.org': 'Thanks a lot, this h
 const TEXTS = ['Angry about the invoice', 'Thanks a lot, this helped!', 'Please stop writing.', 'furious'];
 const LABELS = ['negative', 'positive', 'negative', 'negative'];
 
+/** Plans as the step sees them: it reads and writes `sentiment` only. */
+function emptyPlans(): Map<number, RecipientPlan> {
+  return new Map(rows.map((r) => [r.row, {} as RecipientPlan]));
+}
+
 /** The fake's "row" is the text's index in TEXTS, read from the request's fenced block. */
 function textOf(request: GenerateRequest): string {
   const block = /```json\n([\s\S]*?)\n```/.exec(request.messages.at(-1)!.content)![1]!;
@@ -48,10 +54,10 @@ async function setup(opts: { script?: Record<number, Step[]>; fallback?: (i: num
     profile: opts.profile ?? profile(), columns, sources: opts.sources ?? ['reply', 'notes'],
     keyAt: (row) => `email:${rows[row - 1]!.cells[0]}`,
     lastReply: (key) => REPLIES[key],
-    engine, options: { temperature: 0.7, seed: 3 }, cache, retries: 2, concurrency: 2, warn: (m) => warnings.push(m),
+    model: 'fake-model', engine, options: { temperature: 0.7, seed: 3 }, cache, retries: 2, concurrency: 2, warn: (m) => warnings.push(m),
   };
   const { step, tally } = sentimentStep(settings);
-  const plans: SentimentPlans = new Map(rows.map((r) => [r.row, {}]));
+  const plans = emptyPlans();
   return { engine, cache, settings, step, tally, plans, warnings };
 }
 
@@ -109,13 +115,13 @@ describe('sentimentStep', () => {
   it('cache only (a batch run): labels what the cache holds, asks nothing, counts the rest', async () => {
     const s = await setup({ sources: ['notes'] });
     s.cache.put('sentiment', 'fake-model', 'Angry about the invoice', JSON.stringify({ label: 'negative' }));
-    const { step, tally } = sentimentStep({ ...s.settings, cacheOnly: true });
+    const { step, tally } = sentimentStep({ ...s.settings, engine: undefined });
     await step(rows, s.plans);
     expect(s.plans.get(2)).toEqual({ sentiment: { notes: { label: 'negative' } } });
     expect(s.engine.calls).toHaveLength(0);
     expect(tally).toEqual({ asked: 0, classified: 0, cached: 1, failed: 0, unasked: 0 });
-    const other = sentimentStep({ ...s.settings, sources: ['reply'], cacheOnly: true });
-    await other.step(rows, new Map(rows.map((r) => [r.row, {}])));
+    const other = sentimentStep({ ...s.settings, sources: ['reply'], engine: undefined });
+    await other.step(rows, emptyPlans());
     expect(other.tally).toEqual({ asked: 0, classified: 0, cached: 0, failed: 0, unasked: 2 });
   });
 
@@ -132,7 +138,7 @@ describe('pendingSentimentRequests (the dry run)', () => {
   it('shows the request of each text the cache does not answer, by source', async () => {
     const s = await setup();
     s.cache.put('sentiment', 'fake-model', 'Thanks a lot, this helped!', JSON.stringify({ label: 'positive' }));
-    const pending = pendingSentimentRequests({ ...s.settings, model: 'fake-model' }, rows[0]!);
+    const pending = pendingSentimentRequests(s.settings, rows[0]!);
     expect(pending.map((p) => p.source)).toEqual(['notes']);
     expect(textOf(pending[0]!.request as GenerateRequest)).toBe('Angry about the invoice');
     expect(s.engine.calls).toHaveLength(0);
