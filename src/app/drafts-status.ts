@@ -121,7 +121,7 @@ async function lintUndecided(store: DraftsStore, profileFile: string, memory: De
     const shown = store.read(s.key);
     if (!shown?.text) continue;
     const known = memory?.lintMemory(s.key, shown.draft.recipient);
-    addToTally(tally, s.row, lintDraft({ ...shown.text, recipient: shown.draft.recipient, ...(known ? { memory: known } : {}) }, profile));
+    addToTally(tally, s.row, lintDraft({ ...shown.text, recipient: shown.draft.recipient, ...(shown.draft.effective ? { effective: shown.draft.effective } : {}), ...(known ? { memory: known } : {}) }, profile));
   }
   return tally;
 }

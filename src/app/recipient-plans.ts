@@ -8,8 +8,8 @@ import type { PickMethod, CatalogPick } from '../core/catalog/pick.js';
 import type { CatalogItem } from '../core/catalog/items.js';
 import type { Sentiment, ToneProfile } from '../core/profile.js';
 import type { Columns, Recipient } from '../core/recipients/recipients.js';
-import { compileRules } from '../core/rules/conditions.js';
-import { EffectiveProfiles } from '../core/rules/effective.js';
+import { compileRules, ruleName } from '../core/rules/conditions.js';
+import { applyRules, EffectiveProfiles } from '../core/rules/effective.js';
 import type { RuleTemplates } from '../io/rule-templates.js';
 
 /** The catalog items a recipient's prompt offers (filled by the catalog step). */
@@ -75,6 +75,26 @@ export function rulesStep(profile: ToneProfile, columns: Columns, templates: Tem
       plan.templates = outcome.template !== undefined ? (ruleTemplates.get(outcome.template) ?? templates) : templates;
       if (outcome.effective) plan.effective = outcome.effective;
     }
+  };
+}
+
+/**
+ * The plan a stored draft was made with, from the names of the rules its record says applied
+ * (review's regenerate keeps them: the sentiment that fired one is not asked again). A name the
+ * profile no longer has is left out.
+ */
+export function storedPlan(profile: ToneProfile, templates: Templates, ruleTemplates: RuleTemplates, names: readonly string[] | undefined): RecipientPlan {
+  const rules = profile.rules ?? [];
+  const wanted = new Set(names ?? []);
+  const matched = rules.flatMap((r, i) => (wanted.has(ruleName(r, i)) ? [i] : []));
+  if (matched.length === 0) return basePlan(profile, templates);
+  const outcome = applyRules(profile, matched);
+  if (outcome.skip !== undefined) return { ...basePlan(profile, templates), rules: outcome.rules };
+  return {
+    profile: outcome.profile,
+    templates: outcome.template !== undefined ? (ruleTemplates.get(outcome.template) ?? templates) : templates,
+    rules: outcome.rules,
+    ...(outcome.effective ? { effective: outcome.effective } : {}),
   };
 }
 

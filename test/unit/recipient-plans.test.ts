@@ -7,7 +7,8 @@ import { draftSchema } from '../../src/core/drafting/draft-answer.js';
 import { buildColumns, type Recipient } from '../../src/core/recipients/recipients.js';
 import type { DraftJob } from '../../src/core/drafting/run-contract.js';
 import { draftJobs, type JobSettings } from '../../src/app/draft-jobs.js';
-import { campaignPlanner, rulesStep, type PlanStep } from '../../src/app/recipient-plans.js';
+import { campaignPlanner, rulesStep, storedPlan, type PlanStep } from '../../src/app/recipient-plans.js';
+import { buildMessages } from '../../src/core/drafting/prompt.js';
 import { countingRules } from '../../src/app/rule-run.js';
 import { loadTemplates } from '../../src/io/templates.js';
 
@@ -110,5 +111,15 @@ describe('per-recipient plans', () => {
     expect(ben.request.messages[0]!.content).toContain('"Kind regards"');
     expect(ben.provenance).toMatchObject({ rules: ['angry'], effective: { sign_off: 'Kind regards' }, sentiment: { reply: { label: 'negative', confidence: 0.9 } } });
     expect(ben.inputs).toBeUndefined();
+  });
+
+  it('regenerate rebuilds a draft\'s prompt from the rules its record names (a name the profile lost is left out)', async () => {
+    const profile = profileOf({ ...BASE, rules: RULES });
+    const jobs = await jobsOf(settings(profile, { planner: campaignPlanner({ profile, templates, rules: rulesStep(profile, columns, templates, new Map()) }), onSkip: () => {} }));
+    const ana = jobs[0]!;
+    const plan = storedPlan(profile, templates, new Map(), ['churned', 'gone']);
+    expect(plan.rules).toEqual(['churned']);
+    expect(buildMessages(plan.profile, plan.templates, rows[0]!, columns)).toEqual(ana.request.messages);
+    expect(storedPlan(profile, templates, new Map(), undefined).profile).toBe(profile);
   });
 });

@@ -5,6 +5,7 @@ import { applyRules, EffectiveProfiles } from '../../src/core/rules/effective.js
 import { ruleIssues } from '../../src/core/rules/validate.js';
 import { buildColumns } from '../../src/core/recipients/recipients.js';
 import { parseProfileText } from '../../src/io/profile-file.js';
+import { lintDraft } from '../../src/core/lint/lint-draft.js';
 
 function profileOf(data: object): ToneProfile {
   const r = parseProfile(data);
@@ -154,5 +155,24 @@ describe('rule validation at load', () => {
   it('a profile without rules has no rule issues and parses as before', () => {
     expect(ruleIssues(profileOf({ goal: 'g' }))).toEqual([]);
     expect(parseProfileText('goal: g\n', 'p.yaml')).not.toHaveProperty('rules');
+  });
+});
+
+describe('the lint checks a draft against its recipient\'s effective profile', () => {
+  const profile = { channel: 'email' as const, language: 'en', sign_off: 'Best regards,\nElena' };
+  const draft = {
+    subject: 'Tidewater Beta für Kraftwerk',
+    body: 'Hallo Jonas,\n\nSie interessieren sich für Kostenoptimierung bei Kubernetes. Unsere Beta hält Daten zwischen Lager und Tabellen synchron, und sie ist drei Monate kostenlos. Hätten Sie nächste Woche Zeit für ein kurzes Gespräch darüber?\n\nViele Grüße\nElena',
+    recipient: { first_name: 'Jonas', country: 'DE' },
+  };
+  const codes = (input: Parameters<typeof lintDraft>[0]) => lintDraft(input, profile).map((f) => f.code);
+
+  it('the rule\'s sign-off and language are expected, not the profile\'s', () => {
+    expect(codes(draft)).toEqual(expect.arrayContaining(['sign-off-missing', 'wrong-language']));
+    const effective = codes({ ...draft, effective: { language: 'de', sign_off: 'Viele Grüße\nElena' } });
+    expect(effective).not.toContain('sign-off-missing');
+    expect(effective).not.toContain('wrong-language');
+    // The effective sign-off is really checked: a draft without it is flagged.
+    expect(codes({ ...draft, body: draft.body.replace('Viele Grüße\nElena', 'Elena'), effective: { sign_off: 'Viele Grüße\nElena' } })).toEqual(expect.arrayContaining(['sign-off-missing']));
   });
 });

@@ -149,6 +149,7 @@ function showScreen(deps: ReviewDeps, session: ReviewSession, { row, shown, find
       stale: state.stale,
       history: memory?.history(state.key, draft.recipient) ?? [],
       suppression: memory?.suppression(state.key, draft.recipient),
+      ...(draft.rules?.length ? { rules: draft.rules } : {}),
       repliedAt: memory?.repliedSince(shown),
       notice,
       width: deps.width,
