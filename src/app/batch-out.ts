@@ -22,6 +22,7 @@ import { draftJobs, runDigestOf, skipSettled, type JobSettings } from './draft-j
 import { campaignCatalogStep, catalogDigest, type LoadedCatalog } from './catalog-step.js';
 import { campaignPlanner, type PlanStep } from './recipient-plans.js';
 import { skipRecorder } from './rule-run.js';
+import { openSentimentRun, type SentimentRunSettings } from './sentiment-run.js';
 
 /** What the requests are written from: the campaign draft-campaign.ts has scanned. */
 export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schema' | 'options'> & {
@@ -50,6 +51,8 @@ export interface BatchOutOptions {
   batchOut: string;
   /** Required: the requests name the model the batch runs. */
   model?: string;
+  /** The rules' sentiment: a batch asks no model, so only the labels the memory holds are used. */
+  sentiment?: SentimentRunSettings;
 }
 
 /** What `--batch-out` wrote, for the command to report. */
@@ -85,6 +88,7 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
     const history = c.memory?.historySource(c.profile, c.templates, draftsPath);
     const examples = c.memory?.exampleSource(c.profile, c.profileFile, draftsPath);
     const engine = { engine: ENGINE, model };
+    const sentiment = o.sentiment && (await openSentimentRun(o.sentiment, { model, retries: 0, concurrency: 1, warn: (m) => deps.ui.warn(m) }));
     const plan = planJobs(store, engine, { force: Boolean(o.force), redraftDecided: Boolean(o.redraftDecided) });
     const settings: JobSettings = {
       profile: c.profile, templates: c.templates, columns: c.scan.columns, schema: c.schema, options: c.options, engine,
@@ -95,7 +99,7 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
       // No engine writes these requests: the catalog is ranked by BM25 (as `--batch-in` ranks it).
       ...(c.catalog ? { catalog: catalogDigest(c.catalog, c.profile, {}) } : {}),
       // A row a rule skips gets no request: recorded as excluded, as a run records it.
-      planner: campaignPlanner(c, { catalog: campaignCatalogStep({ ...(c.catalog ? { catalog: c.catalog } : {}), profile: c.profile, scan: c.scan }, {}) }),
+      planner: campaignPlanner(c, { sentiment: sentiment?.step, catalog: campaignCatalogStep({ ...(c.catalog ? { catalog: c.catalog } : {}), profile: c.profile, scan: c.scan }, {}) }),
       onSkip: skipRecorder(store, c.memory).onSkip,
       plansReadMore: Boolean(c.plansReadMore),
     };
@@ -103,6 +107,7 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
     const settled = settleUnchanged(c.selected.rows(), c.scan.rows, c.roster, run, plan, (key) => store.get(key));
     const jobs = settled.count === c.selected.count ? undefined : draftJobs(skipSettled(c.recipients(), settled.settled), settings, run);
     const counts = await writeRequests(jobs, plan, { file: o.batchOut, model }, deps);
+    for (const note of sentiment?.notes() ?? []) deps.ui.note(note);
     return { kind: 'batch-out', file: o.batchOut, model, ...counts, cached: counts.cached + settled.count, selected: c.selected.count, draftsPath };
   } finally {
     await store.close();

@@ -66,6 +66,12 @@ export class CampaignMemory {
     return this.cache;
   }
 
+  /** The text of the recipient's newest reply, for its sentiment; none without a full memory (--no-memory reads no history). */
+  lastReply(key: string, recipient: Record<string, string>): string | undefined {
+    if (!this.full) return undefined;
+    return this.opened!.store.lastReply(whoOf(key, recipient))?.text;
+  }
+
   /** History in prompts and stale-by-reply: a memory exists and --no-memory was not given. */
   get full(): boolean {
     return this.opened?.full === true;

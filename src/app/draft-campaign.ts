@@ -34,8 +34,9 @@ import { outRecords } from './draft-out.js';
 import type { MemoryFlag } from './open-memory.js';
 import { lazyLint, type LazyLint } from './lazy-lint.js';
 import { draftJobs, noJobs, runDigestOf, sentMessagesOf, skipSettled, type JobSettings } from './draft-jobs.js';
-import { campaignPlanner, plannedRows } from './recipient-plans.js';
+import { campaignPlanner, plannedRows, type PlanStep } from './recipient-plans.js';
 import { countingRules, skipRecorder, type RuleCounts } from './rule-run.js';
+import { dryRunSentiment, openSentimentRun, sentimentSettings } from './sentiment-run.js';
 import { openEngines, planHosts, type HostPick } from './draft-hosts.js';
 import { batchInNotes, batchJobs, batchNext, campaignEngines, type BatchFlags, type BatchIn } from './batch-in.js';
 import { writeBatchOut, type BatchOutReport } from './batch-out.js';
@@ -52,6 +53,8 @@ export interface DraftCampaignOptions extends BatchFlags {
   rows?: string;
   limit?: number;
   dryRun?: boolean;
+  /** false for --no-model-analysis: no sentiment classification; rules on sentiment do not fire. */
+  modelAnalysis?: boolean;
   force?: boolean;
   redraftDecided?: boolean;
   /** --redraft-stale: redraft undecided drafts whose recipient replied since (decided ones too with --redraft-decided). */
@@ -126,7 +129,7 @@ export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaign
   try {
     const loaded = { profile, profileFile, templates, memory, ruleTemplates, ...(catalog ? { catalog } : {}) };
     const campaign = await scanCampaign(o, deps.ui, loaded, spool?.path ?? path.resolve(deps.cwd, o.csv), Boolean(spool));
-    if (o.batchOut !== undefined) return await writeBatchOut(campaign, { ...o, batchOut: o.batchOut }, deps);
+    if (o.batchOut !== undefined) return await writeBatchOut(campaign, { ...o, batchOut: o.batchOut, sentiment: sentimentSettings(campaign, o.modelAnalysis) }, deps);
     if (!o.dryRun) return await runCampaign(campaign, o, deps);
     await writeDryRun(campaign, o, deps);
     return undefined;
@@ -142,12 +145,15 @@ async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
   // The messages a run would send: the examples and the history block included.
   const memory = { history: c.memory.historySource(c.profile, c.templates, draftsPath), examples: c.memory.exampleSource(c.profile, c.profileFile, draftsPath) };
   const messagesOf = sentMessagesOf({ ...c, columns: c.scan.columns, ...memory }, (row) => c.roster.keyAt(row)!.key);
+  // Sentiment: the labels the memory holds; the requests a run would send for the others, shown.
+  const sentiment = await dryRunSentiment(sentimentSettings(c, o.modelAnalysis), o.model);
   const out = await openOutput(o.out ?? '-', deps);
   try {
     // The rows' plans as a run makes them: a skipped row is said, not shown.
-    for await (const { r, plan } of plannedRows(c.recipients(), campaignPlanner(c, { catalog: dryRunCatalogStep(c, (m) => deps.ui.note(m)) }))) {
+    for await (const { r, plan } of plannedRows(c.recipients(), campaignPlanner(c, { sentiment: sentiment.step, catalog: dryRunCatalogStep(c, (m) => deps.ui.note(m)) }))) {
+      const analysis = sentiment.analysisOf(r);
       if (plan.skip !== undefined) deps.ui.note(`row ${r.row} is not drafted: rule ${stripControlsInline(plan.skip)}`);
-      else await out.write(renderDryRun({ row: r.row, ...messagesOf(r, plan), ...(plan.rules.length > 0 ? { rules: [...plan.rules] } : {}), schema: c.schema, options: c.options }, o.format));
+      else await out.write(renderDryRun({ row: r.row, ...messagesOf(r, plan), ...(plan.rules.length > 0 ? { rules: [...plan.rules] } : {}), ...(analysis.length > 0 ? { analysis } : {}), schema: c.schema, options: c.options }, o.format));
     }
   } catch (err) {
     // A half-written file never replaces the previous one.
@@ -185,11 +191,13 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
     ui.info(`drafting ${c.selected.count} recipient(s) with ${engine.info.engine} · ${engine.info.model} (${engines.where})`);
     const replies: ReplyPlan = { redraftStale: Boolean(o.redraftStale), replyAfter: c.memory.replies(store), kept: new Map() };
     const rules: RuleCounts = new Map();
-    const { summary, readerGone, skipped } = await draftRows(c, o, deps, { engine, hosts: engines.hosts, store, controller, lint, batch, replies, rules });
+    // A batch's results come from no live model: sentiment then uses the labels the memory holds.
+    const sentiment = await openSentimentRun(sentimentSettings(c, o.modelAnalysis), { ...(batch ? { model: engine.info.model } : { engine }), retries: o.retries, concurrency: o.concurrency, warn: (m) => ui.warn(m) });
+    const { summary, readerGone, skipped } = await draftRows(c, o, deps, { engine, hosts: engines.hosts, store, controller, lint, batch, replies, rules, sentiment: sentiment.step });
     // --quiet with nothing failed prints no summary: its lint is not waited for.
     const shown = !o.quiet || summary.failed > 0;
     const tally = shown ? await lint.finish() : emptyTally();
-    const notes = [...campaignNotes(c.roster, orphans, summary.stale, `${o.resume} --redraft-decided`, repliedNote(replies, store, o.resume)), ...batchInNotes(batch, c.roster, store, o)];
+    const notes = [...campaignNotes(c.roster, orphans, summary.stale, `${o.resume} --redraft-decided`, repliedNote(replies, store, o.resume)), ...batchInNotes(batch, c.roster, store, o), ...sentiment.notes()];
     return { summary, tally, notes, readerGone, selected: c.selected.count - skipped.length, excluded: [...c.excluded, ...skipped], rules, draftsPath, next: batchNext(batch, o) };
   } finally {
     stopListening();
@@ -199,7 +207,7 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
   }
 }
 
-type Running = { engine: Engine; hosts: RunHost[] | undefined; store: DraftsStore; controller: AbortController; lint: LazyLint; batch?: BatchIn; replies: ReplyPlan; rules: RuleCounts };
+type Running = { engine: Engine; hosts: RunHost[] | undefined; store: DraftsStore; controller: AbortController; lint: LazyLint; batch?: BatchIn; replies: ReplyPlan; rules: RuleCounts; sentiment?: PlanStep };
 
 /** The rows kept although their recipient replied since, for the summary's notes. */
 function repliedNote(replies: ReplyPlan, store: DraftsStore, resume: string) {
@@ -220,7 +228,7 @@ function jobSettings(c: Campaign, r: Running): { settings: JobSettings; lintMemo
     ...(examples ? { examples } : {}),
     ...(c.catalog ? { catalog: catalogDigest(c.catalog, c.profile, r.engine) } : {}),
     // Order: sentiment, rules, catalog (app/recipient-plans.ts); then the summary's count of rules.
-    planner: countingRules(campaignPlanner(c, { catalog: campaignCatalogStep(c, r.engine) }), r.rules),
+    planner: countingRules(campaignPlanner(c, { sentiment: r.sentiment, catalog: campaignCatalogStep(c, r.engine) }), r.rules),
     plansReadMore: c.plansReadMore,
   };
   return { settings, lintMemory };

@@ -53,6 +53,7 @@ const draft: CommandSpec = {
     { flags: '--rows <list>', description: 'only these data rows, e.g. 3,5-9' },
     { flags: '--limit <n>', description: 'at most n recipients', parse: positiveInt },
     { flags: '--dry-run', description: 'print the exact messages that would be sent; no model, no network' },
+    { flags: '--no-model-analysis', description: "no sentiment classification by the model: the profile's rules on sentiment do not fire (the summary says so)" },
     { flags: '--batch-out <file>', description: 'write the requests this run would send as a batch file (JSONL for `vllm run-batch` or the OpenAI Batch API) instead of sending them; needs --model' },
     { flags: '--batch-in <file>', description: "read a batch's results (JSONL, matched by custom_id) into the drafts file as if drafted live" },
     { flags: '--force', description: 'redraft every selected row, decided ones included' },
@@ -81,6 +82,7 @@ Examples:
   $ draftsmith draft leads.csv -p profile.yaml --model Qwen/Qwen2.5-7B-Instruct --batch-out requests.jsonl
   $ draftsmith draft leads.csv -p profile.yaml --model Qwen/Qwen2.5-7B-Instruct --batch-in results.jsonl
   $ draftsmith draft leads.csv -p profile.yaml --redraft-stale
+  $ draftsmith draft leads.csv -p profile.yaml --no-model-analysis
 
 Re-running the same command drafts only rows that are new, changed or failed. Rows a person
 approved, skipped or edited are kept even when their inputs change (they are marked stale).`,

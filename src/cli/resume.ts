@@ -26,6 +26,8 @@ export const DRAFT_RESUME_FLAGS: readonly ResumeFlag[] = [
   ['skipLines', '--skip-lines'],
   ['redraftDecided', '--redraft-decided'],
   ['redraftStale', '--redraft-stale'],
+  // commander: `--no-model-analysis` is modelAnalysis false (true, its default, says nothing).
+  ['modelAnalysis', '--model-analysis', '--no-model-analysis'],
   // commander: `--memory FILE` is the path, `--no-memory` is false.
   ['memory', '--memory', '--no-memory'],
 ];
@@ -36,7 +38,8 @@ export function resumeCommand(command: string, args: readonly string[], flags: R
   for (const [prop, flag, negated] of table) {
     const value = flags[prop];
     if (value === false && negated) parts.push(negated);
-    if (value === undefined || value === false) continue;
+    // A `--no-X` option's true is its default: nothing to repeat.
+    if (value === undefined || value === false || (value === true && negated)) continue;
     parts.push(value === true ? flag : `${flag} ${shellWord(String(value))}`);
   }
   return parts.join(' ');

@@ -21,6 +21,7 @@ const EVERY_FLAG: Record<string, string | number | boolean> = {
   skipLines: 2,
   redraftDecided: true,
   redraftStale: true,
+  modelAnalysis: false,
   memory: 'my memory.db',
 };
 
@@ -35,7 +36,7 @@ describe('resumeCommand with DRAFT_RESUME_FLAGS', () => {
     expect(cmd).toBe(
       "draftsmith draft 'Leads 2024.csv' --profile 'my profile.yaml' --drafts 'my drafts.jsonl' --engine ollama --model llama3.2:3b" +
         ' --host http://127.0.0.1:11434 --allow-remote --threads 4 --rows 3,5-9 --limit 10 --seed 5 --temperature 0.3' +
-        " --encoding windows-1252 --skip-lines 2 --redraft-decided --redraft-stale --memory 'my memory.db'",
+        " --encoding windows-1252 --skip-lines 2 --redraft-decided --redraft-stale --no-model-analysis --memory 'my memory.db'",
     );
   });
 
@@ -47,6 +48,13 @@ describe('resumeCommand with DRAFT_RESUME_FLAGS', () => {
   it('repeats --no-memory (commander gives it as false): resuming must not record what the run was told not to', () => {
     const cmd = resumeCommand('draft', ['leads.csv', '--profile', 'p.yaml'], { memory: false, seed: 1 }, DRAFT_RESUME_FLAGS);
     expect(cmd).toBe('draftsmith draft leads.csv --profile p.yaml --seed 1 --no-memory');
+  });
+
+  it('repeats --no-model-analysis (commander gives it as false), and says nothing of its default (true)', () => {
+    const off = resumeCommand('draft', ['leads.csv', '--profile', 'p.yaml'], { modelAnalysis: false }, DRAFT_RESUME_FLAGS);
+    expect(off).toBe('draftsmith draft leads.csv --profile p.yaml --no-model-analysis');
+    const on = resumeCommand('draft', ['leads.csv', '--profile', 'p.yaml'], { modelAnalysis: true }, DRAFT_RESUME_FLAGS);
+    expect(on).toBe('draftsmith draft leads.csv --profile p.yaml');
   });
 
   it("quotes a value with a quote or a shell character so the command runs as printed", () => {

@@ -42,7 +42,8 @@ export function parseDraftOutput(text: string, channel: Channel): DraftText {
   return subject ? { subject, body } : { body };
 }
 
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
+/** The first JSON object a model's answer holds (whole, in a ```json fence, or amid chatter), or undefined. */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   const trimmed = text.trim();
   const fenced = /^```[a-zA-Z]*\s*\n([\s\S]*?)\n?```$/.exec(trimmed)?.[1];
   const start = trimmed.indexOf('{');

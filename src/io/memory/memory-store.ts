@@ -10,7 +10,7 @@ import { clearDoNotContact, identitiesOf, markDoNotContact, suppressionOf } from
 import { importBatchIn } from './import-batch.js';
 import { ExampleIndex } from './example-index.js';
 import { LEARNING_SCHEMA, editsIn, learningProfilesIn, type LearningProfile } from './learning.js';
-import { historyOf, lastReceivedAtOf, recordApprovalIn, withdrawApprovalIn } from './messages.js';
+import { historyOf, lastReceivedAtOf, lastReplyOf, recordApprovalIn, withdrawApprovalIn } from './messages.js';
 import { openDatabase, privateSidecars, type OpenOptions } from './open-db.js';
 import type { SqliteDatabase } from './load-sqlite.js';
 import { targetWho } from './people.js';
@@ -52,6 +52,11 @@ export class MemoryStore {
 
   lastReceivedAt(who: Who): string | undefined {
     return lastReceivedAtOf(this.sql, who);
+  }
+
+  /** The newest message the person wrote to us, for its sentiment (issue 13). */
+  lastReply(who: Who): { at: string; text: string } | undefined {
+    return lastReplyOf(this.sql, who);
   }
 
   recordApproval(a: Approval): void {

@@ -17,6 +17,8 @@ export const HISTORY_SQL = `SELECT at, state, subject, campaign,
 
 export const LAST_RECEIVED_SQL = "SELECT max(at) FROM messages WHERE person_id = ? AND state = 'received'";
 
+export const LAST_REPLY_SQL = "SELECT at, body AS text FROM messages WHERE person_id = ? AND state = 'received' ORDER BY at DESC, id DESC LIMIT 1";
+
 type HistoryRow = { at: string; state: HistoryItem['state']; subject: string; text: string; campaign: string | null };
 
 /**
@@ -45,6 +47,16 @@ export function lastReceivedAtOf(sql: Sql, who: Who): string | undefined {
   for (const person of personIds(sql, who)) {
     const at = sql.st(LAST_RECEIVED_SQL).pluck().get(person) as string | null;
     if (at && (!last || at > last)) last = at;
+  }
+  return last;
+}
+
+/** The newest message the person wrote to us (quotes and signature already stripped at import): its time and text. */
+export function lastReplyOf(sql: Sql, who: Who): { at: string; text: string } | undefined {
+  let last: { at: string; text: string } | undefined;
+  for (const person of personIds(sql, who)) {
+    const row = sql.st(LAST_REPLY_SQL).get(person) as { at: string; text: string } | undefined;
+    if (row && (!last || row.at > last.at)) last = { at: row.at, text: row.text };
   }
   return last;
 }

@@ -242,6 +242,8 @@ describe('history', () => {
     expect(store.history(ana, { ...budget, items: 0 }, { now })).toEqual([]);
     expect(store.lastReceivedAt(ana)).toBe('2026-10-12T00:00:00.000Z');
     expect(store.lastReceivedAt({ key: 'email:nobody@example.org', email: 'nobody@example.org' })).toBeUndefined();
+    expect(store.lastReply(ana)).toEqual({ at: '2026-10-12T00:00:00.000Z', text: 'Newest reply.' });
+    expect(store.lastReply({ key: 'email:nobody@example.org', email: 'nobody@example.org' })).toBeUndefined();
   });
 
   it('meets mail under the address for a recipient keyed by identity', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../src/io/memory/memory-store.js';
 import { loadSqlite } from '../../../src/io/memory/load-sqlite.js';
-import { HISTORY_SQL, LAST_RECEIVED_SQL } from '../../../src/io/memory/messages.js';
+import { HISTORY_SQL, LAST_RECEIVED_SQL, LAST_REPLY_SQL } from '../../../src/io/memory/messages.js';
 import { PERSON_IDS } from '../../../src/io/memory/people.js';
 import { SUPPRESSION_SQL } from '../../../src/io/memory/do-not-contact.js';
 import { EXAMPLE_SET_SQL } from '../../../src/io/memory/example-index.js';
@@ -20,6 +20,7 @@ describe('per-draft lookups', () => {
     ['the person', PERSON_IDS, ['email:a@example.org', 'a@example.org'], /MULTI-INDEX OR/],
     ['do-not-contact', SUPPRESSION_SQL, ['0'.repeat(64)], /SEARCH do_not_contact USING PRIMARY KEY \(hash=\?\)/],
     ['last reply', LAST_RECEIVED_SQL, [1], /SEARCH messages USING INDEX messages_by_person \(person_id=\?\)/],
+    ['the last reply\'s text (its sentiment)', LAST_REPLY_SQL, [1], /SEARCH messages USING INDEX messages_by_person \(person_id=\?\)/],
     // Once per memory state, not per row; still only the profile's approvals, in id order without a sort.
     ['the examples of a profile', EXAMPLE_SET_SQL, ['/p.yaml', 'email'], /SEARCH m USING INDEX messages_learning \(profile=\? AND channel=\?\)/],
   ])('%s is an index search', async (_name, sql, params, expected) => {
