@@ -12,7 +12,9 @@ import { runDrafts } from '../core/drafting/run.js';
 import type { RunHost, RunSummary } from '../core/drafting/run-contract.js';
 import type { Engine } from '../core/engine.js';
 import { emptyTally, type LintTally } from '../core/lint/tally.js';
-import type { ToneProfile } from '../core/profile.js';
+import type { ToneProfile, VariantSpec } from '../core/profile.js';
+import { resolveVariants, variantRequest } from '../core/drafting/variants.js';
+import { UsageError } from '../core/errors.js';
 import { storedRecipientKey } from '../core/recipients/recipient-key.js';
 import type { RowSelection } from '../core/recipients/row-selection.js';
 import { stripControlsInline } from '../core/text/sanitize.js';
@@ -57,6 +59,8 @@ export interface DraftCampaignOptions extends BatchFlags {
   relink?: boolean;
   seed?: number;
   temperature?: number;
+  /** --variants N: drafts per recipient (core/drafting/variants.ts). */
+  variants?: number;
   concurrency: number;
   retries: number;
   /** Seconds without an answer before the run stops. */
@@ -111,6 +115,10 @@ export interface CampaignOutcome {
 /** Runs the campaign; undefined for a dry run (its messages are already written). */
 export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome | BatchOutReport | undefined> {
   const { profile, dir, file: profileFile } = await readProfile(path.resolve(deps.cwd, o.profile));
+  // Refused before the list is read: variants that would be identical, or through a batch file.
+  if (variantsOf(profile, o) && (o.batchOut !== undefined || o.batchIn !== undefined)) {
+    throw new UsageError('variants are not drafted through batch files: a batch holds one request per recipient.', { hint: 'draft the variants live (without --batch-out/--batch-in), or drop --variants (and the profile\'s `variants:`) for the batch.' });
+  }
   const templates = await loadTemplates(profile, dir);
   const memory = await CampaignMemory.open(o.memory, { env: deps.env, cwd: deps.cwd, notice: (m) => deps.ui.note(m), warn: (m) => deps.ui.warn(m) });
   const spool = o.csv === '-' ? await spoolToTempFile(deps.stdin) : undefined;
@@ -127,6 +135,11 @@ export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaign
   }
 }
 
+/** The variants this run drafts, or undefined for one draft a recipient. */
+function variantsOf(profile: ToneProfile, o: Pick<DraftCampaignOptions, 'variants' | 'temperature'>): VariantSpec[] | undefined {
+  return resolveVariants(profile.variants, o.variants, o.temperature ?? profile.model.temperature);
+}
+
 async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<void> {
   for (const e of c.excluded) deps.ui.note(`row ${e.row} is not drafted: ${stripControlsInline(e.reason)}`);
   const draftsPath = o.drafts ? path.resolve(deps.cwd, o.drafts) : defaultDraftsPath(c.fromStdin ? null : o.csv, deps.cwd);
@@ -135,8 +148,12 @@ async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
   const messagesOf = sentMessagesOf({ ...c, columns: c.scan.columns, ...memory }, (row) => c.roster.keyAt(row)!.key);
   const out = await openOutput(o.out ?? '-', deps);
   try {
+    const variants = variantsOf(c.profile, o);
     for await (const r of c.recipients()) {
-      await out.write(renderDryRun({ row: r.row, ...messagesOf(r), schema: c.schema, options: c.options }, o.format));
+      const entry = { row: r.row, ...messagesOf(r), schema: c.schema, options: c.options };
+      if (!variants) await out.write(renderDryRun(entry, o.format));
+      // With variants, each one's request as it would be sent.
+      else for (const [i, v] of variants.entries()) await out.write(renderDryRun({ ...variantRequest(entry, v, i), variant: v.name }, o.format));
     }
   } catch (err) {
     // A half-written file never replaces the previous one.
@@ -208,6 +225,8 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
     ...(history ? { history } : {}),
     ...(examples ? { examples } : {}),
   };
+  const variants = variantsOf(c.profile, o);
+  if (variants) settings.variants = variants;
   const run = runDigestOf(settings);
   // --out writes every row, cached ones included, in order: those runs take the full path.
   const { settled, count: settledCount } = o.out ? { settled: new Uint8Array(0), count: 0 } : settleUnchanged(c.selected.rows(), c.scan.rows, c.roster, run, plan, (key) => r.store.get(key));

@@ -5,7 +5,7 @@ import { batchId } from '../core/drafting/batch-id.js';
 import { draftFingerprint, inputsDigest, runDigest } from '../core/drafting/fingerprint.js';
 import type { ChatMessage, GenerationOptions, JsonSchema } from '../core/engine.js';
 import { buildMessages, PROMPT_FORMAT, type Templates } from '../core/drafting/prompt.js';
-import type { ToneProfile } from '../core/profile.js';
+import type { ToneProfile, VariantSpec } from '../core/profile.js';
 import { recipientRecord, type Columns, type Recipient } from '../core/recipients/recipients.js';
 import type { DraftJob, JobProvenance } from '../core/drafting/run-contract.js';
 import { withHistory, type HistoryProvenance } from '../core/drafting/history-block.js';
@@ -29,6 +29,8 @@ export interface JobSettings {
   history?: HistorySource;
   /** The memory's earlier approvals chosen as examples of the reviewer's voice, when the run uses them. */
   examples?: ExampleSource;
+  /** The variants each recipient gets (core/drafting/variants.ts); absent: one draft, as before variants. */
+  variants?: readonly VariantSpec[];
 }
 
 /** Where a job's history comes from, within what budget, and the rules the system prompt gets with it. */
@@ -57,6 +59,7 @@ export function runDigestOf(s: JobSettings): string {
     options: s.options,
     engine: s.engine.engine,
     model: s.engine.model,
+    variants: s.variants,
   });
 }
 
@@ -80,7 +83,7 @@ function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
   const build = () => {
     if (!built) {
       const messages = buildMessages(s.profile, s.templates, r, s.columns);
-      built = { messages, fingerprint: draftFingerprint({ messages, schema: s.schema, options: s.options, ...s.engine }) };
+      built = { messages, fingerprint: draftFingerprint({ messages, schema: s.schema, options: s.options, ...s.engine, ...(s.variants ? { variants: s.variants } : {}) }) };
     }
     return built;
   };
@@ -117,6 +120,7 @@ function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
     get provenance() {
       return send().provenance;
     },
+    ...(s.variants ? { variants: s.variants } : {}),
   };
 }
 

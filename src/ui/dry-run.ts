@@ -5,6 +5,8 @@ import { stripControls } from '../core/text/sanitize.js';
 
 export interface DryRunEntry {
   row: number;
+  /** With variants: which one these messages draft (each variant's request is shown). */
+  variant?: string;
   messages: ChatMessage[];
   schema: JsonSchema;
   options: GenerationOptions;
@@ -14,7 +16,7 @@ export interface DryRunEntry {
 
 export function renderDryRun(entry: DryRunEntry, format: 'jsonl' | 'csv' | 'text'): string {
   if (format !== 'text') return `${JSON.stringify(entry)}\n`;
-  const lines = [`===== row ${entry.row} =====`];
+  const lines = [`===== row ${entry.row}${entry.variant !== undefined ? ` · variant ${stripControls(entry.variant)}` : ''} =====`];
   if (entry.memoryExamples?.length) lines.push(`(examples from the memory: ${entry.memoryExamples.map((id) => `#${id}`).join(', ')})`);
   for (const m of entry.messages) {
     lines.push(`--- ${m.role} ---`, stripControls(m.content));

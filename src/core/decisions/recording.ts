@@ -41,7 +41,9 @@ export function recordDecision(
 ): void {
   const { key, row, version } = shown.state;
   const { status, at, reviewer } = decision;
-  journal.append({ type: 'decision', key, row, status, version, ...(reviewer ? { reviewer } : {}), at });
+  // With variants, the decision names the one shown: the approved text is that variant's.
+  const variant = shown.variant !== undefined ? { variant: shown.variant } : {};
+  journal.append({ type: 'decision', key, row, status, version, ...(reviewer ? { reviewer } : {}), ...variant, at });
   if (status === 'approved') ledger?.approved(shown, { at, reviewer: reviewer ?? 'unknown' });
   else if (shown.state.status === 'approved') ledger?.withdrawn(key);
 }

@@ -103,6 +103,8 @@ export interface DraftRecord {
 /** One variant of a draft (issue 13): its name (`1`, `2`... or the profile's) and text. */
 export interface VariantText {
   name: string;
+  /** The variant's instructions: its request was the record's messages with them added as a line (core/drafting/variants.ts). */
+  instructions?: string;
   subject?: string;
   body: string;
   fields?: Record<string, string>;

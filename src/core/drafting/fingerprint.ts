@@ -55,6 +55,8 @@ export interface DraftInputs {
   options: unknown;
   engine: string;
   model: string;
+  /** The variants drafted (issue 13), when there are any: another set of variants is another draft. */
+  variants?: readonly { name: string; instructions?: string }[];
 }
 
 /**
@@ -68,6 +70,8 @@ export function draftFingerprint(inputs: DraftInputs): string {
     const content = m.content.length >= LONG_STRING ? digestOf(m.content) : m.content;
     hash.update(`${m.role}:${m.content.length}:${content.length}:`).update(content);
   }
+  // Without variants nothing more goes in: the fingerprints of drafts before variants stay as they were.
+  if (inputs.variants) hash.update(`variants:${stableStringify(inputs.variants)}`);
   return hash.digest().subarray(0, 16).toString('hex');
 }
 
