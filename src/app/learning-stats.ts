@@ -7,7 +7,7 @@
 // named, not fatal. Read only: nothing is written. Returns data; the command renders it.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { StoredRecipient } from '../core/decisions/rules.js';
+import { modelText, type StoredRecipient } from '../core/decisions/rules.js';
 import { DraftsmithError, UsageError } from '../core/errors.js';
 import { editShare } from '../core/text/word-diff.js';
 import { DraftsStore } from '../io/drafts-file/store.js';
@@ -156,9 +156,10 @@ function tally(store: DraftsStore, file: string, profile: string | undefined, ct
 }
 
 /** The model's text against the approved text, subject and body together. */
-function shareOf({ draft, text }: StoredRecipient): number {
+function shareOf(shown: StoredRecipient): number {
   const whole = (subject: string | undefined, body: string) => (subject ? `${subject}\n\n${body}` : body);
-  return editShare(whole(draft.subject, draft.body ?? ''), whole(text?.subject, text?.body ?? ''));
+  const model = modelText(shown);
+  return editShare(whole(model.subject, model.body), whole(shown.text?.subject, shown.text?.body ?? ''));
 }
 
 export function median(values: readonly number[]): number | null {

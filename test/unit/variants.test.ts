@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { DecisionRecord, DraftRecord, EditRecord, JournalRecord } from '../../src/core/decisions/records.js';
 import { applyRecord, parseDraftHead, parseJournalLine, type FoldContext } from '../../src/core/decisions/journal.js';
 import { RecipientIndex } from '../../src/core/decisions/recipient-index.js';
-import { effectiveText, withVariant, type StoredRecipient } from '../../src/core/decisions/rules.js';
-import { recordDecision } from '../../src/core/decisions/recording.js';
+import { effectiveText, modelText, withVariant, type StoredRecipient } from '../../src/core/decisions/rules.js';
+import { recordDecision, recordEdit } from '../../src/core/decisions/recording.js';
 import { draftedRecord, variantsRecord, type DraftOrigin } from '../../src/core/drafting/draft-record.js';
 import { draftFingerprint } from '../../src/core/drafting/fingerprint.js';
 import { resolveVariants, variantRequest } from '../../src/core/drafting/variants.js';
@@ -105,6 +105,20 @@ describe('the fold with variants: a decision names the version and the variant',
     expect(appended).toEqual([{ type: 'decision', key: KEY, row: 3, status: 'approved', version: 1, reviewer: 'sam', variant: 2, at: 't' }]);
     // The memory records the approved variant's text.
     expect(approvedText).toEqual(['story text']);
+  });
+});
+
+describe('a person\'s edit of a variant', () => {
+  it('records the variant it started from, so what the approval teaches is that variant\'s text against theirs', () => {
+    const appended: JournalRecord[] = [];
+    const state = fold([draft()]).state;
+    const shown = withVariant({ state, draft: draft(), text: { subject: 'S1', body: 'short text' }, variant: 1 }, 3)!;
+    recordEdit({ read: () => undefined, append: (r) => appended.push(r) }, undefined, shown, { subject: 'S3', body: 'my text' }, 't');
+    expect(appended).toEqual([{ type: 'edit', key: KEY, row: 3, version: 2, subject: 'S3', body: 'my text', variant: 3, at: 't' }]);
+    expect(parseJournalLine(JSON.stringify(appended[0]))).toEqual(appended[0]);
+    const edited: StoredRecipient = { state: { ...state, version: 2, edited: true }, draft: draft(), text: { body: 'my text' }, editedFrom: 3 };
+    expect(modelText(edited)).toEqual({ subject: 'S3', body: 'data text' });
+    expect(modelText({ ...edited, editedFrom: undefined })).toEqual({ subject: 'S1', body: 'short text' });
   });
 });
 

@@ -181,8 +181,9 @@ function isValid(rec: Record<string, unknown>): boolean {
   if (rec.type === 'draft') {
     return str(rec.fingerprint) && DRAFT_STATUS.has(rec.status as string) && rec.recipient !== null && typeof rec.recipient === 'object' && validVariants(rec.variants);
   }
-  if (rec.type === 'edit') return str(rec.key) && str(rec.body);
-  return DECISION_STATUS.has(rec.status as string) && (rec.variant === undefined || isCount(rec.variant, 1));
+  const variant = rec.variant === undefined || isCount(rec.variant, 1);
+  if (rec.type === 'edit') return str(rec.key) && str(rec.body) && variant;
+  return DECISION_STATUS.has(rec.status as string) && variant;
 }
 
 /** A draft's variants, when it has them: 1 to 9 texts, each with a name and a body. */

@@ -121,6 +121,8 @@ export interface EditRecord {
   body: string;
   /** User-defined answer fields as edited (issue 13). */
   fields?: Record<string, string>;
+  /** Of a draft made in variants: the 1-based variant the person's text started from (issue 13). */
+  variant?: number;
   at: string;
 }
 

@@ -80,6 +80,14 @@ export interface StoredRecipient {
    * approved one, else the first. A decision about this recipient names it.
    */
   variant?: number;
+  /** Of a person's version of a draft made in variants: the variant their text started from. */
+  editedFrom?: number;
+}
+
+/** The model's text a person's version started from: the variant they edited, else the draft's own. */
+export function modelText(shown: StoredRecipient): ShownText {
+  const { draft, editedFrom } = shown;
+  return (editedFrom !== undefined ? variantText(draft, editedFrom) : undefined) ?? { ...(draft.subject !== undefined ? { subject: draft.subject } : {}), body: draft.body ?? '' };
 }
 
 /**

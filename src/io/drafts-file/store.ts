@@ -223,7 +223,7 @@ export class DraftsStore {
     const edit = state.text ? this.file.readAt(state.text) : undefined;
     const variant = state.variants !== undefined && !state.edited ? (this.readDecision(key)?.variant ?? 1) : undefined;
     const text = effectiveText(draft, edit?.type === 'edit' || edit?.type === 'decision' ? (edit as EditRecord | DecisionRecord) : undefined, variant);
-    return { state, draft, text, ...(variant !== undefined ? { variant } : {}) };
+    return { state, draft, text, ...(variant !== undefined ? { variant } : {}), ...(edit?.type === 'edit' && edit.variant !== undefined ? { editedFrom: edit.variant } : {}) };
   }
 
   /** The tone profile the drafts were made with: the source's, else the first draft that names one. */
