@@ -19,6 +19,8 @@ import type { Ui } from '../ui/terminal.js';
 import { bindDraftsFile, planJobs, settleUnchanged } from './campaign.js';
 import { recordExclusions, type CampaignMemory, type Exclusion } from './campaign-memory.js';
 import { draftJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
+import { campaignPlanner, type PlanStep } from './recipient-plans.js';
+import { skipRecorder } from './rule-run.js';
 
 /** What the requests are written from: the campaign draft-campaign.ts has scanned. */
 export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schema' | 'options'> & {
@@ -32,6 +34,9 @@ export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schem
   /** Recipients the memory says not to contact: recorded as excluded, no request (campaign-memory.ts). */
   excluded?: readonly Exclusion[];
   memory?: Pick<CampaignMemory, 'historySource' | 'exampleSource' | 'withdraw' | 'reconcile'>;
+  /** The profile's rules step (campaign-scan.ts): the requests are built from each row's plan, as a run's are. */
+  rules?: PlanStep;
+  plansReadMore?: boolean;
 };
 
 export interface BatchOutOptions {
@@ -85,6 +90,10 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
       digestAt: (row) => c.roster.digestAt(row),
       ...(history ? { history } : {}),
       ...(examples ? { examples } : {}),
+      // A row a rule skips gets no request: recorded as excluded, as a run records it.
+      planner: campaignPlanner(c),
+      onSkip: skipRecorder(store, c.memory).onSkip,
+      plansReadMore: Boolean(c.plansReadMore),
     };
     const run = runDigestOf(settings);
     const settled = settleUnchanged(c.selected.rows(), c.scan.rows, c.roster, run, plan, (key) => store.get(key));

@@ -22,11 +22,13 @@ import { AnalysisCache } from '../io/memory/analysis-cache.js';
 import { firstTimeNotice, memoryPath, openMemory, type MemoryFlag, type OpenedMemory } from './open-memory.js';
 import { replyAfterDraft } from './stale-by-reply.js';
 
-/** A recipient `draft` skips: the row, its key and why (opted out or undeliverable, and the memory's reason). */
+/** A recipient `draft` skips: the row, its key and why (opted out or undeliverable, and the memory's reason; or a rule). */
 export interface Exclusion {
   row: number;
   key: string;
   reason: string;
+  /** The profile's rule that skipped the recipient (reason `rule <name>`), when it was a rule and not the memory. */
+  rule?: string;
 }
 
 /** `opted out: reply of 2026-10-03 asked to stop`, `undeliverable: 550 no such user`. */

@@ -17,6 +17,10 @@ import type { Ui } from '../ui/terminal.js';
 import { preflightWarnings, rosterReader } from './campaign.js';
 import type { CampaignMemory, Exclusion } from './campaign-memory.js';
 import { filterRows } from './draft-jobs.js';
+import { rulesStep, type PlanStep } from './recipient-plans.js';
+import { ruleColumns, ruleName, sentimentSources } from '../core/rules/conditions.js';
+import { findColumn, type Columns } from '../core/recipients/recipients.js';
+import type { RuleTemplates } from '../io/rule-templates.js';
 
 /** The flags the scan reads. */
 export interface ScanOptions {
@@ -48,9 +52,15 @@ export interface Campaign {
   options: GenerationOptions;
   /** The selected rows, read again from the CSV. */
   recipients: () => AsyncGenerator<Recipient>;
+  /** The user-prompt templates the profile's rules name (io/rule-templates.ts). */
+  ruleTemplates: RuleTemplates;
+  /** The profile's rules compiled against this CSV's columns; undefined without rules. */
+  rules?: PlanStep;
+  /** The rules read a sentiment (not in the row's cells): rows are planned every run. */
+  plansReadMore: boolean;
 }
 
-export async function scanCampaign(o: ScanOptions, ui: Ui, loaded: Pick<Campaign, 'profile' | 'profileFile' | 'templates' | 'memory'>, file: string, fromStdin: boolean): Promise<Campaign> {
+export async function scanCampaign(o: ScanOptions, ui: Ui, loaded: Pick<Campaign, 'profile' | 'profileFile' | 'templates' | 'memory' | 'ruleTemplates'>, file: string, fromStdin: boolean): Promise<Campaign> {
   const { profile } = loaded;
   const csv: CsvOptions = { file, displayName: fromStdin ? '<stdin>' : o.csv, encoding: o.encoding, skipLines: o.skipLines };
   // The do-not-contact list is asked while the CSV is scanned: no second pass over it.
@@ -64,6 +74,7 @@ export async function scanCampaign(o: ScanOptions, ui: Ui, loaded: Pick<Campaign
   if (unknown.length > 0) {
     ui.warn(`profile names column(s) the CSV does not have: ${unknown.join(', ')} (check fields.private / fields.use)`);
   }
+  for (const w of ruleColumnWarnings(profile, scan.columns)) ui.warn(w);
   // A recipient's later rows in the same CSV are not drafted: one person gets one message.
   const chosen = selectedRows(scan.rows, o.selection, o.limit, (row) => roster.keyAt(row)?.first === true);
   const excluded = loaded.memory.exclusions(chosen, (row) => roster.keyAt(row)!.key);
@@ -84,6 +95,20 @@ export async function scanCampaign(o: ScanOptions, ui: Ui, loaded: Pick<Campaign
     schema: draftSchema(profile.channel),
     options: generationOptions(profile, { temperature: o.temperature, seed: o.seed }),
     recipients: () => filterRows(readRecipients(csv, scan), selected),
+    ...rulesOf(loaded, scan.columns),
   };
+}
+
+function rulesOf(loaded: Pick<Campaign, 'profile' | 'templates' | 'ruleTemplates'>, columns: Columns): Pick<Campaign, 'rules' | 'plansReadMore'> {
+  const rules = rulesStep(loaded.profile, columns, loaded.templates, loaded.ruleTemplates);
+  return { ...(rules ? { rules } : {}), plansReadMore: sentimentSources(loaded.profile).length > 0 };
+}
+
+/** A rule that tests a column the CSV does not have: it reads as empty, likely a typo. */
+function ruleColumnWarnings(profile: ToneProfile, columns: Columns): string[] {
+  const rules = profile.rules ?? [];
+  return ruleColumns(rules)
+    .filter((c) => findColumn(columns, c.column) === undefined)
+    .map((c) => `rules[${c.rule}] (${ruleName(rules[c.rule]!, c.rule)}) tests column \`${c.column}\`, which the CSV does not have: it reads as empty`);
 }
 

@@ -25,6 +25,7 @@ import type { OutputFormat } from '../io/export/record-writer.js';
 import { openOutput } from '../io/output-target.js';
 import { readProfile } from '../io/profile-file.js';
 import { loadTemplates } from '../io/templates.js';
+import { loadRuleTemplates } from '../io/rule-templates.js';
 import { renderDryRun } from '../ui/dry-run.js';
 import { createProgress } from '../ui/progress.js';
 import type { Ui } from '../ui/terminal.js';
@@ -35,6 +36,8 @@ import { outRecords } from './draft-out.js';
 import type { MemoryFlag } from './open-memory.js';
 import { lazyLint, type LazyLint } from './lazy-lint.js';
 import { draftJobs, noJobs, runDigestOf, sentMessagesOf, skipSettled, type JobSettings } from './draft-jobs.js';
+import { campaignPlanner, plannedRows } from './recipient-plans.js';
+import { countingRules, skipRecorder, type RuleCounts } from './rule-run.js';
 import { openEngines, planHosts, type HostPick } from './draft-hosts.js';
 import { batchInNotes, batchJobs, batchNext, campaignEngines, type BatchFlags, type BatchIn } from './batch-in.js';
 import { writeBatchOut, type BatchOutReport } from './batch-out.js';
@@ -105,8 +108,10 @@ export interface CampaignOutcome {
   readerGone: boolean;
   /** Recipients this run selected (the excluded ones not counted). */
   selected: number;
-  /** Recipients skipped before any model request: the memory's do-not-contact list holds them. */
+  /** Recipients skipped before any model request: the memory's do-not-contact list holds them, or a rule skips them. */
   excluded: Exclusion[];
+  /** How many of this run's planned rows each rule applied to (empty without rules). */
+  rules: RuleCounts;
   draftsPath: string;
   /** --batch-in: the command that writes the requests of the rows still to draft. */
   next?: string;
@@ -120,10 +125,11 @@ export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaign
     throw new UsageError('variants are not drafted through batch files: a batch holds one request per recipient.', { hint: 'draft the variants live (without --batch-out/--batch-in), or drop --variants (and the profile\'s `variants:`) for the batch.' });
   }
   const templates = await loadTemplates(profile, dir);
+  const ruleTemplates = await loadRuleTemplates(profile, profileFile, templates);
   const memory = await CampaignMemory.open(o.memory, { env: deps.env, cwd: deps.cwd, notice: (m) => deps.ui.note(m), warn: (m) => deps.ui.warn(m) });
   const spool = o.csv === '-' ? await spoolToTempFile(deps.stdin) : undefined;
   try {
-    const loaded = { profile, profileFile, templates, memory };
+    const loaded = { profile, profileFile, templates, memory, ruleTemplates };
     const campaign = await scanCampaign(o, deps.ui, loaded, spool?.path ?? path.resolve(deps.cwd, o.csv), Boolean(spool));
     if (o.batchOut !== undefined) return await writeBatchOut(campaign, { ...o, batchOut: o.batchOut }, deps);
     if (!o.dryRun) return await runCampaign(campaign, o, deps);
@@ -148,12 +154,15 @@ async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
   const messagesOf = sentMessagesOf({ ...c, columns: c.scan.columns, ...memory }, (row) => c.roster.keyAt(row)!.key);
   const out = await openOutput(o.out ?? '-', deps);
   try {
+    // The rows' plans as a run makes them: a skipped row is said, not shown; with variants, each one's request as it would be sent.
     const variants = variantsOf(c.profile, o);
-    for await (const r of c.recipients()) {
-      const entry = { row: r.row, ...messagesOf(r), schema: c.schema, options: c.options };
-      if (!variants) await out.write(renderDryRun(entry, o.format));
-      // With variants, each one's request as it would be sent.
-      else for (const [i, v] of variants.entries()) await out.write(renderDryRun({ ...variantRequest(entry, v, i), variant: v.name }, o.format));
+    for await (const { r, plan } of plannedRows(c.recipients(), campaignPlanner(c))) {
+      if (plan.skip !== undefined) deps.ui.note(`row ${r.row} is not drafted: rule ${stripControlsInline(plan.skip)}`);
+      else {
+        const entry = { row: r.row, ...messagesOf(r, plan), ...(plan.rules.length > 0 ? { rules: [...plan.rules] } : {}), schema: c.schema, options: c.options };
+        if (!variants) await out.write(renderDryRun(entry, o.format));
+        else for (const [i, v] of variants.entries()) await out.write(renderDryRun({ ...variantRequest(entry, v, i), variant: v.name }, o.format));
+      }
     }
   } catch (err) {
     // A half-written file never replaces the previous one.
@@ -190,12 +199,13 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
     await engines.prepare(controller.signal);
     ui.info(`drafting ${c.selected.count} recipient(s) with ${engine.info.engine} · ${engine.info.model} (${engines.where})`);
     const replies: ReplyPlan = { redraftStale: Boolean(o.redraftStale), replyAfter: c.memory.replies(store), kept: new Map() };
-    const { summary, readerGone } = await draftRows(c, o, deps, { engine, hosts: engines.hosts, store, controller, lint, batch, replies });
+    const rules: RuleCounts = new Map();
+    const { summary, readerGone, skipped } = await draftRows(c, o, deps, { engine, hosts: engines.hosts, store, controller, lint, batch, replies, rules });
     // --quiet with nothing failed prints no summary: its lint is not waited for.
     const shown = !o.quiet || summary.failed > 0;
     const tally = shown ? await lint.finish() : emptyTally();
     const notes = [...campaignNotes(c.roster, orphans, summary.stale, `${o.resume} --redraft-decided`, repliedNote(replies, store, o.resume)), ...batchInNotes(batch, c.roster, store, o)];
-    return { summary, tally, notes, readerGone, selected: c.selected.count, excluded: c.excluded, draftsPath, next: batchNext(batch, o) };
+    return { summary, tally, notes, readerGone, selected: c.selected.count - skipped.length, excluded: [...c.excluded, ...skipped], rules, draftsPath, next: batchNext(batch, o) };
   } finally {
     stopListening();
     lint.close();
@@ -204,7 +214,7 @@ async function runCampaign(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
   }
 }
 
-type Running = { engine: Engine; hosts: RunHost[] | undefined; store: DraftsStore; controller: AbortController; lint: LazyLint; batch?: BatchIn; replies: ReplyPlan };
+type Running = { engine: Engine; hosts: RunHost[] | undefined; store: DraftsStore; controller: AbortController; lint: LazyLint; batch?: BatchIn; replies: ReplyPlan; rules: RuleCounts };
 
 /** The rows kept although their recipient replied since, for the summary's notes. */
 function repliedNote(replies: ReplyPlan, store: DraftsStore, resume: string) {
@@ -213,9 +223,8 @@ function repliedNote(replies: ReplyPlan, store: DraftsStore, resume: string) {
   return { undecided: rows(false), decided: rows(true), resume };
 }
 
-/** The drafting loop over the rows not settled from the scan alone, with progress and `--out`. */
-async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps, r: Running): Promise<{ summary: RunSummary; readerGone: boolean }> {
-  const plan = planJobs(r.store, r.engine.info, { force: Boolean(o.force), redraftDecided: Boolean(o.redraftDecided) }, r.replies);
+/** What every job of the run shares (the memory's history and examples, the rows' planner), and the lint's memory. */
+function jobSettings(c: Campaign, r: Running, variants: VariantSpec[] | undefined): { settings: JobSettings; lintMemory: ReturnType<typeof historyForLint>['take'] } {
   const { source: history, take: lintMemory } = historyForLint(c.memory.historySource(c.profile, c.templates, r.store.path));
   const examples = c.memory.exampleSource(c.profile, c.profileFile, r.store.path);
   const settings: JobSettings = {
@@ -224,9 +233,18 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
     digestAt: (row) => c.roster.digestAt(row),
     ...(history ? { history } : {}),
     ...(examples ? { examples } : {}),
+    // Order: sentiment, rules, catalog (app/recipient-plans.ts); then the summary's count of rules.
+    planner: countingRules(campaignPlanner(c), r.rules),
+    plansReadMore: c.plansReadMore,
+    ...(variants ? { variants } : {}),
   };
-  const variants = variantsOf(c.profile, o);
-  if (variants) settings.variants = variants;
+  return { settings, lintMemory };
+}
+
+/** The drafting loop over the rows not settled from the scan alone, with progress and `--out`. */
+async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps, r: Running): Promise<{ summary: RunSummary; readerGone: boolean; skipped: Exclusion[] }> {
+  const plan = planJobs(r.store, r.engine.info, { force: Boolean(o.force), redraftDecided: Boolean(o.redraftDecided) }, r.replies);
+  const { settings, lintMemory } = jobSettings(c, r, variantsOf(c.profile, o));
   const run = runDigestOf(settings);
   // --out writes every row, cached ones included, in order: those runs take the full path.
   const { settled, count: settledCount } = o.out ? { settled: new Uint8Array(0), count: 0 } : settleUnchanged(c.selected.rows(), c.scan.rows, c.roster, run, plan, (key) => r.store.get(key));
@@ -234,11 +252,14 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
   const out = o.out ? await openOutput(o.out, deps) : undefined;
   const records = out ? outRecords(out, { format: o.format, rawCells: o.rawCells, columns: c.scan.columns, channel: c.profile.channel, store: r.store, controller: r.controller }) : undefined;
   const progress = await createProgress(deps.ui, { total: c.selected.count, cached: settledCount, perHost: (r.hosts?.length ?? 0) > 1 });
+  // A row a rule skips is done without a request (the progress counts it with the unchanged ones).
+  const skips = skipRecorder(r.store, c.memory, (row, key) => progress.onEvent({ type: 'cached', row, key }));
+  settings.onSkip = skips.onSkip;
   let summary: RunSummary;
   let broke = false;
   try {
     summary = await runDrafts({
-      jobs: toRead ? batchJobs(r.batch, draftJobs(skipSettled(toRead, settled), settings, run), plan) : noJobs(),
+      jobs: toRead ? batchJobs(r.batch, draftJobs(skipSettled(toRead, settled), settings, run, r.controller.signal), plan) : noJobs(),
       // A batch result is what it is: asking again would read the same answer.
       engine: r.engine, plan, profile: c.profileFile, concurrency: o.concurrency, retries: r.batch ? 0 : o.retries, giveUpAfterMs: o.giveUpAfter * 1000, signal: r.controller.signal,
       ...(r.hosts ? { hosts: r.hosts, hostRetryAfterMs: (o.hostRetryAfter ?? 15) * 1000 } : {}),
@@ -272,5 +293,5 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
     await (broke ? out?.abort() : out?.close());
   }
   summary.cached += settledCount;
-  return { summary, readerGone: records?.readerGone() ?? false };
+  return { summary, readerGone: records?.readerGone() ?? false, skipped: skips.skipped };
 }

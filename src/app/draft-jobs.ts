@@ -1,6 +1,8 @@
 // The runner's jobs for a campaign, one per recipient row, built lazily: a re-run of a finished
 // campaign asks each job only for its inputs digest, so an unchanged row never builds its prompt,
-// fingerprint or stored columns (the bulk of the per-row cost on 100,000 rows).
+// fingerprint or stored columns (the bulk of the per-row cost on 100,000 rows). Each row read is
+// planned first (app/recipient-plans.ts: the rules' effective profile, the analysis): its messages
+// are built from its plan, and a row a rule skips becomes no job at all (`onSkip`).
 import { batchId } from '../core/drafting/batch-id.js';
 import { draftFingerprint, inputsDigest, runDigest } from '../core/drafting/fingerprint.js';
 import type { ChatMessage, GenerationOptions, JsonSchema } from '../core/engine.js';
@@ -14,6 +16,7 @@ import { sentData } from '../core/drafting/recipient-data.js';
 import type { ChosenExample } from '../core/memory/example-choice.js';
 import type { HistoryBudget, HistoryItem } from '../core/memory/records.js';
 import type { SelectedRows } from '../core/recipients/row-selection.js';
+import { basePlan, plannedRows, type Planner, type RecipientPlan } from './recipient-plans.js';
 
 export interface JobSettings {
   profile: ToneProfile;
@@ -29,6 +32,12 @@ export interface JobSettings {
   history?: HistorySource;
   /** The memory's earlier approvals chosen as examples of the reviewer's voice, when the run uses them. */
   examples?: ExampleSource;
+  /** How rows are planned (rules, analysis); without it every row gets the run's profile and templates. */
+  planner?: Planner;
+  /** A row a rule skips: no job; the caller records the exclusion. */
+  onSkip?: (r: Recipient, key: string, rule: string) => void;
+  /** The plans read more than the row's cells (a reply's sentiment): no inputs digest, so no row is settled by it. */
+  plansReadMore?: boolean;
   /** The variants each recipient gets (core/drafting/variants.ts); absent: one draft, as before variants. */
   variants?: readonly VariantSpec[];
 }
@@ -63,8 +72,17 @@ export function runDigestOf(s: JobSettings): string {
   });
 }
 
-export async function* draftJobs(recipients: AsyncIterable<Recipient>, s: JobSettings, run: string): AsyncGenerator<DraftJob> {
-  for await (const r of recipients) yield lazyJob(r, s, run);
+export async function* draftJobs(recipients: AsyncIterable<Recipient>, s: JobSettings, run: string, signal?: AbortSignal): AsyncGenerator<DraftJob> {
+  const planner = s.planner ?? { base: basePlan(s.profile, s.templates), steps: [] };
+  // No steps: the rows share the run's plan, and nothing is allocated for it per row.
+  if (planner.steps.length === 0) {
+    for await (const r of recipients) yield lazyJob(r, s, run, planner.base);
+    return;
+  }
+  for await (const { r, plan } of plannedRows(recipients, planner, signal)) {
+    if (plan.skip !== undefined) s.onSkip?.(r, s.keyAt(r.row), plan.skip);
+    else yield lazyJob(r, s, run, plan);
+  }
 }
 
 /** The rows a run still reads: those not settled from the scan alone (1 = settled). */
@@ -75,15 +93,17 @@ export async function* skipSettled(source: AsyncIterable<Recipient>, settled: Ui
 /** A run with every row settled reads nothing. */
 export async function* noJobs(): AsyncGenerator<never> {}
 
-function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
+function lazyJob(r: Recipient, s: JobSettings, run: string, plan: RecipientPlan): DraftJob {
   let built: { messages: ChatMessage[]; fingerprint: string } | undefined;
   let sent: { messages: ChatMessage[]; id: string; provenance: JobProvenance } | undefined;
   let stored: Record<string, string> | undefined;
   // The fingerprint is of the messages without history: a growing memory never redrafts a row.
   const build = () => {
     if (!built) {
-      const messages = buildMessages(s.profile, s.templates, r, s.columns);
-      built = { messages, fingerprint: draftFingerprint({ messages, schema: s.schema, options: s.options, ...s.engine, ...(s.variants ? { variants: s.variants } : {}) }) };
+      const messages = buildMessages(plan.profile, plan.templates, r, s.columns);
+      const rules = plan.rules.length > 0 ? { rules: plan.rules } : {};
+      const variants = s.variants ? { variants: s.variants } : {};
+      built = { messages, fingerprint: draftFingerprint({ messages, schema: s.schema, options: s.options, ...s.engine, ...rules, ...variants }) };
     }
     return built;
   };
@@ -98,6 +118,7 @@ function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
         examples: s.profile.examples.length,
         ...(m.history ? { history: m.history } : {}),
         ...(m.memoryExamples ? { memoryExamples: m.memoryExamples } : {}),
+        ...planProvenance(plan),
       };
       sent = { messages: m.messages, id: batchId(key, b.fingerprint), provenance };
     }
@@ -106,7 +127,7 @@ function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
   return {
     key,
     recipient: r,
-    inputs: inputsDigest(run, s.digestAt(r.row)),
+    ...(s.plansReadMore ? {} : { inputs: inputsDigest(run, s.digestAt(r.row)) }),
     get recipientRecord() {
       return storedColumns();
     },
@@ -121,6 +142,17 @@ function lazyJob(r: Recipient, s: JobSettings, run: string): DraftJob {
       return send().provenance;
     },
     ...(s.variants ? { variants: s.variants } : {}),
+  };
+}
+
+/** What a draft record keeps of its plan: the rules that applied, what they changed, the analysis. */
+export function planProvenance(plan: RecipientPlan): Pick<JobProvenance, 'rules' | 'effective' | 'sentiment' | 'catalog'> {
+  const c = plan.catalog;
+  return {
+    ...(plan.rules.length > 0 ? { rules: [...plan.rules] } : {}),
+    ...(plan.effective ? { effective: plan.effective } : {}),
+    ...(plan.sentiment && Object.keys(plan.sentiment).length > 0 ? { sentiment: plan.sentiment } : {}),
+    ...(c ? { catalog: { method: c.method, ...(c.model ? { model: c.model } : {}), picks: c.picks.map((p) => ({ id: p.id, score: p.score, ...(p.item.url ? { url: p.item.url } : {}) })) } } : {}),
   };
 }
 
@@ -144,10 +176,11 @@ export function withMemory(
   return { ...withH, ...withE };
 }
 
-/** A row's messages as a run would send them, history and examples included (for --dry-run), and the examples' ids. */
-export function sentMessagesOf(s: MemorySettings & Pick<JobSettings, 'templates'>, keyAt: (row: number) => string): (r: Recipient) => { messages: ChatMessage[]; memoryExamples?: number[] } {
-  return (r) => {
-    const m = withMemory(s, keyAt(r.row), r, buildMessages(s.profile, s.templates, r, s.columns), recipientRecord(r, s.columns));
+/** A row's messages as a run would send them (from its plan), history and examples included (for --dry-run), and the examples' ids. */
+export function sentMessagesOf(s: MemorySettings & Pick<JobSettings, 'templates'>, keyAt: (row: number) => string): (r: Recipient, plan?: RecipientPlan) => { messages: ChatMessage[]; memoryExamples?: number[] } {
+  return (r, plan) => {
+    const built = buildMessages(plan?.profile ?? s.profile, plan?.templates ?? s.templates, r, s.columns);
+    const m = withMemory(s, keyAt(r.row), r, built, recipientRecord(r, s.columns));
     return { messages: m.messages, ...(m.memoryExamples ? { memoryExamples: m.memoryExamples } : {}) };
   };
 }

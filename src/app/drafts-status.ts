@@ -133,7 +133,8 @@ async function lintUndecided(store: DraftsStore, profileFile: string, memory: De
     const known = memory?.lintMemory(s.key, shown.draft.recipient);
     // Of a draft made in variants, every variant: any of them may be the one approved.
     const texts = shown.variant !== undefined ? (shown.draft.variants ?? []) : [shown.text];
-    for (const text of texts) addToTally(tally, s.row, lintDraft({ subject: text.subject, body: text.body, recipient: shown.draft.recipient, ...(known ? { memory: known } : {}) }, profile));
+    const effective = shown.draft.effective ? { effective: shown.draft.effective } : {};
+    for (const text of texts) addToTally(tally, s.row, lintDraft({ subject: text.subject, body: text.body, recipient: shown.draft.recipient, ...effective, ...(known ? { memory: known } : {}) }, profile));
   }
   return tally;
 }

@@ -18,7 +18,7 @@ export function lazyLint(profile: ToneProfile) {
       lint ??= startBackgroundLint(profile);
       // Every variant is linted: any of them may be the one approved.
       for (const text of record.variants ?? [record]) {
-        lint.add(record.row, { subject: text.subject, body: text.body ?? '', recipient: record.recipient, ...(memory ? { memory } : {}) });
+        lint.add(record.row, { subject: text.subject, body: text.body ?? '', recipient: record.recipient, ...(record.effective ? { effective: record.effective } : {}), ...(memory ? { memory } : {}) });
       }
     },
     finish: (): Promise<LintTally> => (lint ? lint.finish() : Promise.resolve(emptyTally())),

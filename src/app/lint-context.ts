@@ -4,32 +4,39 @@ import type { LintMemory } from '../core/lint/repeats.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { Finding, ShownDraft } from '../ui/review/screen.js';
 import type { loadTemplates } from '../io/templates.js';
+import type { RuleTemplates } from '../io/rule-templates.js';
 
 export interface LintContext {
   profile: ToneProfile;
   /** The profile file's absolute path (recorded with regenerated drafts). */
   file: string;
   templates: Awaited<ReturnType<typeof loadTemplates>>;
+  /** The user templates the profile's rules name (regenerate builds a draft's prompt with its rules). */
+  ruleTemplates: RuleTemplates;
   /** `memory`: what the memory knows of the recipient; without it the memory's checks do not run. */
-  lint: (draft: ShownDraft, recipient: Record<string, string>, memory?: LintMemory) => Finding[];
+  /** `effective`: what the rules changed for this recipient (record.effective), checked instead of the profile's. */
+  lint: (draft: ShownDraft, recipient: Record<string, string>, memory?: LintMemory, effective?: { language?: string; sign_off?: string }) => Finding[];
   isPrivate: (header: string) => boolean;
 }
 
 export async function loadLintContext(file: string): Promise<LintContext> {
-  const [{ readProfile }, { loadTemplates }, { lintDraft }, { isPrivateHeader }] = await Promise.all([
+  const [{ readProfile }, { loadTemplates }, { lintDraft }, { isPrivateHeader }, { loadRuleTemplates }] = await Promise.all([
     import('../io/profile-file.js'),
     import('../io/templates.js'),
     import('../core/lint/lint-draft.js'),
     import('../core/drafting/private-columns.js'),
+    import('../io/rule-templates.js'),
   ]);
   const { profile, dir } = await readProfile(file);
   const templates = await loadTemplates(profile, dir);
+  const ruleTemplates = await loadRuleTemplates(profile, file, templates);
   const privateByHeader = new Map<string, boolean>();
   return {
     profile,
     file,
     templates,
-    lint: (draft, recipient, memory) => lintDraft({ subject: draft.subject, body: draft.body, recipient, ...(memory ? { memory } : {}) }, profile),
+    ruleTemplates,
+    lint: (draft, recipient, memory, effective) => lintDraft({ subject: draft.subject, body: draft.body, recipient, ...(effective ? { effective } : {}), ...(memory ? { memory } : {}) }, profile),
     isPrivate: (header) => {
       let hidden = privateByHeader.get(header);
       if (hidden === undefined) privateByHeader.set(header, (hidden = isPrivateHeader(profile, header)));

@@ -39,6 +39,8 @@ interface LintItem {
   recipient: Record<string, string>;
   /** The recipient key (a drafts file's; for records from elsewhere, derived from the row). */
   key?: string;
+  /** What the rules changed for this recipient (a drafts file's record.effective). */
+  effective?: { language?: string; sign_off?: string };
 }
 
 export async function lintDrafts(o: LintOptions, onFindings: (row: number, findings: LintFinding[]) => Promise<void>): Promise<LintTally> {
@@ -60,7 +62,7 @@ export async function lintDrafts(o: LintOptions, onFindings: (row: number, findi
     const tally = emptyTally();
     for await (const item of items) {
       const known = memory.lintMemory(item.key ?? keyOf(item.recipient), item.recipient);
-      const findings = lintDraft({ subject: item.subject, body: item.body, recipient: item.recipient, ...(known ? { memory: known } : {}) }, profile);
+      const findings = lintDraft({ subject: item.subject, body: item.body, recipient: item.recipient, ...(item.effective ? { effective: item.effective } : {}), ...(known ? { memory: known } : {}) }, profile);
       addToTally(tally, item.row, findings);
       await onFindings(item.row, findings);
     }
@@ -81,7 +83,7 @@ function* latestVersions(store: DraftsStore): Generator<LintItem> {
   for (const s of store.recipients()) {
     if (s.orphaned) continue;
     const shown = store.read(s.key);
-    if (shown?.text) yield { row: s.row, ...shown.text, recipient: shown.draft.recipient, key: s.key };
+    if (shown?.text) yield { row: s.row, ...shown.text, recipient: shown.draft.recipient, key: s.key, ...(shown.draft.effective ? { effective: shown.draft.effective } : {}) };
   }
 }
 

@@ -14,6 +14,7 @@ import type { Engine } from '../core/engine.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { ExampleSource } from './draft-jobs.js';
 import type { LintContext } from './lint-context.js';
+import type { RecipientPlan } from './recipient-plans.js';
 
 /** The recipient's history for the prompt (app/decision-memory.ts): [] without a full memory, never this campaign's own approvals. */
 export interface RegenerateMemory {
@@ -34,14 +35,17 @@ export async function regenerateDraft(
   const { storedRow } = await import('../core/recipients/recipients.js');
   const { buildRegenerateMessages, generationOptions, historyRules } = await import('../core/drafting/prompt.js');
   const { draftSchema, parseDraftOutput } = await import('../core/drafting/draft-answer.js');
-  const { withMemory } = await import('./draft-jobs.js');
+  const { withMemory, planProvenance } = await import('./draft-jobs.js');
+  const { storedPlan } = await import('./recipient-plans.js');
   const { historyBudget } = await import('../core/profile.js');
   const { state, draft } = shown;
   // The recipient is rebuilt from the record: its columns in order.
   const { columns, cells } = storedRow(draft.recipient);
   const recipient: Recipient = { row: state.row, line: 0, cells };
   const previous = startingText(shown);
-  const { profile, templates } = ctx;
+  // The rules the draft was made with (its record names them): the same effective profile again.
+  const plan = storedPlan(ctx.profile, ctx.templates, ctx.ruleTemplates, draft.rules);
+  const { profile, templates } = plan;
   const budget = historyBudget(profile);
   const history = memory && budget.items > 0 ? { of: (key: string, r: Record<string, string>) => memory.history(key, r, budget), budget, rules: historyRules(profile, templates) } : undefined;
   const examples = memory?.examples?.(profile, ctx.file);
@@ -62,6 +66,7 @@ export async function regenerateDraft(
       examples: profile.examples.length,
       ...(used ? { history: used } : {}),
       ...(memoryExamples ? { memoryExamples } : {}),
+      ...planProvenance({ ...plan, ...(draft.sentiment ? { sentiment: draft.sentiment as RecipientPlan['sentiment'] } : {}) }),
     },
     parsed,
     result,

@@ -87,7 +87,7 @@ function withProfile(ctx: LintContext | undefined, memory: DecisionMemory, env: 
     },
     lint: (draft, record, key) =>
       ctx
-        ? ctx.lint(draft, record.recipient, memory.lintMemory(key, record.recipient))
+        ? ctx.lint(draft, record.recipient, memory.lintMemory(key, record.recipient), record.effective)
         : [{ level: 'warning', code: 'no-profile', message: 'not linted: the tone profile was not found; pass --profile to check this draft' }],
     isPrivate: ctx ? ctx.isPrivate : () => false,
   };

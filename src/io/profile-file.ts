@@ -5,6 +5,7 @@ import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { InputError } from '../core/errors.js';
 import { formatPath, parseProfile, type ProfileIssue, type ToneProfile } from '../core/profile.js';
+import { rulePathLabel, ruleIssues } from '../core/rules/validate.js';
 
 export interface ProfileFile {
   profile: ToneProfile;
@@ -59,16 +60,33 @@ export function parseProfileText(src: string, shown: string): ToneProfile {
     throw new InputError(`${shown}: ${(err as Error).message}`, { cause: err, hint });
   }
   const result = parseProfile(data);
-  if (result.ok) return result.profile;
+  // What a schema cannot check about `rules:` (regexes compile, no sentiment of a private column).
+  const issues = result.ok ? ruleIssues(result.profile) : result.issues;
+  if (result.ok && issues.length === 0) return result.profile;
 
-  const problems = result.issues
+  const problems = issues
     .map((issue) => {
       const { line, col } = lineCounter.linePos(issueOffset(doc, issue));
-      const key = formatPath(issue.path) || '(profile)';
+      const key = rulePathLabel((i) => rawRuleName(data, i), issue.path, formatPath) || '(profile)';
       return { line, column: col, field: key, text: `${shown}:${line}:${col}: ${key}: ${issue.message}` };
     })
     .sort((a, b) => a.line - b.line || a.column - b.column);
   throw located(problems, hint, problems[0]?.field);
+}
+
+/** Where a key path's value starts in profile YAML (for errors found after loading: a rule's template file). */
+export function positionOf(src: string, keyPath: (string | number)[]): { line: number; column: number } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(src.replace(/^\uFEFF/, ''), { lineCounter });
+  const { line, col } = lineCounter.linePos(issueOffset(doc, { path: keyPath, message: '' }));
+  return { line, column: col };
+}
+
+/** rules[i]'s name as written, when it is text (a schema error may be about the rule itself). */
+function rawRuleName(data: unknown, index: number): string | undefined {
+  const rule = (data as { rules?: unknown } | null)?.rules;
+  const name = Array.isArray(rule) ? (rule[index] as { name?: unknown } | null)?.name : undefined;
+  return typeof name === 'string' ? name.trim() : undefined;
 }
 
 interface Problem {

@@ -12,11 +12,14 @@ export interface DryRunEntry {
   options: GenerationOptions;
   /** The memory's message ids of the examples the messages carry (absent when none). */
   memoryExamples?: number[];
+  /** The profile's rules that applied to this row, in order (absent when none). */
+  rules?: string[];
 }
 
 export function renderDryRun(entry: DryRunEntry, format: 'jsonl' | 'csv' | 'text'): string {
   if (format !== 'text') return `${JSON.stringify(entry)}\n`;
   const lines = [`===== row ${entry.row}${entry.variant !== undefined ? ` · variant ${stripControls(entry.variant)}` : ''} =====`];
+  if (entry.rules?.length) lines.push(`(rules: ${stripControls(entry.rules.join(', '))})`);
   if (entry.memoryExamples?.length) lines.push(`(examples from the memory: ${entry.memoryExamples.map((id) => `#${id}`).join(', ')})`);
   for (const m of entry.messages) {
     lines.push(`--- ${m.role} ---`, stripControls(m.content));

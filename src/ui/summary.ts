@@ -22,8 +22,10 @@ export interface SummaryOptions {
   review?: boolean;
   /** Failed rows listed by name before "... and N more". */
   maxFailures?: number;
-  /** Recipients not drafted because the memory says not to contact them, with why. */
-  excluded?: readonly { row: number; reason: string }[];
+  /** Recipients not drafted because the memory says not to contact them, or a rule (`rule`) skips them, with why. */
+  excluded?: readonly { row: number; reason: string; rule?: string }[];
+  /** How many of this run's planned rows each of the profile's rules applied to. */
+  rules?: ReadonlyMap<string, number>;
 }
 
 export function renderSummary(summary: RunSummary, opts: SummaryOptions): string {
@@ -61,7 +63,11 @@ export function renderSummary(summary: RunSummary, opts: SummaryOptions): string
       '  raise model.num_predict in the profile, then re-run with --rows and --force to redraft them',
     );
   }
-  if (opts.excluded && opts.excluded.length > 0) lines.push(...renderExcluded(opts.excluded, c));
+  if (opts.rules && opts.rules.size > 0) lines.push(`rules: ${[...opts.rules].map(([name, n]) => `${stripControlsInline(name)} ${n}`).join(' · ')} (rows planned this run)`);
+  const byMemory = opts.excluded?.filter((e) => e.rule === undefined) ?? [];
+  const byRule = opts.excluded?.filter((e) => e.rule !== undefined) ?? [];
+  if (byMemory.length > 0) lines.push(...renderExcluded(byMemory, c));
+  if (byRule.length > 0) lines.push(...renderSkipped(byRule, c));
   if (opts.lint) lines.push(...opts.lint);
   lines.push(`drafts: ${stripControlsInline(opts.draftsFile)}`);
   const rerun = opts.resumeCommand ? `: ${stripControlsInline(opts.resumeCommand)}` : '';
@@ -85,6 +91,14 @@ function renderExcluded(excluded: readonly { row: number; reason: string }[], c:
   for (const e of excluded.slice(0, max)) lines.push(`  row ${e.row}: ${stripControlsInline(e.reason)}`);
   if (excluded.length > max) lines.push(`  ... and ${excluded.length - max} more`);
   lines.push('  `draftsmith history optin ADDR` makes a person contactable again; the next draft run drafts them');
+  return lines;
+}
+
+/** The recipients a rule skipped: no request; `draft` evaluates the rules again every run. */
+function renderSkipped(skipped: readonly { row: number; reason: string }[], c: ChalkInstance, max = 10): string[] {
+  const lines = [c.yellow(`${skipped.length} recipient(s) skipped by a rule (recorded as excluded; the rules are checked again every run):`)];
+  for (const e of skipped.slice(0, max)) lines.push(`  row ${e.row}: ${stripControlsInline(e.reason)}`);
+  if (skipped.length > max) lines.push(`  ... and ${skipped.length - max} more`);
   return lines;
 }
 

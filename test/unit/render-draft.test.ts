@@ -6,6 +6,7 @@ import {
   renderPosition,
   renderRecipientCard,
   wrapText,
+  renderScreen,
 } from '../../src/ui/review/screen.js';
 
 const plain = new Chalk({ level: 0 });
@@ -86,5 +87,18 @@ describe('renderFindings and renderPosition', () => {
   it('shows position and counts', () => {
     const line = renderPosition({ index: 12, total: 240 }, { approved: 5, skipped: 4, left: 231 }, 17, plain);
     expect(line).toBe('Draft 12 of 240  (row 17)  approved 5 · skipped 4 · left 231');
+  });
+});
+
+describe('renderScreen', () => {
+  const screen = (more: object) =>
+    renderScreen({
+      row: 3, position: { index: 1, total: 2 }, counts: { approved: 0, skipped: 0, left: 2 }, recipient: { first_name: 'Priya' }, isPrivate: () => false,
+      draft: { subject: 'Hi', body: 'Hello Priya' }, findings: [], version: 1, status: 'drafted', width: 80, chalk: plain, ...more,
+    });
+
+  it('says which of the profile\'s rules applied (stripped of escapes), and nothing when none did', () => {
+    expect(screen({ rules: ['churned', 'negative-\u001b[31mreply'] })).toContain('rules: churned, negative-reply\n');
+    expect(screen({})).not.toContain('rules:');
   });
 });

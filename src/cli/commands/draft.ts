@@ -67,6 +67,7 @@ function report(outcome: CampaignOutcome, at: { flags: DraftFlags; io: CliIo; ui
         lint: [...notes, ...renderLintSummary(tally, ui.chalk), ...(summary.cached + summary.stale > 0 ? [unchangedNote(draftsName)] : [])],
         review: true,
         excluded: outcome.excluded,
+        rules: outcome.rules,
       }),
     );
   }

@@ -7,6 +7,8 @@ import { catalogPicks, type ToneProfile } from '../../core/profile.js';
 import { readCatalog } from '../../io/catalog-file.js';
 import { readProfile, starterProfile } from '../../io/profile-file.js';
 import { loadTemplates, templateSources } from '../../io/templates.js';
+import { loadRuleTemplates } from '../../io/rule-templates.js';
+import { describeRule } from '../../core/rules/describe.js';
 
 export interface ProfileInitOptions {
   file?: string;
@@ -52,8 +54,10 @@ export interface ProfileCheckOptions {
 
 /** Validates the profile, its templates and its catalog (throws InputError), then prints a one-screen summary. */
 export async function profileCheck(opts: ProfileCheckOptions): Promise<void> {
-  const { profile, dir } = await readProfile(path.resolve(opts.cwd, opts.file));
+  const { profile, dir, file } = await readProfile(path.resolve(opts.cwd, opts.file));
   const templates = await loadTemplates(profile, dir);
+  // A rule's template must exist and parse (the error names file:line and the rule).
+  await loadRuleTemplates(profile, file, templates);
   const sources = templateSources(profile, dir);
   const custom = Object.entries(sources)
     .filter(([, s]) => s.custom)
@@ -107,7 +111,10 @@ export function renderProfileSummary(profile: ToneProfile, file: string, templat
     const ranked = m.embed !== undefined ? `by embeddings (${m.embed})` : 'by BM25 (no model.embed)';
     rows.push(['catalog', `${catalogLine}, ${catalogPicks(profile)} pick(s) per recipient ${ranked}`]);
   }
+  // Shown only when set, so a profile without them prints as before.
+  const rules = profile.rules ?? [];
+  if (rules.length > 0) rows.push(['rules', `${rules.length} rule(s), evaluated per recipient in order`], ...rules.map((r, i): [string, string] => ['', describeRule(r, i)]));
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
   // Profile text may hold escape sequences (YAML "\e[..."): strip them before they reach a terminal.
-  return rows.map(([k, v]) => `${`${k}:`.padEnd(width + 1)}${stripControls(oneLine(v))}\n`).join('');
+  return rows.map(([k, v]) => `${(k ? `${k}:` : '').padEnd(width + 1)}${stripControls(oneLine(v))}\n`).join('');
 }

@@ -160,6 +160,10 @@ function originOf(job: DraftJob, o: RunOptions, version: number): DraftOrigin {
     ...(p?.examples !== undefined ? { examples: p.examples } : {}),
     ...(p?.history ? { history: p.history } : {}),
     ...(p?.memoryExamples?.length ? { memoryExamples: p.memoryExamples } : {}),
+    ...(p?.rules?.length ? { rules: p.rules } : {}),
+    ...(p?.effective ? { effective: p.effective } : {}),
+    ...(p?.sentiment ? { sentiment: p.sentiment } : {}),
+    ...(p?.catalog ? { catalog: p.catalog } : {}),
   };
 }
 

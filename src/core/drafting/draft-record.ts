@@ -24,6 +24,11 @@ export interface DraftOrigin {
   examples?: number;
   history?: { items: number; latest?: string };
   memoryExamples?: number[];
+  /** Issue 13: the rules that applied, what they changed, the analysis (records.ts). */
+  rules?: DraftRecord['rules'];
+  effective?: DraftRecord['effective'];
+  sentiment?: DraftRecord['sentiment'];
+  catalog?: DraftRecord['catalog'];
 }
 
 export function draftedRecord(origin: DraftOrigin, parsed: { subject?: string; body: string }, result: GenerateResult, at: Date): DraftRecord {
@@ -113,6 +118,10 @@ function tail(o: DraftOrigin) {
     ...(o.examples !== undefined ? { examples: o.examples } : {}),
     ...(o.history !== undefined ? { history: o.history } : {}),
     ...(o.memoryExamples?.length ? { memoryExamples: o.memoryExamples } : {}),
+    ...(o.rules?.length ? { rules: o.rules } : {}),
+    ...(o.effective ? { effective: o.effective } : {}),
+    ...(o.sentiment ? { sentiment: o.sentiment } : {}),
+    ...(o.catalog ? { catalog: o.catalog } : {}),
   };
 }
 

@@ -117,14 +117,17 @@ function buildProfileView(profile: ToneProfile): Record<string, unknown> {
   };
 }
 
-// One entry: a run renders the same profile and templates thousands of times.
-let systemCache: { profile: ToneProfile; templates: Templates; text: string } | undefined;
+// A run renders the same profile and templates thousands of times; with rules, a few effective
+// profiles take turns (core/rules/effective.ts memoises them), so each keeps its own entry.
+const systemCache = new WeakMap<ToneProfile, { templates: Templates; text: string }>();
 
 function systemMessage(profile: ToneProfile, templates: Templates): ChatMessage {
-  if (systemCache?.profile !== profile || systemCache.templates !== templates) {
-    systemCache = { profile, templates, text: render(templates.system, profileView(profile)).trim() };
+  let cached = systemCache.get(profile);
+  if (cached?.templates.system !== templates.system) {
+    cached = { templates, text: render(templates.system, profileView(profile)).trim() };
+    systemCache.set(profile, cached);
   }
-  return { role: 'system', content: systemCache.text };
+  return { role: 'system', content: cached.text };
 }
 
 function recipientView(profile: ToneProfile, recipient: Recipient, columns: Columns): Record<string, unknown> {

@@ -36,6 +36,11 @@ export interface JobProvenance {
   history?: HistoryProvenance;
   /** The memory's ids of the earlier approvals the prompt carried as examples (examples-block.ts). */
   memoryExamples?: number[];
+  /** Issue 13: the recipient's plan (app/recipient-plans.ts), as DraftRecord keeps it. */
+  rules?: DraftRecord['rules'];
+  effective?: DraftRecord['effective'];
+  sentiment?: DraftRecord['sentiment'];
+  catalog?: DraftRecord['catalog'];
 }
 
 export type RunEvent =

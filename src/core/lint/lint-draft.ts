@@ -40,10 +40,14 @@ export interface LintInput {
   memory?: LintMemory;
   /** Further texts the model was given (catalog picks...): details found there are grounded. */
   grounding?: readonly string[];
+  /** What the profile's rules changed for this recipient (record.effective): checked instead of the profile's own. */
+  effective?: { language?: string; sign_off?: string };
 }
 
 /** Findings sorted errors first, then warnings, each group in check order. */
-export function lintDraft(input: LintInput, profile: LintProfile): LintFinding[] {
+export function lintDraft(input: LintInput, base: LintProfile): LintFinding[] {
+  // The recipient's effective profile: the rules' language and sign-off over the profile's.
+  const profile = input.effective && typeof input.effective === 'object' ? { ...base, ...input.effective } : base;
   const found: LintFinding[] = [];
   const add = (level: LintLevel, code: string, message: string) => found.push({ level, code, message });
   // Records from elsewhere (`draftsmith lint FILE`) may lack fields or hold non-strings.

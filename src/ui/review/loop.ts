@@ -165,6 +165,7 @@ function showScreen(deps: ReviewDeps, session: ReviewSession, { row, shown, find
       stale: state.stale,
       history: memory?.history(state.key, draft.recipient) ?? [],
       suppression: memory?.suppression(state.key, draft.recipient),
+      ...(draft.rules?.length ? { rules: draft.rules } : {}),
       repliedAt: memory?.repliedSince(shown),
       notice,
       ...(shown.variant !== undefined ? { variants: { names: (draft.variants ?? []).map((v) => v.name), shown: shown.variant } } : {}),

@@ -45,6 +45,8 @@ export interface DraftScreen {
   repliedAt?: string;
   /** On the do-not-contact list. */
   suppression?: Suppression;
+  /** The profile's rules that applied to this draft (record.rules), in order. */
+  rules?: readonly string[];
   /** One line about what just happened (regenerated, edit cancelled...). */
   notice?: string;
   /** A draft made in variants: their names, and which one (1-based) is on screen. */
@@ -124,6 +126,7 @@ export function renderScreen(s: DraftScreen): string {
   if (s.notice) parts.push(chalk.magenta(stripControlsInline(s.notice)));
   parts.push(rule, renderRecipientCard(s.recipient, s.isPrivate, width, chalk));
   if (s.suppression) parts.push(renderSuppression(s.suppression, chalk));
+  if (s.rules?.length) parts.push(`${chalk.dim('rules:')} ${stripControlsInline(s.rules.join(', '))}`);
   const earlier = renderHistory(s.history ?? [], width, chalk);
   if (earlier) parts.push(earlier);
   parts.push(rule);
