@@ -2,7 +2,7 @@
 // three variants makes three requests a row, each carrying its angle; approve needs --variant
 // (and refuses one out of range); the export carries the approved variant's text and name, the
 // memory records that text; status and stats show the approval rate per variant; plain variants
-// at temperature 0 are refused before any request.
+// at temperature 0, and variants through a batch file, are refused before any request.
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -94,6 +94,11 @@ describe('draft --variants / profile variants', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/3 variants at temperature 0 would be 3 identical drafts/);
     expect(r.stderr).toMatch(/--temperature 0\.8/);
+    // Batch files hold one request per recipient: variants are refused there, before the list is read.
+    writeFileSync(path.join(d, 'v.yaml'), PROFILE);
+    const batch = await runCli(['draft', 'people.csv', '--profile', 'v.yaml', '--model', 'm', '--batch-out', 'requests.jsonl'], { cwd: d });
+    expect(batch.code).toBe(2);
+    expect(batch.stderr).toMatch(/variants are not drafted through batch files/);
     expect(fake.chats().length).toBe(before);
   });
 });
