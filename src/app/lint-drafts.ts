@@ -41,6 +41,8 @@ interface LintItem {
   key?: string;
   /** What the rules changed for this recipient (a drafts file's record.effective). */
   effective?: { language?: string; sign_off?: string };
+  /** One variant of an undecided draft made in variants: its name, which each finding names. */
+  variant?: string;
 }
 
 export async function lintDrafts(o: LintOptions, onFindings: (row: number, findings: LintFinding[]) => Promise<void>): Promise<LintTally> {
@@ -64,7 +66,7 @@ export async function lintDrafts(o: LintOptions, onFindings: (row: number, findi
       const known = memory.lintMemory(item.key ?? keyOf(item.recipient), item.recipient);
       const findings = lintDraft({ subject: item.subject, body: item.body, recipient: item.recipient, ...(item.effective ? { effective: item.effective } : {}), ...(known ? { memory: known } : {}) }, profile);
       addToTally(tally, item.row, findings);
-      await onFindings(item.row, findings);
+      await onFindings(item.row, item.variant === undefined ? findings : findings.map((f) => ({ ...f, message: `variant ${item.variant}: ${f.message}` })));
     }
     if (tally.linted === 0) {
       throw new InputError(`no drafts in ${shown}`, {
@@ -83,7 +85,12 @@ function* latestVersions(store: DraftsStore): Generator<LintItem> {
   for (const s of store.recipients()) {
     if (s.orphaned) continue;
     const shown = store.read(s.key);
-    if (shown?.text) yield { row: s.row, ...shown.text, recipient: shown.draft.recipient, key: s.key, ...(shown.draft.effective ? { effective: shown.draft.effective } : {}) };
+    if (!shown?.text) continue;
+    const item = { row: s.row, recipient: shown.draft.recipient, key: s.key, ...(shown.draft.effective ? { effective: shown.draft.effective } : {}) };
+    // Undecided and made in variants: every variant, as any may be the one approved (an approved one: the variant approved).
+    const variants = shown.variant !== undefined && s.status === 'drafted' ? (shown.draft.variants ?? []) : [];
+    if (variants.length === 0) yield { ...item, ...shown.text };
+    for (const v of variants) yield { ...item, ...(v.subject !== undefined ? { subject: v.subject } : {}), body: v.body, variant: v.name };
   }
 }
 

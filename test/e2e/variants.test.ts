@@ -1,5 +1,6 @@
 // Variants (issue 13 §4) through the built binary against the fake Ollama server: a profile with
-// three variants makes three requests a row, each carrying its angle; approve needs --variant
+// three variants makes three requests a row, each carrying its angle; every variant is linted;
+// approve needs --variant
 // (and refuses one out of range); the export carries the approved variant's text and name, the
 // memory records that text; status and stats show the approval rate per variant; plain variants
 // at temperature 0, and variants through a batch file, are refused before any request.
@@ -27,7 +28,9 @@ function answer(req: { body: { messages: { role: string; content: string }[] } }
   const last = req.body.messages.at(-1)!.content;
   const angle = /This version's angle \((\w+)\)/.exec(last)?.[1] ?? 'plain';
   const who = /Ana|Ben/.exec(last)?.[0] ?? 'there';
-  return JSON.stringify({ subject: `${angle} for ${who}`, body: `Hi ${who}, the ${angle} version. Would a short call suit you?\n\nBest regards\nSam Lee` });
+  // The data angle leaves a placeholder in: the lint must find it in that variant.
+  const gap = angle === 'data' ? ' {{company}}' : '';
+  return JSON.stringify({ subject: `${angle} for ${who}`, body: `Hi ${who}, the ${angle} version${gap}. Would a short call suit you?\n\nBest regards\nSam Lee` });
 }
 
 describe('draft --variants / profile variants', () => {
@@ -46,6 +49,14 @@ describe('draft --variants / profile variants', () => {
     expect(chats).toHaveLength(6);
     const angles = chats.map((c) => /angle \((\w+)\)/.exec(c.body.messages.at(-1).content)?.[1]);
     expect(angles.sort()).toEqual(['data', 'data', 'short', 'short', 'story', 'story']);
+
+    // Every variant of an undecided draft is linted, each finding naming its variant.
+    const lint = await cli(['lint', 'people.drafts.jsonl']);
+    expect(lint.code).toBe(1);
+    expect(lint.stdout.trim().split('\n')).toEqual([
+      'row 1\terror\tplaceholder\tvariant data: unfilled placeholder {{company}}',
+      'row 2\terror\tplaceholder\tvariant data: unfilled placeholder {{company}}',
+    ]);
 
     // approve never picks a variant; one out of range is refused before anything is approved.
     const unpicked = await cli(['approve', '--rows', '1']);
