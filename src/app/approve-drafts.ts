@@ -8,8 +8,9 @@
 // Returns what it did for the command to report.
 import { parseEditFile } from '../core/decisions/edit-file.js';
 import { recordDecision, recordEdit } from '../core/decisions/recording.js';
-import type { ShownText, StoredRecipient } from '../core/decisions/rules.js';
+import { withVariant, type ShownText, type StoredRecipient } from '../core/decisions/rules.js';
 import { UsageError } from '../core/errors.js';
+import { stripControlsInline } from '../core/text/sanitize.js';
 import { recipientLabel } from '../core/export/export-record.js';
 import type { RowSelection } from '../core/recipients/row-selection.js';
 import { locateDraftsFile, profileForDrafts } from '../io/drafts-file/drafts-path.js';
@@ -38,6 +39,8 @@ export interface ApproveOptions {
   notice?: (message: string) => void;
   /** --edit FILE (`-`: stdin): approve the selected row (exactly one) with this text. */
   edit?: { file: string; stdin: NodeJS.ReadableStream };
+  /** --variant N (with --rows): of drafts with variants, approve variant N (1-based). */
+  variant?: number;
 }
 
 export interface ApproveOutcome {
@@ -49,6 +52,8 @@ export interface ApproveOutcome {
   edited: { row: number; version: number }[];
   /** On the do-not-contact list: never approved, whatever the flags. */
   refused: { row: number; who: string; reason: string }[];
+  /** Drafts with variants and no --variant: a person picks one, approve never does. */
+  unpicked: number[];
   leftAlone: string[];
   draftsPath: string;
 }
@@ -70,6 +75,7 @@ export async function approveDrafts(o: ApproveOptions, warn: (message: string) =
     const ctx = await loadLintContext(profileFile);
     for (const w of store.warnings) warn(w);
     if (o.selection) assertRowsMatch(store, o.selection, o.rows ?? '');
+    if (o.selection && o.variant !== undefined) assertVariantExists(store, o.selection, o.variant);
     memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn, ...(o.notice ? { notice: o.notice } : {}), toneProfile: ctx.profile });
     const edit = editText !== undefined ? parseEditFile(editText, { withSubject: ctx.profile.channel === 'email', file: o.edit!.file }) : undefined;
     const outcome = approveAll(store, ctx, memory, o, edit);
@@ -82,11 +88,11 @@ export async function approveDrafts(o: ApproveOptions, warn: (message: string) =
   }
 }
 
-type Opts = Pick<ApproveOptions, 'selection' | 'allowed' | 'force' | 'reviewer'>;
+type Opts = Pick<ApproveOptions, 'selection' | 'allowed' | 'force' | 'reviewer' | 'variant'>;
 
 /** `edit`: the person's text for the selected row (the command makes sure it is one row). */
 function approveAll(store: DraftsStore, ctx: LintContext, memory: DecisionMemory, opts: Opts, edit?: ShownText): Outcome {
-  const out: Outcome = { approved: [], held: [], forced: [], edited: [], refused: [], leftAlone: [] };
+  const out: Outcome = { approved: [], held: [], forced: [], edited: [], refused: [], leftAlone: [], unpicked: [] };
   const at = new Date().toISOString();
   for (const state of store.recipients()) {
     // Row numbers are the CSV's as read now: a recipient no longer in it has none.
@@ -97,7 +103,11 @@ function approveAll(store: DraftsStore, ctx: LintContext, memory: DecisionMemory
       if (opts.selection) out.leftAlone.push(`${state.row} (${state.status})`);
       continue;
     }
-    const shown = store.read(state.key);
+    const shown = picked(store.read(state.key), opts.variant, Boolean(edit));
+    if (shown === 'unpicked') {
+      out.unpicked.push(state.row);
+      continue;
+    }
     const text = edit ?? shown?.text;
     if (!shown || !text) continue;
     const recipient = shown.draft.recipient;
@@ -123,6 +133,32 @@ function approveOne(store: DraftsStore, memory: DecisionMemory, shown: StoredRec
   recordDecision(store, memory, decided, { status: 'approved', at: d.at, reviewer: d.reviewer });
   out.approved.push(shown.state.row);
   if (changed) out.edited.push({ row: shown.state.row, version: decided.state.version });
+}
+
+/**
+ * The recipient as approved: of a draft with variants, the one --variant names (checked to exist
+ * first: assertVariantExists); without --variant (or --edit's own text), a person has not picked one.
+ */
+function picked(shown: StoredRecipient | undefined, variant: number | undefined, edit: boolean): StoredRecipient | 'unpicked' | undefined {
+  if (shown?.variant === undefined) return shown;
+  if (variant === undefined) return edit ? shown : 'unpicked';
+  return withVariant(shown, variant);
+}
+
+/** --variant N must name a variant of every selected undecided draft: refused before anything is approved. */
+function assertVariantExists(store: DraftsStore, selection: RowSelection, variant: number): void {
+  for (const s of store.recipients()) {
+    if (s.orphaned || !selection.has(s.row) || s.status !== 'drafted') continue;
+    const count = s.edited ? 0 : (s.variants ?? 0);
+    if (variant <= count) continue;
+    const names = count > 0 ? (store.readDraft(s.key)?.variants ?? []).map((v, i) => `${i + 1} ${v.name}`).join(', ') : '';
+    throw new UsageError(
+      count === 0
+        ? `row ${s.row} has no variants to pick from (${s.edited ? 'its latest version is a person\'s edit' : 'it was drafted without variants'}): --variant ${variant} does not apply.`
+        : `row ${s.row} has ${count} variant(s) (${stripControlsInline(names)}): --variant ${variant} is not one of them.`,
+      { hint: count === 0 ? `approve it without --variant (\`draftsmith approve --rows ${s.row}\`).` : `pick 1 to ${count}; \`draftsmith review\` shows them one after another.` },
+    );
+  }
 }
 
 function sameText(a: ShownText, b: ShownText | undefined): boolean {

@@ -4,7 +4,7 @@
 // - each approval as it is made, and its withdrawal when a later version or a skip replaces it.
 // The drafts file is the record of decisions: a memory that fails to open or to write costs a
 // warning saying what was not recorded, never a decision.
-import { repliedAfter, type StoredRecipient } from '../core/decisions/rules.js';
+import { modelText, repliedAfter, type StoredRecipient } from '../core/decisions/rules.js';
 import { messageIdFor } from '../core/export/message-id.js';
 import { toExportRecord } from '../core/export/export-record.js';
 import type { LintMemory } from '../core/lint/repeats.js';
@@ -165,10 +165,12 @@ export function approvalOf(shown: StoredRecipient, campaign: string, decision: {
  * as the prompt carried them: the prompt's own rule (sentData) decides, so a private column never
  * reaches the memory's fields or its search index.
  */
-export function learningOf({ state, draft }: StoredRecipient, profile: ToneProfile): ApprovalLearning {
+export function learningOf(shown: StoredRecipient, profile: ToneProfile): ApprovalLearning {
+  const { state, draft } = shown;
   const headers = Object.keys(draft.recipient);
   const { columns } = buildColumns(headers);
   const fields = sentData(profile, { row: draft.row, line: 0, cells: headers.map((h) => draft.recipient[h] ?? '') }, columns);
-  const original = state.edited ? { ...(draft.subject !== undefined ? { subject: draft.subject } : {}), body: draft.body ?? '' } : undefined;
+  // The model's text the person edited: of a draft made in variants, the variant they started from.
+  const original = state.edited ? modelText(shown) : undefined;
   return { channel: profile.channel, ...(original ? { original } : {}), fields };
 }

@@ -12,7 +12,9 @@ import { runDrafts } from '../core/drafting/run.js';
 import type { RunHost, RunSummary } from '../core/drafting/run-contract.js';
 import type { Engine } from '../core/engine.js';
 import { emptyTally, type LintTally } from '../core/lint/tally.js';
-import type { ToneProfile } from '../core/profile.js';
+import type { ToneProfile, VariantSpec } from '../core/profile.js';
+import { resolveVariants, variantRequest } from '../core/drafting/variants.js';
+import { UsageError } from '../core/errors.js';
 import { storedRecipientKey } from '../core/recipients/recipient-key.js';
 import type { RowSelection } from '../core/recipients/row-selection.js';
 import { stripControlsInline } from '../core/text/sanitize.js';
@@ -64,6 +66,8 @@ export interface DraftCampaignOptions extends BatchFlags {
   relink?: boolean;
   seed?: number;
   temperature?: number;
+  /** --variants N: drafts per recipient (core/drafting/variants.ts). */
+  variants?: number;
   concurrency: number;
   retries: number;
   /** Seconds without an answer before the run stops. */
@@ -120,6 +124,10 @@ export interface CampaignOutcome {
 /** Runs the campaign; undefined for a dry run (its messages are already written). */
 export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<CampaignOutcome | BatchOutReport | undefined> {
   const { profile, dir, file: profileFile } = await readProfile(path.resolve(deps.cwd, o.profile));
+  // Refused before the list is read: variants that would be identical, or through a batch file.
+  if (variantsOf(profile, o) && (o.batchOut !== undefined || o.batchIn !== undefined)) {
+    throw new UsageError('variants are not drafted through batch files: a batch holds one request per recipient.', { hint: 'draft the variants live (without --batch-out/--batch-in), or drop --variants (and the profile\'s `variants:`) for the batch.' });
+  }
   const templates = await loadTemplates(profile, dir);
   const ruleTemplates = await loadRuleTemplates(profile, profileFile, templates);
   // Read and checked before the CSV: a broken catalog is reported before any work.
@@ -139,6 +147,11 @@ export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaign
   }
 }
 
+/** The variants this run drafts, or undefined for one draft a recipient. */
+function variantsOf(profile: ToneProfile, o: Pick<DraftCampaignOptions, 'variants' | 'temperature'>): VariantSpec[] | undefined {
+  return resolveVariants(profile.variants, o.variants, o.temperature ?? profile.model.temperature);
+}
+
 async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<void> {
   for (const e of c.excluded) deps.ui.note(`row ${e.row} is not drafted: ${stripControlsInline(e.reason)}`);
   const draftsPath = o.drafts ? path.resolve(deps.cwd, o.drafts) : defaultDraftsPath(c.fromStdin ? null : o.csv, deps.cwd);
@@ -149,11 +162,16 @@ async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCamp
   const sentiment = await dryRunSentiment(sentimentSettings(c, o.modelAnalysis), o.model);
   const out = await openOutput(o.out ?? '-', deps);
   try {
-    // The rows' plans as a run makes them: a skipped row is said, not shown.
+    // The rows' plans as a run makes them: a skipped row is said, not shown; with variants, each one's request as it would be sent.
+    const variants = variantsOf(c.profile, o);
     for await (const { r, plan } of plannedRows(c.recipients(), campaignPlanner(c, { sentiment: sentiment.step, catalog: dryRunCatalogStep(c, (m) => deps.ui.note(m)) }))) {
       const analysis = sentiment.analysisOf(r);
       if (plan.skip !== undefined) deps.ui.note(`row ${r.row} is not drafted: rule ${stripControlsInline(plan.skip)}`);
-      else await out.write(renderDryRun({ row: r.row, ...messagesOf(r, plan), ...(plan.rules.length > 0 ? { rules: [...plan.rules] } : {}), ...(analysis.length > 0 ? { analysis } : {}), schema: c.schema, options: c.options }, o.format));
+      else {
+        const entry = { row: r.row, ...messagesOf(r, plan), ...(plan.rules.length > 0 ? { rules: [...plan.rules] } : {}), ...(analysis.length > 0 ? { analysis } : {}), schema: c.schema, options: c.options };
+        if (!variants) await out.write(renderDryRun(entry, o.format));
+        else for (const [i, v] of variants.entries()) await out.write(renderDryRun({ ...variantRequest(entry, v, i), variant: v.name }, o.format));
+      }
     }
   } catch (err) {
     // A half-written file never replaces the previous one.
@@ -217,7 +235,7 @@ function repliedNote(replies: ReplyPlan, store: DraftsStore, resume: string) {
 }
 
 /** What every job of the run shares (the memory's history and examples, the rows' planner), and the lint's memory. */
-function jobSettings(c: Campaign, r: Running): { settings: JobSettings; lintMemory: ReturnType<typeof historyForLint>['take'] } {
+function jobSettings(c: Campaign, r: Running, variants: VariantSpec[] | undefined): { settings: JobSettings; lintMemory: ReturnType<typeof historyForLint>['take'] } {
   const { source: history, take: lintMemory } = historyForLint(c.memory.historySource(c.profile, c.templates, r.store.path));
   const examples = c.memory.exampleSource(c.profile, c.profileFile, r.store.path);
   const settings: JobSettings = {
@@ -230,6 +248,7 @@ function jobSettings(c: Campaign, r: Running): { settings: JobSettings; lintMemo
     // Order: sentiment, rules, catalog (app/recipient-plans.ts); then the summary's count of rules.
     planner: countingRules(campaignPlanner(c, { sentiment: r.sentiment, catalog: campaignCatalogStep(c, r.engine) }), r.rules),
     plansReadMore: c.plansReadMore,
+    ...(variants ? { variants } : {}),
   };
   return { settings, lintMemory };
 }
@@ -237,7 +256,7 @@ function jobSettings(c: Campaign, r: Running): { settings: JobSettings; lintMemo
 /** The drafting loop over the rows not settled from the scan alone, with progress and `--out`. */
 async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps, r: Running): Promise<{ summary: RunSummary; readerGone: boolean; skipped: Exclusion[] }> {
   const plan = planJobs(r.store, r.engine.info, { force: Boolean(o.force), redraftDecided: Boolean(o.redraftDecided) }, r.replies);
-  const { settings, lintMemory } = jobSettings(c, r);
+  const { settings, lintMemory } = jobSettings(c, r, variantsOf(c.profile, o));
   const run = runDigestOf(settings);
   // --out writes every row, cached ones included, in order: those runs take the full path.
   const { settled, count: settledCount } = o.out ? { settled: new Uint8Array(0), count: 0 } : settleUnchanged(c.selected.rows(), c.scan.rows, c.roster, run, plan, (key) => r.store.get(key));

@@ -7,7 +7,7 @@ import { batchId } from '../core/drafting/batch-id.js';
 import { draftFingerprint, inputsDigest, runDigest } from '../core/drafting/fingerprint.js';
 import type { ChatMessage, GenerationOptions, JsonSchema } from '../core/engine.js';
 import { buildMessages, PROMPT_FORMAT, type Templates } from '../core/drafting/prompt.js';
-import type { ToneProfile } from '../core/profile.js';
+import type { ToneProfile, VariantSpec } from '../core/profile.js';
 import { recipientRecord, type Columns, type Recipient } from '../core/recipients/recipients.js';
 import type { DraftJob, JobProvenance } from '../core/drafting/run-contract.js';
 import { withHistory, type HistoryProvenance } from '../core/drafting/history-block.js';
@@ -42,6 +42,8 @@ export interface JobSettings {
   onSkip?: (r: Recipient, key: string, rule: string) => void;
   /** The plans read more than the row's cells (a reply's sentiment): no inputs digest, so no row is settled by it. */
   plansReadMore?: boolean;
+  /** The variants each recipient gets (core/drafting/variants.ts); absent: one draft, as before variants. */
+  variants?: readonly VariantSpec[];
 }
 
 /** Where a job's history comes from, within what budget, and the rules the system prompt gets with it. */
@@ -73,6 +75,7 @@ export function runDigestOf(s: JobSettings): string {
     // The catalog's items and ranking decide each row's picks, which the prompt carries. Absent
     // without a catalog: such a run digests as before.
     ...(s.catalog ? { catalog: s.catalog } : {}),
+    variants: s.variants,
   });
 }
 
@@ -109,7 +112,8 @@ function lazyJob(r: Recipient, s: JobSettings, run: string, plan: RecipientPlan)
       // The catalog picks are inputs: in the fingerprinted messages (a changed catalog redrafts).
       const messages = withCatalog(buildMessages(plan.profile, plan.templates, r, s.columns), plan.catalog);
       const rules = plan.rules.length > 0 ? { rules: plan.rules } : {};
-      built = { messages, fingerprint: draftFingerprint({ messages, schema: s.schema, options: s.options, ...s.engine, ...rules }) };
+      const variants = s.variants ? { variants: s.variants } : {};
+      built = { messages, fingerprint: draftFingerprint({ messages, schema: s.schema, options: s.options, ...s.engine, ...rules, ...variants }) };
     }
     return built;
   };
@@ -148,6 +152,7 @@ function lazyJob(r: Recipient, s: JobSettings, run: string, plan: RecipientPlan)
     get provenance() {
       return send().provenance;
     },
+    ...(s.variants ? { variants: s.variants } : {}),
   };
 }
 

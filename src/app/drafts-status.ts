@@ -11,6 +11,7 @@ import { DraftsStore } from '../io/drafts-file/store.js';
 import { openDecisionMemory, type DecisionMemory } from './decision-memory.js';
 import { openMemory, type MemoryFlag } from './open-memory.js';
 import { replyAfterDraft } from './stale-by-reply.js';
+import { countVariants, type VariantRate } from '../core/decisions/variant-rates.js';
 
 export interface StatusReport {
   /** The drafts file as shown to the user. */
@@ -31,6 +32,8 @@ export interface StatusReport {
   excluded: { row: number; reason: string }[];
   /** Drafts whose recipient replied after they were made (with a memory): their row, status and the reply's time. */
   staleByReply: { row: number; status: DraftStatus; repliedAt: string }[];
+  /** Drafts made in variants: per variant name, recipients offered it and approved with it (absent without any). */
+  variants?: VariantRate[];
 }
 
 export interface StatusOptions {
@@ -73,6 +76,7 @@ function buildReport(store: DraftsStore, file: string): StatusReport {
   const counts = Object.fromEntries(DRAFT_STATUSES.map((s) => [s, 0])) as Record<DraftStatus, number>;
   const report: StatusReport = { file, recipients: 0, counts, edited: 0, stale: 0, orphaned: 0, notDrafted: 0, failures: [], excluded: [], staleByReply: [] };
   let current = 0;
+  const rates = new Map<string, VariantRate>();
   for (const s of store.recipients()) {
     if (s.orphaned) {
       report.orphaned++;
@@ -84,7 +88,13 @@ function buildReport(store: DraftsStore, file: string): StatusReport {
     if (s.stale) report.stale++;
     if (s.status === 'failed') report.failures.push({ row: s.row, error: store.readDraft(s.key)?.error ?? 'unknown error' });
     if (s.status === 'excluded') report.excluded.push({ row: s.row, reason: store.exclusion(s.key)?.reason ?? 'unknown reason' });
+    // Only drafts made in variants are read (the fold counts them): a file without any reads nothing more.
+    if (s.variants !== undefined && !s.edited && s.status !== 'excluded') {
+      const shown = store.read(s.key);
+      if (shown) countVariants(rates, (shown.draft.variants ?? []).map((v) => v.name), s.status === 'approved' ? shown.variant : undefined);
+    }
   }
+  if (rates.size > 0) report.variants = [...rates.values()];
   const roster = store.roster();
   report.recipients = roster?.size ?? current;
   report.notDrafted = roster ? Math.max(0, roster.size - current) : 0;
@@ -122,7 +132,9 @@ async function lintUndecided(store: DraftsStore, profileFile: string, memory: De
     const shown = store.read(s.key);
     if (!shown?.text) continue;
     const known = memory?.lintMemory(s.key, shown.draft.recipient);
-    addToTally(tally, s.row, lintDraft({ ...shown.text, recipient: shown.draft.recipient, ...(known ? { memory: known } : {}), ...recordLintInput(shown.draft) }, profile));
+    // Of a draft made in variants, every variant: any of them may be the one approved.
+    const texts = shown.variant !== undefined ? (shown.draft.variants ?? []) : [shown.text];
+    for (const text of texts) addToTally(tally, s.row, lintDraft({ subject: text.subject, body: text.body, recipient: shown.draft.recipient, ...(known ? { memory: known } : {}), ...recordLintInput(shown.draft) }, profile));
   }
   return tally;
 }

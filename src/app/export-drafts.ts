@@ -82,7 +82,9 @@ export async function exportDrafts(o: ExportOptions): Promise<ExportOutcome> {
         yield { ...toExportRecord(shown), provenance, key: s.key };
       }
     }
-    const { written, skipped, files } = mail ? await writeMail(o, records(), sender) : await writeRecords(o, records(), headersOf(store, rows[0]?.key));
+    // A `variant` column when any of them was drafted in variants (the fold counts them: no draft is read for it).
+    const variants = rows.some((s) => s.variants !== undefined && !s.edited);
+    const { written, skipped, files } = mail ? await writeMail(o, records(), sender) : await writeRecords(o, records(), headersOf(store, rows[0]?.key), variants);
     // eml file names carry the recipient's name: the memory notes their folder, never a name.
     const noted = o.format === 'eml' ? [...new Set(files.map((f) => path.dirname(f)))] : files;
     if (memory?.full) for (const f of noted) memory.store.noteFile(f, 'export');
@@ -139,9 +141,9 @@ async function writeMail(o: ExportOptions, records: Iterable<MailRecord>, sender
   return { ...result, files: [target] };
 }
 
-async function writeRecords(o: ExportOptions, records: Iterable<MailRecord>, headers: string[]): Promise<Written> {
+async function writeRecords(o: ExportOptions, records: Iterable<MailRecord>, headers: string[], variants: boolean): Promise<Written> {
   const target = await openOutput(o.out, o);
-  const writer = createRecordWriter(o.format as 'jsonl' | 'csv', target.stream, { headers, rawCells: o.rawCells, provenance: true });
+  const writer = createRecordWriter(o.format as 'jsonl' | 'csv', target.stream, { headers, rawCells: o.rawCells, provenance: true, ...(variants ? { variants } : {}) });
   let written = 0;
   try {
     for (const { key: _key, ...rec } of records) {

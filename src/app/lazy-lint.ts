@@ -15,14 +15,13 @@ export function lazyLint(profile: ToneProfile) {
   return {
     start: () => void (lint ??= startBackgroundLint(profile)),
     /** `memory`: what the memory knows of the recipient, for the lint's opted-out and repeats-earlier checks. */
-    add: (record: DraftRecord, memory?: LintMemory) =>
-      (lint ??= startBackgroundLint(profile)).add(record.row, {
-        subject: record.subject,
-        body: record.body ?? '',
-        recipient: record.recipient,
-        ...(memory ? { memory } : {}),
-        ...recordLintInput(record),
-      }),
+    add: (record: DraftRecord, memory?: LintMemory) => {
+      lint ??= startBackgroundLint(profile);
+      // Every variant is linted: any of them may be the one approved.
+      for (const text of record.variants ?? [record]) {
+        lint.add(record.row, { subject: text.subject, body: text.body ?? '', recipient: record.recipient, ...(memory ? { memory } : {}), ...recordLintInput(record) });
+      }
+    },
     finish: (): Promise<LintTally> => (lint ? lint.finish() : Promise.resolve(emptyTally())),
     close: () => lint?.close(),
   };

@@ -7,11 +7,12 @@
 // named, not fatal. Read only: nothing is written. Returns data; the command renders it.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { StoredRecipient } from '../core/decisions/rules.js';
+import { modelText, type StoredRecipient } from '../core/decisions/rules.js';
 import { DraftsmithError, UsageError } from '../core/errors.js';
 import { editShare } from '../core/text/word-diff.js';
 import { DraftsStore } from '../io/drafts-file/store.js';
 import { loadLintContext, type LintContext } from './lint-context.js';
+import { countVariants, type VariantRate } from '../core/decisions/variant-rates.js';
 import { memoryPath, openMemory, type MemoryFlag } from './open-memory.js';
 
 export interface CampaignStats {
@@ -35,6 +36,8 @@ export interface CampaignStats {
   lintFindings: number | null;
   /** lintFindings / drafts; null as above or without drafts. */
   lintPerDraft: number | null;
+  /** Drafts made in variants: per variant name, recipients offered it and approved with it (absent without any). */
+  variants?: VariantRate[];
 }
 
 export interface LearningStats {
@@ -127,6 +130,7 @@ function tally(store: DraftsStore, file: string, profile: string | undefined, ct
   const s: CampaignStats = { file, ...(profile ? { profile } : {}), drafts: 0, approvedUnedited: 0, approvedEdited: 0, skipped: 0, undecided: 0, failed: 0, medianEditShare: null, lintFindings: ctx ? 0 : null, lintPerDraft: null };
   let first = store.source()?.at;
   const shares: number[] = [];
+  const rates = new Map<string, VariantRate>();
   for (const state of store.recipients()) {
     const shown = store.read(state.key);
     if (!shown) continue;
@@ -142,7 +146,9 @@ function tally(store: DraftsStore, file: string, profile: string | undefined, ct
       shares.push(shareOf(shown));
     }
     if (ctx && s.lintFindings !== null) s.lintFindings += ctx.lint({ subject: shown.draft.subject, body: shown.draft.body ?? '' }, shown.draft.recipient).length;
+    if (shown.variant !== undefined) countVariants(rates, (shown.draft.variants ?? []).map((v) => v.name), state.status === 'approved' ? shown.variant : undefined);
   }
+  if (rates.size > 0) s.variants = [...rates.values()];
   if (first !== undefined) s.startedAt = first;
   s.medianEditShare = median(shares);
   s.lintPerDraft = s.lintFindings !== null && s.drafts > 0 ? s.lintFindings / s.drafts : null;
@@ -150,9 +156,10 @@ function tally(store: DraftsStore, file: string, profile: string | undefined, ct
 }
 
 /** The model's text against the approved text, subject and body together. */
-function shareOf({ draft, text }: StoredRecipient): number {
+function shareOf(shown: StoredRecipient): number {
   const whole = (subject: string | undefined, body: string) => (subject ? `${subject}\n\n${body}` : body);
-  return editShare(whole(draft.subject, draft.body ?? ''), whole(text?.subject, text?.body ?? ''));
+  const model = modelText(shown);
+  return editShare(whole(model.subject, model.body), whole(shown.text?.subject, shown.text?.body ?? ''));
 }
 
 export function median(values: readonly number[]): number | null {

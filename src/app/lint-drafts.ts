@@ -42,6 +42,8 @@ interface LintItem {
   key?: string;
   /** A drafts file's record: what the rules changed for this recipient, its catalog picks (core/lint/record-input.ts). */
   fromRecord?: RecordLintInput;
+  /** One variant of an undecided draft made in variants: its name, which each finding names. */
+  variant?: string;
 }
 
 export async function lintDrafts(o: LintOptions, onFindings: (row: number, findings: LintFinding[]) => Promise<void>): Promise<LintTally> {
@@ -66,7 +68,7 @@ export async function lintDrafts(o: LintOptions, onFindings: (row: number, findi
       const { subject, body, recipient, fromRecord } = item;
       const findings = lintDraft({ subject, body, recipient, ...(known ? { memory: known } : {}), ...fromRecord }, profile);
       addToTally(tally, item.row, findings);
-      await onFindings(item.row, findings);
+      await onFindings(item.row, item.variant === undefined ? findings : findings.map((f) => ({ ...f, message: `variant ${item.variant}: ${f.message}` })));
     }
     if (tally.linted === 0) {
       throw new InputError(`no drafts in ${shown}`, {
@@ -85,7 +87,12 @@ function* latestVersions(store: DraftsStore): Generator<LintItem> {
   for (const s of store.recipients()) {
     if (s.orphaned) continue;
     const shown = store.read(s.key);
-    if (shown?.text) yield { row: s.row, ...shown.text, recipient: shown.draft.recipient, key: s.key, fromRecord: recordLintInput(shown.draft) };
+    if (!shown?.text) continue;
+    const item = { row: s.row, recipient: shown.draft.recipient, key: s.key, fromRecord: recordLintInput(shown.draft) };
+    // Undecided and made in variants: every variant, as any may be the one approved (an approved one: the variant approved).
+    const variants = shown.variant !== undefined && s.status === 'drafted' ? (shown.draft.variants ?? []) : [];
+    if (variants.length === 0) yield { ...item, ...shown.text };
+    for (const v of variants) yield { ...item, ...(v.subject !== undefined ? { subject: v.subject } : {}), body: v.body, variant: v.name };
   }
 }
 

@@ -3,7 +3,7 @@
 // table apart means adding a command is one entry here, and `--help` loads no command module.
 import type { ArgumentSpec, CommandSpec, OptionSpec } from './command-spec.js';
 import { ENGINE_CHOICES, doctorEngineFlagHelp, engineFlagHelp } from '../engines/index.js';
-import { hostList, integer, nonNegativeInt, nonNegativeNumber, positiveInt } from './option-parsers.js';
+import { hostList, integer, nonNegativeInt, nonNegativeNumber, positiveInt, variantCount } from './option-parsers.js';
 import { MEMORY_FILE_OPTION, MEMORY_OPTIONS, history } from './memory-commands.js';
 import { learn } from './learn-spec.js';
 import { stats } from './stats-spec.js';
@@ -62,6 +62,7 @@ const draft: CommandSpec = {
     { flags: '--relink', description: 'the drafts file belongs to another CSV path or profile: the list or profile moved, follow it' },
     { flags: '--seed <n>', description: 'sampling seed', parse: integer },
     { flags: '--temperature <x>', description: 'sampling temperature', parse: nonNegativeNumber },
+    { flags: '--variants <n>', description: "n drafts per recipient (1-9): the profile's first n `variants:`, else n plain ones (needs a temperature above 0); a reviewer approves one", parse: variantCount },
     { flags: '--timeout <seconds>', description: 'give up on one request after this long', parse: positiveInt, default: 600 },
     { flags: '--retries <n>', description: 'extra attempts on connection errors and 5xx', parse: nonNegativeInt, default: 3 },
     { flags: '--give-up-after <seconds>', description: 'stop the run when the engine has answered nothing for this long (drafts are kept; re-run to resume)', parse: positiveInt, default: 30 },
@@ -83,6 +84,7 @@ Examples:
   $ draftsmith draft leads.csv -p profile.yaml --model Qwen/Qwen2.5-7B-Instruct --batch-in results.jsonl
   $ draftsmith draft leads.csv -p profile.yaml --redraft-stale
   $ draftsmith draft leads.csv -p profile.yaml --no-model-analysis
+  $ draftsmith draft leads.csv -p profile.yaml --variants 3 --temperature 0.9
 
 Re-running the same command drafts only rows that are new, changed or failed. Rows a person
 approved, skipped or edited are kept even when their inputs change (they are marked stale).`,
@@ -188,6 +190,7 @@ const approve: CommandSpec = {
     { flags: '--allow <codes>', description: 'with --clean: lint codes to tolerate, e.g. long-draft,unknown-url' },
     { flags: '--force', description: 'with --rows: approve drafts with lint errors too (each is named)' },
     { flags: '--edit <file>', description: "with --rows N: approve row N with this text as an edited version (review's e then a); - for stdin" },
+    { flags: '--variant <n>', description: 'with --rows: of drafts made in variants, approve variant n (1-based; review shows them)', parse: variantCount },
     { flags: '-p, --profile <file>', description: 'tone profile the lint checks against (default: the one the drafts were made with)' },
     { flags: '--reviewer <name>', description: 'who decides, recorded with each decision (default: the OS user)' },
     ...MEMORY_OPTIONS,
@@ -199,11 +202,12 @@ Examples:
   $ draftsmith approve --clean --profile edited-profile.yaml
   $ draftsmith approve --rows 3 --reviewer sam
   $ draftsmith approve --rows 3 --edit row3.txt
+  $ draftsmith approve --rows 3 --variant 2
   $ printf 'Subject: Hello\\n\\nHi Ana, ...\\n' | draftsmith approve --rows 3 --edit -
 
 An --edit file holds \`Subject: ...\`, a blank line, then the body (email; other channels: the body
 only); it is linted like --rows. A recipient on the do-not-contact list is never approved, whatever
---force says.`,
+--force says. A draft made in variants is approved only with --variant N: approve never picks one.`,
   run: async (io, [file], opts) => (await import('./commands/approve.js')).runApproveCommand(file, opts as never, io),
 };
 

@@ -16,6 +16,12 @@ export function positiveInt(value: string): number {
   if (n < 1) throw new InvalidArgumentError('expected 1 or more.');
   return n;
 }
+/** `--variants N`: 1 to 9 drafts per recipient. */
+export function variantCount(value: string): number {
+  const n = integer(value);
+  if (n < 1 || n > 9) throw new InvalidArgumentError('expected 1 to 9 (variants per recipient).');
+  return n;
+}
 export function nonNegativeNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || value.trim() === '') throw new InvalidArgumentError('expected a number, 0 or more.');

@@ -22,6 +22,7 @@ export const DRAFT_RESUME_FLAGS: readonly ResumeFlag[] = [
   ['limit', '--limit'],
   ['seed', '--seed'],
   ['temperature', '--temperature'],
+  ['variants', '--variants'],
   ['encoding', '--encoding'],
   ['skipLines', '--skip-lines'],
   ['redraftDecided', '--redraft-decided'],

@@ -7,6 +7,8 @@ import { stripControls, stripControlsInline } from '../core/text/sanitize.js';
 
 export interface DryRunEntry {
   row: number;
+  /** With variants: which one these messages draft (each variant's request is shown). */
+  variant?: string;
   messages: ChatMessage[];
   schema: JsonSchema;
   options: GenerationOptions;
@@ -28,7 +30,7 @@ export interface AnalysisRequest {
 
 export function renderDryRun(entry: DryRunEntry, format: 'jsonl' | 'csv' | 'text'): string {
   if (format !== 'text') return `${JSON.stringify(entry)}\n`;
-  const lines = [`===== row ${entry.row} =====`];
+  const lines = [`===== row ${entry.row}${entry.variant !== undefined ? ` · variant ${stripControls(entry.variant)}` : ''} =====`];
   if (entry.rules?.length) lines.push(`(rules: ${stripControls(entry.rules.join(', '))})`);
   if (entry.memoryExamples?.length) lines.push(`(examples from the memory: ${entry.memoryExamples.map((id) => `#${id}`).join(', ')})`);
   for (const a of entry.analysis ?? []) {

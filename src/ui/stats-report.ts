@@ -5,6 +5,7 @@
 // strings; the paths are the caller's to shorten, and are stripped of terminal controls here.
 import type { ChalkInstance } from 'chalk';
 import { stripControlsInline } from '../core/text/sanitize.js';
+import { renderVariantRate, type VariantRate } from '../core/decisions/variant-rates.js';
 
 /** What one campaign's line needs (app/learning-stats.ts CampaignStats). */
 export interface CampaignLine {
@@ -16,6 +17,8 @@ export interface CampaignLine {
   skipped: number;
   medianEditShare: number | null;
   lintPerDraft: number | null;
+  /** Per variant name of the campaign's drafts made in variants: offered and approved. */
+  variants?: VariantRate[];
 }
 
 export interface StatsView {
@@ -49,7 +52,16 @@ export function renderStats(v: StatsView): string[] {
     ];
     lines.push(cells.join('  '));
   });
-  return [...lines, '', ...renderEditChart(v, names, nameWidth)];
+  return [...lines, ...renderVariantRates(v.campaigns, names), '', ...renderEditChart(v, names, nameWidth)];
+}
+
+/** Which angle works: each campaign's approval rate per variant, for campaigns drafted in variants. */
+function renderVariantRates(campaigns: readonly CampaignLine[], names: readonly string[]): string[] {
+  const lines: string[] = [];
+  campaigns.forEach((c, i) => {
+    if (c.variants?.length) lines.push(`  ${names[i]} variants: ${c.variants.map((r) => stripControlsInline(renderVariantRate(r))).join(', ')}`);
+  });
+  return lines.length ? ['', 'approval rate per variant (approved with it / recipients offered it):', ...lines] : [];
 }
 
 /** A bar per campaign of its median edit share, and whether it falls over time. */

@@ -17,6 +17,7 @@ const EVERY_FLAG: Record<string, string | number | boolean> = {
   limit: 10,
   seed: 5,
   temperature: 0.3,
+  variants: 3,
   encoding: 'windows-1252',
   skipLines: 2,
   redraftDecided: true,
@@ -35,7 +36,7 @@ describe('resumeCommand with DRAFT_RESUME_FLAGS', () => {
     const cmd = resumeCommand('draft', ['Leads 2024.csv', '--profile', 'my profile.yaml'], flags, DRAFT_RESUME_FLAGS);
     expect(cmd).toBe(
       "draftsmith draft 'Leads 2024.csv' --profile 'my profile.yaml' --drafts 'my drafts.jsonl' --engine ollama --model llama3.2:3b" +
-        ' --host http://127.0.0.1:11434 --allow-remote --threads 4 --rows 3,5-9 --limit 10 --seed 5 --temperature 0.3' +
+        ' --host http://127.0.0.1:11434 --allow-remote --threads 4 --rows 3,5-9 --limit 10 --seed 5 --temperature 0.3 --variants 3' +
         " --encoding windows-1252 --skip-lines 2 --redraft-decided --redraft-stale --no-model-analysis --memory 'my memory.db'",
     );
   });

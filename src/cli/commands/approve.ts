@@ -24,6 +24,8 @@ export interface ApproveFlags {
   memory?: MemoryFlag;
   /** With --rows N (one row): approve it with this file's text as an edited version; `-` = stdin. */
   edit?: string;
+  /** With --rows: of drafts with variants, approve this one (1-based). */
+  variant?: number;
 }
 
 export async function runApproveCommand(file: string | undefined, flags: ApproveFlags, io: CliIo): Promise<void> {
@@ -36,6 +38,9 @@ export async function runApproveCommand(file: string | undefined, flags: Approve
   if (flags.edit !== undefined && !/^\s*\d+\s*$/.test(flags.rows ?? '')) {
     throw new UsageError('--edit approves exactly one row: give it with --rows N.', { hint: 'e.g. `draftsmith approve --rows 3 --edit row3.txt` (the file: `Subject: ...`, a blank line, then the body).' });
   }
+  if (flags.variant !== undefined && !flags.rows) {
+    throw new UsageError('--variant goes with --rows: a person picks the variant of the rows they name.', { hint: 'e.g. `draftsmith approve --rows 3 --variant 2` (`draftsmith review` shows the variants).' });
+  }
   const selection = flags.rows ? parseRowSelection(flags.rows) : undefined;
   const allowed = new Set((flags.allow ?? '').split(',').map((c) => c.trim()).filter(Boolean));
   const outcome = await approveDrafts(
@@ -43,6 +48,7 @@ export async function runApproveCommand(file: string | undefined, flags: Approve
       file, cwd: io.cwd, env: io.env, profile: flags.profile, selection, rows: flags.rows, allowed, force: Boolean(flags.force),
       reviewer: reviewerName(flags.reviewer, io.env), memory: flags.memory, notice: (m) => io.stderr.write(m),
       ...(flags.edit !== undefined ? { edit: { file: flags.edit, stdin: io.stdin } } : {}),
+      ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
     },
     (w) => io.stderr.write(`draftsmith: warning: ${stripControlsInline(w)}\n`),
   );
@@ -52,7 +58,8 @@ export async function runApproveCommand(file: string | undefined, flags: Approve
 }
 
 function report(o: ApproveOutcome, flags: ApproveFlags, rel: string): string {
-  const lines = [`draftsmith: approved ${o.approved.length} draft(s)${o.approved.length ? `: rows ${listRows(o.approved, 40)}` : ''}`];
+  const variant = flags.variant !== undefined && o.approved.length ? ` (variant ${flags.variant} of those drafted in variants)` : '';
+  const lines = [`draftsmith: approved ${o.approved.length} draft(s)${o.approved.length ? `: rows ${listRows(o.approved, 40)}` : ''}${variant}`];
   for (const e of o.edited) lines.push(`  row ${e.row}: approved with the edited text, saved as version ${e.version}`);
   if (flags.edit !== undefined && o.approved.length > 0 && o.edited.length === 0) lines.push('  the edit file holds the draft\'s own text: approved unedited');
   for (const f of o.forced) lines.push(`  approved despite lint errors (--force): row ${f.row} (${f.codes.join(', ')})`);
@@ -60,6 +67,7 @@ function report(o: ApproveOutcome, flags: ApproveFlags, rel: string): string {
     const who = r.who ? ` ${stripControlsInline(r.who)}` : '';
     lines.push(`  not approved, on the do-not-contact list (no flag overrides it): row ${r.row}${who} (${stripControlsInline(r.reason)})`);
   }
+  if (o.unpicked.length) lines.push(`  not approved, drafted in variants and none picked: rows ${listRows(o.unpicked, 40)} (pick one: draftsmith approve --rows ${o.unpicked[0]} --variant N, or in review)`);
   if (o.leftAlone.length) lines.push(`  left alone (not an undecided draft): rows ${o.leftAlone.join(', ')}`);
   if (o.held.length) {
     const why = flags.clean ? 'lint findings' : 'lint errors; add --force to approve them anyway';

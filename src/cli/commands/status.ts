@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { DRAFT_STATUSES } from '../../core/decisions/records.js';
 import { stripControlsInline } from '../../core/text/sanitize.js';
+import { renderVariantRate } from '../../core/decisions/variant-rates.js';
 import { draftsStatus, type StatusReport } from '../../app/drafts-status.js';
 import { toJsonLine } from '../../io/export/record-writer.js';
 import { createUi } from '../../ui/terminal.js';
@@ -42,6 +43,7 @@ function renderMemoryLines(r: StatusReport): string[] {
     for (const s of r.staleByReply.slice(0, 20)) lines.push(`    row ${s.row} (${s.status}): reply of ${s.repliedAt.slice(0, 10)}`);
     if (r.staleByReply.length > 20) lines.push(`    ... and ${r.staleByReply.length - 20} more`);
   }
+  if (r.variants) lines.push(`  ${'variants'.padEnd(11)} ${r.variants.map((v) => stripControlsInline(renderVariantRate(v))).join(', ')}`);
   if (r.excluded.length > 0) {
     lines.push('', 'excluded (the memory says not to contact them, or a profile rule skips them; never approved or exported; `draft` re-checks them every run):');
     for (const e of r.excluded.slice(0, 20)) lines.push(`  row ${e.row}: ${stripControlsInline(e.reason)}`);

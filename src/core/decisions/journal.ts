@@ -54,6 +54,7 @@ function applyDraft(ctx: FoldContext, rec: DraftRecord, at: At): void {
     fingerprint: rec.fingerprint,
     ...(rec.inputs !== undefined ? { inputs: rec.inputs } : {}),
     legacy: rec.key === undefined,
+    ...(rec.variants?.length ? { variants: rec.variants.length } : {}),
     stale: false,
     draft: at,
   };
@@ -95,8 +96,21 @@ function applyDecision(ctx: FoldContext, rec: DecisionRecord, at: At): void {
     s = ctx.index.get(key)!;
   } else if (rec.version !== s.version) {
     return; // about an older version: a newer one withdrew it
+  } else if (!namesItsText(rec, s)) {
+    return;
   }
   ctx.index.set({ ...s, status: rec.status, decision: at });
+}
+
+/**
+ * An approval says which text it approves: one of the draft's variants when it has them (1-based),
+ * none for a draft without variants or a person's edit. Anything else approves no text that
+ * exists, and does not hold. A skip approves no text: it holds with or without a variant.
+ */
+function namesItsText(rec: DecisionRecord, s: { edited: boolean; variants?: number }): boolean {
+  if (rec.status !== 'approved') return true;
+  const count = s.edited ? 0 : (s.variants ?? 0);
+  return count === 0 ? rec.variant === undefined : rec.variant !== undefined && rec.variant <= count;
 }
 
 // The head draft-record.ts writes first: {"type":"draft","key":...,"row":N,"version":N,
@@ -165,10 +179,18 @@ function isValid(rec: Record<string, unknown>): boolean {
   }
   if (!isCount(rec.row, 1) || !isCount(rec.version, 1) || (rec.key !== undefined && !str(rec.key))) return false;
   if (rec.type === 'draft') {
-    return str(rec.fingerprint) && DRAFT_STATUS.has(rec.status as string) && rec.recipient !== null && typeof rec.recipient === 'object';
+    return str(rec.fingerprint) && DRAFT_STATUS.has(rec.status as string) && rec.recipient !== null && typeof rec.recipient === 'object' && validVariants(rec.variants);
   }
-  if (rec.type === 'edit') return str(rec.key) && str(rec.body);
-  return DECISION_STATUS.has(rec.status as string);
+  const variant = rec.variant === undefined || isCount(rec.variant, 1);
+  if (rec.type === 'edit') return str(rec.key) && str(rec.body) && variant;
+  return DECISION_STATUS.has(rec.status as string) && variant;
+}
+
+/** A draft's variants, when it has them: 1 to 9 texts, each with a name and a body. */
+function validVariants(v: unknown): boolean {
+  if (v === undefined) return true;
+  if (!Array.isArray(v) || v.length < 1 || v.length > 9) return false;
+  return v.every((x) => x !== null && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string' && typeof (x as { body?: unknown }).body === 'string');
 }
 
 function isCount(v: unknown, min: number): v is number {

@@ -31,6 +31,8 @@ export interface RecipientState {
   inputs?: string;
   /** The latest draft was written before recipient keys (its fingerprint included the row). */
   legacy: boolean;
+  /** How many variants the latest model draft holds (issue 13), when it has any; a decision about it names one. */
+  variants?: number;
   /** A decided or edited recipient whose inputs changed since its draft. */
   stale: boolean;
   /** A roster exists and this recipient is not in it (no longer in the CSV). */
@@ -52,6 +54,8 @@ const EDITED = 1;
 const LEGACY = 2;
 const STALE = 4;
 const HAS_INPUTS = 8;
+/** The variant count (at most 9) lives in the flags' upper four bits. */
+const VARIANT_SHIFT = 4;
 
 export class RecipientIndex {
   private readonly slots = new Map<string, number>();
@@ -107,7 +111,7 @@ export class RecipientIndex {
     this.row[slot] = state.draftRow;
     this.status[slot] = statusCode(state.status);
     const inputs = state.inputs !== undefined && HEX_FINGERPRINT.test(state.inputs);
-    this.flags[slot] = (state.edited ? EDITED : 0) | (state.legacy ? LEGACY : 0) | (state.stale ? STALE : 0) | (inputs ? HAS_INPUTS : 0);
+    this.flags[slot] = (state.edited ? EDITED : 0) | (state.legacy ? LEGACY : 0) | (state.stale ? STALE : 0) | (inputs ? HAS_INPUTS : 0) | ((state.variants ?? 0) & 15) << VARIANT_SHIFT;
     if (inputs) this.inputPrints.set(Buffer.from(state.inputs!, 'hex'), slot * FP_BYTES);
     this.version[slot] = state.version;
     this.draftOffset[slot] = state.draft.offset;
@@ -172,6 +176,7 @@ export class RecipientIndex {
     const textOffset = this.textOffset[slot]!;
     const decisionOffset = this.decisionOffset[slot]!;
     const excluded = this.exclusions.get(slot);
+    const variants = flags >> VARIANT_SHIFT;
     return {
       key: this.keyOf[slot]!,
       row: inRoster > 0 ? inRoster : this.row[slot]!,
@@ -182,6 +187,7 @@ export class RecipientIndex {
       fingerprint: this.oddPrints.get(slot) ?? hexAt(this.prints, slot),
       ...((flags & HAS_INPUTS) !== 0 ? { inputs: hexAt(this.inputPrints, slot) } : {}),
       legacy: (flags & LEGACY) !== 0,
+      ...(variants > 0 ? { variants } : {}),
       stale: (flags & STALE) !== 0,
       orphaned: this.hasRoster && inRoster === 0,
       draft: { offset: this.draftOffset[slot]!, length: this.draftLength[slot]! },

@@ -24,7 +24,8 @@ export interface ApprovalLedger {
  */
 export function recordEdit(journal: DecisionJournal, ledger: ApprovalLedger | undefined, shown: StoredRecipient, text: ShownText, at: string): StoredRecipient {
   const { key, row, version } = shown.state;
-  journal.append({ type: 'edit', key, row, version: version + 1, ...(text.subject !== undefined ? { subject: text.subject } : {}), body: text.body, at });
+  const from = shown.variant !== undefined ? { variant: shown.variant } : {};
+  journal.append({ type: 'edit', key, row, version: version + 1, ...(text.subject !== undefined ? { subject: text.subject } : {}), body: text.body, ...from, at });
   if (shown.state.status === 'approved') ledger?.withdrawn(key);
   return journal.read(key) ?? shown;
 }
@@ -41,7 +42,9 @@ export function recordDecision(
 ): void {
   const { key, row, version } = shown.state;
   const { status, at, reviewer } = decision;
-  journal.append({ type: 'decision', key, row, status, version, ...(reviewer ? { reviewer } : {}), at });
+  // With variants, the decision names the one shown: the approved text is that variant's.
+  const variant = shown.variant !== undefined ? { variant: shown.variant } : {};
+  journal.append({ type: 'decision', key, row, status, version, ...(reviewer ? { reviewer } : {}), ...variant, at });
   if (status === 'approved') ledger?.approved(shown, { at, reviewer: reviewer ?? 'unknown' });
   else if (shown.state.status === 'approved') ledger?.withdrawn(key);
 }

@@ -103,6 +103,8 @@ export interface DraftRecord {
 /** One variant of a draft (issue 13): its name (`1`, `2`... or the profile's) and text. */
 export interface VariantText {
   name: string;
+  /** The variant's instructions: its request was the record's messages with them added as a line (core/drafting/variants.ts). */
+  instructions?: string;
   subject?: string;
   body: string;
   fields?: Record<string, string>;
@@ -119,6 +121,8 @@ export interface EditRecord {
   body: string;
   /** User-defined answer fields as edited (issue 13). */
   fields?: Record<string, string>;
+  /** Of a draft made in variants: the 1-based variant the person's text started from (issue 13). */
+  variant?: number;
   at: string;
 }
 

@@ -51,13 +51,22 @@ export interface ShownText {
 }
 
 /**
- * The latest version's text: the person's edit when there is one, else the model's draft;
- * undefined for a failed draft with no edit (there is no text to show or send).
+ * The latest version's text: the person's edit when there is one, else the model's draft (for a
+ * draft with variants, variant `variant`, 1-based: the one its approval names, else the first);
+ * undefined for a failed draft with no edit, or a variant the draft does not have (there is no
+ * text to show or send).
  */
-export function effectiveText(draft: DraftRecord, edit: EditRecord | DecisionRecord | undefined): ShownText | undefined {
+export function effectiveText(draft: DraftRecord, edit: EditRecord | DecisionRecord | undefined, variant = 1): ShownText | undefined {
   if (edit && edit.body !== undefined) return { ...(edit.subject !== undefined ? { subject: edit.subject } : {}), body: edit.body };
   if (draft.status !== 'drafted') return undefined;
+  if (draft.variants) return variantText(draft, variant);
   return { ...(draft.subject !== undefined ? { subject: draft.subject } : {}), body: draft.body ?? '' };
+}
+
+/** Variant `n` (1-based) of a draft with variants, or undefined when it has no such variant. */
+export function variantText(draft: DraftRecord, n: number): ShownText | undefined {
+  const v = Number.isInteger(n) && n >= 1 ? draft.variants?.[n - 1] : undefined;
+  return v ? { ...(v.subject !== undefined ? { subject: v.subject } : {}), body: v.body } : undefined;
 }
 
 /** A recipient as every command shows it: its state, latest model draft and latest version's text. */
@@ -66,9 +75,32 @@ export interface StoredRecipient {
   draft: DraftRecord;
   /** undefined for a failed draft no one has edited. */
   text: ShownText | undefined;
+  /**
+   * When the latest version is a model draft with variants: which one `text` is (1-based): the
+   * approved one, else the first. A decision about this recipient names it.
+   */
+  variant?: number;
+  /** Of a person's version of a draft made in variants: the variant their text started from. */
+  editedFrom?: number;
 }
 
-/** The text an edit or a regeneration starts from: the latest version's, else the model's (a failed draft: empty). */
+/** The model's text a person's version started from: the variant they edited, else the draft's own. */
+export function modelText(shown: StoredRecipient): ShownText {
+  const { draft, editedFrom } = shown;
+  return (editedFrom !== undefined ? variantText(draft, editedFrom) : undefined) ?? { ...(draft.subject !== undefined ? { subject: draft.subject } : {}), body: draft.body ?? '' };
+}
+
+/**
+ * The recipient showing variant `n` of its draft instead (review's `1`..`N`, `approve --variant`),
+ * or undefined when its latest version has no such variant (no variants, or a person's edit).
+ */
+export function withVariant(shown: StoredRecipient, n: number): StoredRecipient | undefined {
+  if (shown.variant === undefined) return undefined;
+  const text = variantText(shown.draft, n);
+  return text ? { ...shown, text, variant: n } : undefined;
+}
+
+/** The text an edit or a regeneration starts from: the latest version's (the variant shown), else the model's (a failed draft: empty). */
 export function startingText({ text, draft }: StoredRecipient): ShownText {
   return text ?? { subject: draft.subject, body: draft.body ?? '' };
 }

@@ -4,7 +4,9 @@
 // store, the clock and the sleep come in through the run's options.
 import type { Engine, GenerateResult } from '../engine.js';
 import type { DraftRecord } from '../decisions/records.js';
-import { draftedRecord, failedRecord, type DraftOrigin } from './draft-record.js';
+import { draftedRecord, failedRecord, variantsRecord, type DraftOrigin, type VariantAnswer } from './draft-record.js';
+import type { DraftText } from './draft-answer.js';
+import { variantRequest } from './variants.js';
 import type { EngineDown, EngineHealth } from './engine-health.js';
 import { abortError, EngineError, isAbortError } from '../errors.js';
 import { countRetry } from './retry-tally.js';
@@ -44,7 +46,7 @@ interface Since {
   answers?: number;
 }
 
-type Attempt = { ok: true; result: GenerateResult; parsed: { subject?: string; body: string } } | { ok: false; error: unknown; answered: boolean };
+type Attempt = { ok: true; result: GenerateResult; parsed: DraftText } | { ok: false; error: unknown; answered: boolean };
 
 /** Draft one job: cached, a new record (drafted or failed, already saved), aborted or down. */
 export async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summary: RunSummary, watch: Watch): Promise<Outcome> {
@@ -58,9 +60,55 @@ export async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal
   if (signal.aborted) return 'aborted';
   o.onEvent?.({ type: 'started', row });
 
-  const policy: Policy = { retries: Math.max(0, o.retries ?? 3), backoff: o.backoffMs ?? 500, random: o.random ?? Math.random, sleep: o.sleep ?? abortableSleep };
   const t0 = performance.now();
   const origin = originOf(job, o, version);
+  const ask = { o, signal, watch, summary };
+  if (!job.variants) {
+    const answer = await answerOf(job, job.request, origin, ask);
+    if (!isAnswer(answer)) return settle(answer, origin, t0, ask);
+    return saveDrafted(origin, draftedRecord(origin, answer.parsed, answer.result, o.now?.() ?? new Date()), [answer.result], o, summary);
+  }
+  // Every variant's request in turn; the record is written once all of them have answered.
+  const answers: VariantAnswer[] = [];
+  let seed: number | undefined;
+  for (const [i, spec] of job.variants.entries()) {
+    const request = variantRequest(job.request, spec, i);
+    const answer = await answerOf(job, request, origin, ask);
+    if (!isAnswer(answer)) return settle(answer, origin, t0, ask);
+    seed ??= origin.seed;
+    answers.push({ spec, ...answer });
+  }
+  // The record keeps variant 1's seed (each later one's is its own: variants.ts).
+  if (seed !== undefined) origin.seed = seed;
+  const record = variantsRecord(origin, answers, o.now?.() ?? new Date());
+  return saveDrafted(origin, record, answers.map((a) => a.result), o, summary);
+}
+
+type Answer = { result: GenerateResult; parsed: DraftText };
+type NoAnswer = 'aborted' | 'down' | { fail: string };
+interface Ask {
+  o: RunOptions;
+  signal: AbortSignal;
+  watch: Watch;
+  summary: RunSummary;
+}
+
+function isAnswer(a: Answer | NoAnswer): a is Answer {
+  return typeof a === 'object' && 'parsed' in a;
+}
+
+/** A request without an answer: a failed record (saved), or the row left undrafted. */
+function settle(a: NoAnswer, origin: DraftOrigin, t0: number, { o, summary }: Ask): Outcome {
+  return typeof a === 'object' ? saveFailed(origin, a.fail, performance.now() - t0, o, summary) : a;
+}
+
+/**
+ * Attempts at one request until one parses, the engine says retrying is pointless (`fail`), or the
+ * engine counts as down. Each retry steps the request's seed; `origin.seed` keeps the one that answered.
+ */
+async function answerOf(job: DraftJob, request: DraftJob['request'], origin: DraftOrigin, { o, signal, watch, summary }: Ask): Promise<Answer | NoAnswer> {
+  const row = job.recipient.row;
+  const policy: Policy = { retries: Math.max(0, o.retries ?? 3), backoff: o.backoffMs ?? 500, random: o.random ?? Math.random, sleep: o.sleep ?? abortableSleep };
   const since: Since = {};
   let avoid: number | undefined;
   let spent = 0;
@@ -69,11 +117,11 @@ export async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal
     if (!host) return 'aborted';
     origin.engine = host.engine.info;
     // A retry steps the seed (attemptOnce): the record keeps the one that answered.
-    if (origin.seed !== undefined) origin.seed = job.request.options.seed! + attempt;
-    const tried = await attemptOnce(job, host.engine, { o, signal, watch, attempt });
+    if (origin.seed !== undefined) origin.seed = request.options.seed! + attempt;
+    const tried = await attemptOnce(job, request, host.engine, { o, signal, watch, attempt });
     watch.hosts.release(host.index, tried.ok ? { ok: true, ms: tried.result.totalMs } : { ok: false, answered: tried.answered });
     // A draft that finished as the user pressed Ctrl-C is still a finished draft: keep it.
-    if (tried.ok) return saveDrafted(origin, tried.result, tried.parsed, o, summary);
+    if (tried.ok) return { result: tried.result, parsed: tried.parsed };
     // Only our signal means "interrupted"; an engine's own timeout is a failure like any other.
     if (signal.aborted) return 'aborted';
     const message = errorMessage(tried.error);
@@ -85,7 +133,7 @@ export async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal
       summary.engineDown ??= next;
       return 'down';
     }
-    if (next === 'fail') return saveFailed(origin, message, performance.now() - t0, o, summary);
+    if (next === 'fail') return { fail: message };
     avoid = host.index;
     if (!moves) spent++;
     countRetry(summary.retries, message);
@@ -120,15 +168,15 @@ function originOf(job: DraftJob, o: RunOptions, version: number): DraftOrigin {
 }
 
 /** One request to the model and the parse of its answer; a failure says whether the engine answered. */
-async function attemptOnce(job: DraftJob, engine: Engine, at: { o: RunOptions; signal: AbortSignal; watch: Watch; attempt: number }): Promise<Attempt> {
+async function attemptOnce(job: DraftJob, request: DraftJob['request'], engine: Engine, at: { o: RunOptions; signal: AbortSignal; watch: Watch; attempt: number }): Promise<Attempt> {
   const { o, signal, watch, attempt } = at;
   const row = job.recipient.row;
-  const options = job.request.options;
+  const options = request.options;
   let answered = false;
   try {
     watch.health.attempting(watch.slot);
     const result = await engine.generate({
-      ...job.request,
+      ...request,
       // A retry under the same seed would write the same unusable answer again: step the seed.
       options: attempt > 0 && options.seed !== undefined ? { ...options, seed: options.seed + attempt } : options,
       signal,
@@ -142,14 +190,15 @@ async function attemptOnce(job: DraftJob, engine: Engine, at: { o: RunOptions; s
   }
 }
 
-function saveDrafted(origin: DraftOrigin, result: GenerateResult, parsed: { subject?: string; body: string }, o: RunOptions, summary: RunSummary): DraftRecord {
-  const record = draftedRecord(origin, parsed, result, o.now?.() ?? new Date());
+function saveDrafted(origin: DraftOrigin, record: DraftRecord, results: readonly GenerateResult[], o: RunOptions, summary: RunSummary): DraftRecord {
   o.save(record);
   summary.drafted++;
   if (record.cut) summary.cutRows.push(origin.row);
-  if (result.evalCount !== undefined && result.evalMs !== undefined) {
-    summary.evalCount += result.evalCount;
-    summary.evalMs += result.evalMs;
+  for (const result of results) {
+    if (result.evalCount !== undefined && result.evalMs !== undefined) {
+      summary.evalCount += result.evalCount;
+      summary.evalMs += result.evalMs;
+    }
   }
   o.onEvent?.({ type: 'drafted', row: origin.row, record });
   return record;

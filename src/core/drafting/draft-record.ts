@@ -2,7 +2,8 @@
 // `review`'s regenerate, so the two cannot drift (a regenerated record once lost its profile, its
 // cut flag and its host). Pure.
 import type { ChatMessage, EngineInfo, GenerateResult } from '../engine.js';
-import type { DraftRecord } from '../decisions/records.js';
+import type { DraftRecord, VariantText } from '../decisions/records.js';
+import type { VariantSpec } from '../profile.js';
 
 /** Who and what a draft is for, known before the model answers. */
 export interface DraftOrigin {
@@ -41,6 +42,48 @@ export function draftedRecord(origin: DraftOrigin, parsed: { subject?: string; b
     ...tail(origin),
     timing: {
       ms: Math.round(result.totalMs),
+      ...(evalCount !== undefined ? { evalCount } : {}),
+      ...(evalCount !== undefined && evalMs ? { tokensPerSecond: Math.round((evalCount * 10_000) / evalMs) / 10 } : {}),
+    },
+    at: at.toISOString(),
+  };
+}
+
+/** A variant's answer: the variant, its parsed text and the engine's result. */
+export interface VariantAnswer {
+  spec: VariantSpec;
+  parsed: { subject?: string; body: string; fields?: Record<string, string> };
+  result: GenerateResult;
+}
+
+/**
+ * One record for every variant of a recipient's version: their texts (each with the line its
+ * request added) right after the head, so the drafts file's fold reads the line whole and knows
+ * how many there are; subject and body are variant 1's; timing and tokens are the sum.
+ */
+export function variantsRecord(origin: DraftOrigin, answers: readonly VariantAnswer[], at: Date): DraftRecord {
+  const variants: VariantText[] = answers.map(({ spec, parsed }) => ({
+    name: spec.name,
+    ...(spec.instructions !== undefined ? { instructions: spec.instructions } : {}),
+    ...(parsed.subject !== undefined ? { subject: parsed.subject } : {}),
+    body: parsed.body,
+    ...(parsed.fields !== undefined ? { fields: parsed.fields } : {}),
+  }));
+  const first = answers[0]!.parsed;
+  const sum = (f: (r: GenerateResult) => number | undefined) => answers.reduce<number | undefined>((acc, a) => (f(a.result) === undefined ? acc : (acc ?? 0) + f(a.result)!), undefined);
+  const evalCount = sum((r) => r.evalCount);
+  const evalMs = sum((r) => r.evalMs);
+  return {
+    ...head(origin),
+    variants,
+    status: 'drafted',
+    ...(first.subject !== undefined ? { subject: first.subject } : {}),
+    body: first.body,
+    ...(first.fields !== undefined ? { fields: first.fields } : {}),
+    ...(answers.some((a) => a.result.doneReason === 'length') ? { cut: true } : {}),
+    ...tail(origin),
+    timing: {
+      ms: Math.round(sum((r) => r.totalMs) ?? 0),
       ...(evalCount !== undefined ? { evalCount } : {}),
       ...(evalCount !== undefined && evalMs ? { tokensPerSecond: Math.round((evalCount * 10_000) / evalMs) / 10 } : {}),
     },

@@ -57,6 +57,8 @@ export interface DraftInputs {
   model: string;
   /** The names of the rules that applied (issue 13): only when some did, so a draft without rules hashes as before. */
   rules?: readonly string[];
+  /** The variants drafted (issue 13), when there are any: another set of variants is another draft. */
+  variants?: readonly { name: string; instructions?: string }[];
 }
 
 /**
@@ -71,6 +73,8 @@ export function draftFingerprint(inputs: DraftInputs): string {
     hash.update(`${m.role}:${m.content.length}:${content.length}:`).update(content);
   }
   if (inputs.rules && inputs.rules.length > 0) hash.update(`rules:${JSON.stringify(inputs.rules)}`);
+  // Without variants nothing more goes in: the fingerprints of drafts before variants stay as they were.
+  if (inputs.variants) hash.update(`variants:${stableStringify(inputs.variants)}`);
   return hash.digest().subarray(0, 16).toString('hex');
 }
 

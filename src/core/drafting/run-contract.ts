@@ -7,6 +7,7 @@ import type { EngineDown } from './engine-health.js';
 import type { HistoryProvenance } from './history-block.js';
 import type { HostTally } from './host-pool.js';
 import type { Recipient } from '../recipients/recipients.js';
+import type { VariantSpec } from '../profile.js';
 import type { RetryCount } from './retry-tally.js';
 
 /** Everything needed to draft one recipient, built by the caller (prompt + fingerprint). */
@@ -22,6 +23,11 @@ export interface DraftJob {
   request: Omit<GenerateRequest, 'signal' | 'onText'>;
   /** What the draft record keeps of how its prompt was made, read after `request`. */
   provenance?: JobProvenance;
+  /**
+   * Draft these variants (issue 13): one request each (core/drafting/variants.ts variantRequest),
+   * and one record once every one has answered. Absent: one request, as without variants.
+   */
+  variants?: readonly VariantSpec[];
 }
 
 /** A draft's provenance beyond its messages: examples and remembered history the prompt carried. */

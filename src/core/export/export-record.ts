@@ -19,6 +19,8 @@ export interface ExportRecord {
   error?: string;
   /** Which version this text is (1 = first draft; every new version adds one); for `approved`, the version approved. */
   version: number;
+  /** Of a draft made in variants: the name of the variant this text is (for `approved`, the one approved). */
+  variant?: string;
   /** True when a person wrote this version (review's `e`). */
   edited: boolean;
   /** A decided recipient whose inputs changed since its draft. */
@@ -32,6 +34,7 @@ export interface ExportRecord {
 /** The export record of a recipient's latest version: the text every command shows and exports. */
 export function toExportRecord(r: StoredRecipient): ExportRecord {
   const { state, draft, text } = r;
+  const variant = r.variant !== undefined ? draft.variants?.[r.variant - 1]?.name : undefined;
   const error = state.status === 'failed' ? (draft.error ?? 'unknown error') : undefined;
   // Key order is the order a reader sees in the JSONL: keep it stable.
   return {
@@ -43,6 +46,7 @@ export function toExportRecord(r: StoredRecipient): ExportRecord {
     model: draft.model,
     ...(error !== undefined ? { error } : {}),
     version: state.version,
+    ...(variant !== undefined ? { variant } : {}),
     edited: state.edited,
     ...(state.stale ? { stale: true as const } : {}),
     ...(state.orphaned ? { orphaned: true as const } : {}),

@@ -214,15 +214,16 @@ export class DraftsStore {
     return rec?.type === 'excluded' ? rec : undefined;
   }
 
-  /** A recipient with its latest version's text (a person's edit over the model's draft). */
+  /** A recipient with its latest version's text (a person's edit over the model's draft; of a draft with variants, the approved one, else the first). */
   read(key: string): StoredRecipient | undefined {
     const state = this.index.get(key);
     if (!state) return undefined;
     const draft = this.readDraft(key);
     if (!draft) return undefined;
     const edit = state.text ? this.file.readAt(state.text) : undefined;
-    const text = effectiveText(draft, edit?.type === 'edit' || edit?.type === 'decision' ? (edit as EditRecord | DecisionRecord) : undefined);
-    return { state, draft, text };
+    const variant = state.variants !== undefined && !state.edited ? (this.readDecision(key)?.variant ?? 1) : undefined;
+    const text = effectiveText(draft, edit?.type === 'edit' || edit?.type === 'decision' ? (edit as EditRecord | DecisionRecord) : undefined, variant);
+    return { state, draft, text, ...(variant !== undefined ? { variant } : {}), ...(edit?.type === 'edit' && edit.variant !== undefined ? { editedFrom: edit.variant } : {}) };
   }
 
   /** The tone profile the drafts were made with: the source's, else the first draft that names one. */

@@ -152,7 +152,7 @@ function messageFor(
     date,
     // The same for the same recipient, version and text: what the memory recorded with the approval.
     messageId: messageIdFor({ key: rec.key ?? `row:${rec.row}`, version: rec.version, address: to.email, subject, body: rec.body }),
-    ...(opts.provenance && rec.provenance ? { extraHeaders: provenanceHeaders(rec.provenance) } : {}),
+    ...(opts.provenance && rec.provenance ? { extraHeaders: [...provenanceHeaders(rec.provenance), ...(rec.variant !== undefined ? [['X-Draftsmith-Variant', rec.variant] as [string, string]] : [])] } : {}),
   });
   return { text, to, date };
 }

@@ -20,6 +20,8 @@ export interface RecordWriterOptions {
   rawCells?: boolean;
   /** CSV: the provenance columns after `status` (export; JSONL writes a record's `provenance` as it is). */
   provenance?: boolean;
+  /** CSV: a `variant` column after `status` (the variant's name), for drafts made in variants (JSONL: the record's `variant`). */
+  variants?: boolean;
 }
 
 export interface RecordWriter {
@@ -50,9 +52,12 @@ export function createRecordWriter(
   };
 
   const raw = Boolean(opts.rawCells);
-  const extra = opts.provenance ? [...PROVENANCE_FIELDS] : [];
+  const extra = [...(opts.variants ? ['variant'] : []), ...(opts.provenance ? PROVENANCE_FIELDS : [])];
   const csvHeader = () => csvLine([...opts.headers, 'subject', 'body', 'status', ...extra], raw);
-  const extraCells = (rec: ExportRecord) => (!opts.provenance ? [] : rec.provenance ? provenanceCells(rec.provenance) : extra.map(() => ''));
+  const extraCells = (rec: ExportRecord) => [
+    ...(opts.variants ? [rec.variant ?? ''] : []),
+    ...(!opts.provenance ? [] : rec.provenance ? provenanceCells(rec.provenance) : PROVENANCE_FIELDS.map(() => '')),
+  ];
 
   return {
     async write(rec) {

@@ -64,7 +64,8 @@ export function lastReplyOf(sql: Sql, who: Who): { at: string; text: string } | 
 /**
  * Idempotent on (campaign, recipient key, version). A withdrawn approval of the same version approved
  * again is approved again; other approved versions of this campaign and person are withdrawn
- * (one version of a draft is approved at a time).
+ * (one version of a draft is approved at a time). Another text of the same version (another of its
+ * variants, issue 13) replaces the text recorded: the memory holds what was approved last.
  */
 export function recordApprovalIn(sql: Sql, a: Approval): void {
   const at = isoTime(a.at);
@@ -76,8 +77,9 @@ export function recordApprovalIn(sql: Sql, a: Approval): void {
            channel, original_subject, original_body, fields)
          VALUES (@person, 'approved', @at, @subject, @body, @messageId, @campaign, @key, @version, @at, @edited, @profile, @engine, @model, @reviewer,
            @channel, @originalSubject, @originalBody, @fields)
-         ON CONFLICT (campaign, recipient_key, version) DO UPDATE SET state = 'approved', at = excluded.at, decided_at = excluded.at, reviewer = excluded.reviewer
-         WHERE messages.state = 'withdrawn'
+         ON CONFLICT (campaign, recipient_key, version) DO UPDATE SET state = 'approved', at = excluded.at, decided_at = excluded.at, reviewer = excluded.reviewer,
+           subject = excluded.subject, body = excluded.body, message_id = excluded.message_id, original_subject = excluded.original_subject, original_body = excluded.original_body
+         WHERE messages.state = 'withdrawn' OR (messages.state = 'approved' AND (messages.body <> excluded.body OR messages.subject <> excluded.subject))
          RETURNING id, fields`,
       )
       .get({ person: person.id, at, ...approvalColumns(a) }) as { id: number; fields: string | null } | undefined;

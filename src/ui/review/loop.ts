@@ -3,7 +3,8 @@
 // without a terminal.
 // Every decision and every new version is appended to the journal before the next screen.
 import type { ChalkInstance } from 'chalk';
-import { startingText, type StoredRecipient } from '../../core/decisions/rules.js';
+import { startingText, withVariant, type StoredRecipient } from '../../core/decisions/rules.js';
+import { stripControlsInline } from '../../core/text/sanitize.js';
 import { DECIDED, type DraftRecord, type DraftStatus } from '../../core/decisions/records.js';
 import { recordDecision, recordEdit, type ApprovalLedger, type DecisionJournal } from '../../core/decisions/recording.js';
 import type { RecipientState } from '../../core/decisions/recipient-index.js';
@@ -69,7 +70,8 @@ export interface ReviewResult {
   row?: number;
 }
 
-type Action = 'approve' | 'edit' | 'regenerate' | 'skip' | 'back' | 'view' | 'quit';
+/** `variant:2`: show variant 2 of a draft made in variants (keys 1..N). */
+type Action = 'approve' | 'edit' | 'regenerate' | 'skip' | 'back' | 'view' | 'quit' | `variant:${number}`;
 
 const ACTIONS: readonly Choice<Action>[] = [
   { key: 'a', name: 'approve', value: 'approve' },
@@ -86,10 +88,14 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
   if (empty || session.done) return { end: 'empty', counts: session.counts() };
   const now = deps.now ?? (() => new Date().toISOString());
   let notice: string | undefined;
+  // The variant a reviewer picked for a draft made in variants (else the approved one, else the first).
+  const picks = new Map<string, number>();
   try {
     while (!session.done) {
       const { key, row } = session.current()!;
-      const shown = deps.store.read(key);
+      const read = deps.store.read(key);
+      const pick = picks.get(key);
+      const shown = read && pick !== undefined ? (withVariant(read, pick) ?? read) : read;
       if (!shown) {
         session.advance();
         continue;
@@ -98,9 +104,13 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
       showScreen(deps, session, { row, shown, findings, notice });
       notice = undefined;
       // No default: a stray Enter must never approve anything.
-      const action = await deps.ask.choose('Action', ACTIONS);
+      const action = await deps.ask.choose('Action', [...ACTIONS, ...variantChoices(shown)]);
       if (action === 'quit') return { end: 'quit', counts: session.counts(), row };
-      notice = await act(action, { deps, session, key, row, shown, findings, now });
+      if (action.startsWith('variant:')) {
+        picks.set(key, Number(action.slice('variant:'.length)));
+        continue;
+      }
+      notice = await act(action as Exclude<Action, 'quit' | `variant:${number}`>, { deps, session, key, row, shown, findings, now });
     }
   } catch (err) {
     // Ctrl-C at a prompt, or during a regeneration: everything decided is already on disk.
@@ -108,6 +118,12 @@ export async function runReview(deps: ReviewDeps, filter: ReviewFilter = {}): Pr
     throw err;
   }
   return { end: 'finished', counts: session.counts() };
+}
+
+/** Keys 1..N for a draft made in variants (its latest version is the model's): each shows that variant. */
+function variantChoices(shown: StoredRecipient): Choice<Action>[] {
+  if (shown.variant === undefined) return [];
+  return (shown.draft.variants ?? []).map((v, i) => ({ key: String(i + 1), name: `show variant ${i + 1} (${stripControlsInline(v.name)})`, value: `variant:${i + 1}` as const }));
 }
 
 /** The drafts this review goes through, and whether the filter left none. */
@@ -154,6 +170,7 @@ function showScreen(deps: ReviewDeps, session: ReviewSession, { row, shown, find
       repliedAt: memory?.repliedSince(shown),
       picks: renderPicks(draft, deps.width, deps.chalk),
       notice,
+      ...(shown.variant !== undefined ? { variants: { names: (draft.variants ?? []).map((v) => v.name), shown: shown.variant } } : {}),
       width: deps.width,
       chalk: deps.chalk,
     }),
@@ -172,7 +189,7 @@ interface Turn {
 }
 
 /** Does what the reviewer chose; returns the notice for the next screen, if any. */
-async function act(action: Exclude<Action, 'quit'>, t: Turn): Promise<string | undefined> {
+async function act(action: Exclude<Action, 'quit' | `variant:${number}`>, t: Turn): Promise<string | undefined> {
   switch (action) {
     case 'approve':
       return approve(t);

@@ -51,6 +51,8 @@ export interface DraftScreen {
   picks?: string;
   /** One line about what just happened (regenerated, edit cancelled...). */
   notice?: string;
+  /** A draft made in variants: their names, and which one (1-based) is on screen. */
+  variants?: { names: readonly string[]; shown: number };
   width: number;
   chalk: ChalkInstance;
 }
@@ -136,11 +138,19 @@ export function renderScreen(s: DraftScreen): string {
     s.repliedAt ? chalk.yellow(`stale: they replied on ${stripControlsInline(s.repliedAt.slice(0, 10))}, after this draft`) : '',
   ].filter(Boolean);
   const meta = chalk.dim([`version ${s.version}`, s.status, ...marks].join(' · '));
+  if (s.variants) parts.push(renderVariantBar(s.variants, chalk), '');
   if (s.draft) parts.push(renderDraftText(s.draft, width, chalk), '', meta);
   if (s.picks) parts.push(s.picks);
   else parts.push(chalk.red(`drafting failed: ${stripControlsInline(s.error ?? 'unknown error')}`), chalk.dim('regenerate (r) or skip (s)'));
   parts.push(rule, renderFindings(s.findings, chalk), '', chalk.dim(KEYS));
   return `${parts.join('\n')}\n`;
+}
+
+/** `variant 2 of 3: story    1 short · [2 story] · 3 data  (a number shows that one; a approves the one shown)` */
+export function renderVariantBar(v: { names: readonly string[]; shown: number }, chalk: ChalkInstance): string {
+  const name = (i: number) => stripControlsInline(v.names[i] ?? '');
+  const all = v.names.map((_, i) => (i + 1 === v.shown ? chalk.bold(`[${i + 1} ${name(i)}]`) : `${i + 1} ${name(i)}`)).join(' · ');
+  return `${chalk.bold(`variant ${v.shown} of ${v.names.length}: ${name(v.shown - 1)}`)}    ${all}  ${chalk.dim(`(1-${v.names.length} shows that one; a approves the one shown)`)}`;
 }
 
 /** `v`: every column of the row and the exact messages sent to the model. */

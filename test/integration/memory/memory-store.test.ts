@@ -93,6 +93,17 @@ describe('approvals', () => {
   });
 });
 
+describe('approving another variant of the same version (issue 13)', () => {
+  it('replaces the text recorded: one row, the last approved variant\'s text and Message-ID', async () => {
+    const store = await fresh();
+    store.recordApproval(approval({ subject: 'short', body: 'Hi Ana, short.', messageId: 'v1@x' }));
+    store.recordApproval(approval({ subject: 'story', body: 'Hi Ana, a story.', messageId: 'v2@x', at: '2026-10-03T00:00:00Z' }));
+    const shown = store.show('ana@example.org').messages;
+    expect(shown.map((m) => [m.state, m.subject, m.text, m.messageId])).toEqual([['approved', 'story', 'Hi Ana, a story.', 'v2@x']]);
+    expect(store.history(ana, DEFAULT_HISTORY_BUDGET, { now }).map((i) => i.text)).toEqual(['Hi Ana, a story.']);
+  });
+});
+
 describe('approvals under another key', () => {
   it('a person met under their address and later drafted under an identity key: withdrawn by that key', async () => {
     const store = await fresh();
