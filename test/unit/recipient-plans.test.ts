@@ -132,4 +132,14 @@ describe('per-recipient plans', () => {
       runDigestOf(settings(profile, { planner: campaignPlanner({ profile, templates, ruleTemplates: new Map([['churned.mustache', { ...templates, user, id: user }]]) }) }));
     expect(digestWith('Write to {{first_name}}.')).not.toBe(digestWith('Write briefly to {{first_name}}.'));
   });
+
+  it('a rule\'s template becomes the user message of the rows it matches only', async () => {
+    const profile = profileOf({ ...BASE, rules: [{ name: 'churned', when: { column: 'status', equals: 'churned' }, then: { template: 't.mustache' } }] });
+    const ruleTemplates = new Map([['t.mustache', { ...templates, user: 'They left. Data: {{{recipient_json}}}', id: 'rule' }]]);
+    const jobs = await jobsOf(settings(profile, { planner: campaignPlanner({ profile, templates, ruleTemplates, rules: rulesStep(profile, columns, templates, ruleTemplates) }) }));
+    const users = jobs.map((j) => j.request.messages[1]!.content);
+    expect(users[0]).toMatch(/^They left\. Data: \{/);
+    expect(users[1]).not.toMatch(/^They left/);
+    expect(users[3]).toMatch(/^They left/);
+  });
 });
