@@ -17,7 +17,8 @@ import { sentData } from '../core/drafting/recipient-data.js';
 import type { ChosenExample } from '../core/memory/example-choice.js';
 import type { HistoryBudget, HistoryItem } from '../core/memory/records.js';
 import type { SelectedRows } from '../core/recipients/row-selection.js';
-import { basePlan, plannedRows, type Planner, type RecipientPlan } from './recipient-plans.js';
+import { basePlan, plannedChunks, type RecipientPlan } from './recipient-plans.js';
+import type { Planner } from './recipient-plans.js';
 
 export interface JobSettings {
   profile: ToneProfile;
@@ -33,8 +34,6 @@ export interface JobSettings {
   history?: HistorySource;
   /** The memory's earlier approvals chosen as examples of the reviewer's voice, when the run uses them. */
   examples?: ExampleSource;
-  /** The catalog's content and how it is ranked, when the profile has one (app/catalog-step.ts catalogDigest). */
-  catalog?: { digest: string; method: string; model?: string };
   /** How rows are planned (rules, analysis); without it every row gets the run's profile and templates. */
   planner?: Planner;
   /** A row a rule skips: no job; the caller records the exclusion. */
@@ -69,9 +68,8 @@ export function runDigestOf(s: JobSettings): string {
     options: s.options,
     engine: s.engine.engine,
     model: s.engine.model,
-    // The catalog's items and ranking decide each row's picks, which the prompt carries. Absent
-    // without a catalog: such a run digests as before.
-    ...(s.catalog ? { catalog: s.catalog } : {}),
+    // Only when the plans depend on more (rules' templates, a catalog): a plain run digests as before.
+    ...(s.planner?.digest ? { plan: s.planner.digest } : {}),
   });
 }
 
@@ -82,9 +80,11 @@ export async function* draftJobs(recipients: AsyncIterable<Recipient>, s: JobSet
     for await (const r of recipients) yield lazyJob(r, s, run, planner.base);
     return;
   }
-  for await (const { r, plan } of plannedRows(recipients, planner, signal)) {
-    if (plan.skip !== undefined) s.onSkip?.(r, s.keyAt(r.row), plan.skip);
-    else yield lazyJob(r, s, run, plan);
+  for await (const chunk of plannedChunks(recipients, planner, signal)) {
+    for (const { r, plan } of chunk) {
+      if (plan.skip !== undefined) s.onSkip?.(r, s.keyAt(r.row), plan.skip);
+      else yield lazyJob(r, s, run, plan);
+    }
   }
 }
 
@@ -130,7 +130,8 @@ function lazyJob(r: Recipient, s: JobSettings, run: string, plan: RecipientPlan)
   return {
     key,
     recipient: r,
-    ...(s.plansReadMore ? {} : { inputs: inputsDigest(run, s.digestAt(r.row)) }),
+    // Plans that read more than the cells (a reply's sentiment): the row is compared by its fingerprint.
+    inputs: s.plansReadMore ? undefined : inputsDigest(run, s.digestAt(r.row)),
     get recipientRecord() {
       return storedColumns();
     },
