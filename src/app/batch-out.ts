@@ -19,10 +19,11 @@ import type { Ui } from '../ui/terminal.js';
 import { bindDraftsFile, planJobs, settleUnchanged } from './campaign.js';
 import { recordExclusions, type CampaignMemory, type Exclusion } from './campaign-memory.js';
 import { draftJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
-import { campaignCatalogStep, catalogDigest, type LoadedCatalog } from './catalog-step.js';
+import { catalogPlanning, type LoadedCatalog } from './catalog-step.js';
 import { campaignPlanner, type PlanStep } from './recipient-plans.js';
 import { skipRecorder } from './rule-run.js';
 import { openSentimentRun, type SentimentRunSettings } from './sentiment-run.js';
+import type { RuleTemplates } from '../io/rule-templates.js';
 
 /** What the requests are written from: the campaign draft-campaign.ts has scanned. */
 export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schema' | 'options'> & {
@@ -39,6 +40,7 @@ export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schem
   catalog?: LoadedCatalog;
   /** The profile's rules step (campaign-scan.ts): the requests are built from each row's plan, as a run's are. */
   rules?: PlanStep;
+  ruleTemplates?: RuleTemplates;
   plansReadMore?: boolean;
 };
 
@@ -96,10 +98,9 @@ export async function writeBatchOut(c: ScannedCampaign, o: BatchOutOptions, deps
       digestAt: (row) => c.roster.digestAt(row),
       ...(history ? { history } : {}),
       ...(examples ? { examples } : {}),
-      // No engine writes these requests: the catalog is ranked by BM25 (as `--batch-in` ranks it).
-      ...(c.catalog ? { catalog: catalogDigest(c.catalog, c.profile, {}) } : {}),
       // A row a rule skips gets no request: recorded as excluded, as a run records it.
-      planner: campaignPlanner(c, { sentiment: sentiment?.step, catalog: campaignCatalogStep({ ...(c.catalog ? { catalog: c.catalog } : {}), profile: c.profile, scan: c.scan }, {}) }),
+      // No engine writes these requests: the catalog is ranked by BM25 (as `--batch-in` ranks it).
+      planner: campaignPlanner(c, { sentiment: sentiment?.step, ...catalogPlanning({ ...(c.catalog ? { catalog: c.catalog } : {}), profile: c.profile, scan: c.scan }, {}) }),
       onSkip: skipRecorder(store, c.memory).onSkip,
       plansReadMore: Boolean(c.plansReadMore),
     };

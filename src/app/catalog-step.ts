@@ -54,6 +54,15 @@ export interface CatalogStepSettings {
   cache?: () => Promise<AnalysisCache>;
 }
 
+/**
+ * The catalog's part of a campaign's planner (app/recipient-plans.ts campaignPlanner): its step,
+ * and its content and ranking for the run digest (a changed catalog redrafts). {} without a catalog.
+ */
+export function catalogPlanning(c: Parameters<typeof campaignCatalogStep>[0], engine: Pick<Engine, 'embed'>): { catalog?: PlanStep; digest?: Record<string, unknown> } {
+  const step = campaignCatalogStep(c, engine);
+  return step && c.catalog ? { catalog: step, digest: { catalog: catalogDigest(c.catalog, c.profile, engine) } } : {};
+}
+
 /** The catalog step of a campaign whose profile names a catalog (app/recipient-plans.ts campaignPlanner). */
 export function campaignCatalogStep(
   c: { catalog?: LoadedCatalog; profile: ToneProfile; scan: { columns: Columns }; memory?: { analysisCache(): Promise<AnalysisCache> } },

@@ -42,7 +42,7 @@ import { dryRunSentiment, openSentimentRun, sentimentSettings } from './sentimen
 import { openEngines, planHosts, type HostPick } from './draft-hosts.js';
 import { batchInNotes, batchJobs, batchNext, campaignEngines, type BatchFlags, type BatchIn } from './batch-in.js';
 import { writeBatchOut, type BatchOutReport } from './batch-out.js';
-import { campaignCatalogStep, catalogDigest, dryRunCatalogStep, loadCatalog } from './catalog-step.js';
+import { catalogPlanning, dryRunCatalogStep, loadCatalog } from './catalog-step.js';
 
 /** What `draft` was asked to do (its flags, parsed). Paths are as typed, relative to `cwd`. */
 export interface DraftCampaignOptions extends BatchFlags {
@@ -244,9 +244,8 @@ function jobSettings(c: Campaign, r: Running, variants: VariantSpec[] | undefine
     digestAt: (row) => c.roster.digestAt(row),
     ...(history ? { history } : {}),
     ...(examples ? { examples } : {}),
-    ...(c.catalog ? { catalog: catalogDigest(c.catalog, c.profile, r.engine) } : {}),
     // Order: sentiment, rules, catalog (app/recipient-plans.ts); then the summary's count of rules.
-    planner: countingRules(campaignPlanner(c, { sentiment: r.sentiment, catalog: campaignCatalogStep(c, r.engine) }), r.rules),
+    planner: countingRules(campaignPlanner(c, { sentiment: r.sentiment, ...catalogPlanning(c, r.engine) }), r.rules),
     plansReadMore: c.plansReadMore,
     ...(variants ? { variants } : {}),
   };

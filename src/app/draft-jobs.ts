@@ -34,8 +34,6 @@ export interface JobSettings {
   history?: HistorySource;
   /** The memory's earlier approvals chosen as examples of the reviewer's voice, when the run uses them. */
   examples?: ExampleSource;
-  /** The catalog's content and how it is ranked, when the profile has one (app/catalog-step.ts catalogDigest). */
-  catalog?: { digest: string; method: string; model?: string };
   /** How rows are planned (rules, analysis); without it every row gets the run's profile and templates. */
   planner?: Planner;
   /** A row a rule skips: no job; the caller records the exclusion. */
@@ -72,9 +70,8 @@ export function runDigestOf(s: JobSettings): string {
     options: s.options,
     engine: s.engine.engine,
     model: s.engine.model,
-    // The catalog's items and ranking decide each row's picks, which the prompt carries. Absent
-    // without a catalog: such a run digests as before.
-    ...(s.catalog ? { catalog: s.catalog } : {}),
+    // Only when the plans depend on more (rules' templates, a catalog): a plain run digests as before.
+    ...(s.planner?.digest ? { plan: s.planner.digest } : {}),
     variants: s.variants,
   });
 }

@@ -9,6 +9,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_LABEL, NO_PICKS } from '../../src/core/drafting/catalog-block.js';
+import { loadLintContext } from '../../src/app/lint-context.js';
+import { regenerateDraft } from '../../src/app/regenerate.js';
+import { createOllamaEngine } from '../../src/engines/ollama/engine.js';
+import { DraftsStore } from '../../src/io/drafts-file/store.js';
 import { runCli } from '../helpers/cli.js';
 import type { RecordedRequest } from '../helpers/fake-ollama/index.js';
 import { DEFAULT_MODELS } from '../helpers/fake-ollama/models.js';
@@ -79,7 +83,7 @@ function linking(req: RecordedRequest): string {
 }
 
 describe('draft with a catalog (end to end, fake Ollama)', () => {
-  it('BM25 without model.embed: the item about their notes in the prompt, the record, the lint; a changed catalog redrafts the rows whose prompt it changes', async () => {
+  it('BM25 without model.embed: the item about their notes in the prompt, the record, the lint, regenerate; a changed catalog redrafts the rows whose prompt it changes', async () => {
     const dir = campaign('bm25', false);
     fake.server.setBehaviour({ content: linking });
     const from = fake.server.requests.length;
@@ -104,6 +108,22 @@ describe('draft with a catalog (end to end, fake Ollama)', () => {
     const lint = await runCli(['lint', 'leads.drafts.jsonl'], { cwd: dir });
     const contacts = lint.stdout.split('\n').filter((l) => l.includes('unknown-contact'));
     expect(contacts).toEqual([expect.stringMatching(/^row 3\b.*URL https:\/\/tide\.example\/guides\/k8s is not in this recipient's catalog picks/)]);
+
+    // Regenerating Ana's draft in review offers the same picks and keeps them in the new version's record.
+    const store = await DraftsStore.open(path.join(dir, 'leads.drafts.jsonl'), { lock: true });
+    const engine = createOllamaEngine({ host: fake.server.url, model: 'llama3.2' });
+    try {
+      const shown = store.read(store.recipients().find((s) => s.row === 1)!.key)!;
+      const asked = fake.server.requests.length;
+      const again = await regenerateDraft(await loadLintContext(path.join(dir, 'profile.yaml')), engine, shown, 'shorter', 2);
+      const user = (since(asked, '/api/chat')[0]!.body as { messages: { content: string }[] }).messages[1]!.content;
+      expect(user.startsWith(`${CATALOG_LABEL}\n`)).toBe(true);
+      expect(user).toBe(sent.get('Ana'));
+      expect(again.catalog).toEqual(shown.draft.catalog);
+    } finally {
+      await store.close();
+      await engine.close();
+    }
 
     // Another description of Ana's pick: her prompt changed, so she is drafted again; the others' did not.
     writeFileSync(path.join(dir, 'items.yaml'), ITEMS.replace('without downtime.', 'in six weeks, without downtime.'));

@@ -8,6 +8,7 @@ import {
   wrapText,
   renderScreen,
 } from '../../src/ui/review/screen.js';
+import { renderDryRun } from '../../src/ui/dry-run.js';
 
 const plain = new Chalk({ level: 0 });
 
@@ -100,5 +101,13 @@ describe('renderScreen', () => {
   it('says which of the profile\'s rules applied (stripped of escapes), and nothing when none did', () => {
     expect(screen({ rules: ['churned', 'negative-\u001b[31mreply'] })).toContain('rules: churned, negative-reply\n');
     expect(screen({})).not.toContain('rules:');
+  });
+});
+
+describe('renderDryRun with rules', () => {
+  it('names the row\'s rules in text (stripped) and carries them in JSONL', () => {
+    const entry = { row: 2, messages: [{ role: 'user' as const, content: 'Hi' }], schema: {}, options: {}, rules: ['churned', 'de\u001b[2J'] };
+    expect(renderDryRun(entry, 'text').split('\n').slice(0, 2)).toEqual(['===== row 2 =====', '(rules: churned, de)']);
+    expect(JSON.parse(renderDryRun(entry, 'jsonl'))).toMatchObject({ rules: ['churned', 'de\u001b[2J'] });
   });
 });
