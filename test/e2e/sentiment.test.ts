@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/io/memory/memory-store.js';
 import { SENTIMENT_SCHEMA } from '../../src/core/analysis/sentiment.js';
 import { runCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 import type { RecordedRequest } from '../helpers/fake-ollama/index.js';
 import { mail } from '../helpers/memory-records.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
@@ -111,5 +112,19 @@ describe('draftsmith draft with a rule on sentiment (end to end, fake Ollama)', 
     expect([...drafts.keys()]).toEqual(['Ana']);
     expect(drafts.get('Ana')).not.toContain(RULE_TEXT);
     expect(r.stderr).toContain('sentiment: not classified (--no-model-analysis): the rules on sentiment did not fire');
+  });
+
+  it('Ctrl-C while a classification is asked: a clean interrupt (exit 130, the resume hint), not an internal error', async () => {
+    writeFileSync(path.join(dir, 'company.yaml'), PROFILE.replace('{sentiment: negative}', '{sentiment: negative, of: company}'));
+    fake.server.setBehaviour((req) => (isClassification(req) ? { hang: true } : undefined));
+    const before = fake.chats().length;
+    const run = runCli(['draft', 'leads.csv', '--profile', 'company.yaml', '--drafts', 'company.drafts.jsonl', '--host', fake.server.url], { cwd: dir, env: { DRAFTSMITH_MEMORY: memoryFile } });
+    await waitFor(() => fake.chats().slice(before).some(isClassification), 20_000);
+    run.child.kill('SIGINT');
+    const r = await run;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('interrupted');
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.stderr).not.toMatch(STACK);
   });
 });
