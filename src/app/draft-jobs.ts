@@ -16,7 +16,8 @@ import { sentData } from '../core/drafting/recipient-data.js';
 import type { ChosenExample } from '../core/memory/example-choice.js';
 import type { HistoryBudget, HistoryItem } from '../core/memory/records.js';
 import type { SelectedRows } from '../core/recipients/row-selection.js';
-import { basePlan, plannedRows, type Planner, type RecipientPlan } from './recipient-plans.js';
+import { basePlan, plannedChunks, type RecipientPlan } from './recipient-plans.js';
+import type { Planner } from './recipient-plans.js';
 
 export interface JobSettings {
   profile: ToneProfile;
@@ -76,9 +77,11 @@ export async function* draftJobs(recipients: AsyncIterable<Recipient>, s: JobSet
     for await (const r of recipients) yield lazyJob(r, s, run, planner.base);
     return;
   }
-  for await (const { r, plan } of plannedRows(recipients, planner, signal)) {
-    if (plan.skip !== undefined) s.onSkip?.(r, s.keyAt(r.row), plan.skip);
-    else yield lazyJob(r, s, run, plan);
+  for await (const chunk of plannedChunks(recipients, planner, signal)) {
+    for (const { r, plan } of chunk) {
+      if (plan.skip !== undefined) s.onSkip?.(r, s.keyAt(r.row), plan.skip);
+      else yield lazyJob(r, s, run, plan);
+    }
   }
 }
 
@@ -123,7 +126,8 @@ function lazyJob(r: Recipient, s: JobSettings, run: string, plan: RecipientPlan)
   return {
     key,
     recipient: r,
-    ...(s.plansReadMore ? {} : { inputs: inputsDigest(run, s.digestAt(r.row)) }),
+    // Plans that read more than the cells (a reply's sentiment): the row is compared by its fingerprint.
+    inputs: s.plansReadMore ? undefined : inputsDigest(run, s.digestAt(r.row)),
     get recipientRecord() {
       return storedColumns();
     },

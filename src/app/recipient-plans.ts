@@ -114,20 +114,24 @@ export async function* plannedRows(source: AsyncIterable<Recipient>, planner: Pl
     for await (const r of source) yield { r, plan: planner.base };
     return;
   }
+  for await (const chunk of plannedChunks(source, planner, signal)) yield* chunk;
+}
+
+/** The rows a chunk at a time, each with its plan (one await per chunk, not per row, on the hot path). */
+export async function* plannedChunks(source: AsyncIterable<Recipient>, planner: Planner, signal?: AbortSignal): AsyncGenerator<{ r: Recipient; plan: RecipientPlan }[]> {
   const size = Math.max(1, planner.chunk ?? 32);
   let chunk: Recipient[] = [];
+  const planned = async (rows: Recipient[]) => {
+    const plans = await planRows(rows, planner, signal);
+    return rows.map((r) => ({ r, plan: plans.get(r.row)! }));
+  };
   for await (const r of source) {
     chunk.push(r);
     if (chunk.length < size) continue;
-    yield* planChunk(chunk, planner, signal);
+    yield await planned(chunk);
     chunk = [];
   }
-  if (chunk.length > 0) yield* planChunk(chunk, planner, signal);
-}
-
-async function* planChunk(rows: Recipient[], planner: Planner, signal?: AbortSignal): AsyncGenerator<{ r: Recipient; plan: RecipientPlan }> {
-  const plans = await planRows(rows, planner, signal);
-  for (const r of rows) yield { r, plan: plans.get(r.row)! };
+  if (chunk.length > 0) yield await planned(chunk);
 }
 
 /** Plans for these rows (each its own copy of the base plan, filled by every step in order). */

@@ -43,7 +43,7 @@ function renderMemoryLines(r: StatusReport): string[] {
     if (r.staleByReply.length > 20) lines.push(`    ... and ${r.staleByReply.length - 20} more`);
   }
   if (r.excluded.length > 0) {
-    lines.push('', 'excluded (the memory says not to contact them; never approved or exported; `draft` re-checks them every run):');
+    lines.push('', 'excluded (the memory says not to contact them, or a profile rule skips them; never approved or exported; `draft` re-checks them every run):');
     for (const e of r.excluded.slice(0, 20)) lines.push(`  row ${e.row}: ${stripControlsInline(e.reason)}`);
     if (r.excluded.length > 20) lines.push(`  ... and ${r.excluded.length - 20} more`);
   }

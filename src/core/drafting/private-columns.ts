@@ -27,18 +27,20 @@ function privateMatches(columns: Columns, name: string): number[] {
   return [...out];
 }
 
-const sentCache = new WeakMap<Columns, { profile: ToneProfile; sent: number[]; hidden: Set<number> }>();
+// Keyed by the profile's `fields` (all the plan depends on): the effective profiles of rules
+// (core/rules/effective.ts) share it with their base profile, so they share the plan too.
+const sentCache = new WeakMap<Columns, { fields: ToneProfile['fields']; sent: number[]; hidden: Set<number> }>();
 
 function columnPlan(profile: ToneProfile, columns: Columns): { sent: number[]; hidden: Set<number> } {
   const cached = sentCache.get(columns);
-  if (cached?.profile === profile) return cached;
+  if (cached?.fields === profile.fields) return cached;
   const hidden = new Set(profile.fields.private.flatMap((name) => privateMatches(columns, name)));
   const use = profile.fields.use;
   const allowed = use
     ? new Set(use.map((name) => findColumn(columns, name)).filter((i): i is number => i !== undefined))
     : undefined;
   const sent = columns.headers.map((_, i) => i).filter((i) => !hidden.has(i) && (!allowed || allowed.has(i)));
-  const plan = { profile, sent, hidden };
+  const plan = { fields: profile.fields, sent, hidden };
   sentCache.set(columns, plan);
   return plan;
 }
