@@ -26,6 +26,9 @@ export interface SentimentRun {
   notes(): string[];
 }
 
+/** The cache of a run without a live engine and without a memory: it knows no label. */
+const NO_LABELS = { get: () => undefined, put: () => {} };
+
 const OFF_NOTE = 'sentiment: not classified (--no-model-analysis): the rules on sentiment did not fire';
 
 /** A scanned campaign's sentiment settings. */
@@ -56,7 +59,8 @@ export async function openSentimentRun(
 ): Promise<SentimentRun> {
   if (s.sources.length === 0) return { notes: () => [] };
   if (!s.modelAnalysis) return { notes: () => [OFF_NOTE] };
-  const cache = await s.memory.analysisCache();
+  // Without a live engine nothing is written: no memory is created just to find it empty.
+  const cache = live.engine || s.memory.full ? await s.memory.analysisCache() : NO_LABELS;
   const model = live.engine?.info.model ?? live.model ?? DEFAULT_MODEL;
   const { step, tally } = sentimentStep({ ...s, ...live, model, cache });
   return { step, notes: () => sentimentNotes(tally, !live.engine) };
@@ -79,7 +83,7 @@ export function sentimentNotes(t: SentimentTally, noEngine: boolean): string[] {
 export async function dryRunSentiment(s: SentimentRunSettings, model: string | undefined): Promise<{ step?: PlanStep; analysisOf: (r: Recipient) => AnalysisRequest[] }> {
   if (s.sources.length === 0 || !s.modelAnalysis) return { analysisOf: () => [] };
   const name = model ?? s.profile.model.name ?? DEFAULT_MODEL;
-  const cache = s.memory.full ? await s.memory.analysisCache() : { get: () => undefined };
+  const cache = s.memory.full ? await s.memory.analysisCache() : NO_LABELS;
   const step = s.memory.full ? (await openSentimentRun(s, { model: name, retries: 0, concurrency: 1, warn: () => {} })).step : undefined;
   const analysisOf = (r: Recipient) => pendingSentimentRequests({ ...s, model: name, cache }, r).map((p) => ({ kind: 'sentiment' as const, source: p.source, ...p.request }));
   return { ...(step ? { step } : {}), analysisOf };

@@ -5,18 +5,16 @@
 // text that appears on several rows of a chunk is asked once. A text the model cannot classify
 // (after the run's retries) gets no label, so the rules on it do not fire: the first such failure
 // is warned about, all are counted for the summary. Under --no-model-analysis nothing is asked and
-// nothing is labelled. The dry run asks nothing either: it shows each request that would be sent.
+// nothing is labelled. Without a live engine (a dry run, a batch file's run) only the cache answers.
 import { decodeSentiment, encodeSentiment, parseSentiment, sentimentRequest, sentimentText, type SentimentLabel } from '../core/analysis/sentiment.js';
 import type { Engine, GenerateRequest, GenerationOptions } from '../core/engine.js';
 import { EngineError, isAbortError } from '../core/errors.js';
 import { hiddenColumns } from '../core/drafting/private-columns.js';
 import type { ToneProfile } from '../core/profile.js';
+import { REPLY_SOURCE } from '../core/rules/conditions.js';
 import { findColumn, type Columns, type Recipient } from '../core/recipients/recipients.js';
 import type { AnalysisCache } from '../io/memory/analysis-cache.js';
 import type { PlanStep, RecipientPlan } from './recipient-plans.js';
-
-/** The source name of the recipient's last reply (a rule's `sentiment` without `of:`). */
-export const REPLY_SOURCE = 'reply';
 
 /** What a plan holds of sentiment: the label per source (RecipientPlan.sentiment). */
 export type PlanSentiment = NonNullable<RecipientPlan['sentiment']>;

@@ -2,7 +2,8 @@
 // requests it receives: the dry run shows the classification request and sends nothing; a run asks
 // exactly one classification for the one recipient whose last reply (in the real memory) is
 // negative, and the sentiment rule's instructions reach that recipient's prompt only; a re-run asks
-// nothing (the memory's analysis cache answers it, and no draft changed); --no-model-analysis asks
+// nothing (the memory's analysis cache answers it, and no draft changed), and a dry run then shows
+// the rule firing from the memory's label; --no-model-analysis asks
 // nothing, the rule does not fire, and the summary says so. The fake's label is scripted here.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/io/memory/memory-store.js';
 import { SENTIMENT_SCHEMA } from '../../src/core/analysis/sentiment.js';
 import { runCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 import type { RecordedRequest } from '../helpers/fake-ollama/index.js';
 import { mail } from '../helpers/memory-records.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
@@ -100,6 +102,12 @@ describe('draftsmith draft with a rule on sentiment (end to end, fake Ollama)', 
     expect(since(before).classifications).toHaveLength(0);
     expect(since(before).drafts.size).toBe(0);
     expect(r.stderr).toContain('sentiment: 1 text(s) labelled: 0 by the model (0 request(s)), 1 from the memory');
+    // The dry run reads the memory's label too: the rule shows as firing, and nothing is left to ask.
+    const dry = await draft('--dry-run', '--format', 'text');
+    expect(dry.stdout).toContain('(rules: negative-reply)');
+    expect(dry.stdout).toContain(RULE_TEXT);
+    expect(dry.stdout).not.toContain('--- sentiment of');
+    expect(fake.chats().length).toBe(before);
   });
 
   it('--no-model-analysis: no classification, the rule does not fire (Ana is redrafted without it), the summary says so', async () => {
@@ -111,5 +119,19 @@ describe('draftsmith draft with a rule on sentiment (end to end, fake Ollama)', 
     expect([...drafts.keys()]).toEqual(['Ana']);
     expect(drafts.get('Ana')).not.toContain(RULE_TEXT);
     expect(r.stderr).toContain('sentiment: not classified (--no-model-analysis): the rules on sentiment did not fire');
+  });
+
+  it('Ctrl-C while a classification is asked: a clean interrupt (exit 130, the resume hint), not an internal error', async () => {
+    writeFileSync(path.join(dir, 'company.yaml'), PROFILE.replace('{sentiment: negative}', '{sentiment: negative, of: company}'));
+    fake.server.setBehaviour((req) => (isClassification(req) ? { hang: true } : undefined));
+    const before = fake.chats().length;
+    const run = runCli(['draft', 'leads.csv', '--profile', 'company.yaml', '--drafts', 'company.drafts.jsonl', '--host', fake.server.url], { cwd: dir, env: { DRAFTSMITH_MEMORY: memoryFile } });
+    await waitFor(() => fake.chats().slice(before).some(isClassification), 20_000);
+    run.child.kill('SIGINT');
+    const r = await run;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('interrupted');
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.stderr).not.toMatch(STACK);
   });
 });

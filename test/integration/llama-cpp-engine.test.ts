@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EngineError } from '../../src/core/errors.js';
 import { draftSchema, parseDraftOutput } from '../../src/core/drafting/draft-answer.js';
+import { parseSentiment, sentimentRequest } from '../../src/core/analysis/sentiment.js';
 import type { Engine, GenerateRequest } from '../../src/core/engine.js';
 import { SHORT_FIELD_MAX_CHARS } from '../../src/engines/llama-cpp/json-answer.js';
 import { createLlamaCppEngine } from '../../src/engines/llama-cpp/engine.js';
@@ -135,6 +136,16 @@ describe.skipIf(!hasModel)('llama-cpp engine on stories260K.gguf', () => {
     expect(most).toBe(2); // two at once (not one after another), and the third waited for a sequence
     expect(together).toEqual(alone);
     for (const text of together) expectEmailShape(text);
+  });
+
+  it('answers the sentiment schema (issue 13) with {sentiment, confidence, reason}, a label among the four', async () => {
+    const result = await shared.generate(sentimentRequest('No me interesa, gracias.', { seed: 1 }));
+    const value = JSON.parse(result.text) as Record<string, unknown>;
+    expect(Object.keys(value)).toEqual(['sentiment', 'confidence', 'reason']);
+    expect(['positive', 'neutral', 'negative', 'mixed']).toContain(value.sentiment);
+    expect(typeof value.confidence).toBe('number');
+    expect(typeof value.reason).toBe('string');
+    expect(parseSentiment(result.text).label).toBe(value.sentiment);
   });
 
   it('a parsed answer is a draft the runner accepts (or a retryable failure), never a crash', async () => {

@@ -1,17 +1,13 @@
-// The sentiment request through each engine's generate (core/analysis/sentiment.ts): Ollama and an
-// OpenAI-compatible server (fakes: only the wire is fake, so what they receive is the real
-// structured request; the label in their answer is scripted here, never the fake's), and the
-// embedded engine's grammar path on the real stories260K.gguf, which checks the answer's shape
-// only (a story model has no opinion worth testing).
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+// The sentiment request through the HTTP engines' generate (core/analysis/sentiment.ts): Ollama and
+// an OpenAI-compatible server (fakes: only the wire is fake, so what they receive is the real
+// structured request; the label in their answer is scripted here, never the fake's). The embedded
+// engine's grammar path is checked on the real stories260K.gguf in llama-cpp-engine.test.ts, with
+// the model that file already loads (the answer's shape only: a story model has no opinion).
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSentiment, SENTIMENT_SCHEMA, sentimentRequest } from '../../src/core/analysis/sentiment.js';
 import type { Engine } from '../../src/core/engine.js';
-import { createLlamaCppEngine } from '../../src/engines/llama-cpp/engine.js';
 import { createOllamaEngine } from '../../src/engines/ollama/engine.js';
 import { createOpenAIEngine } from '../../src/engines/openai/engine.js';
-import { sharedDir } from '../helpers/cli.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { useFakeOpenAI } from '../helpers/use-fake-openai.js';
 
@@ -57,23 +53,4 @@ describe('the sentiment request on the wire', () => {
     expect(fencedMessage(sent.messages)).toBe(REPLY);
     expect(parseSentiment(result.text).label).toBe('negative');
   });
-});
-
-const modelPath = path.join(sharedDir, 'models/stories260K.gguf');
-const hasModel = existsSync(modelPath);
-if (!hasModel) console.warn(`skipping the sentiment grammar test on a real model: ${modelPath} not found`);
-
-describe.skipIf(!hasModel)('the embedded engine: the grammar holds the answer to the sentiment schema', () => {
-  it('answers {sentiment, confidence, reason} with a label among the four, for a Spanish text', async () => {
-    const e = createLlamaCppEngine({ modelPath, modelLabel: 'stories260K.gguf', threads: 1, contextSize: 2048 });
-    engines.push(e);
-    await e.prepare();
-    const result = await e.generate(sentimentRequest('No me interesa, gracias.', { seed: 1 }));
-    const value = JSON.parse(result.text) as Record<string, unknown>;
-    expect(Object.keys(value)).toEqual(['sentiment', 'confidence', 'reason']);
-    expect(['positive', 'neutral', 'negative', 'mixed']).toContain(value.sentiment);
-    expect(typeof value.confidence).toBe('number');
-    expect(typeof value.reason).toBe('string');
-    expect(parseSentiment(result.text).label).toBe(value.sentiment);
-  }, 60_000);
 });

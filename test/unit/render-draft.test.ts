@@ -102,6 +102,12 @@ describe('renderScreen', () => {
     expect(screen({ rules: ['churned', 'negative-\u001b[31mreply'] })).toContain('rules: churned, negative-reply\n');
     expect(screen({})).not.toContain('rules:');
   });
+
+  it('shows the sentiment the rules read, per source, with the confidence (stripped of escapes)', () => {
+    const out = screen({ rules: ['negative-reply'], sentiment: { reply: { label: 'negative', confidence: 0.912 }, 'no\u001b[2Jtes': { label: 'mixed' } } });
+    expect(out).toContain('rules: negative-reply\nsentiment: reply negative (0.91), notes mixed\n');
+    expect(screen({})).not.toContain('sentiment:');
+  });
 });
 
 describe('renderDryRun with rules', () => {

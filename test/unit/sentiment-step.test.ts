@@ -3,7 +3,7 @@
 // rows and runs, retries, a text the model cannot label, private columns, and the dry run's view.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sentimentNotes } from '../../src/app/sentiment-run.js';
+import { openSentimentRun, sentimentNotes, type SentimentRunSettings } from '../../src/app/sentiment-run.js';
 import { pendingSentimentRequests, sentimentStep, type SentimentStepSettings } from '../../src/app/sentiment-step.js';
 import type { RecipientPlan } from '../../src/app/recipient-plans.js';
 import type { GenerateRequest } from '../../src/core/engine.js';
@@ -154,5 +154,29 @@ describe('sentimentNotes (the summary)', () => {
     ['a batch run', { cached: 1, unasked: 2 }, true, ['sentiment: 1 text(s) labelled: 0 by the model (0 request(s)), 1 from the memory', 'sentiment: 2 text(s) not classified yet (a batch run asks no model): the rules on them did not fire']],
   ])('%s', (_name, t, cacheOnly, expected) => {
     expect(sentimentNotes({ ...zero, ...t }, cacheOnly)).toEqual(expected);
+  });
+});
+
+describe('openSentimentRun', () => {
+  const settings = (memory: SentimentRunSettings['memory'], extra: Partial<SentimentRunSettings> = {}): SentimentRunSettings => ({
+    profile: profile(), columns, sources: ['notes'], keyAt: (row) => `email:${rows[row - 1]!.cells[0]}`, memory, modelAnalysis: true, options: {}, ...extra,
+  });
+  const noCache = { full: false, lastReply: () => undefined, analysisCache: () => Promise.reject(new Error('must not open the memory')) };
+
+  it('no rule on sentiment, or --no-model-analysis: no step; only the latter says so', async () => {
+    const none = await openSentimentRun(settings(noCache, { sources: [] }), { retries: 0, concurrency: 1, warn: () => {} });
+    expect(none.step).toBeUndefined();
+    expect(none.notes()).toEqual([]);
+    const off = await openSentimentRun(settings(noCache, { modelAnalysis: false }), { retries: 0, concurrency: 1, warn: () => {} });
+    expect(off.step).toBeUndefined();
+    expect(off.notes()).toEqual(['sentiment: not classified (--no-model-analysis): the rules on sentiment did not fire']);
+  });
+
+  it('without a live engine and without a memory: asks nothing, opens no memory, counts the texts left', async () => {
+    const run = await openSentimentRun(settings(noCache), { model: 'qwen', retries: 0, concurrency: 1, warn: () => {} });
+    const plans = emptyPlans();
+    await run.step!(rows, plans);
+    expect([...plans.values()]).toEqual([{}, {}, {}]);
+    expect(run.notes()).toEqual(['sentiment: 1 text(s) not classified yet (a batch run asks no model): the rules on them did not fire']);
   });
 });

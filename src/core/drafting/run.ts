@@ -7,6 +7,7 @@ import { draftOne, type Outcome } from './draft-attempts.js';
 import type { DraftJob, RunOptions, RunSummary } from './run-contract.js';
 import { EngineHealth } from './engine-health.js';
 import { RunHosts } from './run-hosts.js';
+import { isAbortError } from '../errors.js';
 
 export async function runDrafts(options: RunOptions): Promise<RunSummary> {
   const started = performance.now();
@@ -84,6 +85,9 @@ class Pool {
       try {
         next = await this.pull();
       } catch (err) {
+        // The job source was planning a row (a model request, an embedding) when the run was
+        // stopped: that is the stop itself (an interrupt), not a failure of the run.
+        if (signal.aborted && isAbortError(err)) return;
         return this.fail(err);
       }
       if (next.done) {

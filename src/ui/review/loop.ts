@@ -167,6 +167,7 @@ function showScreen(deps: ReviewDeps, session: ReviewSession, { row, shown, find
       history: memory?.history(state.key, draft.recipient) ?? [],
       suppression: memory?.suppression(state.key, draft.recipient),
       ...(draft.rules?.length ? { rules: draft.rules } : {}),
+      ...(draft.sentiment ? { sentiment: draft.sentiment } : {}),
       repliedAt: memory?.repliedSince(shown),
       picks: renderPicks(draft, deps.width, deps.chalk),
       notice,

@@ -49,6 +49,8 @@ export interface DraftScreen {
   rules?: readonly string[];
   /** The catalog picks the draft's prompt offered (ui/review/catalog-card.ts), '' or absent without a catalog. */
   picks?: string;
+  /** The sentiment the rules read, per source (`reply` or a column), as the draft recorded it. */
+  sentiment?: Readonly<Record<string, { label: string; confidence?: number }>>;
   /** One line about what just happened (regenerated, edit cancelled...). */
   notice?: string;
   /** A draft made in variants: their names, and which one (1-based) is on screen. */
@@ -121,6 +123,14 @@ export function renderFindings(findings: readonly Finding[], chalk: ChalkInstanc
     .join('\n');
 }
 
+/** `reply negative (0.91), notes mixed`: what the model read in the texts the rules look at. */
+export function renderSentiment(sentiment: DraftScreen['sentiment']): string | undefined {
+  const entries = Object.entries(sentiment ?? {});
+  if (entries.length === 0) return undefined;
+  const one = ([source, s]: [string, { label: string; confidence?: number }]) => `${source} ${s.label}${s.confidence === undefined ? '' : ` (${s.confidence.toFixed(2)})`}`;
+  return stripControlsInline(entries.map(one).join(', '));
+}
+
 export function renderScreen(s: DraftScreen): string {
   const { chalk, width } = s;
   const rule = chalk.dim('─'.repeat(Math.max(10, Math.min(width, 100))));
@@ -129,6 +139,8 @@ export function renderScreen(s: DraftScreen): string {
   parts.push(rule, renderRecipientCard(s.recipient, s.isPrivate, width, chalk));
   if (s.suppression) parts.push(renderSuppression(s.suppression, chalk));
   if (s.rules?.length) parts.push(`${chalk.dim('rules:')} ${stripControlsInline(s.rules.join(', '))}`);
+  const sentiment = renderSentiment(s.sentiment);
+  if (sentiment) parts.push(`${chalk.dim('sentiment:')} ${sentiment}`);
   const earlier = renderHistory(s.history ?? [], width, chalk);
   if (earlier) parts.push(earlier);
   parts.push(rule);
