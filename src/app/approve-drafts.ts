@@ -7,6 +7,7 @@
 // new version: the records review's `e` then `a` write (core/decisions/recording.ts), linted first.
 // Returns what it did for the command to report.
 import { parseEditFile } from '../core/decisions/edit-file.js';
+import { mergeFields, outputFieldNames } from '../core/drafting/output-fields.js';
 import { recordDecision, recordEdit } from '../core/decisions/recording.js';
 import type { ShownText, StoredRecipient } from '../core/decisions/rules.js';
 import { UsageError } from '../core/errors.js';
@@ -71,7 +72,7 @@ export async function approveDrafts(o: ApproveOptions, warn: (message: string) =
     for (const w of store.warnings) warn(w);
     if (o.selection) assertRowsMatch(store, o.selection, o.rows ?? '');
     memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn, ...(o.notice ? { notice: o.notice } : {}), toneProfile: ctx.profile });
-    const edit = editText !== undefined ? parseEditFile(editText, { withSubject: ctx.profile.channel === 'email', file: o.edit!.file }) : undefined;
+    const edit = editText !== undefined ? parseEditFile(editText, { withSubject: ctx.profile.channel === 'email', file: o.edit!.file, fieldNames: outputFieldNames(ctx.profile.output?.fields) }) : undefined;
     const outcome = approveAll(store, ctx, memory, o, edit);
     const unrecorded = memory.unrecorded();
     if (unrecorded) warn(unrecorded);
@@ -98,7 +99,8 @@ function approveAll(store: DraftsStore, ctx: LintContext, memory: DecisionMemory
       continue;
     }
     const shown = store.read(state.key);
-    const text = edit ?? shown?.text;
+    // An edit file's fields over the shown version's (a field it leaves out keeps its value).
+    const text = edit ? { ...edit, ...withFields(edit, shown?.text) } : shown?.text;
     if (!shown || !text) continue;
     const recipient = shown.draft.recipient;
     const suppressed = memory.suppression(state.key, recipient);
@@ -153,4 +155,10 @@ function assertRowsMatch(store: DraftsStore, selection: RowSelection, spec: stri
   throw new UsageError(`--rows ${spec} matches none of the ${rows.length} drafted row(s).`, {
     hint: rows.length ? `drafted rows lie between 1 and ${last}; \`draftsmith status\` lists them.` : 'run `draftsmith draft` first.',
   });
+}
+
+/** The fields an approval with an edit file records: the file's over the shown version's; none when neither has any. */
+function withFields(edit: ShownText, shown: ShownText | undefined): Pick<ShownText, 'fields'> {
+  const fields = mergeFields(Object.keys(edit.fields ?? {}), shown?.fields, edit.fields ?? {});
+  return fields ? { fields } : {};
 }

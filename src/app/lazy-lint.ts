@@ -15,7 +15,7 @@ export function lazyLint(profile: ToneProfile) {
     start: () => void (lint ??= startBackgroundLint(profile)),
     /** `memory`: what the memory knows of the recipient, for the lint's opted-out and repeats-earlier checks. */
     add: (record: DraftRecord, memory?: LintMemory) =>
-      (lint ??= startBackgroundLint(profile)).add(record.row, { subject: record.subject, body: record.body ?? '', recipient: record.recipient, ...(memory ? { memory } : {}) }),
+      (lint ??= startBackgroundLint(profile)).add(record.row, { subject: record.subject, body: record.body ?? '', ...(record.fields ? { fields: record.fields } : {}), recipient: record.recipient, ...(memory ? { memory } : {}) }),
     finish: (): Promise<LintTally> => (lint ? lint.finish() : Promise.resolve(emptyTally())),
     close: () => lint?.close(),
   };

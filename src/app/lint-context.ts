@@ -29,7 +29,7 @@ export async function loadLintContext(file: string): Promise<LintContext> {
     profile,
     file,
     templates,
-    lint: (draft, recipient, memory) => lintDraft({ subject: draft.subject, body: draft.body, recipient, ...(memory ? { memory } : {}) }, profile),
+    lint: (draft, recipient, memory) => lintDraft({ subject: draft.subject, body: draft.body, ...(draft.fields ? { fields: draft.fields } : {}), recipient, ...(memory ? { memory } : {}) }, profile),
     isPrivate: (header) => {
       let hidden = privateByHeader.get(header);
       if (hidden === undefined) privateByHeader.set(header, (hidden = isPrivateHeader(profile, header)));

@@ -39,6 +39,8 @@ interface LintItem {
   recipient: Record<string, string>;
   /** The recipient key (a drafts file's; for records from elsewhere, derived from the row). */
   key?: string;
+  /** The profile's answer fields (an exported record holds them as keys of their own names). */
+  fields?: Record<string, string>;
 }
 
 export async function lintDrafts(o: LintOptions, onFindings: (row: number, findings: LintFinding[]) => Promise<void>): Promise<LintTally> {
@@ -56,11 +58,11 @@ export async function lintDrafts(o: LintOptions, onFindings: (row: number, findi
     const { profile } = await readProfile(profileFile);
     memory = await openDecisionMemory(o.memory, store ? path.resolve(o.cwd, o.file) : undefined, o, 'read');
     const keyOf = storedRecipientKey({ identity: profile.identity });
-    const items = store ? latestVersions(store) : exportedRecords(o.file === '-' ? o.stdin : await openInput(path.resolve(o.cwd, o.file), shown), shown);
+    const items = store ? latestVersions(store) : exportedRecords(o.file === '-' ? o.stdin : await openInput(path.resolve(o.cwd, o.file), shown), shown, Object.keys(profile.output?.fields ?? {}));
     const tally = emptyTally();
     for await (const item of items) {
       const known = memory.lintMemory(item.key ?? keyOf(item.recipient), item.recipient);
-      const findings = lintDraft({ subject: item.subject, body: item.body, recipient: item.recipient, ...(known ? { memory: known } : {}) }, profile);
+      const findings = lintDraft({ subject: item.subject, body: item.body, ...(item.fields ? { fields: item.fields } : {}), recipient: item.recipient, ...(known ? { memory: known } : {}) }, profile);
       addToTally(tally, item.row, findings);
       await onFindings(item.row, findings);
     }
@@ -85,7 +87,7 @@ function* latestVersions(store: DraftsStore): Generator<LintItem> {
   }
 }
 
-async function* exportedRecords(input: NodeJS.ReadableStream, shown: string): AsyncGenerator<LintItem> {
+async function* exportedRecords(input: NodeJS.ReadableStream, shown: string, fieldNames: readonly string[]): AsyncGenerator<LintItem> {
   let line = 0;
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     line++;
@@ -97,6 +99,7 @@ async function* exportedRecords(input: NodeJS.ReadableStream, shown: string): As
       subject: draft.subject as string | undefined,
       body: draft.body as string,
       recipient: (draft.recipient ?? {}) as Record<string, string>,
+      ...(fieldNames.length > 0 ? { fields: Object.fromEntries(fieldNames.map((n) => [n, typeof draft[n] === 'string' ? draft[n] : ''])) } : {}),
     };
   }
 }

@@ -48,6 +48,8 @@ export function repliedAfter(draftAt: string, lastReceivedAt: string | undefined
 export interface ShownText {
   subject?: string;
   body: string;
+  /** The profile's own answer fields (output.fields), by name; absent without them. */
+  fields?: Record<string, string>;
 }
 
 /**
@@ -55,9 +57,13 @@ export interface ShownText {
  * undefined for a failed draft with no edit (there is no text to show or send).
  */
 export function effectiveText(draft: DraftRecord, edit: EditRecord | DecisionRecord | undefined): ShownText | undefined {
-  if (edit && edit.body !== undefined) return { ...(edit.subject !== undefined ? { subject: edit.subject } : {}), body: edit.body };
+  if (edit && edit.body !== undefined) {
+    // An edit's fields, else the draft's (a person's text written without them keeps the model's).
+    const fields = (edit.type === 'edit' ? edit.fields : undefined) ?? draft.fields;
+    return { ...(edit.subject !== undefined ? { subject: edit.subject } : {}), body: edit.body, ...(fields ? { fields } : {}) };
+  }
   if (draft.status !== 'drafted') return undefined;
-  return { ...(draft.subject !== undefined ? { subject: draft.subject } : {}), body: draft.body ?? '' };
+  return { ...(draft.subject !== undefined ? { subject: draft.subject } : {}), body: draft.body ?? '', ...(draft.fields ? { fields: draft.fields } : {}) };
 }
 
 /** A recipient as every command shows it: its state, latest model draft and latest version's text. */
@@ -70,7 +76,7 @@ export interface StoredRecipient {
 
 /** The text an edit or a regeneration starts from: the latest version's, else the model's (a failed draft: empty). */
 export function startingText({ text, draft }: StoredRecipient): ShownText {
-  return text ?? { subject: draft.subject, body: draft.body ?? '' };
+  return text ?? { subject: draft.subject, body: draft.body ?? '', ...(draft.fields ? { fields: draft.fields } : {}) };
 }
 
 export interface ExportChoice {

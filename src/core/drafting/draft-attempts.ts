@@ -9,6 +9,7 @@ import type { EngineDown, EngineHealth } from './engine-health.js';
 import { abortError, EngineError, isAbortError } from '../errors.js';
 import { countRetry } from './retry-tally.js';
 import type { DraftJob, RunOptions, RunSummary } from './run-contract.js';
+import type { DraftText } from './draft-answer.js';
 
 /** 'down': the engine stopped answering; the row is left undrafted and the run stops. */
 export type Outcome = DraftRecord | 'cached' | 'aborted' | 'down';
@@ -44,7 +45,7 @@ interface Since {
   answers?: number;
 }
 
-type Attempt = { ok: true; result: GenerateResult; parsed: { subject?: string; body: string } } | { ok: false; error: unknown; answered: boolean };
+type Attempt = { ok: true; result: GenerateResult; parsed: DraftText } | { ok: false; error: unknown; answered: boolean };
 
 /** Draft one job: cached, a new record (drafted or failed, already saved), aborted or down. */
 export async function draftOne(job: DraftJob, o: RunOptions, signal: AbortSignal, summary: RunSummary, watch: Watch): Promise<Outcome> {
@@ -138,7 +139,7 @@ async function attemptOnce(job: DraftJob, engine: Engine, at: { o: RunOptions; s
   }
 }
 
-function saveDrafted(origin: DraftOrigin, result: GenerateResult, parsed: { subject?: string; body: string }, o: RunOptions, summary: RunSummary): DraftRecord {
+function saveDrafted(origin: DraftOrigin, result: GenerateResult, parsed: DraftText, o: RunOptions, summary: RunSummary): DraftRecord {
   const record = draftedRecord(origin, parsed, result, o.now?.() ?? new Date());
   o.save(record);
   summary.drafted++;

@@ -3,6 +3,7 @@
 // cut flag and its host). Pure.
 import type { ChatMessage, EngineInfo, GenerateResult } from '../engine.js';
 import type { DraftRecord } from '../decisions/records.js';
+import type { DraftText } from './draft-answer.js';
 
 /** Who and what a draft is for, known before the model answers. */
 export interface DraftOrigin {
@@ -25,13 +26,14 @@ export interface DraftOrigin {
   memoryExamples?: number[];
 }
 
-export function draftedRecord(origin: DraftOrigin, parsed: { subject?: string; body: string }, result: GenerateResult, at: Date): DraftRecord {
+export function draftedRecord(origin: DraftOrigin, parsed: DraftText, result: GenerateResult, at: Date): DraftRecord {
   const { evalCount, evalMs } = result;
   return {
     ...head(origin),
     status: 'drafted',
     ...(parsed.subject !== undefined ? { subject: parsed.subject } : {}),
     body: parsed.body,
+    ...(parsed.fields ? { fields: parsed.fields } : {}),
     ...(result.doneReason === 'length' ? { cut: true } : {}),
     ...tail(origin),
     timing: {
