@@ -110,7 +110,7 @@ function approveAll(store: DraftsStore, ctx: LintContext, memory: DecisionMemory
     }
     // The text that is approved is the text linted; an edit is written only once it may be approved.
     if (!passesLint(out, state.row, ctx.lint(text, recipient, memory.lintMemory(state.key, recipient)), opts)) continue;
-    approveOne(store, memory, shown, { edit, at, reviewer: opts.reviewer }, out);
+    approveOne(store, memory, shown, { ...(edit ? { edit: text } : {}), at, reviewer: opts.reviewer }, out);
   }
   return out;
 }
@@ -129,7 +129,7 @@ function approveOne(store: DraftsStore, memory: DecisionMemory, shown: StoredRec
 
 function sameText(a: ShownText, b: ShownText | undefined): boolean {
   // The file's trailing blank space is dropped (core/decisions/edit-file.ts): so is the draft's here.
-  return b !== undefined && a.body === b.body.trimEnd() && (a.subject ?? '') === (b.subject ?? '').trim();
+  return b !== undefined && a.body === b.body.trimEnd() && (a.subject ?? '') === (b.subject ?? '').trim() && JSON.stringify(a.fields ?? {}) === JSON.stringify(b.fields ?? {});
 }
 
 /** --clean: no finding at all unless allowed; --rows: no error unless --force (then named). */
