@@ -21,6 +21,7 @@ import { loadTemplates } from '../../src/io/templates.js';
 import { parseEditorText, renderEditorText } from '../../src/io/editor.js';
 import { createRecordWriter } from '../../src/io/export/record-writer.js';
 import { renderDraftText } from '../../src/ui/review/screen.js';
+import { renderProfileSummary } from '../../src/cli/commands/profile.js';
 
 const FIELDS = { ps: 'a one-line P.S. about their talk', icebreaker: 'one sentence' };
 
@@ -116,6 +117,10 @@ describe('field names', () => {
     expect(caught).toBeInstanceOf(InputError);
     expect((caught as InputError).message).toBe(`the output field \`ps\` has the name of the CSV column ${JSON.stringify(column)} in people.csv.`);
     expect((caught as InputError).hint).toMatch(/rename the field in the profile's output\.fields/);
+  });
+  it('profile check names them; a profile without them prints no such line', () => {
+    expect(renderProfileSummary(profileOf({ ...base, output: { fields: FIELDS } }), 'p.yaml', 'shipped')).toMatch(/^answer fields: ps, icebreaker \(asked with the subject and body; exported as columns\)$/m);
+    expect(renderProfileSummary(profileOf(base), 'p.yaml', 'shipped')).not.toContain('answer fields');
   });
   it('other columns are fine', () => {
     expect(() => assertNoColumnCollision(['ps'], ['email', 'ps_note', 'notes'], 'people.csv')).not.toThrow();
