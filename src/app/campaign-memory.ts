@@ -18,7 +18,8 @@ import type { Columns } from '../core/recipients/recipients.js';
 import type { DraftsStore } from '../io/drafts-file/store.js';
 import type { MemoryStore } from '../io/memory/memory-store.js';
 import type { ExampleSource, HistorySource } from './draft-jobs.js';
-import { openMemory, type MemoryFlag, type OpenedMemory } from './open-memory.js';
+import { AnalysisCache } from '../io/memory/analysis-cache.js';
+import { firstTimeNotice, memoryPath, openMemory, type MemoryFlag, type OpenedMemory } from './open-memory.js';
 import { replyAfterDraft } from './stale-by-reply.js';
 
 /** A recipient `draft` skips: the row, its key and why (opted out or undeliverable, and the memory's reason). */
@@ -36,15 +37,31 @@ export function exclusionReason(s: Suppression): string {
 export class CampaignMemory {
   private readonly found = new Map<number, Exclusion>();
   private withdrawFailed = false;
+  private cache: Promise<AnalysisCache> | undefined;
 
   private constructor(
     private readonly opened: OpenedMemory | undefined,
     private readonly warn: (message: string) => void,
+    private readonly where: { flag: MemoryFlag; deps: MemoryDeps },
   ) {}
 
   /** The memory `--memory`/`--no-memory` and the environment name; none when there is no memory yet (draft never creates one). */
-  static async open(flag: MemoryFlag, deps: { env: NodeJS.ProcessEnv; cwd: string; notice: (message: string) => void; warn?: (message: string) => void }): Promise<CampaignMemory> {
-    return new CampaignMemory(await openMemory(flag, deps, 'read'), deps.warn ?? (() => {}));
+  static async open(flag: MemoryFlag, deps: MemoryDeps): Promise<CampaignMemory> {
+    return new CampaignMemory(await openMemory(flag, deps, 'read'), deps.warn ?? (() => {}), { flag, deps });
+  }
+
+  /**
+   * Where the model's sentiments and embeddings are kept (issue 13), opened on first use: the
+   * memory (created if absent, with its first-time notice), or this process only under --no-memory.
+   */
+  analysisCache(): Promise<AnalysisCache> {
+    this.cache ??= (async () => {
+      const { flag, deps } = this.where;
+      const cache = await AnalysisCache.open(flag === false ? undefined : memoryPath(flag, deps.env, deps.cwd));
+      if (cache.created && cache.path) deps.notice(firstTimeNotice(cache.path));
+      return cache;
+    })();
+    return this.cache;
   }
 
   /** History in prompts and stale-by-reply: a memory exists and --no-memory was not given. */
@@ -153,8 +170,11 @@ export class CampaignMemory {
 
   close(): void {
     this.opened?.store.close();
+    void this.cache?.then((c) => c.close());
   }
 }
+
+type MemoryDeps = { env: NodeJS.ProcessEnv; cwd: string; notice: (message: string) => void; warn?: (message: string) => void };
 
 /**
  * Records each exclusion in the drafts file, unless the recipient is already excluded for the same

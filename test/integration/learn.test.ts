@@ -4,10 +4,9 @@
 import { chmod, copyFile, mkdtemp, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLearnCommand, type LearnFlags } from '../../src/cli/commands/learn.js';
-import type { CliIo } from '../../src/cli/streams.js';
+import { captureIo } from '../helpers/capture-io.js';
 import type { Ask } from '../../src/ui/ask.js';
 import { MemoryStore } from '../../src/io/memory/memory-store.js';
 import { parseProfileText } from '../../src/io/profile-file.js';
@@ -25,14 +24,8 @@ let dir: string;
 let memory: string;
 let profile: string;
 
-function io(): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { stdin: new PassThrough(), stdout, stderr, env: { ...process.env, NO_COLOR: '1' }, cwd: dir, out: () => out, err: () => err };
+function io() {
+  return captureIo({ env: { ...process.env, NO_COLOR: '1' }, cwd: dir });
 }
 
 async function learn(flags: LearnFlags) {

@@ -1,14 +1,13 @@
 // "Is this Ollama host this machine?" is answered by what the name resolves to. The resolver is
 // passed in, standing for /etc/hosts entries such as `10.0.0.5 evil.localhost`. Every command that
 // contacts Ollama (draft/review through the engine choice, doctor, models) asks the same question.
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { EngineError, ExitError, UsageError } from '../../src/core/errors.js';
 import { assertHostAllowed, hostLocality, lookupAll, type LookupAll } from '../../src/io/resolve-host.js';
 import { createEngineFromFlags } from '../../src/cli/engine-choice.js';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
 import { runModelsCommand } from '../../src/cli/commands/models.js';
-import type { CliIo } from '../../src/cli/streams.js';
+import { captureIo } from '../helpers/capture-io.js';
 
 /** A resolver from a table; records the names it was asked for. */
 function hosts(table: Record<string, string[]>): LookupAll & { asked: string[] } {
@@ -85,14 +84,8 @@ describe('assertHostAllowed', () => {
   });
 });
 
-function testIo(lookup: LookupAll): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { stdin: new PassThrough(), stdout, stderr, env: { NO_COLOR: '1' }, cwd: process.cwd(), lookup, out: () => out, err: () => err };
+function testIo(lookup: LookupAll) {
+  return captureIo({ lookup });
 }
 
 describe('every command that contacts Ollama uses the same check', () => {

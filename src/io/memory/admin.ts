@@ -59,6 +59,7 @@ export function forgetPeople(sql: Sql, targets: readonly string[]): ForgetResult
       sql.db.prepare(`DELETE FROM people WHERE id IN (${ids})`).run();
       result.forgotten.push({ target, people: people.length, messages, keptOnDoNotContact: suppressed !== undefined });
     }
+    if (result.forgotten.length > 0) clearAnalysisCache(sql);
   }).immediate();
   result.addresses = [...addresses];
   result.files = sql.st('SELECT path, kind FROM files ORDER BY path').all() as ForgetResult['files'];
@@ -72,10 +73,19 @@ export function purgeOlderThan(sql: Sql, olderThanDays: number, now: Date): numb
   const deleted = sql.db.transaction(() => {
     const n = sql.st('DELETE FROM messages WHERE at < ?').run(cutoff).changes;
     sql.st('DELETE FROM people WHERE NOT EXISTS (SELECT 1 FROM messages WHERE person_id = people.id)').run();
+    if (n > 0) clearAnalysisCache(sql);
     return n;
   }).immediate();
   if (deleted > 0) compact(sql, true);
   return deleted;
+}
+
+/**
+ * The cached sentiments and embeddings are derived from people's texts, found by hash alone: which
+ * belong to whom cannot be told, so erasing anyone empties all of it (it is asked again when needed).
+ */
+function clearAnalysisCache(sql: Sql): void {
+  sql.st('DELETE FROM analysis_cache').run();
 }
 
 /**

@@ -78,6 +78,19 @@ export const MIGRATIONS: readonly string[] = [
     DELETE FROM approval_search WHERE rowid = old.id;
   END;
   `,
+  // 3 (issue 13): what the model said about a text, asked once: a reply's sentiment (JSON), an
+  // embedding (float32 bytes). Found by a salted hash of the text, never the text itself; derived
+  // data, so `history forget` and `purge` empty it (it is asked again when next needed).
+  `
+  CREATE TABLE analysis_cache (
+    kind  TEXT NOT NULL CHECK (kind IN ('sentiment', 'embedding')),
+    model TEXT NOT NULL,
+    hash  TEXT NOT NULL,
+    value BLOB NOT NULL,
+    at    TEXT NOT NULL,
+    PRIMARY KEY (kind, model, hash)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema this draftsmith writes. */

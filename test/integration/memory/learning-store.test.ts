@@ -169,7 +169,7 @@ describe('schema 2', () => {
     const store = (await MemoryStore.open(file))!;
     keepOpen(store);
     expect(store.schemaVersion).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
     expect(store.show('ana@example.org').messages).toMatchObject([{ subject: 'Old', text: 'Old body', edited: true }]);
     expect(store.editsOf(PROFILE)).toEqual([]); // no original recorded in schema 1
     store.recordApproval(taught('ben', '/c/a.jsonl', { role: 'CTO' }));
