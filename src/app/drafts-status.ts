@@ -134,7 +134,10 @@ async function lintUndecided(store: DraftsStore, profileFile: string, memory: De
     // Of a draft made in variants, every variant: any of them may be the one approved.
     const texts = shown.variant !== undefined ? (shown.draft.variants ?? []) : [shown.text];
     const effective = shown.draft.effective ? { effective: shown.draft.effective } : {};
-    for (const text of texts) addToTally(tally, s.row, lintDraft({ subject: text.subject, body: text.body, recipient: shown.draft.recipient, ...effective, ...(known ? { memory: known } : {}) }, profile));
+    for (const text of texts) {
+      const fields = text.fields ? { fields: text.fields } : {};
+      addToTally(tally, s.row, lintDraft({ subject: text.subject, body: text.body, ...fields, recipient: shown.draft.recipient, ...effective, ...(known ? { memory: known } : {}) }, profile));
+    }
   }
   return tally;
 }

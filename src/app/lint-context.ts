@@ -36,7 +36,8 @@ export async function loadLintContext(file: string): Promise<LintContext> {
     file,
     templates,
     ruleTemplates,
-    lint: (draft, recipient, memory, effective) => lintDraft({ subject: draft.subject, body: draft.body, recipient, ...(effective ? { effective } : {}), ...(memory ? { memory } : {}) }, profile),
+    lint: (draft, recipient, memory, effective) =>
+      lintDraft({ subject: draft.subject, body: draft.body, ...(draft.fields ? { fields: draft.fields } : {}), recipient, ...(effective ? { effective } : {}), ...(memory ? { memory } : {}) }, profile),
     isPrivate: (header) => {
       let hidden = privateByHeader.get(header);
       if (hidden === undefined) privateByHeader.set(header, (hidden = isPrivateHeader(profile, header)));
