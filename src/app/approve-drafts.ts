@@ -7,6 +7,7 @@
 // new version: the records review's `e` then `a` write (core/decisions/recording.ts), linted first.
 // Returns what it did for the command to report.
 import { parseEditFile } from '../core/decisions/edit-file.js';
+import { mergeFields, outputFieldNames } from '../core/drafting/output-fields.js';
 import { recordDecision, recordEdit } from '../core/decisions/recording.js';
 import { withVariant, type ShownText, type StoredRecipient } from '../core/decisions/rules.js';
 import { UsageError } from '../core/errors.js';
@@ -77,7 +78,7 @@ export async function approveDrafts(o: ApproveOptions, warn: (message: string) =
     if (o.selection) assertRowsMatch(store, o.selection, o.rows ?? '');
     if (o.selection && o.variant !== undefined) assertVariantExists(store, o.selection, o.variant);
     memory = await openDecisionMemory(o.memory, draftsPath, { env: o.env, cwd: o.cwd, warn, ...(o.notice ? { notice: o.notice } : {}), toneProfile: ctx.profile });
-    const edit = editText !== undefined ? parseEditFile(editText, { withSubject: ctx.profile.channel === 'email', file: o.edit!.file }) : undefined;
+    const edit = editText !== undefined ? parseEditFile(editText, { withSubject: ctx.profile.channel === 'email', file: o.edit!.file, fieldNames: outputFieldNames(ctx.profile.output?.fields) }) : undefined;
     const outcome = approveAll(store, ctx, memory, o, edit);
     const unrecorded = memory.unrecorded();
     if (unrecorded) warn(unrecorded);
@@ -108,7 +109,8 @@ function approveAll(store: DraftsStore, ctx: LintContext, memory: DecisionMemory
       out.unpicked.push(state.row);
       continue;
     }
-    const text = edit ?? shown?.text;
+    // An edit file's fields over the shown version's (a field it leaves out keeps its value).
+    const text = edit ? { ...edit, ...withFields(edit, shown?.text) } : shown?.text;
     if (!shown || !text) continue;
     const recipient = shown.draft.recipient;
     const suppressed = memory.suppression(state.key, recipient);
@@ -118,7 +120,7 @@ function approveAll(store: DraftsStore, ctx: LintContext, memory: DecisionMemory
     }
     // The text that is approved is the text linted; an edit is written only once it may be approved.
     if (!passesLint(out, state.row, ctx.lint(text, recipient, memory.lintMemory(state.key, recipient), shown.draft), opts)) continue;
-    approveOne(store, memory, shown, { edit, at, reviewer: opts.reviewer }, out);
+    approveOne(store, memory, shown, { ...(edit ? { edit: text } : {}), at, reviewer: opts.reviewer }, out);
   }
   return out;
 }
@@ -163,7 +165,7 @@ function assertVariantExists(store: DraftsStore, selection: RowSelection, varian
 
 function sameText(a: ShownText, b: ShownText | undefined): boolean {
   // The file's trailing blank space is dropped (core/decisions/edit-file.ts): so is the draft's here.
-  return b !== undefined && a.body === b.body.trimEnd() && (a.subject ?? '') === (b.subject ?? '').trim();
+  return b !== undefined && a.body === b.body.trimEnd() && (a.subject ?? '') === (b.subject ?? '').trim() && JSON.stringify(a.fields ?? {}) === JSON.stringify(b.fields ?? {});
 }
 
 /** --clean: no finding at all unless allowed; --rows: no error unless --force (then named). */
@@ -189,4 +191,10 @@ function assertRowsMatch(store: DraftsStore, selection: RowSelection, spec: stri
   throw new UsageError(`--rows ${spec} matches none of the ${rows.length} drafted row(s).`, {
     hint: rows.length ? `drafted rows lie between 1 and ${last}; \`draftsmith status\` lists them.` : 'run `draftsmith draft` first.',
   });
+}
+
+/** The fields an approval with an edit file records: the file's over the shown version's; none when neither has any. */
+function withFields(edit: ShownText, shown: ShownText | undefined): Pick<ShownText, 'fields'> {
+  const fields = mergeFields(Object.keys(edit.fields ?? {}), shown?.fields, edit.fields ?? {});
+  return fields ? { fields } : {};
 }

@@ -6,6 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { generationOptions, type Templates } from '../core/drafting/prompt.js';
 import { draftSchema } from '../core/drafting/draft-answer.js';
 import { unknownFieldNames } from '../core/drafting/private-columns.js';
+import { assertNoColumnCollision, outputFieldNames } from '../core/drafting/output-fields.js';
 import type { GenerationOptions, JsonSchema } from '../core/engine.js';
 import type { ToneProfile } from '../core/profile.js';
 import type { Recipient } from '../core/recipients/recipients.js';
@@ -73,6 +74,7 @@ export async function scanCampaign(o: ScanOptions, ui: Ui, loaded: Pick<Campaign
   for (const notice of scan.notices) ui.note(notice);
   for (const warning of scan.warnings) ui.warn(warning);
   for (const warning of preflightWarnings(roster, profile.channel)) ui.warn(warning);
+  assertNoColumnCollision(outputFieldNames(profile.output?.fields), scan.columns.headers, stripControlsInline(csv.displayName ?? csv.file));
   const unknown = unknownFieldNames(profile, scan.columns);
   if (unknown.length > 0) {
     ui.warn(`profile names column(s) the CSV does not have: ${unknown.join(', ')} (check fields.private / fields.use)`);
@@ -95,7 +97,7 @@ export async function scanCampaign(o: ScanOptions, ui: Ui, loaded: Pick<Campaign
     roster,
     selected,
     excluded,
-    schema: draftSchema(profile.channel),
+    schema: draftSchema(profile.channel, profile.output?.fields),
     options: generationOptions(profile, { temperature: o.temperature, seed: o.seed }),
     recipients: () => filterRows(readRecipients(csv, scan), selected),
     ...rulesOf(loaded, scan.columns),

@@ -8,6 +8,7 @@
 // run's outcome is returned for the command to report.
 import path from 'node:path';
 import { parseDraftOutput } from '../core/drafting/draft-answer.js';
+import { outputFieldNames } from '../core/drafting/output-fields.js';
 import { runDrafts } from '../core/drafting/run.js';
 import type { RunHost, RunSummary } from '../core/drafting/run-contract.js';
 import type { Engine } from '../core/engine.js';
@@ -261,7 +262,7 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
   const { settled, count: settledCount } = o.out ? { settled: new Uint8Array(0), count: 0 } : settleUnchanged(c.selected.rows(), c.scan.rows, c.roster, run, plan, (key) => r.store.get(key));
   const toRead = settledCount === c.selected.count ? undefined : c.recipients();
   const out = o.out ? await openOutput(o.out, deps) : undefined;
-  const records = out ? outRecords(out, { format: o.format, rawCells: o.rawCells, columns: c.scan.columns, channel: c.profile.channel, store: r.store, controller: r.controller }) : undefined;
+  const records = out ? outRecords(out, { format: o.format, rawCells: o.rawCells, columns: c.scan.columns, channel: c.profile.channel, fields: outputFieldNames(c.profile.output?.fields), store: r.store, controller: r.controller }) : undefined;
   const progress = await createProgress(deps.ui, { total: c.selected.count, cached: settledCount, perHost: (r.hosts?.length ?? 0) > 1 });
   // A row a rule skips is done without a request (the progress counts it with the unchanged ones).
   const skips = skipRecorder(r.store, c.memory, (row, key) => progress.onEvent({ type: 'cached', row, key }));
@@ -274,7 +275,7 @@ async function draftRows(c: Campaign, o: DraftCampaignOptions, deps: DraftCampai
       // A batch result is what it is: asking again would read the same answer.
       engine: r.engine, plan, profile: c.profileFile, concurrency: o.concurrency, retries: r.batch ? 0 : o.retries, giveUpAfterMs: o.giveUpAfter * 1000, signal: r.controller.signal,
       ...(r.hosts ? { hosts: r.hosts, hostRetryAfterMs: (o.hostRetryAfter ?? 15) * 1000 } : {}),
-      parse: (text) => parseDraftOutput(text, c.profile.channel),
+      parse: (text) => parseDraftOutput(text, c.profile.channel, outputFieldNames(c.profile.output?.fields)),
       save: (record) => {
         const was = r.store.get(record.key!)?.status;
         r.store.append(record);

@@ -15,13 +15,15 @@ export interface OutRecordsContext {
   rawCells?: boolean;
   columns: Columns;
   channel: Channel;
+  /** The profile's answer fields (output.fields): CSV columns after `body`. */
+  fields?: readonly string[];
   store: Pick<DraftsStore, 'read'>;
   controller: AbortController;
 }
 
 /** `--out`: every finished job's record, in row order; a reader that leaves stops the run. */
 export function outRecords(out: OutputTarget, r: OutRecordsContext) {
-  const writer = createRecordWriter(r.format, out.stream, { headers: r.columns.headers, channel: r.channel, rawCells: r.rawCells });
+  const writer = createRecordWriter(r.format, out.stream, { headers: r.columns.headers, channel: r.channel, rawCells: r.rawCells, ...(r.fields ? { fields: r.fields } : {}) });
   let pending: Promise<void> = Promise.resolve();
   let gone = false;
   return {

@@ -134,7 +134,10 @@ async function lintUndecided(store: DraftsStore, profileFile: string, memory: De
     const known = memory?.lintMemory(s.key, shown.draft.recipient);
     // Of a draft made in variants, every variant: any of them may be the one approved.
     const texts = shown.variant !== undefined ? (shown.draft.variants ?? []) : [shown.text];
-    for (const text of texts) addToTally(tally, s.row, lintDraft({ subject: text.subject, body: text.body, recipient: shown.draft.recipient, ...(known ? { memory: known } : {}), ...recordLintInput(shown.draft) }, profile));
+    for (const text of texts) {
+      const fields = text.fields ? { fields: text.fields } : {};
+      addToTally(tally, s.row, lintDraft({ subject: text.subject, body: text.body, ...fields, recipient: shown.draft.recipient, ...(known ? { memory: known } : {}), ...recordLintInput(shown.draft) }, profile));
+    }
   }
   return tally;
 }

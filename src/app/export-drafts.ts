@@ -84,7 +84,7 @@ export async function exportDrafts(o: ExportOptions): Promise<ExportOutcome> {
     }
     // A `variant` column when any of them was drafted in variants (the fold counts them: no draft is read for it).
     const variants = rows.some((s) => s.variants !== undefined && !s.edited);
-    const { written, skipped, files } = mail ? await writeMail(o, records(), sender) : await writeRecords(o, records(), headersOf(store, rows[0]?.key), variants);
+    const { written, skipped, files } = mail ? await writeMail(o, records(), sender) : await writeRecords(o, records(), headersOf(store, rows[0]?.key), { fields: fieldsOf(store, rows), variants });
     // eml file names carry the recipient's name: the memory notes their folder, never a name.
     const noted = o.format === 'eml' ? [...new Set(files.map((f) => path.dirname(f)))] : files;
     if (memory?.full) for (const f of noted) memory.store.noteFile(f, 'export');
@@ -123,6 +123,18 @@ function headersOf(store: DraftsStore, firstKey: string | undefined): string[] {
   return first ? Object.keys(first.recipient) : (store.source()?.header ?? []);
 }
 
+/**
+ * The answer fields' columns (profile output.fields): those of the first exported recipient with a
+ * model draft (a failed one has none; the profile gives every draft the same fields).
+ */
+function fieldsOf(store: DraftsStore, rows: readonly RecipientState[]): string[] {
+  for (const s of rows) {
+    const draft = store.readDraft(s.key);
+    if (draft?.status === 'drafted') return Object.keys(draft.fields ?? {});
+  }
+  return [];
+}
+
 interface Written {
   written: number;
   skipped: Skipped[];
@@ -141,9 +153,9 @@ async function writeMail(o: ExportOptions, records: Iterable<MailRecord>, sender
   return { ...result, files: [target] };
 }
 
-async function writeRecords(o: ExportOptions, records: Iterable<MailRecord>, headers: string[], variants: boolean): Promise<Written> {
+async function writeRecords(o: ExportOptions, records: Iterable<MailRecord>, headers: string[], columns: { fields: string[]; variants: boolean }): Promise<Written> {
   const target = await openOutput(o.out, o);
-  const writer = createRecordWriter(o.format as 'jsonl' | 'csv', target.stream, { headers, rawCells: o.rawCells, provenance: true, ...(variants ? { variants } : {}) });
+  const writer = createRecordWriter(o.format as 'jsonl' | 'csv', target.stream, { headers, rawCells: o.rawCells, provenance: true, fields: columns.fields, ...(columns.variants ? { variants: true } : {}) });
   let written = 0;
   try {
     for (const { key: _key, ...rec } of records) {

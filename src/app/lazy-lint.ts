@@ -17,9 +17,10 @@ export function lazyLint(profile: ToneProfile) {
     /** `memory`: what the memory knows of the recipient, for the lint's opted-out and repeats-earlier checks. */
     add: (record: DraftRecord, memory?: LintMemory) => {
       lint ??= startBackgroundLint(profile);
-      // Every variant is linted: any of them may be the one approved.
+      // Every variant is linted (with its own fields): any of them may be the one approved.
       for (const text of record.variants ?? [record]) {
-        lint.add(record.row, { subject: text.subject, body: text.body ?? '', recipient: record.recipient, ...(memory ? { memory } : {}), ...recordLintInput(record) });
+        const fields = text.fields ? { fields: text.fields } : {};
+        lint.add(record.row, { subject: text.subject, body: text.body ?? '', ...fields, recipient: record.recipient, ...(memory ? { memory } : {}), ...recordLintInput(record) });
       }
     },
     finish: (): Promise<LintTally> => (lint ? lint.finish() : Promise.resolve(emptyTally())),

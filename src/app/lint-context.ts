@@ -42,7 +42,7 @@ export async function loadLintContext(file: string): Promise<LintContext> {
     templates,
     ruleTemplates,
     lint: (draft, recipient, memory, drafted) =>
-      lintDraft({ subject: draft.subject, body: draft.body, recipient, ...(memory ? { memory } : {}), ...recordLintInput(drafted) }, profile),
+      lintDraft({ subject: draft.subject, body: draft.body, ...(draft.fields ? { fields: draft.fields } : {}), recipient, ...(memory ? { memory } : {}), ...recordLintInput(drafted) }, profile),
     isPrivate: (header) => {
       let hidden = privateByHeader.get(header);
       if (hidden === undefined) privateByHeader.set(header, (hidden = isPrivateHeader(profile, header)));

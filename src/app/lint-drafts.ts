@@ -44,6 +44,8 @@ interface LintItem {
   fromRecord?: RecordLintInput;
   /** One variant of an undecided draft made in variants: its name, which each finding names. */
   variant?: string;
+  /** The profile's answer fields (an exported record holds them as keys of their own names). */
+  fields?: Record<string, string>;
 }
 
 export async function lintDrafts(o: LintOptions, onFindings: (row: number, findings: LintFinding[]) => Promise<void>): Promise<LintTally> {
@@ -61,12 +63,12 @@ export async function lintDrafts(o: LintOptions, onFindings: (row: number, findi
     const { profile } = await readProfile(profileFile);
     memory = await openDecisionMemory(o.memory, store ? path.resolve(o.cwd, o.file) : undefined, o, 'read');
     const keyOf = storedRecipientKey({ identity: profile.identity });
-    const items = store ? latestVersions(store) : exportedRecords(o.file === '-' ? o.stdin : await openInput(path.resolve(o.cwd, o.file), shown), shown);
+    const items = store ? latestVersions(store) : exportedRecords(o.file === '-' ? o.stdin : await openInput(path.resolve(o.cwd, o.file), shown), shown, Object.keys(profile.output?.fields ?? {}));
     const tally = emptyTally();
     for await (const item of items) {
       const known = memory.lintMemory(item.key ?? keyOf(item.recipient), item.recipient);
       const { subject, body, recipient, fromRecord } = item;
-      const findings = lintDraft({ subject, body, recipient, ...(known ? { memory: known } : {}), ...fromRecord }, profile);
+      const findings = lintDraft({ subject, body, ...(item.fields ? { fields: item.fields } : {}), recipient, ...(known ? { memory: known } : {}), ...fromRecord }, profile);
       addToTally(tally, item.row, findings);
       await onFindings(item.row, item.variant === undefined ? findings : findings.map((f) => ({ ...f, message: `variant ${item.variant}: ${f.message}` })));
     }
@@ -92,11 +94,11 @@ function* latestVersions(store: DraftsStore): Generator<LintItem> {
     // Undecided and made in variants: every variant, as any may be the one approved (an approved one: the variant approved).
     const variants = shown.variant !== undefined && s.status === 'drafted' ? (shown.draft.variants ?? []) : [];
     if (variants.length === 0) yield { ...item, ...shown.text };
-    for (const v of variants) yield { ...item, ...(v.subject !== undefined ? { subject: v.subject } : {}), body: v.body, variant: v.name };
+    for (const v of variants) yield { ...item, ...(v.subject !== undefined ? { subject: v.subject } : {}), body: v.body, ...(v.fields ? { fields: v.fields } : {}), variant: v.name };
   }
 }
 
-async function* exportedRecords(input: NodeJS.ReadableStream, shown: string): AsyncGenerator<LintItem> {
+async function* exportedRecords(input: NodeJS.ReadableStream, shown: string, fieldNames: readonly string[]): AsyncGenerator<LintItem> {
   let line = 0;
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     line++;
@@ -108,6 +110,7 @@ async function* exportedRecords(input: NodeJS.ReadableStream, shown: string): As
       subject: draft.subject as string | undefined,
       body: draft.body as string,
       recipient: (draft.recipient ?? {}) as Record<string, string>,
+      ...(fieldNames.length > 0 ? { fields: Object.fromEntries(fieldNames.map((n) => [n, typeof draft[n] === 'string' ? draft[n] : ''])) } : {}),
     };
   }
 }

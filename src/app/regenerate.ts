@@ -56,8 +56,9 @@ export async function regenerateDraft(
   const request = withCatalogText(buildRegenerateMessages(profile, templates, recipient, columns, previous, feedback), catalogBlockIn(draft.messages));
   const { messages, history: used, memoryExamples } = withMemory(sent, state.key, recipient, request, draft.recipient);
   const options = generationOptions(profile, {});
-  const result = await engine.generate({ messages, schema: draftSchema(profile.channel), options, signal });
-  const parsed = parseDraftOutput(result.text, profile.channel);
+  const fields = profile.output?.fields;
+  const result = await engine.generate({ messages, schema: draftSchema(profile.channel, fields), options, signal });
+  const parsed = parseDraftOutput(result.text, profile.channel, Object.keys(fields ?? {}));
   // The fingerprint stays the recipient's: a later `draft` run still sees it drafted from the same
   // inputs and keeps this version.
   const record = draftedRecord(

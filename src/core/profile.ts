@@ -5,6 +5,7 @@ import { suggest } from './text/suggest.js';
 import { ENGINE_CHOICES } from './engine.js';
 import { DEFAULT_HISTORY_BUDGET, type HistoryBudget } from './memory/records.js';
 import { DURATION_EXAMPLES, parseDays } from './memory/duration.js';
+import { fieldNameSchema } from './drafting/output-fields.js';
 
 export const CHANNELS = ['email', 'linkedin', 'sms', 'note'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -113,7 +114,7 @@ const variantSchema = z.strictObject({ name: z.string().regex(/^[A-Za-z0-9_-]+$/
 export type VariantSpec = z.output<typeof variantSchema>;
 const outputSchema = z.strictObject({
   // Extra answer fields the model writes next to subject and body: name -> what it should hold.
-  fields: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lower-case name of letters, digits and _, e.g. ps'), text).optional(),
+  fields: z.record(fieldNameSchema, text).optional(),
 });
 
 const profileSchema = z.strictObject({
@@ -238,6 +239,8 @@ function toIssues(issue: Issue, prefix: (string | number)[]): ProfileIssue[] {
       return issue.keys.map((key) => ({ path: [...path, key], message: unknownKeyMessage(path, key), unknownKey: true }));
     case 'invalid_union':
       return unionIssues(issue, path);
+    case 'invalid_key': // a mapping's key (an output field's name): point at the key
+      return [{ path, message: issue.issues.map((i) => i.message).join('; '), unknownKey: true }];
     default:
       return [{ path, message: describeIssue(issue) }];
   }

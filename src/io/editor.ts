@@ -4,10 +4,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { mergeFields, parseFieldLines, renderFieldLines } from '../core/drafting/output-fields.js';
 
 export interface EditableDraft {
   subject?: string;
   body: string;
+  /** The profile's answer fields: one `name: value` line each above the body. */
+  fields?: Record<string, string>;
 }
 
 export interface EditOptions {
@@ -39,7 +42,7 @@ export async function editDraft(draft: EditableDraft, opts: EditOptions): Promis
     if (code !== 0) return { ok: false, reason: `the editor (${command}) exited with ${code}; the draft is unchanged` };
     const after = await readFile(file, 'utf8');
     if (after === before) return { ok: false, reason: 'no change made in the editor' };
-    const parsed = parseEditorText(after, opts.withSubject);
+    const parsed = parseEditorText(after, opts.withSubject, draft.fields);
     if (parsed.body.trim() === '') return { ok: false, reason: 'the edited body is empty; the draft is unchanged' };
     return { ok: true, draft: parsed };
   } finally {
@@ -47,19 +50,34 @@ export async function editDraft(draft: EditableDraft, opts: EditOptions): Promis
   }
 }
 
-/** `Subject: ...`, a blank line, then the body (email); just the body otherwise. */
+/**
+ * `Subject: ...`, a blank line, then the body (email); just the body otherwise. The draft's own
+ * fields, when it has any, go as `name: value` lines after the subject (or first), before the blank line.
+ */
 export function renderEditorText(draft: EditableDraft, withSubject: boolean): string {
   const body = draft.body.endsWith('\n') ? draft.body : `${draft.body}\n`;
-  return withSubject ? `Subject: ${draft.subject ?? ''}\n\n${body}` : body;
+  const head = [...(withSubject ? [`Subject: ${draft.subject ?? ''}`] : []), ...renderFieldLines(Object.keys(draft.fields ?? {}), draft.fields)];
+  return head.length > 0 ? `${head.join('\n')}\n\n${body}` : body;
 }
 
-export function parseEditorText(text: string, withSubject: boolean): EditableDraft {
+/** `fields`: the draft's fields before the edit (their lines are read back; one left out keeps its value). */
+export function parseEditorText(text: string, withSubject: boolean, fields?: Readonly<Record<string, string>>): EditableDraft {
   const normalised = text.replace(/\r\n/g, '\n');
+  const names = Object.keys(fields ?? {});
+  if (names.length > 0) return withFields(normalised, withSubject, names, fields);
   if (!withSubject) return { body: trimEnd(normalised) };
   const m = /^[ \t]*subject[ \t]*:[ \t]*(.*)\n?/i.exec(normalised);
   if (!m) return { subject: '', body: trimEnd(normalised.replace(/^\n+/, '')) };
   const rest = normalised.slice(m[0].length).replace(/^\n+/, '');
   return { subject: m[1]!.trim(), body: trimEnd(rest) };
+}
+
+function withFields(text: string, withSubject: boolean, names: string[], shown: Readonly<Record<string, string>> | undefined): EditableDraft {
+  const lines = text.split('\n');
+  const m = withSubject ? /^[ \t]*subject[ \t]*:[ \t]*(.*)$/i.exec(lines[0] ?? '') : null;
+  const { fields, next } = parseFieldLines(lines, m ? 1 : 0, names);
+  const body = trimEnd(lines.slice(next).join('\n').replace(/^\n+/, ''));
+  return { ...(withSubject ? { subject: m?.[1]!.trim() ?? '' } : {}), body, fields: mergeFields(names, shown, fields)! };
 }
 
 function trimEnd(s: string): string {

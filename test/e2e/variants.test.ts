@@ -94,7 +94,8 @@ describe('draft --variants / profile variants', () => {
     expect(stats.code).toBe(0);
     expect(stats.stdout).toMatch(/approval rate per variant/);
     expect(stats.stdout).toMatch(/variants: short 0\/2 approved \(0%\), story 1\/2 approved \(50%\), data 0\/2 approved \(0%\)/);
-  });
+    // Ten spawns of the binary: on a busy machine that is more than the default 30 s.
+  }, 90_000);
 
   it('refuses plain --variants at temperature 0 before any request, saying why', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-variants-'));

@@ -83,6 +83,21 @@ describe.skipIf(!hasModel)('llama-cpp engine on stories260K.gguf', () => {
     }
   });
 
+  it("answers a profile's output fields through the grammar (whole and cut), and the parse reads them", async () => {
+    const schema = draftSchema('email', { ps: 'a one-line P.S.', icebreaker: 'one sentence' });
+    for (const [seed, numPredict] of [[3, 200], [43, 20]] as const) {
+      const result = await shared.generate(request({ schema, seed, numPredict }));
+      const value = JSON.parse(result.text) as Record<string, unknown>;
+      expect(Object.keys(value).sort()).toEqual(['body', 'icebreaker', 'ps', 'subject']);
+      for (const v of Object.values(value)) expect(typeof v).toBe('string');
+      // Fields before the body are bounded like the subject: the body keeps the budget.
+      expect((value.ps as string).length).toBeLessThanOrEqual(SHORT_FIELD_MAX_CHARS);
+      if ((value.body as string).trim() !== '') {
+        expect(Object.keys(parseDraftOutput(result.text, 'email', ['ps', 'icebreaker']).fields ?? {})).toEqual(['ps', 'icebreaker']);
+      }
+    }
+  });
+
   it('is valid JSON of the right shape even when num_predict cuts the answer', async () => {
     const cuts = [];
     for (const [seed, numPredict] of [[43, 12], [7, 25], [11, 40], [5, 60]] as const) {

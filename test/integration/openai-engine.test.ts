@@ -37,6 +37,14 @@ describe('generate', () => {
     expect(sent).not.toHaveProperty('num_ctx');
   });
 
+  it("a profile's output fields go in response_format's schema, and the answer carries them", async () => {
+    const { draftSchema, parseDraftOutput } = await import('../../src/core/drafting/draft-answer.js');
+    const withFields = draftSchema('email', { ps: 'a one-line P.S.' });
+    const r = await engine().generate(request({ first_name: 'Ada' }, { schema: withFields }));
+    expect(fake.chats().at(-1)!.body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'draft', schema: withFields, strict: true } });
+    expect(parseDraftOutput(r.text, 'email', ['ps']).fields).toEqual({ ps: 'ps for Ada' });
+  });
+
   it('streamed with CRLF line endings', async () => {
     await withFakeOpenAI({ crlf: true }, async (s) => {
       const r = await engine({}, s.url).generate(request({ first_name: 'Ada', company: 'Acme' }));

@@ -172,6 +172,22 @@ describe('runReview', () => {
     expect(decisions(rows).map((d) => d.row)).toEqual([3]);
   });
 
+  it("a draft's own fields (output.fields) are on the card, reach the editor, and `e` records the edited ones", async () => {
+    const seen: (Record<string, string> | undefined)[] = [];
+    const h = harness([draft(1, { fields: { ps: 'P.S. model' } })], ['e', 'a'], {
+      edit: async (d) => {
+        seen.push(d.fields);
+        return { ok: true, draft: { subject: d.subject, body: d.body, fields: { ps: 'P.S. person' } } };
+      },
+    });
+    await runReview(h.deps);
+    expect(h.screens[0]).toContain('ps: P.S. model');
+    expect(seen).toEqual([{ ps: 'P.S. model' }]);
+    expect(edits(h).map((e) => e.fields)).toEqual([{ ps: 'P.S. person' }]);
+    expect(h.screens[1]).toContain('ps: P.S. person');
+    expect(decisions(h).map((d) => [d.status, d.version])).toEqual([['approved', 2]]);
+  });
+
   it('an edit is a new version, saved at once and shown again undecided; only `a` approves it, naming that version', async () => {
     const h = harness([draft(1), draft(2)], ['e', 'a', 'q']);
     await runReview(h.deps);

@@ -205,6 +205,27 @@ describe('the runner with variants', () => {
     expect(row1[2]!.request.messages.at(-1)!.content).toBe("row:1\n\nThis version's angle (c): Tell a story.");
   });
 
+  it('each variant keeps its own answer fields, and the text of a variant carries them', async () => {
+    const engine = createFakeEngine({ fallback: (row, attempt) => ({ text: JSON.stringify({ body: `b${attempt}`, ps: `ps ${attempt}` }) }) });
+    const saved: DraftRecord[] = [];
+    async function* gen() {
+      yield job(1, three);
+    }
+    await runDrafts({
+      jobs: gen(), engine, plan: () => ({ plan: 'draft', version: 1 }), concurrency: 1, save: (r) => saved.push(r),
+      parse: (t) => {
+        const v = JSON.parse(t) as { body: string; ps: string };
+        return { body: v.body, fields: { ps: v.ps } };
+      },
+    });
+    const rec = saved[0]!;
+    expect(rec.variants?.map((v) => v.fields)).toEqual([{ ps: 'ps 1' }, { ps: 'ps 2' }, { ps: 'ps 3' }]);
+    expect(rec.fields).toEqual({ ps: 'ps 1' });
+    expect(effectiveText(rec, undefined, 3)).toEqual({ body: 'b3', fields: { ps: 'ps 3' } });
+    // A person's edit of variant 2 written without fields keeps variant 2's.
+    expect(effectiveText(rec, { type: 'edit', key: 'k1', row: 1, version: 2, body: 'mine', variant: 2, at: 't' })).toEqual({ body: 'mine', fields: { ps: 'ps 2' } });
+  });
+
   it('a variant that cannot be drafted fails the row: no record holds some variants only', async () => {
     const engine = createFakeEngine({ script: { 1: [{ text: JSON.stringify({ body: 'one' }) }, { error: 'fatal', message: 'model refused' }] } });
     const { saved, summary } = await run([job(1, three)], engine);

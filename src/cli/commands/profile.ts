@@ -104,6 +104,7 @@ export function renderProfileSummary(profile: ToneProfile, file: string, templat
     ['banned', `${profile.banned_phrases.length} phrase(s)`],
     ...(profile.required_phrases ? [['required', `${profile.required_phrases.length} phrase(s)`] as [string, string]] : []),
     ['examples', String(profile.examples.length)],
+    ...(profile.output?.fields ? [['answer fields', `${Object.keys(profile.output.fields).join(', ')} (asked with the subject and body; exported as columns)`] as [string, string]] : []),
     ['model', modelParts.join(', ')],
     ['templates', templateLine],
   ];

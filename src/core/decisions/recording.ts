@@ -25,7 +25,7 @@ export interface ApprovalLedger {
 export function recordEdit(journal: DecisionJournal, ledger: ApprovalLedger | undefined, shown: StoredRecipient, text: ShownText, at: string): StoredRecipient {
   const { key, row, version } = shown.state;
   const from = shown.variant !== undefined ? { variant: shown.variant } : {};
-  journal.append({ type: 'edit', key, row, version: version + 1, ...(text.subject !== undefined ? { subject: text.subject } : {}), body: text.body, ...from, at });
+  journal.append({ type: 'edit', key, row, version: version + 1, ...(text.subject !== undefined ? { subject: text.subject } : {}), body: text.body, ...(text.fields ? { fields: text.fields } : {}), ...from, at });
   if (shown.state.status === 'approved') ledger?.withdrawn(key);
   return journal.read(key) ?? shown;
 }

@@ -48,6 +48,8 @@ export function repliedAfter(draftAt: string, lastReceivedAt: string | undefined
 export interface ShownText {
   subject?: string;
   body: string;
+  /** The profile's own answer fields (output.fields), by name; absent without them. */
+  fields?: Record<string, string>;
 }
 
 /**
@@ -57,16 +59,23 @@ export interface ShownText {
  * text to show or send).
  */
 export function effectiveText(draft: DraftRecord, edit: EditRecord | DecisionRecord | undefined, variant = 1): ShownText | undefined {
-  if (edit && edit.body !== undefined) return { ...(edit.subject !== undefined ? { subject: edit.subject } : {}), body: edit.body };
+  if (edit && edit.body !== undefined) {
+    // An edit's fields, else the draft's (a person's text written without them keeps the model's).
+    // (Of a draft made in variants: the fields of the variant the person started from.)
+    const started = edit.type === 'edit' && edit.variant !== undefined ? draft.variants?.[edit.variant - 1]?.fields : undefined;
+    const fields = (edit.type === 'edit' ? edit.fields : undefined) ?? started ?? draft.fields;
+    return { ...(edit.subject !== undefined ? { subject: edit.subject } : {}), body: edit.body, ...(fields ? { fields } : {}) };
+  }
   if (draft.status !== 'drafted') return undefined;
   if (draft.variants) return variantText(draft, variant);
-  return { ...(draft.subject !== undefined ? { subject: draft.subject } : {}), body: draft.body ?? '' };
+  return { ...(draft.subject !== undefined ? { subject: draft.subject } : {}), body: draft.body ?? '', ...(draft.fields ? { fields: draft.fields } : {}) };
 }
 
 /** Variant `n` (1-based) of a draft with variants, or undefined when it has no such variant. */
 export function variantText(draft: DraftRecord, n: number): ShownText | undefined {
   const v = Number.isInteger(n) && n >= 1 ? draft.variants?.[n - 1] : undefined;
-  return v ? { ...(v.subject !== undefined ? { subject: v.subject } : {}), body: v.body } : undefined;
+  // A variant carries its own answer fields (profile output.fields).
+  return v ? { ...(v.subject !== undefined ? { subject: v.subject } : {}), body: v.body, ...(v.fields ? { fields: v.fields } : {}) } : undefined;
 }
 
 /** A recipient as every command shows it: its state, latest model draft and latest version's text. */
@@ -102,7 +111,7 @@ export function withVariant(shown: StoredRecipient, n: number): StoredRecipient 
 
 /** The text an edit or a regeneration starts from: the latest version's (the variant shown), else the model's (a failed draft: empty). */
 export function startingText({ text, draft }: StoredRecipient): ShownText {
-  return text ?? { subject: draft.subject, body: draft.body ?? '' };
+  return text ?? { subject: draft.subject, body: draft.body ?? '', ...(draft.fields ? { fields: draft.fields } : {}) };
 }
 
 export interface ExportChoice {

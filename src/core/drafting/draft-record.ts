@@ -4,6 +4,7 @@
 import type { ChatMessage, EngineInfo, GenerateResult } from '../engine.js';
 import type { DraftRecord, VariantText } from '../decisions/records.js';
 import type { VariantSpec } from '../profile.js';
+import type { DraftText } from './draft-answer.js';
 
 /** Who and what a draft is for, known before the model answers. */
 export interface DraftOrigin {
@@ -31,13 +32,14 @@ export interface DraftOrigin {
   catalog?: DraftRecord['catalog'];
 }
 
-export function draftedRecord(origin: DraftOrigin, parsed: { subject?: string; body: string }, result: GenerateResult, at: Date): DraftRecord {
+export function draftedRecord(origin: DraftOrigin, parsed: DraftText, result: GenerateResult, at: Date): DraftRecord {
   const { evalCount, evalMs } = result;
   return {
     ...head(origin),
     status: 'drafted',
     ...(parsed.subject !== undefined ? { subject: parsed.subject } : {}),
     body: parsed.body,
+    ...(parsed.fields ? { fields: parsed.fields } : {}),
     ...(result.doneReason === 'length' ? { cut: true } : {}),
     ...tail(origin),
     timing: {

@@ -43,8 +43,13 @@ function senderLine(profile: ToneProfile): string {
   return title ? `${s.name}, ${title}` : s.name;
 }
 
-function outputShape(channel: Channel): string {
-  return channel === 'email' ? '{"subject": "...", "body": "..."}' : '{"body": "..."}';
+/** The answer's shape for the system prompt: the profile's fields (output.fields) between subject and body, each described. */
+function outputShape(channel: Channel, fields: Readonly<Record<string, string>> = {}): string {
+  const extra = Object.entries(fields);
+  if (extra.length === 0) return channel === 'email' ? '{"subject": "...", "body": "..."}' : '{"body": "..."}';
+  const keys = [...(channel === 'email' ? ['subject'] : []), ...extra.map(([name]) => name), 'body'];
+  const what = extra.map(([name, description]) => `${JSON.stringify(name)} holds ${description.replace(/\s+/g, ' ')}`);
+  return `{${keys.map((k) => `${JSON.stringify(k)}: "..."`).join(', ')}}, where ${what.join('; ')}`;
 }
 
 function exampleView(profile: ToneProfile, example: ProfileExample, index: number): object {
@@ -113,7 +118,7 @@ function buildProfileView(profile: ToneProfile): Record<string, unknown> {
     banned_phrases: profile.banned_phrases,
     has_examples: profile.examples.length > 0,
     examples: profile.examples.map((e, i) => exampleView(profile, e, i)),
-    output_shape: outputShape(profile.channel),
+    output_shape: outputShape(profile.channel, profile.output?.fields),
   };
 }
 
@@ -170,7 +175,11 @@ export function buildRegenerateMessages(
   feedback: string,
 ): ChatMessage[] {
   const view = recipientView(profile, recipient, columns);
-  const answer = profile.channel === 'email' && previous.subject !== undefined ? { subject: previous.subject, body: previous.body } : { body: previous.body };
+  const answer = {
+    ...(profile.channel === 'email' && previous.subject !== undefined ? { subject: previous.subject } : {}),
+    ...(profile.output?.fields ? previous.fields : {}),
+    body: previous.body,
+  };
   const request = render(templates.regenerate, {
     ...view,
     has_feedback: feedback.trim() !== '',

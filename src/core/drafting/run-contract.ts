@@ -9,6 +9,7 @@ import type { HostTally } from './host-pool.js';
 import type { Recipient } from '../recipients/recipients.js';
 import type { VariantSpec } from '../profile.js';
 import type { RetryCount } from './retry-tally.js';
+import type { DraftText } from './draft-answer.js';
 
 /** Everything needed to draft one recipient, built by the caller (prompt + fingerprint). */
 export interface DraftJob {
@@ -102,7 +103,7 @@ export interface RunOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
   /** Parses the model's raw text into subject/body; throws EngineError when it cannot. */
-  parse: (text: string) => { subject?: string; body: string };
+  parse: (text: string) => DraftText;
   /** Persist a record before announcing it (durability first). */
   save: (record: DraftRecord) => void;
   onEvent?: (event: RunEvent) => void;

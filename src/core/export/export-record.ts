@@ -13,6 +13,8 @@ export interface ExportRecord {
   subject?: string;
   /** Empty for a failed row. */
   body: string;
+  /** The profile's answer fields (output.fields): JSONL keys and CSV columns under their own names. */
+  fields?: Record<string, string>;
   status: DraftStatus;
   model: string;
   /** Why drafting failed, for `failed`. */
@@ -42,6 +44,7 @@ export function toExportRecord(r: StoredRecipient): ExportRecord {
     recipient: { ...draft.recipient },
     ...(text?.subject !== undefined ? { subject: text.subject } : {}),
     body: text?.body ?? '',
+    ...(text?.fields ? { fields: text.fields } : {}),
     status: state.status,
     model: draft.model,
     ...(error !== undefined ? { error } : {}),

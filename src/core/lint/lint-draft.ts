@@ -47,11 +47,12 @@ export interface LintInput {
    * Given (even empty) when the draft was made with a catalog: any other URL is named as not a pick.
    */
   links?: readonly string[];
+  /** The profile's own answer fields (output.fields) as written, by name. */
+  fields?: Readonly<Record<string, string>>;
 }
 
-/** Findings sorted errors first, then warnings, each group in check order. */
+/** Findings sorted errors first, then warnings, each group in check order; checked against the recipient's effective profile (the rules' language and sign-off over the profile's). */
 export function lintDraft(input: LintInput, base: LintProfile): LintFinding[] {
-  // The recipient's effective profile: the rules' language and sign-off over the profile's.
   const profile = input.effective && typeof input.effective === 'object' ? { ...base, ...input.effective } : base;
   const found: LintFinding[] = [];
   const add = (level: LintLevel, code: string, message: string) => found.push({ level, code, message });
@@ -71,6 +72,7 @@ export function lintDraft(input: LintInput, base: LintProfile): LintFinding[] {
 
   const placeholders = findPlaceholders(`${subject}\n${body}`, new Set(stored.columns.keys));
   for (const p of placeholders) add('error', 'placeholder', `unfilled placeholder ${p}`);
+  for (const f of fieldFindings(input.fields, new Set(stored.columns.keys))) add(f.level, f.code, f.message);
   // Reported once as a placeholder: "Hi {{FIRST_NAME}}" is not also a greeting to "FIRST NAME".
   const filled = placeholders.reduce((text, p) => text.split(p).join(' '), body);
 
@@ -118,6 +120,20 @@ function contactFindings(text: string, profile: LintProfile, recipient: Record<s
     const where = links && c.kind === 'URL' ? "this recipient's catalog picks, the profile or their row" : "the profile or the recipient's row";
     return { level: 'warning', code: 'unknown-contact', message: `${c.kind} ${c.text} is not in ${where}` };
   });
+}
+
+/** The answer's own fields: an unfilled placeholder or a control character is an error, an empty field a warning. */
+function fieldFindings(fields: LintInput['fields'], columns: ReadonlySet<string>): LintFinding[] {
+  if (!fields || typeof fields !== 'object') return [];
+  const out: LintFinding[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    const text = typeof value === 'string' ? value : '';
+    if (text.trim() === '') out.push({ level: 'warning', code: 'empty-field', message: `the field ${name} is empty` });
+    for (const p of findPlaceholders(text, columns)) out.push({ level: 'error', code: 'placeholder', message: `unfilled placeholder ${p} in the field ${name}` });
+    const controls = (text.match(CONTROL_CHARS) ?? []).length;
+    if (controls > 0) out.push({ level: 'error', code: 'control-chars', message: `${controls} terminal control character(s) in the field ${name} (hidden on screen)` });
+  }
+  return out;
 }
 
 export function hasErrors(findings: readonly LintFinding[]): boolean {

@@ -22,6 +22,8 @@ export interface RecordWriterOptions {
   provenance?: boolean;
   /** CSV: a `variant` column after `status` (the variant's name), for drafts made in variants (JSONL: the record's `variant`). */
   variants?: boolean;
+  /** CSV: the profile's answer fields, a column each after `body` (JSONL writes each record's as keys). */
+  fields?: readonly string[];
 }
 
 export interface RecordWriter {
@@ -53,7 +55,8 @@ export function createRecordWriter(
 
   const raw = Boolean(opts.rawCells);
   const extra = [...(opts.variants ? ['variant'] : []), ...(opts.provenance ? PROVENANCE_FIELDS : [])];
-  const csvHeader = () => csvLine([...opts.headers, 'subject', 'body', 'status', ...extra], raw);
+  const fields = opts.fields ?? [];
+  const csvHeader = () => csvLine([...opts.headers, 'subject', 'body', ...fields, 'status', ...extra], raw);
   const extraCells = (rec: ExportRecord) => [
     ...(opts.variants ? [rec.variant ?? ''] : []),
     ...(!opts.provenance ? [] : rec.provenance ? provenanceCells(rec.provenance) : PROVENANCE_FIELDS.map(() => '')),
@@ -63,12 +66,13 @@ export function createRecordWriter(
     async write(rec) {
       switch (format) {
         case 'jsonl':
-          return put(`${toJsonLine(rec)}\n`);
+          return put(`${toJsonLine(flatFields(rec))}\n`);
         case 'csv': {
           const header = headerDone ? '' : csvHeader();
           headerDone = true;
           const cells = opts.headers.map((h) => rec.recipient[h] ?? '');
-          return put(header + csvLine([...cells, rec.subject ?? '', rec.body, rec.status, ...extraCells(rec)], raw));
+          const own = fields.map((f) => rec.fields?.[f] ?? '');
+          return put(header + csvLine([...cells, rec.subject ?? '', rec.body, ...own, rec.status, ...extraCells(rec)], raw));
         }
         case 'text':
           return put(renderTextBlock(rec, opts.channel));
@@ -82,6 +86,17 @@ export function createRecordWriter(
       if (broken) throw broken;
     },
   };
+}
+
+/** The record as JSONL writes it: its fields as keys of their own names, where `fields` stood (after `body`). */
+function flatFields(rec: ExportRecord): object {
+  if (!rec.fields) return rec;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rec)) {
+    if (key === 'fields') Object.assign(out, rec.fields);
+    else out[key] = value;
+  }
+  return out;
 }
 
 /**
@@ -123,6 +138,7 @@ export function renderTextBlock(rec: ExportRecord, channel?: string): string {
     }
     if (rec.status !== 'drafted') lines.push(`Status: ${rec.status}`);
     lines.push('', stripControls(rec.body));
+    for (const [name, value] of Object.entries(rec.fields ?? {})) lines.push(`${stripControlsInline(name)}: ${stripControlsInline(value)}`);
   }
   return `${lines.join('\n')}\n\n`;
 }

@@ -19,6 +19,8 @@ export interface Finding {
 export interface ShownDraft {
   subject?: string;
   body: string;
+  /** The profile's own answer fields (output.fields), by name: shown under the body. */
+  fields?: Record<string, string>;
 }
 
 export interface DraftScreen {
@@ -108,6 +110,10 @@ export function renderDraftText(draft: ShownDraft, width: number, chalk: ChalkIn
     out.push('');
   }
   out.push(...wrapText(stripControls(draft.body), width));
+  const fields = Object.entries(draft.fields ?? {});
+  if (fields.length > 0) out.push('');
+  // Model output, like the body: no control sequence reaches the terminal, nor a newline that fakes a line of the card.
+  for (const [name, value] of fields) out.push(...wrapText(`${chalk.cyan(`${stripControlsInline(name)}:`)} ${stripControlsInline(value)}`, width));
   return out.join('\n');
 }
 
