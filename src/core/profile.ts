@@ -6,16 +6,14 @@ import { ENGINE_CHOICES } from './engine.js';
 import { DEFAULT_HISTORY_BUDGET, type HistoryBudget } from './memory/records.js';
 import { DURATION_EXAMPLES, parseDays } from './memory/duration.js';
 import { fieldNameSchema } from './drafting/output-fields.js';
+import { effectSchema, ruleSchema } from './rules/rule-schema.js';
+import { cell, text, textList } from './profile-values.js';
+
+export type { ColumnCondition, Rule, RuleCondition, RuleEffect, Sentiment, SentimentCondition } from './rules/rule-schema.js';
 
 export const CHANNELS = ['email', 'linkedin', 'sms', 'note'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-const text = z.string().trim().min(1);
-const textList = z.array(text);
-// YAML reads `age: 42` as a number and `company:` as null; example fields are text either way.
-const cell = z
-  .union([z.string(), z.number(), z.boolean(), z.null()])
-  .transform((v) => (v === null ? '' : String(v)));
 
 const lengthSchema = z.strictObject({ max_words: z.number().int().positive() });
 const senderSchema = z.strictObject({
@@ -70,46 +68,7 @@ const promptsSchema = z.strictObject({
   regenerate: text.optional(),
 });
 
-// Issue 13 (rules, variants, user-defined output fields). Shapes only: core/rules/ checks what a
-// schema cannot (regexes compile, sentiment never of a private column) and evaluates them.
-const SENTIMENTS = ['positive', 'neutral', 'negative', 'mixed'] as const;
-export type Sentiment = (typeof SENTIMENTS)[number];
-const sentimentSchema = z.union([z.enum(SENTIMENTS), z.array(z.enum(SENTIMENTS)).min(1)]);
-const columnTest = {
-  column: text,
-  equals: cell.optional(),
-  in: z.array(cell).min(1).optional(),
-  contains: cell.optional(),
-  matches: text.optional(),
-  empty: z.boolean().optional(),
-};
-const columnConditionSchema = z.strictObject(columnTest);
-const sentimentConditionSchema = z.strictObject({ sentiment: sentimentSchema, of: text.optional() });
-export type ColumnCondition = z.output<typeof columnConditionSchema>;
-export type SentimentCondition = z.output<typeof sentimentConditionSchema>;
-export type RuleCondition = ColumnCondition | SentimentCondition | { all: RuleCondition[] } | { any: RuleCondition[] };
-const conditionSchema: z.ZodType<RuleCondition> = z.lazy(() =>
-  z.union([
-    columnConditionSchema,
-    sentimentConditionSchema,
-    z.strictObject({ all: z.array(conditionSchema).min(1) }),
-    z.strictObject({ any: z.array(conditionSchema).min(1) }),
-  ]),
-);
-const effectSchema = z.strictObject({
-  tone: z
-    .union([text, textList])
-    .optional()
-    .transform((t) => (t === undefined ? undefined : typeof t === 'string' ? [t] : t)),
-  instructions: text.optional(),
-  language: text.optional(),
-  sign_off: text.optional(),
-  template: text.optional(),
-  skip: z.boolean().optional(),
-});
-const ruleSchema = z.strictObject({ name: text.optional(), when: conditionSchema, then: effectSchema });
-export type Rule = z.output<typeof ruleSchema>;
-export type RuleEffect = z.output<typeof effectSchema>;
+// Issue 13: rules (core/rules/rule-schema.ts), variants, user-defined output fields.
 const variantSchema = z.strictObject({ name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'a short name of letters, digits, - or _, e.g. short'), instructions: text.optional() });
 export type VariantSpec = z.output<typeof variantSchema>;
 const outputSchema = z.strictObject({
