@@ -22,6 +22,7 @@ import { draftJobs, runDigestOf, skipSettled, type JobSettings } from './draft-j
 import { campaignPlanner, type PlanStep } from './recipient-plans.js';
 import { skipRecorder } from './rule-run.js';
 import { openSentimentRun, type SentimentRunSettings } from './sentiment-run.js';
+import type { RuleTemplates } from '../io/rule-templates.js';
 
 /** What the requests are written from: the campaign draft-campaign.ts has scanned. */
 export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schema' | 'options'> & {
@@ -37,6 +38,7 @@ export type ScannedCampaign = Pick<JobSettings, 'profile' | 'templates' | 'schem
   memory?: Pick<CampaignMemory, 'historySource' | 'exampleSource' | 'withdraw' | 'reconcile'>;
   /** The profile's rules step (campaign-scan.ts): the requests are built from each row's plan, as a run's are. */
   rules?: PlanStep;
+  ruleTemplates?: RuleTemplates;
   plansReadMore?: boolean;
 };
 

@@ -67,6 +67,8 @@ export function runDigestOf(s: JobSettings): string {
     options: s.options,
     engine: s.engine.engine,
     model: s.engine.model,
+    // Only when the plans depend on more (rules' templates, a catalog): a plain run digests as before.
+    ...(s.planner?.digest ? { plan: s.planner.digest } : {}),
   });
 }
 

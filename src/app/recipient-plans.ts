@@ -42,6 +42,11 @@ export interface Planner {
   steps: readonly PlanStep[];
   /** Rows planned at once (default 32). */
   chunk?: number;
+  /**
+   * What the plans depend on beyond the profile and the row (a rule's template text, the catalog's
+   * items): part of the run digest, so a change to it redrafts. Absent when nothing: digests as before.
+   */
+  digest?: Record<string, unknown>;
 }
 
 export function basePlan(profile: ToneProfile, templates: Templates): RecipientPlan {
@@ -104,8 +109,14 @@ export function planSteps(...steps: (PlanStep | undefined)[]): PlanStep[] {
 }
 
 /** A campaign's planner: its rules step (campaign-scan.ts) between the analysis steps, in their order. */
-export function campaignPlanner(c: { profile: ToneProfile; templates: Templates; rules?: PlanStep }, more: { sentiment?: PlanStep; catalog?: PlanStep } = {}): Planner {
-  return { base: basePlan(c.profile, c.templates), steps: planSteps(more.sentiment, c.rules, more.catalog) };
+export function campaignPlanner(
+  c: { profile: ToneProfile; templates: Templates; rules?: PlanStep; ruleTemplates?: RuleTemplates },
+  more: { sentiment?: PlanStep; catalog?: PlanStep; digest?: Record<string, unknown> } = {},
+): Planner {
+  // The rules are in the profile (so in the digest already); the text of the templates they name is not.
+  const templates = c.ruleTemplates && c.ruleTemplates.size > 0 ? { ruleTemplates: [...c.ruleTemplates].map(([file, t]) => [file, t.id]) } : undefined;
+  const digest = templates || more.digest ? { ...templates, ...more.digest } : undefined;
+  return { base: basePlan(c.profile, c.templates), steps: planSteps(more.sentiment, c.rules, more.catalog), ...(digest ? { digest } : {}) };
 }
 
 /** Rows with their plans, planned a chunk at a time; without steps, every row with the shared base plan. */

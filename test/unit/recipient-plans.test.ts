@@ -6,7 +6,7 @@ import { generationOptions, type Templates } from '../../src/core/drafting/promp
 import { draftSchema } from '../../src/core/drafting/draft-answer.js';
 import { buildColumns, type Recipient } from '../../src/core/recipients/recipients.js';
 import type { DraftJob } from '../../src/core/drafting/run-contract.js';
-import { draftJobs, type JobSettings } from '../../src/app/draft-jobs.js';
+import { draftJobs, runDigestOf, type JobSettings } from '../../src/app/draft-jobs.js';
 import { campaignPlanner, rulesStep, storedPlan, type PlanStep } from '../../src/app/recipient-plans.js';
 import { buildMessages } from '../../src/core/drafting/prompt.js';
 import { countingRules } from '../../src/app/rule-run.js';
@@ -121,5 +121,25 @@ describe('per-recipient plans', () => {
     expect(plan.rules).toEqual(['churned']);
     expect(buildMessages(plan.profile, plan.templates, rows[0]!, columns)).toEqual(ana.request.messages);
     expect(storedPlan(profile, templates, new Map(), undefined).profile).toBe(profile);
+  });
+
+  it('the run digest follows the text of a rule\'s template, and is as before without rules', () => {
+    const plain = profileOf(BASE);
+    const noRules = campaignPlanner({ profile: plain, templates, ruleTemplates: new Map() });
+    expect(runDigestOf(settings(plain, { planner: noRules }))).toBe(runDigestOf(settings(plain)));
+    const profile = profileOf({ ...BASE, rules: [{ name: 'churned', when: { column: 'status', equals: 'churned' }, then: { template: 'churned.mustache' } }] });
+    const digestWith = (user: string) =>
+      runDigestOf(settings(profile, { planner: campaignPlanner({ profile, templates, ruleTemplates: new Map([['churned.mustache', { ...templates, user, id: user }]]) }) }));
+    expect(digestWith('Write to {{first_name}}.')).not.toBe(digestWith('Write briefly to {{first_name}}.'));
+  });
+
+  it('a rule\'s template becomes the user message of the rows it matches only', async () => {
+    const profile = profileOf({ ...BASE, rules: [{ name: 'churned', when: { column: 'status', equals: 'churned' }, then: { template: 't.mustache' } }] });
+    const ruleTemplates = new Map([['t.mustache', { ...templates, user: 'They left. Data: {{{recipient_json}}}', id: 'rule' }]]);
+    const jobs = await jobsOf(settings(profile, { planner: campaignPlanner({ profile, templates, ruleTemplates, rules: rulesStep(profile, columns, templates, ruleTemplates) }) }));
+    const users = jobs.map((j) => j.request.messages[1]!.content);
+    expect(users[0]).toMatch(/^They left\. Data: \{/);
+    expect(users[1]).not.toMatch(/^They left/);
+    expect(users[3]).toMatch(/^They left/);
   });
 });

@@ -8,6 +8,7 @@ import {
   wrapText,
   renderScreen,
 } from '../../src/ui/review/screen.js';
+import { renderDryRun } from '../../src/ui/dry-run.js';
 
 const plain = new Chalk({ level: 0 });
 
@@ -106,5 +107,13 @@ describe('renderScreen', () => {
     const out = screen({ rules: ['negative-reply'], sentiment: { reply: { label: 'negative', confidence: 0.912 }, 'no\u001b[2Jtes': { label: 'mixed' } } });
     expect(out).toContain('rules: negative-reply\nsentiment: reply negative (0.91), notes mixed\n');
     expect(screen({})).not.toContain('sentiment:');
+  });
+});
+
+describe('renderDryRun with rules', () => {
+  it('names the row\'s rules in text (stripped) and carries them in JSONL', () => {
+    const entry = { row: 2, messages: [{ role: 'user' as const, content: 'Hi' }], schema: {}, options: {}, rules: ['churned', 'de\u001b[2J'] };
+    expect(renderDryRun(entry, 'text').split('\n').slice(0, 2)).toEqual(['===== row 2 =====', '(rules: churned, de)']);
+    expect(JSON.parse(renderDryRun(entry, 'jsonl'))).toMatchObject({ rules: ['churned', 'de\u001b[2J'] });
   });
 });

@@ -6,6 +6,11 @@ import { ruleIssues } from '../../src/core/rules/validate.js';
 import { buildColumns } from '../../src/core/recipients/recipients.js';
 import { parseProfileText } from '../../src/io/profile-file.js';
 import { lintDraft } from '../../src/core/lint/lint-draft.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadRuleTemplates } from '../../src/io/rule-templates.js';
+import type { Templates } from '../../src/core/drafting/prompt.js';
 
 function profileOf(data: object): ToneProfile {
   const r = parseProfile(data);
@@ -174,5 +179,37 @@ describe('the lint checks a draft against its recipient\'s effective profile', (
     expect(effective).not.toContain('wrong-language');
     // The effective sign-off is really checked: a draft without it is flagged.
     expect(codes({ ...draft, body: draft.body.replace('Viele Grüße\nElena', 'Elena'), effective: { sign_off: 'Viele Grüße\nElena' } })).toEqual(expect.arrayContaining(['sign-off-missing']));
+  });
+});
+
+describe('rule templates', () => {
+  const base: Templates = { system: 'S', user: 'U {{first_name}}', regenerate: 'R', history: 'H', id: 'base' };
+  const yaml = (file: string) => ['goal: g', 'rules:', '  - name: churned', '    when: {column: status, equals: churned}', `    then: {template: ${file}}`, ''].join('\n');
+
+  it('loads each named template once, as the base templates with that user template and their own id', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-rule-templates-'));
+    try {
+      writeFileSync(path.join(dir, 'churned.mustache'), 'Write to {{first_name}}, who left.');
+      writeFileSync(path.join(dir, 'profile.yaml'), yaml('churned.mustache'));
+      const loaded = await loadRuleTemplates(parseProfileText(yaml('churned.mustache'), 'profile.yaml'), path.join(dir, 'profile.yaml'), base);
+      const t = loaded.get('churned.mustache')!;
+      expect(t).toMatchObject({ system: 'S', user: 'Write to {{first_name}}, who left.', regenerate: 'R' });
+      expect(t.id).not.toBe(base.id);
+      expect((await loadRuleTemplates(parseProfileText('goal: g\n', 'p.yaml'), path.join(dir, 'profile.yaml'), base)).size).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing one is an input error at file:line naming the rule', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'draftsmith-rule-templates-'));
+    try {
+      writeFileSync(path.join(dir, 'profile.yaml'), yaml('gone.mustache'));
+      const load = loadRuleTemplates(parseProfileText(yaml('gone.mustache'), 'profile.yaml'), path.join(dir, 'profile.yaml'), base);
+      await expect(load).rejects.toThrowError(/profile\.yaml:5:\d+: rules\[0\] \(churned\): then\.template: .*gone\.mustache not found/);
+      await expect(load).rejects.toMatchObject({ exitCode: 2 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
