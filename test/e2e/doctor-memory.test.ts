@@ -3,6 +3,7 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/io/memory/memory-store.js';
+import { SCHEMA_VERSION } from '../../src/io/memory/schema.js';
 import { cliLoadsMemory, runCli } from '../helpers/cli.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -23,7 +24,7 @@ describe.skipIf(!cliLoadsMemory())('doctor checks the memory', () => {
     const file = path.join(tmp.path, 'there', 'memory.db');
     (await MemoryStore.open(file, { create: true }))!.close();
     const ok = await runCli(['doctor', ...offline], { env: { DRAFTSMITH_MEMORY: file } });
-    expect(memoryLine(ok.stdout)).toMatch(new RegExp(`^ok\\s+memory\\s+${file}, schema 2 \\(this draftsmith writes 2\\), mode 0600; SQLite`));
+    expect(memoryLine(ok.stdout)).toMatch(new RegExp(`^ok\\s+memory\\s+${file}, schema ${SCHEMA_VERSION} \\(this draftsmith writes ${SCHEMA_VERSION}\\), mode 0600; SQLite`));
     chmodSync(file, 0o644);
     const loose = await runCli(['doctor', ...offline, '--memory', file]);
     expect(memoryLine(loose.stdout)).toMatch(/^warn\s+memory\s+.*mode 0644.*the file is 0644, readable by others; fix: chmod 600 '/);
