@@ -11,10 +11,8 @@ import { runDigest } from '../core/drafting/fingerprint.js';
 import { sentData } from '../core/drafting/recipient-data.js';
 import type { Engine } from '../core/engine.js';
 import type { Columns } from '../core/recipients/recipients.js';
-import { readCatalog } from '../io/catalog-file.js';
-import { openCatalogSearch, type CatalogSearch } from '../io/catalog-search.js';
-import { cachedEmbed } from '../io/cached-embed.js';
-import { AnalysisCache } from '../io/memory/analysis-cache.js';
+import type { CatalogSearch } from '../io/catalog-search.js';
+import type { AnalysisCache } from '../io/memory/analysis-cache.js';
 import type { PlanStep } from './recipient-plans.js';
 
 /** The profile's catalog as this run read it. */
@@ -29,6 +27,8 @@ export interface LoadedCatalog {
 /** The catalog the profile names (relative to its folder), or undefined without one. Throws InputError. */
 export async function loadCatalog(profile: Pick<ToneProfile, 'catalog'>, profileDir: string): Promise<LoadedCatalog | undefined> {
   if (profile.catalog === undefined) return undefined;
+  // Loaded only for a profile with a catalog, like the search below: a plain `draft` starts as before.
+  const { readCatalog } = await import('../io/catalog-file.js');
   const { items, file } = await readCatalog(profile.catalog, profileDir);
   return { items, file, digest: runDigest({ items }) };
 }
@@ -86,7 +86,9 @@ export function catalogStep(catalog: LoadedCatalog, s: CatalogStepSettings): Pla
   const k = catalogPicks(s.profile);
   let search: Promise<CatalogSearch> | undefined;
   const open = async (signal?: AbortSignal): Promise<CatalogSearch> => {
+    const { openCatalogSearch } = await import('../io/catalog-search.js');
     if (model === undefined || !s.engine.embed) return openCatalogSearch(catalog.items);
+    const [{ cachedEmbed }, { AnalysisCache }] = await Promise.all([import('../io/cached-embed.js'), import('../io/memory/analysis-cache.js')]);
     const cache = s.cache ? await s.cache() : AnalysisCache.inProcess();
     const embed = cachedEmbed(s.engine.embed.bind(s.engine), cache, model);
     return openCatalogSearch(catalog.items, embed, signal);
