@@ -1,7 +1,7 @@
 // `draft`'s use case: one campaign from the recipients CSV to the drafts file. Reads the profile,
 // opens the memory (read only), scans the CSV (campaign-scan.ts; stdin is spooled first, so the whole
-// file is checked before the first model request), then either writes the dry run's messages or runs
-// the drafting loop against the drafts file, writing `--out` records in row order as they finish
+// file is checked before the first model request), then either writes the dry run
+// (draft-dry-run.ts) or runs the drafting loop against the drafts file, writing `--out` records in row order as they finish
 // (draft-out.ts). Recipients the memory says not to contact are recorded as excluded and never
 // reach the model (campaign-memory.ts); a new version or an exclusion of an approved recipient
 // withdraws its approval in the memory. Warnings and progress go through the ui passed in; the
@@ -14,11 +14,9 @@ import type { RunHost, RunSummary } from '../core/drafting/run-contract.js';
 import type { Engine } from '../core/engine.js';
 import { emptyTally, type LintTally } from '../core/lint/tally.js';
 import type { ToneProfile, VariantSpec } from '../core/profile.js';
-import { resolveVariants, variantRequest } from '../core/drafting/variants.js';
 import { UsageError } from '../core/errors.js';
 import { storedRecipientKey } from '../core/recipients/recipient-key.js';
 import type { RowSelection } from '../core/recipients/row-selection.js';
-import { stripControlsInline } from '../core/text/sanitize.js';
 import { spoolToTempFile } from '../io/csv/stdin-spool.js';
 import { defaultDraftsPath } from '../io/drafts-file/drafts-path.js';
 import { DraftsStore } from '../io/drafts-file/store.js';
@@ -27,7 +25,6 @@ import { openOutput } from '../io/output-target.js';
 import { readProfile } from '../io/profile-file.js';
 import { loadTemplates } from '../io/templates.js';
 import { loadRuleTemplates } from '../io/rule-templates.js';
-import { renderDryRun } from '../ui/dry-run.js';
 import { createProgress } from '../ui/progress.js';
 import type { Ui } from '../ui/terminal.js';
 import { scanCampaign, type Campaign } from './campaign-scan.js';
@@ -36,14 +33,15 @@ import { CampaignMemory, historyForLint, recordExclusions, type Exclusion } from
 import { outRecords } from './draft-out.js';
 import type { MemoryFlag } from './open-memory.js';
 import { lazyLint, type LazyLint } from './lazy-lint.js';
-import { draftJobs, noJobs, runDigestOf, sentMessagesOf, skipSettled, type JobSettings } from './draft-jobs.js';
-import { campaignPlanner, plannedRows, type PlanStep } from './recipient-plans.js';
+import { draftJobs, noJobs, runDigestOf, skipSettled, type JobSettings } from './draft-jobs.js';
+import { variantsOf, writeDryRun } from './draft-dry-run.js';
+import { campaignPlanner, type PlanStep } from './recipient-plans.js';
 import { countingRules, skipRecorder, type RuleCounts } from './rule-run.js';
-import { dryRunSentiment, openSentimentRun, sentimentSettings } from './sentiment-run.js';
+import { openSentimentRun, sentimentSettings } from './sentiment-run.js';
 import { openEngines, planHosts, type HostPick } from './draft-hosts.js';
 import { batchInNotes, batchJobs, batchNext, campaignEngines, type BatchFlags, type BatchIn } from './batch-in.js';
 import { writeBatchOut, type BatchOutReport } from './batch-out.js';
-import { catalogPlanning, dryRunCatalogStep, loadCatalog } from './catalog-step.js';
+import { catalogPlanning, loadCatalog } from './catalog-step.js';
 
 /** What `draft` was asked to do (its flags, parsed). Paths are as typed, relative to `cwd`. */
 export interface DraftCampaignOptions extends BatchFlags {
@@ -146,40 +144,6 @@ export async function draftCampaign(o: DraftCampaignOptions, deps: DraftCampaign
     await spool?.cleanup();
     memory.close();
   }
-}
-
-/** The variants this run drafts, or undefined for one draft a recipient. */
-function variantsOf(profile: ToneProfile, o: Pick<DraftCampaignOptions, 'variants' | 'temperature'>): VariantSpec[] | undefined {
-  return resolveVariants(profile.variants, o.variants, o.temperature ?? profile.model.temperature);
-}
-
-async function writeDryRun(c: Campaign, o: DraftCampaignOptions, deps: DraftCampaignDeps): Promise<void> {
-  for (const e of c.excluded) deps.ui.note(`row ${e.row} is not drafted: ${stripControlsInline(e.reason)}`);
-  const draftsPath = o.drafts ? path.resolve(deps.cwd, o.drafts) : defaultDraftsPath(c.fromStdin ? null : o.csv, deps.cwd);
-  // The messages a run would send: the examples and the history block included.
-  const memory = { history: c.memory.historySource(c.profile, c.templates, draftsPath), examples: c.memory.exampleSource(c.profile, c.profileFile, draftsPath) };
-  const messagesOf = sentMessagesOf({ ...c, columns: c.scan.columns, ...memory }, (row) => c.roster.keyAt(row)!.key);
-  // Sentiment: the labels the memory holds; the requests a run would send for the others, shown.
-  const sentiment = await dryRunSentiment(sentimentSettings(c, o.modelAnalysis), o.model);
-  const out = await openOutput(o.out ?? '-', deps);
-  try {
-    // The rows' plans as a run makes them: a skipped row is said, not shown; with variants, each one's request as it would be sent.
-    const variants = variantsOf(c.profile, o);
-    for await (const { r, plan } of plannedRows(c.recipients(), campaignPlanner(c, { sentiment: sentiment.step, catalog: dryRunCatalogStep(c, (m) => deps.ui.note(m)) }))) {
-      const analysis = sentiment.analysisOf(r);
-      if (plan.skip !== undefined) deps.ui.note(`row ${r.row} is not drafted: rule ${stripControlsInline(plan.skip)}`);
-      else {
-        const entry = { row: r.row, ...messagesOf(r, plan), ...(plan.rules.length > 0 ? { rules: [...plan.rules] } : {}), ...(analysis.length > 0 ? { analysis } : {}), schema: c.schema, options: c.options };
-        if (!variants) await out.write(renderDryRun(entry, o.format));
-        else for (const [i, v] of variants.entries()) await out.write(renderDryRun({ ...variantRequest(entry, v, i), variant: v.name }, o.format));
-      }
-    }
-  } catch (err) {
-    // A half-written file never replaces the previous one.
-    await out.abort();
-    throw err;
-  }
-  await out.close();
 }
 
 /** The engine, the drafts file and Ctrl-C around one drafting run; all released however it ends. */
