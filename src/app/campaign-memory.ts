@@ -60,7 +60,7 @@ export class CampaignMemory {
     this.cache ??= (async () => {
       const { flag, deps } = this.where;
       const cache = await AnalysisCache.open(flag === false ? undefined : memoryPath(flag, deps.env, deps.cwd));
-      if (cache.created && cache.path) deps.notice(firstTimeNotice(cache.path));
+      if (cache.created && cache.path) deps.notice(firstTimeNotice(cache.path).replace(/^draftsmith: note: /, ''));
       return cache;
     })();
     return this.cache;

@@ -59,8 +59,10 @@ export async function openSentimentRun(
 ): Promise<SentimentRun> {
   if (s.sources.length === 0) return { notes: () => [] };
   if (!s.modelAnalysis) return { notes: () => [OFF_NOTE] };
-  // Without a live engine nothing is written: no memory is created just to find it empty.
-  const cache = live.engine || s.memory.full ? await s.memory.analysisCache() : NO_LABELS;
+  // Without a live engine nothing is written: no memory is created just to find it empty. Nor for
+  // rules that read only the last reply when there is no memory to hold one.
+  const texts = s.memory.full || s.sources.some((source) => source !== 'reply');
+  const cache = (live.engine && texts) || s.memory.full ? await s.memory.analysisCache() : NO_LABELS;
   const model = live.engine?.info.model ?? live.model ?? DEFAULT_MODEL;
   const { step, tally } = sentimentStep({ ...s, ...live, model, cache });
   return { step, notes: () => sentimentNotes(tally, !live.engine) };

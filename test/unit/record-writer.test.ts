@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExportRecord } from '../../src/core/export/export-record.js';
 import { InputError } from '../../src/core/errors.js';
 import { writeOutputFile, writeSmallFile } from '../../src/io/atomic-file.js';
-import { createRecordWriter, csvCell, type OutputFormat } from '../../src/io/export/record-writer.js';
+import { createRecordWriter, csvCell, ownColumns, type OutputFormat } from '../../src/io/export/record-writer.js';
 import { isBrokenPipe } from '../../src/core/errors.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -255,5 +255,21 @@ describe('atomic output files', () => {
     expect(await readFile(target, 'utf8')).toBe('Subject: hi\r\n\r\nbody\r\n');
     expect(await readdir(dir)).toEqual(['a.eml']);
     expect((await stat(target)).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('CSV export: its own columns never repeat a column of the recipients CSV', () => {
+  it.each([
+    [['Name', 'Email'], ['subject', 'body', 'status']],
+    [['Name', 'Status'], ['subject', 'body', 'draft_status']],
+    [['subject', 'Body', 'draft_subject'], ['draft_draft_subject', 'draft_body', 'status']],
+  ])('recipients %j -> own columns %j', (headers, own) => {
+    expect(ownColumns(headers, ['subject', 'body', 'status'])).toEqual(own);
+  });
+
+  it('a list with a status column exports both, each under its own header', async () => {
+    const text = await collect('csv', [rec({ recipient: { Name: 'Ana', status: 'churned' }, status: 'approved' })], ['Name', 'status']);
+    const [row] = parse(text, { columns: true }) as Record<string, string>[];
+    expect(row).toMatchObject({ status: 'churned', draft_status: 'approved' });
   });
 });

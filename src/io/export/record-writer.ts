@@ -56,7 +56,7 @@ export function createRecordWriter(
   const raw = Boolean(opts.rawCells);
   const extra = [...(opts.variants ? ['variant'] : []), ...(opts.provenance ? PROVENANCE_FIELDS : [])];
   const fields = opts.fields ?? [];
-  const csvHeader = () => csvLine([...opts.headers, 'subject', 'body', ...fields, 'status', ...extra], raw);
+  const csvHeader = () => csvLine([...opts.headers, ...ownColumns(opts.headers, ['subject', 'body', ...fields, 'status', ...extra])], raw);
   const extraCells = (rec: ExportRecord) => [
     ...(opts.variants ? [rec.variant ?? ''] : []),
     ...(!opts.provenance ? [] : rec.provenance ? provenanceCells(rec.provenance) : PROVENANCE_FIELDS.map(() => '')),
@@ -169,4 +169,19 @@ function isDestroyed(out: NodeJS.WritableStream): boolean {
 
 function closedError(): Error {
   return Object.assign(new Error('output closed by its reader'), { code: 'EPIPE' });
+}
+
+/**
+ * The export's own column names, each renamed `draft_<name>` where the recipients' CSV already has
+ * a column of that name (a list with its own `status` or `subject`): a spreadsheet keeps only one
+ * of two equal headers, and a script reading by name would take the wrong one.
+ */
+export function ownColumns(headers: readonly string[], names: readonly string[]): string[] {
+  const taken = new Set(headers.map((h) => h.trim().toLowerCase()));
+  return names.map((name) => {
+    let unique = name;
+    while (taken.has(unique.toLowerCase())) unique = `draft_${unique}`;
+    taken.add(unique.toLowerCase());
+    return unique;
+  });
 }

@@ -10,7 +10,9 @@ import { tryParse } from './wire.js';
 export function defaultContent(body: Record<string, any>): string {
   const messages: { role?: string; content?: string }[] = Array.isArray(body.messages) ? body.messages : [];
   const lastUser = [...messages].reverse().find((m) => m.role === 'user')?.content ?? String(body.prompt ?? '');
-  const recipient = findJsonObject(lastUser) ?? {};
+  // The recipient's block, not an example's, a history item's or a catalog item's before it.
+  const data = lastUser.indexOf('Recipient data');
+  const recipient = findJsonObject(data >= 0 ? lastUser.slice(data) : lastUser) ?? {};
   const fullName = pick(recipient, /^(full.?name|name|display.?name|contact.?name)$/i);
   const first = pick(recipient, /^(first.?name|given.?name|firstname|vorname|pr[ée]nom)$/i) ?? fullName?.split(/\s+/)[0] ?? 'there';
   const company = pick(recipient, /^(company|company.?name|organi[sz]ation|employer|account.?name)$/i);
