@@ -6,7 +6,7 @@ import { ENGINE_CHOICES } from './engine.js';
 import { DEFAULT_HISTORY_BUDGET, type HistoryBudget } from './memory/records.js';
 import { DURATION_EXAMPLES, parseDays } from './memory/duration.js';
 import { fieldNameSchema } from './drafting/output-fields.js';
-import { effectSchema, ruleSchema } from './rules/rule-schema.js';
+import { CONDITION_KEYS, effectSchema, ruleSchema } from './rules/rule-schema.js';
 import { cell, text, textList } from './profile-values.js';
 
 export type { ColumnCondition, Rule, RuleCondition, RuleEffect, Sentiment, SentimentCondition } from './rules/rule-schema.js';
@@ -165,6 +165,9 @@ const OBJECT_KEYS: Record<string, readonly string[]> = {
   prompts: Object.keys(promptsSchema.shape),
   memory: Object.keys(memorySchema.shape),
   'rules.*': Object.keys(ruleSchema.shape),
+  'rules.*.when': CONDITION_KEYS,
+  'rules.*.when.all.*': CONDITION_KEYS,
+  'rules.*.when.any.*': CONDITION_KEYS,
   'rules.*.then': Object.keys(effectSchema.shape),
   'variants.*': Object.keys(variantSchema.shape),
   output: Object.keys(outputSchema.shape),
@@ -250,9 +253,10 @@ function describeIssue(issue: Issue): string {
     case 'too_big':
       return issue.inclusive ? `must be at most ${String(issue.maximum)}` : `must be less than ${String(issue.maximum)}`;
     case 'invalid_format':
-      return issue.format === 'email'
-        ? `expected an e-mail address, got ${describeValue(issue.input)}`
-        : `expected ${issue.format}, got ${describeValue(issue.input)}`;
+      if (issue.format === 'email') return `expected an e-mail address, got ${describeValue(issue.input)}`;
+      // A pattern's own message says what it wants ("a short name of letters, digits..."); zod's default names the regex.
+      if (issue.format === 'regex' && !issue.message.startsWith('Invalid')) return `expected ${issue.message}, got ${describeValue(issue.input)}`;
+      return `expected ${issue.format}, got ${describeValue(issue.input)}`;
     default:
       return issue.message;
   }

@@ -78,6 +78,8 @@ describe('parseProfile: invalid profiles', () => {
     ['example without recipient', { ...base, examples: [{ message: 'hi' }] }, ['examples', 0, 'recipient'], /required/],
     ['private as a single string', { ...base, fields: { private: 'phone' } }, ['fields', 'private'], /expected a list, got "phone"/],
     ['empty rule', { ...base, do: ['ok', ''] }, ['do', 1], /must not be empty/],
+    ['a variant name with a space', { ...base, variants: [{ name: 'two words' }] }, ['variants', 0, 'name'], /expected a short name of letters, digits, - or _, e\.g\. short, got "two words"/],
+    ['a host key variable that is not a name', { ...base, model: { hosts: [{ url: 'http://a:1', api_key_env: 'my key' }] } }, ['model', 'hosts', 0, 'api_key_env'], /expected an environment variable name/],
     ['a list instead of a mapping', ['goal'], [], /expected a mapping/],
     ['an empty document', null, [], /empty/],
   ])('%s', (_label, data, path, message) => {
@@ -104,6 +106,8 @@ describe('parseProfile: unknown keys', () => {
     ['a key at the wrong level', { ...base, temperature: 0.5 }, ['temperature'], /did you mean `model.temperature`\?/],
     ['max_words without length', { ...base, max_words: 100 }, ['max_words'], /did you mean `length.max_words`\?/],
     ['nothing close', { ...base, qqqqzzzz: 1 }, ['qqqqzzzz'], /unknown key \(allowed here: .*goal/],
+    ['a typo in a rule condition', { ...base, rules: [{ when: { column: 'status', equal: 'churned' }, then: { skip: true } }] }, ['rules', 0, 'when', 'equal'], /did you mean `equals`\?/],
+    ['a typo in an all: condition', { ...base, rules: [{ when: { all: [{ column: 'a', contans: 'x' }] }, then: { skip: true } }] }, ['rules', 0, 'when', 'all', 0, 'contans'], /did you mean `contains`\?/],
   ])('%s', (_label, data, path, message) => {
     const issues = issuesOf(data);
     const issue = issues.find((i) => JSON.stringify(i.path) === JSON.stringify(path));

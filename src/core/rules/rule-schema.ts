@@ -16,6 +16,8 @@ const columnTest = {
   empty: z.boolean().optional(),
 };
 const columnConditionSchema = z.strictObject(columnTest);
+/** Every key a condition may have, for "did you mean" on a misspelt one (`equal:`). */
+export const CONDITION_KEYS: readonly string[] = [...Object.keys(columnTest), 'sentiment', 'of', 'all', 'any'];
 const sentimentConditionSchema = z.strictObject({ sentiment: sentimentSchema, of: text.optional() });
 export type ColumnCondition = z.output<typeof columnConditionSchema>;
 export type SentimentCondition = z.output<typeof sentimentConditionSchema>;
