@@ -1,6 +1,7 @@
 // `npm run bench`: measures draftsmith against the fake Ollama server and writes docs/BENCHMARKS.md.
 // Each figure is printed beside its target. Timings vary run to run; the targets have headroom.
-// `tsx bench/run.ts --only startup` (or `--only engines`, `--only import`, `--only memory`; `--only examples` is memory's last part alone) runs only that section (a few seconds) and prints it,
+// `tsx bench/run.ts --only startup` (or `--only engines`, `--only import`, `--only memory`; `--only examples` is memory's last part alone;
+// `--only analysis`: rules, catalog, answer fields and variants) runs only that section (a few seconds) and prints it,
 // leaving docs/BENCHMARKS.md alone. `--bin PATH` measures another build (e.g. an older commit's
 // bin/draftsmith.js, for a before/after in the same minute) and also leaves the file alone.
 import { spawn } from 'node:child_process';
@@ -17,6 +18,7 @@ import { benchImport } from './import.js';
 import { benchMemoryEnv, runMeasured, type Measured } from './measure.js';
 import { benchMemory } from './memory.js';
 import { benchExamples } from './memory-examples.js';
+import { benchAnalysis } from './analysis.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, '.bench-tmp');
@@ -117,9 +119,9 @@ async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const rows: Row[] = [];
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  const sections = { engines: benchEngines, import: benchImport, memory: benchMemory, examples: benchExamples };
+  const sections = { engines: benchEngines, import: benchImport, memory: benchMemory, examples: benchExamples, analysis: benchAnalysis };
   const isSection = (name: string): name is keyof typeof sections => Object.hasOwn(sections, name);
-  if (only !== undefined && only !== 'startup' && !isSection(only)) throw new Error(`--only takes one section: startup, engines, import, memory or examples (got ${only})`);
+  if (only !== undefined && only !== 'startup' && !isSection(only)) throw new Error(`--only takes one section: startup, engines, import, memory, examples or analysis (got ${only})`);
   if (only !== undefined && isSection(only)) {
     for (const r of await sections[only](root, work, bin)) process.stdout.write(`${r.ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (target ${r.target})\n`);
     rmSync(work, { recursive: true, force: true });
@@ -182,6 +184,8 @@ async function main(): Promise<void> {
   // 8. Drafting with a memory of 100,000 messages against --no-memory: CPU per draft (bench/memory.ts);
   //    and with examples from a memory of 50,000 approvals (bench/memory-examples.ts).
   rows.push(...(await section('memory', () => benchMemory(root, work, bin))));
+  // 9. Reading the recipient before writing: rules, a catalog, an answer field, variants (bench/analysis.ts).
+  rows.push(...(await section('analysis', () => benchAnalysis(root, work, bin))));
 
   rows.push(helpRow, ...startup);
 
