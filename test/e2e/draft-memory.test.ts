@@ -6,10 +6,11 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../src/io/memory/memory-store.js';
+import type { MemoryStore } from '../../src/io/memory/memory-store.js';
 import { fixture, runCli } from '../helpers/cli.js';
 import { readJsonl } from '../helpers/jsonl.js';
 import { mail } from '../helpers/memory-records.js';
+import { withMemoryFile } from '../helpers/memory-stores.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 
 const fake = useFakeOllama();
@@ -27,14 +28,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function memory(use: (m: MemoryStore) => void): Promise<void> {
-  const m = (await MemoryStore.open(memoryFile, { create: true }))!;
-  try {
-    use(m);
-  } finally {
-    m.close();
-  }
-}
+const memory = (use: (m: MemoryStore) => void) => withMemoryFile(memoryFile, use);
 
 const env = () => ({ DRAFTSMITH_MEMORY: memoryFile });
 const draft = (...extra: string[]) => runCli(['draft', 'leads.csv', '--profile', 'profile.yaml', '--host', fake.server.url, ...extra], { cwd: dir, env: env() });

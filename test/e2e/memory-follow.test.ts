@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { approval, mail } from '../helpers/memory-records.js';
 import { CALL_PROFILE } from '../helpers/profiles.js';
+import { withMemoryFile } from '../helpers/memory-stores.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
 import { MemoryStore } from '../../src/io/memory/memory-store.js';
 
@@ -41,15 +42,6 @@ async function ok(run: ReturnType<typeof runCli>) {
 }
 
 const draft = (c: Campaign, ...extra: string[]) => ok(c.run(['draft', 'people.csv', '--profile', 'p.yaml', '--host', fake.server.url, ...extra]));
-
-async function withMemory(file: string, use: (m: MemoryStore) => void): Promise<void> {
-  const m = (await MemoryStore.open(file, { create: true }))!;
-  try {
-    use(m);
-  } finally {
-    m.close();
-  }
-}
 
 /** [address, state, version] of every approval the memory holds, in the order they were made. */
 function approvals(file: string): [string, string, number][] {
@@ -89,7 +81,7 @@ describe('the memory follows the drafts file', () => {
     expect(status.counts).toMatchObject({ drafted: 1, approved: 2 });
 
     // Ben opts out after his approval: draft records him excluded, and the approval is withdrawn.
-    await withMemory(c.memory, (m) => m.optOut('ben@example.org', 'history optout'));
+    await withMemoryFile(c.memory, (m) => m.optOut('ben@example.org', 'history optout'));
     const excluded = await draft(c);
     expect(excluded.stderr).toMatch(/row 2: opted out: history optout/);
     expect(approvals(c.memory)[1]).toEqual(['ben@example.org', 'withdrawn', 1]);
@@ -114,7 +106,7 @@ describe('the memory follows the drafts file', () => {
     const c = campaign();
     await draft(c);
     await ok(c.run(['approve', '--rows', '2', '--reviewer', 'sam']));
-    await withMemory(c.memory, (m) => m.importBatch([mail({ address: 'ben@example.org', text: 'Call me next week.', at: new Date(Date.now() + 5).toISOString() })]));
+    await withMemoryFile(c.memory, (m) => m.importBatch([mail({ address: 'ben@example.org', text: 'Call me next week.', at: new Date(Date.now() + 5).toISOString() })]));
     await new Promise((resolve) => setTimeout(resolve, 20));
     // Without --redraft-decided the approved draft is kept, and so is its approval.
     await draft(c, '--redraft-stale');
@@ -128,7 +120,7 @@ describe('the memory follows the drafts file', () => {
     const c = campaign();
     await draft(c);
     await ok(c.run(['approve', '--rows', '1-3', '--reviewer', 'sam']));
-    await withMemory(c.memory, (m) => m.optOut('ana@example.org', 'history optout'));
+    await withMemoryFile(c.memory, (m) => m.optOut('ana@example.org', 'history optout'));
     const out = await ok(c.run(['draft', 'people.csv', '--profile', 'p.yaml', '--batch-out', 'requests.jsonl', '--model', 'gpt-4o-mini']));
     expect(out.stderr).not.toMatch(STACK);
     expect(approvals(c.memory).map(([who, state]) => [who, state])).toEqual([
@@ -143,7 +135,7 @@ describe('the memory follows the drafts file', () => {
     fake.server.setBehaviour(() => ({ content: (req) => personalAnswer(JSON.stringify(req.body)) }));
     const c = campaign();
     // What another campaign approved for Ana: the fake model writes the same subject again.
-    await withMemory(c.memory, (m) => m.recordApproval(approval({ campaign: '/elsewhere/spring.drafts.jsonl', subject: 'A note for Ana at Acme', at: new Date(Date.now() - 86_400_000).toISOString() })));
+    await withMemoryFile(c.memory, (m) => m.recordApproval(approval({ campaign: '/elsewhere/spring.drafts.jsonl', subject: 'A note for Ana at Acme', at: new Date(Date.now() - 86_400_000).toISOString() })));
     const first = await draft(c);
     expect(first.stderr).toMatch(/lint: 3 draft\(s\): 0 with errors · 1 with warnings · 2 clean\n {2}repeats-earlier ×1/);
     const status = await ok(c.run(['status']));
@@ -158,7 +150,7 @@ describe('the memory follows the drafts file', () => {
   it('status lints an opted-out recipient\'s draft as opted-out (an error), like `lint`', async () => {
     const c = campaign();
     await draft(c);
-    await withMemory(c.memory, (m) => m.optOut('cleo@example.org', 'history optout'));
+    await withMemoryFile(c.memory, (m) => m.optOut('cleo@example.org', 'history optout'));
     const status = await ok(c.run(['status']));
     expect(status.stdout).toMatch(/lint: 3 draft\(s\): 1 with errors[^\n]*\n {2}opted-out ×1\n {2}rows with errors: 3/);
   }, 60_000);
@@ -167,7 +159,7 @@ describe('the memory follows the drafts file', () => {
     const c = campaign();
     const own = path.join(c.dir, 'own memory.db');
     await draft(c, '--memory', 'own memory.db');
-    await withMemory(own, (m) => m.importBatch([mail({ address: 'ben@example.org', text: 'Call me next week.', at: new Date(Date.now() + 5).toISOString() })]));
+    await withMemoryFile(own, (m) => m.importBatch([mail({ address: 'ben@example.org', text: 'Call me next week.', at: new Date(Date.now() + 5).toISOString() })]));
     await new Promise((resolve) => setTimeout(resolve, 20));
     const kept = await draft(c, '--memory', 'own memory.db');
     expect(kept.stderr).toMatch(/to redraft them with the reply in view: draftsmith draft people\.csv --profile p\.yaml --host \S+ --memory 'own memory\.db' --redraft-stale\n/);

@@ -21,3 +21,13 @@ export function useMemoryStores(prefix: string): { tmp: TempDir; fresh: () => Pr
     keepOpen: (store) => void open.push(store),
   };
 }
+
+/** Opens the memory at `file` (created if absent), lets `use` write to it, and closes it, whatever `use` throws. */
+export async function withMemoryFile(file: string, use: (m: MemoryStore) => void): Promise<void> {
+  const m = (await MemoryStore.open(file, { create: true }))!;
+  try {
+    use(m);
+  } finally {
+    m.close();
+  }
+}

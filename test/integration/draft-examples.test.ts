@@ -8,13 +8,13 @@ import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { draftCampaign, type CampaignOutcome, type DraftCampaignOptions } from '../../src/app/draft-campaign.js';
+import type { DraftCampaignOptions } from '../../src/app/draft-campaign.js';
 import { EXAMPLES_LABEL } from '../../src/core/drafting/examples-block.js';
 import { parseRowSelection } from '../../src/core/recipients/row-selection.js';
-import { createOllamaEngine } from '../../src/engines/ollama/engine.js';
-import { MemoryStore } from '../../src/io/memory/memory-store.js';
-import { createUi } from '../../src/ui/terminal.js';
+import type { MemoryStore } from '../../src/io/memory/memory-store.js';
 import { campaignDir } from '../helpers/campaign-dir.js';
+import { draftInProcess } from '../helpers/draft-in-process.js';
+import { withMemoryFile } from '../helpers/memory-stores.js';
 import { readJsonl } from '../helpers/jsonl.js';
 import { approval } from '../helpers/memory-records.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
@@ -44,29 +44,8 @@ function earlierApproval(n: string, fields: Record<string, string>, over: { prof
   });
 }
 
-async function withMemory(use: (m: MemoryStore) => void): Promise<void> {
-  const m = (await MemoryStore.open(memoryFile, { create: true }))!;
-  try {
-    use(m);
-  } finally {
-    m.close();
-  }
-}
-
-function run(extra: Partial<DraftCampaignOptions> = {}, stdout = new PassThrough()) {
-  return draftCampaign(
-    { csv: 'leads.csv', profile: 'profile.yaml', concurrency: 1, retries: 0, giveUpAfter: 30, format: 'jsonl', resume: 'draftsmith draft leads.csv -p profile.yaml', ...extra },
-    {
-      ui: createUi({ env: {}, stdout: new PassThrough(), stderr: new PassThrough(), quiet: true }),
-      cwd: dir,
-      env: { DRAFTSMITH_MEMORY: memoryFile },
-      stdin: new PassThrough(),
-      stdout,
-      createEngine: async () => createOllamaEngine({ host: fake.server.url, model: 'llama3.2' }),
-      onInterrupt: () => () => {},
-    },
-  ) as Promise<CampaignOutcome>;
-}
+const withMemory = (use: (m: MemoryStore) => void) => withMemoryFile(memoryFile, use);
+const run = (extra: Partial<DraftCampaignOptions> = {}, stdout?: PassThrough) => draftInProcess({ dir, memoryFile, host: fake.server.url }, extra, stdout).outcome;
 
 /** The user message of each chat request since `from`, by the person it is for. */
 function userMessages(from: number): Map<number, string> {

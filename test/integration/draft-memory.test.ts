@@ -5,15 +5,15 @@ import { appendFile, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { draftCampaign, type CampaignOutcome, type DraftCampaignOptions } from '../../src/app/draft-campaign.js';
+import type { DraftCampaignOptions } from '../../src/app/draft-campaign.js';
 import { draftsStatus } from '../../src/app/drafts-status.js';
 import { exportDrafts } from '../../src/app/export-drafts.js';
 import { APPROVED_ONLY } from '../../src/core/decisions/rules.js';
-import { createOllamaEngine } from '../../src/engines/ollama/engine.js';
-import { MemoryStore } from '../../src/io/memory/memory-store.js';
+import type { MemoryStore } from '../../src/io/memory/memory-store.js';
 import type { ImportedMessage } from '../../src/core/memory/records.js';
-import { createUi } from '../../src/ui/terminal.js';
 import { campaignDir } from '../helpers/campaign-dir.js';
+import { draftInProcess } from '../helpers/draft-in-process.js';
+import { withMemoryFile } from '../helpers/memory-stores.js';
 import { readJsonl } from '../helpers/jsonl.js';
 import { mail } from '../helpers/memory-records.js';
 import { useFakeOllama } from '../helpers/use-fake-ollama.js';
@@ -29,36 +29,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function withMemory(use: (m: MemoryStore) => void): Promise<void> {
-  const m = (await MemoryStore.open(memoryFile, { create: true }))!;
-  try {
-    use(m);
-  } finally {
-    m.close();
-  }
-}
+const withMemory = (use: (m: MemoryStore) => void) => withMemoryFile(memoryFile, use);
+const run = (extra: Partial<DraftCampaignOptions> = {}, stdout?: PassThrough) => draftInProcess({ dir, memoryFile, host: fake.server.url }, extra, stdout);
 
 const received = (n: number, over: Partial<ImportedMessage> = {}) =>
   mail({ address: `person${n}@example.org`, messageId: `r${n}-${over.at ?? ''}@example.org`, contentHash: `r${n}${over.at ?? ''}`, ...over });
-
-function run(extra: Partial<DraftCampaignOptions> = {}, stdout = new PassThrough()) {
-  const stderr = new PassThrough();
-  let said = '';
-  stderr.on('data', (b: Buffer) => (said += b.toString()));
-  const outcome = draftCampaign(
-    { csv: 'leads.csv', profile: 'profile.yaml', concurrency: 1, retries: 0, giveUpAfter: 30, format: 'jsonl', resume: 'draftsmith draft leads.csv -p profile.yaml', ...extra },
-    {
-      ui: createUi({ env: {}, stdout, stderr, quiet: false }),
-      cwd: dir,
-      env: { DRAFTSMITH_MEMORY: memoryFile },
-      stdin: new PassThrough(),
-      stdout,
-      createEngine: async () => createOllamaEngine({ host: fake.server.url, model: 'llama3.2' }),
-      onInterrupt: () => () => {},
-    },
-  ) as Promise<CampaignOutcome>;
-  return { outcome, said: () => said };
-}
 
 /** The user message of each chat request the fake server got since `from`, by the person it is for. */
 function sent(from: number): Map<number, { system: string; user: string }> {
